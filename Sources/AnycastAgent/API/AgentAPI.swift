@@ -1,0 +1,125 @@
+import AnycastCore
+import Foundation
+import Hummingbird
+import NIOCore
+
+/// The agent's HTTP/JSON API v1 (see `docs/agent-api.yaml`) as a Hummingbird router.
+public enum AgentAPI {
+    /// Largest request body accepted.
+    public static let maxBodyBytes = 64 * 1024
+
+    /// The router for `agent`, accepting `tokens`.
+    public static func router(agent: SiteAgent, tokens: [AgentToken]) -> Router<AgentRequestContext> {
+        let router = Router(context: AgentRequestContext.self)
+        // Middleware first: it must wrap the not-found responder as well as the routes.
+        router.add(middleware: JSONErrorMiddleware())
+        router.add(middleware: BearerAuthMiddleware(authenticator: TokenAuthenticator(tokens: tokens)))
+
+        router.get("/healthz") { _, _ in
+            jsonResponse(["status": "ok"])
+        }
+        router.get("/v1/status") { request, _ in
+            let query = request.uri.queryParameters
+            var after: Date?
+            if let raw = query["history_after"] {
+                guard let seconds = Double(String(raw)), seconds.isFinite else {
+                    throw AgentAPIError.badRequest("history_after must be Unix time in seconds")
+                }
+                after = Date(timeIntervalSince1970: seconds)
+            }
+            var points = SiteAgent.defaultHistoryPoints
+            if let raw = query["history"] {
+                guard let n = Int(String(raw)), (0...RateHistory.defaultCapacity).contains(n) else {
+                    throw AgentAPIError.badRequest("history must be a number of points from 0 to \(RateHistory.defaultCapacity)")
+                }
+                points = n
+            }
+            return jsonResponse(await agent.status(historyAfter: after, historyPoints: points))
+        }
+        router.get("/v1/events") { request, _ in
+            let query = request.uri.queryParameters
+            var since: UInt64 = 0
+            if let raw = query["since"] {
+                guard let s = UInt64(String(raw)) else { throw AgentAPIError.badRequest("since must be a non-negative integer") }
+                since = s
+            }
+            var limit = 1000
+            if let raw = query["limit"] {
+                guard let l = Int(String(raw)), (1...10_000).contains(l) else { throw AgentAPIError.badRequest("limit must be from 1 to 10000") }
+                limit = l
+            }
+            return jsonResponse(await agent.events(since: since, limit: limit))
+        }
+        router.post("/v1/drain") { request, context in
+            let origin = try requireOperate(context)
+            let body = try await decodeBody(DrainRequest.self, request: request, context: context)
+            return jsonResponse(try await agent.drain(body, origin: origin))
+        }
+        router.post("/v1/undrain") { request, context in
+            let origin = try requireOperate(context)
+            let body = try await decodeBody(UndrainRequest.self, request: request, context: context)
+            return jsonResponse(try await agent.undrain(body, origin: origin))
+        }
+        return router
+    }
+
+    static func requireOperate(_ context: AgentRequestContext) throws(AgentAPIError) -> RequestOrigin {
+        guard let token = context.token else { throw .unauthorized("missing Authorization: Bearer token") }
+        guard token.scope.allows(.operate) else {
+            throw .forbidden("token '\(token.name)' has scope '\(token.scope.rawValue)'; drain and undrain need 'operate'")
+        }
+        return RequestOrigin(tokenName: token.name, clientAddress: context.clientAddress)
+    }
+
+    static func decodeBody<T: Decodable>(_ type: T.Type, request: Request, context: AgentRequestContext) async throws -> T {
+        var request = request
+        let buffer = try await request.collectBody(upTo: maxBodyBytes)
+        guard buffer.readableBytes > 0 else { throw AgentAPIError.badRequest("a JSON body is required") }
+        do {
+            return try AgentJSON.decoder().decode(T.self, from: Data(buffer.readableBytesView))
+        } catch let error as DecodingError {
+            throw AgentAPIError.badRequest(describe(error))
+        } catch {
+            throw AgentAPIError.badRequest("the body is not valid JSON")
+        }
+    }
+
+    /// A short, safe account of a decoding failure: which field and what was expected.
+    static func describe(_ error: DecodingError) -> String {
+        func path(_ keys: [any CodingKey]) -> String {
+            keys.isEmpty ? "the body" : keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+        }
+        switch error {
+        case .typeMismatch(let type, let ctx): return "\(path(ctx.codingPath)) must be \(typeDescription(type))"
+        case .valueNotFound(let type, let ctx): return "\(path(ctx.codingPath)) must be \(typeDescription(type)), not null"
+        case .keyNotFound(let key, let ctx): return "\(path(ctx.codingPath + [key])) is required"
+        case .dataCorrupted(let ctx):
+            return ctx.codingPath.isEmpty ? "the body is not valid JSON" : "\(path(ctx.codingPath)) is invalid"
+        @unknown default: return "the body does not match the schema"
+        }
+    }
+
+    private static func typeDescription(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: "a string"
+        case is Bool.Type: "a boolean"
+        case is Int.Type, is UInt64.Type, is Double.Type: "a number"
+        default: "an object of the documented shape"
+        }
+    }
+
+    static func jsonResponse<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) -> Response {
+        let data: Data
+        do { data = try AgentJSON.encoder().encode(value) } catch {
+            return errorResponse(.internal("cannot encode the response"))
+        }
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        headers[.cacheControl] = "no-store"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    static func errorResponse(_ error: AgentAPIError) -> Response {
+        jsonResponse(APIErrorBody(error: error.code, message: error.message), status: HTTPResponse.Status(code: error.status))
+    }
+}

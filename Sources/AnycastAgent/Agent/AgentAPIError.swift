@@ -1,0 +1,23 @@
+/// An API failure with its HTTP status, machine code and human message.
+public struct AgentAPIError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var status: Int
+    public var code: String
+    public var message: String
+
+    public init(status: Int, code: String, message: String) {
+        self.status = status
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { "\(status) \(code): \(message)" }
+
+    public static func badRequest(_ m: String) -> Self { .init(status: 400, code: "bad_request", message: m) }
+    public static func unauthorized(_ m: String) -> Self { .init(status: 401, code: "unauthorized", message: m) }
+    public static func forbidden(_ m: String) -> Self { .init(status: 403, code: "forbidden", message: m) }
+    public static func notFound(_ m: String) -> Self { .init(status: 404, code: "not_found", message: m) }
+    public static func conflict(_ m: String) -> Self { .init(status: 409, code: "conflict", message: m) }
+    public static func payloadTooLarge(_ m: String) -> Self { .init(status: 413, code: "payload_too_large", message: m) }
+    public static func unavailable(_ m: String) -> Self { .init(status: 503, code: "unavailable", message: m) }
+    public static func `internal`(_ m: String) -> Self { .init(status: 500, code: "internal", message: m) }
+}

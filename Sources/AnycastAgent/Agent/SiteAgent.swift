@@ -1,0 +1,237 @@
+import AnycastCore
+import Foundation
+import Logging
+
+/// One site's agent: keeps the desired state of its services, reads the routing daemon, the
+/// traffic source and the probe, and carries out drains and undrains.
+///
+/// Backends are read by `refresh()` (once a second from a service loop); `status()` answers
+/// from what the last refresh saw, so a slow backend never slows the API.
+public actor SiteAgent {
+    /// The site this agent speaks for.
+    public nonisolated let identity: SiteIdentity
+    /// The services the agent manages.
+    public nonisolated let services: [ServiceDefinition]
+    let routes: any RouteController
+    let traffic: any TrafficSource
+    let probe: (any LatencyProbe)?
+    let store: any DesiredStateStore
+    let version: String
+    let backendTimeout: Duration
+    let clock: @Sendable () -> Date
+    let logger: Logger
+    let startedAt: Date
+
+    private var intents: [String: ServiceIntent] = [:]
+    private var observation: RouteObservation?
+    private var routeError: BackendError?
+    private var lastSample: TrafficSample?
+    private var trafficError: BackendError?
+    private var qps: Double?
+    private var history = RateHistory()
+    private var latency = LatencyStatus.none
+    private var probeError: BackendError?
+    private var eventLog = EventLog()
+    private var started = false
+
+    /// How many history points `status()` returns when the caller does not say.
+    public static let defaultHistoryPoints = 300
+
+    public init(
+        identity: SiteIdentity, services: [ServiceDefinition], routes: any RouteController,
+        traffic: any TrafficSource, probe: (any LatencyProbe)?, store: any DesiredStateStore,
+        version: String = AgentVersion.current, backendTimeout: Duration = .seconds(2),
+        clock: @escaping @Sendable () -> Date = { Date() },
+        logger: Logger = Logger(label: "anycast-agent")
+    ) {
+        self.identity = identity
+        self.services = services
+        self.routes = routes
+        self.traffic = traffic
+        self.probe = probe
+        self.store = store
+        self.version = version
+        self.backendTimeout = backendTimeout
+        self.clock = clock
+        self.logger = logger
+        self.startedAt = clock()
+    }
+
+    /// Loads the desired state, takes the traffic source's history and reads every backend once.
+    public func start() async {
+        guard !started else { return }
+        started = true
+        do {
+            intents = try await store.load()
+        } catch {
+            logger.error("cannot load the desired state", metadata: ["error": "\(error)"])
+        }
+        history.merge(await traffic.backfill())
+        eventLog.record(.agentStarted, actor: "agent", message: "agent \(version) started for site \(identity.id)", at: clock())
+        await refresh()
+    }
+
+    /// Reads the traffic counters, the routing daemon and the probe, each with a timeout.
+    public func refresh() async {
+        await sampleTraffic()
+        await observeRoutes()
+        await measureLatency()
+    }
+
+    private func sampleTraffic() async {
+        let source = traffic
+        do {
+            let sample = try await withTimeout(backendTimeout, "traffic source") { try await source.sample() }
+            if let previous = lastSample {
+                let rate = CounterRate.between(
+                    CounterSample(value: previous.queriesTotal, time: previous.time),
+                    CounterSample(value: sample.queriesTotal, time: sample.time), maxGap: 3)
+                qps = rate.perSecond
+                if let r = rate.perSecond, !rate.spansGap { history.append(RatePoint(t: sample.time, qps: r)) }
+            } else if let last = history.latest, sample.time.timeIntervalSince(last.t) < 3 {
+                qps = last.qps  // backfilled history covers the gap until the second reading
+            }
+            lastSample = sample
+            setError(&trafficError, nil, source: "traffic")
+        } catch {
+            qps = nil
+            lastSample = nil
+            setError(&trafficError, BackendError(source: "traffic", message: "\(error)"), source: "traffic")
+        }
+    }
+
+    private func observeRoutes() async {
+        let controller = routes
+        let defs = services
+        do {
+            observation = try await withTimeout(backendTimeout, "routing daemon") { try await controller.observe(services: defs) }
+            setError(&routeError, nil, source: "routes")
+        } catch {
+            observation = nil
+            setError(&routeError, BackendError(source: "routes", message: "\(error)"), source: "routes")
+        }
+    }
+
+    private func measureLatency() async {
+        guard let probe else { return }
+        do {
+            latency = try await withTimeout(backendTimeout, "probe") { try await probe.measure() }
+            setError(&probeError, nil, source: "probe")
+        } catch {
+            latency = .none
+            setError(&probeError, BackendError(source: "probe", message: "\(error)"), source: "probe")
+        }
+    }
+
+    /// Records the transitions of a backend's error state as events (not every failed read).
+    private func setError(_ slot: inout BackendError?, _ new: BackendError?, source: String) {
+        switch (slot, new) {
+        case (nil, let e?):
+            eventLog.record(.backendError, actor: "agent", message: "\(source): \(e.message)", at: clock())
+            logger.warning("backend failing", metadata: ["source": "\(source)", "error": "\(e.message)"])
+        case (_?, nil):
+            eventLog.record(.backendRecovered, actor: "agent", message: "\(source) recovered", at: clock())
+        default: break
+        }
+        slot = new
+    }
+
+    /// The site snapshot. `historyAfter` limits the history to newer points (incremental polls);
+    /// otherwise the newest `historyPoints` are returned.
+    public func status(historyAfter: Date? = nil, historyPoints: Int = SiteAgent.defaultHistoryPoints) -> SiteStatus {
+        let serviceStates = services.map { def -> ServiceStatus in
+            let intent = intents[def.name] ?? .announce
+            let obs = routeError == nil ? observation?.services[def.name] : nil
+            return ServiceStatus(
+                name: def.name, prefixes: def.prefixes, desired: intent.desired,
+                observed: obs?.observed ?? .unknown, drain: intent.drain, peers: obs?.peers ?? [])
+        }
+        let points = historyAfter.map { history.points(after: $0) } ?? history.recent(historyPoints)
+        let trafficStatus = TrafficStatus(
+            qps: trafficError == nil ? qps : nil, queriesTotal: lastSample?.queriesTotal,
+            rcodes: lastSample?.rcodes ?? [:], sampledAt: lastSample?.time, history: points)
+        return SiteStatus(
+            site: identity,
+            agent: AgentInfo(version: version, startedAt: startedAt, now: clock()),
+            services: serviceStates,
+            peers: routeError == nil ? observation?.peers ?? [] : [],
+            traffic: trafficStatus,
+            latency: latency,
+            health: [],
+            errors: [routeError, trafficError, probeError].compactMap { $0 })
+    }
+
+    /// Events after `seq`, oldest first.
+    public func events(since seq: UInt64, limit: Int = 1000) -> EventsPage {
+        EventsPage(events: eventLog.events(after: seq, limit: limit), last: eventLog.lastSeq)
+    }
+
+    /// Drains one service (or all): persists the new desired state, then tells the routing
+    /// daemon. Draining a drained service changes nothing and answers the existing record.
+    public func drain(_ request: DrainRequest, origin: RequestOrigin) async throws(AgentAPIError) -> SiteStatus {
+        do { try request.validate() } catch { throw .badRequest(error.description) }
+        let targets = try selectServices(request.service)
+        let record = DrainRecord(operator: request.operator, reason: request.reason, since: clock(), mode: .operator)
+        let changed = targets.filter { intents[$0.name]?.desired != .drain || intents[$0.name]?.drain?.mode == .auto }
+        if changed.isEmpty { return status() }
+        try await change(changed, to: ServiceIntent(desired: .drain, drain: record), origin: origin, reason: request.reason)
+        return status()
+    }
+
+    /// Puts one service (or all) back into service.
+    public func undrain(_ request: UndrainRequest, origin: RequestOrigin) async throws(AgentAPIError) -> SiteStatus {
+        do { try request.validate() } catch { throw .badRequest(error.description) }
+        let targets = try selectServices(request.service)
+        let changed = targets.filter { (intents[$0.name] ?? .announce).desired != .announce }
+        if changed.isEmpty { return status() }
+        try await change(changed, to: .announce, origin: origin, operator: request.operator, reason: request.reason)
+        return status()
+    }
+
+    private func selectServices(_ name: String?) throws(AgentAPIError) -> [ServiceDefinition] {
+        guard let name else { return services }
+        guard let def = services.first(where: { $0.name == name }) else {
+            throw .notFound("unknown service '\(name)'; this site has: \(services.map(\.name).joined(separator: ", "))")
+        }
+        return [def]
+    }
+
+    private func change(
+        _ targets: [ServiceDefinition], to intent: ServiceIntent, origin: RequestOrigin,
+        operator: String? = nil, reason: String?
+    ) async throws(AgentAPIError) {
+        let actor = intent.drain?.operator ?? `operator` ?? origin.tokenName
+        let verb = intent.desired == .drain ? "drain" : "undrain"
+        let previous = intents
+        for t in targets { intents[t.name] = intent }
+        // The desired state is durable before any route changes, so a crash can never forget a drain.
+        do {
+            try await store.save(intents)
+        } catch {
+            intents = previous
+            eventLog.record(intent.desired == .drain ? .drainFailed : .undrainFailed, actor: actor,
+                            message: "\(verb) not recorded: cannot persist desired state: \(error)", at: clock())
+            throw .internal("cannot persist the desired state: \(error)")
+        }
+        var failures: [String] = []
+        for t in targets {
+            let controller = routes
+            do {
+                try await withTimeout(backendTimeout, "routing daemon") {
+                    try await controller.apply(intent.desired, to: t, record: intent.drain)
+                }
+                let why = reason.map { ": \($0)" } ?? ""
+                eventLog.record(intent.desired == .drain ? .drain : .undrain, actor: actor, service: t.name,
+                                message: "\(verb) by \(actor) (token \(origin.tokenName))\(why)", at: clock())
+            } catch {
+                failures.append("\(t.name): \(error)")
+                eventLog.record(intent.desired == .drain ? .drainFailed : .undrainFailed, actor: actor, service: t.name,
+                                message: "\(verb) recorded but not applied: \(error); it is applied when the routing daemon answers", at: clock())
+            }
+        }
+        await observeRoutes()
+        if !failures.isEmpty {
+            throw .unavailable("\(verb) recorded, but the routing daemon did not apply it: \(failures.joined(separator: "; "))")
+        }
+    }
+}

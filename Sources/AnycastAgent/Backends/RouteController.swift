@@ -1,0 +1,44 @@
+import AnycastCore
+
+/// Reads and changes what a site's routing daemon announces. BIRD and the simulator implement it.
+public protocol RouteController: Sendable {
+    /// Reads the BGP peers and, for each service, whether its prefixes are exported to them.
+    func observe(services: [ServiceDefinition]) async throws -> RouteObservation
+
+    /// Makes the daemon announce (`.announce`) or withdraw (`.drain`) the service's prefixes.
+    /// `record` carries who and why, for daemons that can keep a message.
+    func apply(_ desired: DesiredState, to service: ServiceDefinition, record: DrainRecord?) async throws
+}
+
+/// What a route controller read from the routing daemon.
+public struct RouteObservation: Sendable, Hashable {
+    public var peers: [PeerStatus]
+    /// Observed state per service name.
+    public var services: [String: ServiceObservation]
+
+    public init(peers: [PeerStatus], services: [String: ServiceObservation]) {
+        self.peers = peers
+        self.services = services
+    }
+}
+
+/// One service's announcement state, overall and per peer.
+public struct ServiceObservation: Sendable, Hashable {
+    public var observed: ObservedState
+    public var peers: [PeerAnnouncement]
+
+    public init(observed: ObservedState, peers: [PeerAnnouncement]) {
+        self.observed = observed
+        self.peers = peers
+    }
+
+    /// The overall state from per-peer states, by the rule of the API: `announced` when every
+    /// Established peer is sent every prefix, `withdrawn` when none is sent any, else `partial`.
+    public static func combine(_ peers: [PeerAnnouncement]) -> ObservedState {
+        guard !peers.isEmpty else { return .unknown }
+        if peers.allSatisfy({ $0.observed == .announced }) { return .announced }
+        if peers.allSatisfy({ $0.observed == .withdrawn }) { return .withdrawn }
+        if peers.contains(where: { $0.observed == .unknown }) && !peers.contains(where: { $0.observed == .partial || $0.observed == .announced }) { return .unknown }
+        return .partial
+    }
+}

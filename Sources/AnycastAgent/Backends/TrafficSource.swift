@@ -1,0 +1,31 @@
+import AnycastCore
+import Foundation
+
+/// Reads a site's DNS query counters. Unbound, NSD, Prometheus and the simulator implement it.
+public protocol TrafficSource: Sendable {
+    /// Reads the monotonic counters now.
+    func sample() async throws -> TrafficSample
+
+    /// Rates from before the agent started, oldest first, if the source has them.
+    func backfill() async -> [RatePoint]
+}
+
+extension TrafficSource {
+    public func backfill() async -> [RatePoint] { [] }
+}
+
+/// One reading of a traffic source's counters.
+public struct TrafficSample: Sendable, Hashable {
+    /// Total queries answered since the DNS server started.
+    public var queriesTotal: UInt64
+    /// Answers by rcode name since the DNS server started.
+    public var rcodes: [String: UInt64]
+    /// When the counters were read.
+    public var time: Date
+
+    public init(queriesTotal: UInt64, rcodes: [String: UInt64] = [:], time: Date) {
+        self.queriesTotal = queriesTotal
+        self.rcodes = rcodes
+        self.time = time
+    }
+}

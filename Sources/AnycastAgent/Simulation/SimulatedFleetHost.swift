@@ -1,0 +1,64 @@
+import AnycastCore
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// Serves a simulated fleet: one HTTP server per site (port `basePort + i`, or free ports when
+/// `basePort` is nil) plus the driver that advances the simulation, all in one service group.
+public struct SimulatedFleetHost: Sendable {
+    public let fleet: SimulatedFleet
+    public let services: [any Service]
+    let listening: ListeningPorts
+
+    public init(fleet: SimulatedFleet, host: String = "127.0.0.1", basePort: Int?, tokens: [AgentToken], logger: Logger) {
+        self.fleet = fleet
+        let listening = ListeningPorts(expected: fleet.agents.count)
+        self.listening = listening
+        var httpLogger = logger
+        httpLogger.logLevel = max(logger.logLevel, .warning)
+        var services: [any Service] = [SimulationDriver(fleet: fleet)]
+        for (i, agent) in fleet.agents.enumerated() {
+            let id = agent.identity.id
+            services.append(AgentServer.application(
+                agent: agent, tokens: tokens, host: host, port: basePort.map { $0 + i } ?? 0,
+                logger: httpLogger, onListening: { port in await listening.record(id, port) }))
+        }
+        self.services = services
+    }
+
+    /// Waits until every site's server listens; answers site id → port.
+    public func ports() async -> [String: Int] { await listening.waitForAll() }
+
+    /// A fleet config for the dashboard pointing at these servers.
+    public func fleetConfig(name: String = "demo", host: String = "127.0.0.1", token: String, ports: [String: Int]) -> FleetConfig {
+        let regions = Array(Set(fleet.simulation.profiles.map(\.identity.region))).sorted().map { RegionConfig(name: $0, minActive: 1) }
+        let sites = fleet.simulation.profiles.map { p in
+            SiteConfig(id: p.identity.id, name: p.identity.name, region: p.identity.region,
+                       url: "http://\(host):\(ports[p.identity.id] ?? 0)", token: token,
+                       tokenSource: .literal(token), capacityQPS: p.capacityQPS, location: p.identity.location)
+        }
+        return FleetConfig(name: name, pollInterval: .seconds(1), minActiveSites: max(1, sites.count / 2), regions: regions, sites: sites)
+    }
+}
+
+/// Collects the ports the site servers listen on and wakes whoever waits for all of them.
+actor ListeningPorts {
+    private let expected: Int
+    private var ports: [String: Int] = [:]
+    private var waiters: [CheckedContinuation<[String: Int], Never>] = []
+
+    init(expected: Int) { self.expected = expected }
+
+    func record(_ id: String, _ port: Int) {
+        ports[id] = port
+        if ports.count >= expected {
+            for w in waiters { w.resume(returning: ports) }
+            waiters.removeAll()
+        }
+    }
+
+    func waitForAll() async -> [String: Int] {
+        if ports.count >= expected { return ports }
+        return await withCheckedContinuation { waiters.append($0) }
+    }
+}

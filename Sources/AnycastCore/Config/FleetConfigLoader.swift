@@ -1,0 +1,106 @@
+import Foundation
+
+/// Reads and validates a fleet config file (TOML). Every problem is a `ConfigError` with the
+/// file and line, so `anycast-dash` can print it and exit with status 2.
+public enum FleetConfigLoader {
+    /// Loads the file at `path`; relative token files are read relative to the file's folder.
+    public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigError) -> FleetConfig {
+        let source: String
+        do {
+            source = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ConfigError(file: path, line: nil, message: "cannot read the fleet config: \(error.localizedDescription)")
+        }
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        return try parse(source: source, file: path, baseDirectory: folder, environment: environment)
+    }
+
+    /// Parses fleet config text; `file` names it in errors.
+    public static func parse(
+        source: String, file: String, baseDirectory: String = ".",
+        environment: [String: String] = [:]
+    ) throws(ConfigError) -> FleetConfig {
+        let root = try TOMLDocument(source: source, file: file).rootReader
+        try root.rejectUnknownKeys(["fleet", "region", "site"])
+        guard let fleet = try root.table("fleet") else {
+            throw ConfigError(file: file, line: nil, message: "the [fleet] table is missing")
+        }
+        try fleet.rejectUnknownKeys(["name", "poll_interval", "request_timeout", "unreachable_after", "min_active_sites", "theme"])
+        let name = try fleet.requiredString("name")
+        let interval = try fleet.duration("poll_interval") ?? .seconds(1)
+        let timeout = try fleet.duration("request_timeout")
+        if let timeout, timeout >= interval {
+            throw fleet.error("request_timeout", "'fleet.request_timeout' must be shorter than 'fleet.poll_interval'")
+        }
+        let unreachableAfter = try fleet.int("unreachable_after") ?? 3
+        if unreachableAfter < 1 { throw fleet.error("unreachable_after", "'fleet.unreachable_after' must be at least 1") }
+        let minActive = try fleet.int("min_active_sites") ?? 0
+        if minActive < 0 { throw fleet.error("min_active_sites", "'fleet.min_active_sites' must not be negative") }
+
+        var regions: [RegionConfig] = []
+        for r in try root.tableArray("region") {
+            try r.rejectUnknownKeys(["name", "min_active"])
+            let regionName = try r.requiredString("name")
+            if regions.contains(where: { $0.name == regionName }) {
+                throw r.error("name", "region '\(regionName)' is defined twice")
+            }
+            let regionMin = try r.int("min_active") ?? 0
+            if regionMin < 0 { throw r.error("min_active", "'min_active' must not be negative") }
+            regions.append(RegionConfig(name: regionName, minActive: regionMin))
+        }
+
+        var sites: [SiteConfig] = []
+        var firstLine: [String: Int] = [:]
+        for s in try root.tableArray("site") {
+            try s.rejectUnknownKeys(["id", "name", "region", "url", "token", "token_file", "token_env", "capacity_qps", "location"])
+            let id = try s.requiredString("id")
+            guard id.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." }) else {
+                throw s.error("id", "site id '\(id)' may hold only letters, digits, '-', '_' and '.'")
+            }
+            if let earlier = firstLine[id] {
+                throw s.error("id", "duplicate site id '\(id)' (first defined on line \(earlier))")
+            }
+            firstLine[id] = s.line("id") ?? 0
+            let region = try s.requiredString("region")
+            if !regions.contains(where: { $0.name == region }) {
+                let known = regions.isEmpty ? "no [[region]] is defined" : "known regions: \(regions.map(\.name).joined(separator: ", "))"
+                throw s.error("region", "site '\(id)' names unknown region '\(region)'; \(known)")
+            }
+            let url = try s.requiredString("url")
+            if let problem = AgentURL.problem(with: url) {
+                throw s.error("url", "site '\(id)': bad url \"\(url)\": \(problem)")
+            }
+            let sources = [("token", TokenSource.literal), ("token_file", TokenSource.file), ("token_env", TokenSource.environment)]
+            var tokenSource: TokenSource?
+            var tokenKey: String?
+            for (key, make) in sources {
+                guard let value = try s.string(key) else { continue }
+                if let tokenKey {
+                    throw s.error(key, "site '\(id)': give only one of token, token_file, token_env (found \(tokenKey) and \(key))")
+                }
+                tokenKey = key
+                let resolvedValue = key == "token_file" && !value.hasPrefix("/") ? baseDirectory + "/" + value : value
+                tokenSource = make(resolvedValue)
+            }
+            var token: String?
+            if let tokenSource {
+                do { token = try tokenSource.resolve(environment: environment) } catch {
+                    throw s.error(tokenKey, "site '\(id)': \(error.description)")
+                }
+            }
+            let capacity = try s.number("capacity_qps")
+            if let capacity, capacity <= 0 { throw s.error("capacity_qps", "'capacity_qps' must be positive") }
+            sites.append(SiteConfig(
+                id: id, name: try s.string("name") ?? id, region: region, url: url,
+                token: token, tokenSource: tokenSource, capacityQPS: capacity,
+                location: try s.string("location")))
+        }
+        if sites.isEmpty {
+            throw ConfigError(file: file, line: nil, message: "no [[site]] is defined")
+        }
+        return FleetConfig(
+            name: name, pollInterval: interval, requestTimeout: timeout,
+            unreachableAfter: unreachableAfter, minActiveSites: minActive,
+            theme: try fleet.string("theme"), regions: regions, sites: sites)
+    }
+}

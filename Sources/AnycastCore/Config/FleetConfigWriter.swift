@@ -1,0 +1,46 @@
+/// Writes a fleet config as TOML that `FleetConfigLoader` reads back unchanged.
+public enum FleetConfigWriter {
+    public static func toml(_ config: FleetConfig) -> String {
+        var out = "[fleet]\n"
+        out += "name = \(quote(config.name))\n"
+        out += "poll_interval = \(quote(ConfigDuration.format(config.pollInterval)))\n"
+        out += "request_timeout = \(quote(ConfigDuration.format(config.requestTimeout)))\n"
+        out += "unreachable_after = \(config.unreachableAfter)\n"
+        out += "min_active_sites = \(config.minActiveSites)\n"
+        if let theme = config.theme { out += "theme = \(quote(theme))\n" }
+        for r in config.regions {
+            out += "\n[[region]]\nname = \(quote(r.name))\nmin_active = \(r.minActive)\n"
+        }
+        for s in config.sites {
+            out += "\n[[site]]\nid = \(quote(s.id))\nname = \(quote(s.name))\nregion = \(quote(s.region))\nurl = \(quote(s.url))\n"
+            switch s.tokenSource {
+            case .file(let path)?: out += "token_file = \(quote(path))\n"
+            case .environment(let name)?: out += "token_env = \(quote(name))\n"
+            case .literal(let value)?: out += "token = \(quote(value))\n"
+            case nil: if let t = s.token { out += "token = \(quote(t))\n" }
+            }
+            if let c = s.capacityQPS { out += "capacity_qps = \(Int(c.rounded()))\n" }
+            if let l = s.location { out += "location = \(quote(l))\n" }
+        }
+        return out
+    }
+
+    /// A TOML basic string.
+    static func quote(_ s: String) -> String {
+        var out = "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            case "\r": out += "\\r"
+            default:
+                if u.value < 0x20 || u.value == 0x7F { out += String(format: "\\u%04X", u.value) } else { out.unicodeScalars.append(u) }
+            }
+        }
+        return out + "\""
+    }
+}
+
+import Foundation

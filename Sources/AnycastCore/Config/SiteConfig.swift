@@ -1,0 +1,29 @@
+/// One site as the dashboard knows it from the fleet config.
+public struct SiteConfig: Sendable, Hashable {
+    public var id: String
+    public var name: String
+    public var region: String
+    /// Base URL of the site's agent, e.g. `http://127.0.0.1:9101`.
+    public var url: String
+    /// The bearer token sent to the agent (resolved from its source at load time).
+    public var token: String?
+    /// Where the token came from, for `--print-config` style output (never the token itself).
+    public var tokenSource: TokenSource?
+    /// How many queries per second the site can serve; used by the drain impact preview.
+    public var capacityQPS: Double?
+    public var location: String?
+
+    public init(
+        id: String, name: String, region: String, url: String, token: String? = nil,
+        tokenSource: TokenSource? = nil, capacityQPS: Double? = nil, location: String? = nil
+    ) {
+        self.id = id
+        self.name = name
+        self.region = region
+        self.url = url
+        self.token = token
+        self.tokenSource = tokenSource
+        self.capacityQPS = capacityQPS
+        self.location = location
+    }
+}

@@ -1,0 +1,50 @@
+import Foundation
+
+/// The dashboard's whole picture of the fleet at one moment.
+public struct FleetSnapshot: Sendable {
+    public var name: String
+    public var takenAt: Date
+    public var sites: [SiteSnapshot]
+    public var regions: [RegionConfig]
+    public var minActiveSites: Int
+    public var pollHealth: PollHealth
+
+    public init(name: String, takenAt: Date, sites: [SiteSnapshot], regions: [RegionConfig], minActiveSites: Int, pollHealth: PollHealth) {
+        self.name = name
+        self.takenAt = takenAt
+        self.sites = sites
+        self.regions = regions
+        self.minActiveSites = minActiveSites
+        self.pollHealth = pollHealth
+    }
+
+    /// Sum of the current rates of every site that reported one.
+    public var totalQPS: Double { sites.reduce(0) { $0 + ($1.qps ?? 0) } }
+
+    /// The site's share of the fleet's current traffic, 0...1, `nil` without data.
+    public func share(of site: SiteSnapshot) -> Double? {
+        let total = totalQPS
+        guard let qps = site.qps, total > 0 else { return nil }
+        return qps / total
+    }
+}
+
+/// How the poller itself is doing: cycles run, how long the last took, cycles missed.
+public struct PollHealth: Sendable, Hashable, Codable {
+    public var cycles: Int
+    public var lastCycleSeconds: Double?
+    /// Cycles that could not start on time because the previous one was still running.
+    public var missedCycles: Int
+
+    enum CodingKeys: String, CodingKey {
+        case cycles
+        case lastCycleSeconds = "last_cycle_s"
+        case missedCycles = "missed_cycles"
+    }
+
+    public init(cycles: Int = 0, lastCycleSeconds: Double? = nil, missedCycles: Int = 0) {
+        self.cycles = cycles
+        self.lastCycleSeconds = lastCycleSeconds
+        self.missedCycles = missedCycles
+    }
+}

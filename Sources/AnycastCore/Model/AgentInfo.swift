@@ -1,0 +1,20 @@
+import Foundation
+
+/// The agent process answering: its version, when it started and its clock.
+public struct AgentInfo: Codable, Sendable, Hashable {
+    public var version: String
+    public var startedAt: Date
+    /// The agent's clock when it built the answer (lets the dashboard spot clock skew).
+    public var now: Date
+
+    enum CodingKeys: String, CodingKey {
+        case version, now
+        case startedAt = "started_at"
+    }
+
+    public init(version: String, startedAt: Date, now: Date) {
+        self.version = version
+        self.startedAt = startedAt
+        self.now = now
+    }
+}

@@ -1,0 +1,135 @@
+import AnycastCore
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// Speaks the agent API v1 to one site: status, events, drain and undrain. Every call has a
+/// timeout covering the whole exchange, body included, and a cap on the response size.
+public struct AgentClient: Sendable {
+    let http: HTTPClient
+    /// Largest response body accepted (bytes).
+    public var maxResponseBytes: Int
+
+    public init(http: HTTPClient, maxResponseBytes: Int = 4 * 1024 * 1024) {
+        self.http = http
+        self.maxResponseBytes = maxResponseBytes
+    }
+
+    /// A pooled HTTP/1.1 client suited to polling agents (keep-alive, no redirects).
+    public static func makeHTTPClient(connectTimeout: Duration = .seconds(2)) -> HTTPClient {
+        var config = HTTPClient.Configuration()
+        config.redirectConfiguration = .disallow
+        config.timeout.connect = .milliseconds(connectTimeout.milliseconds)
+        config.httpVersion = .http1Only
+        config.decompression = .disabled
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: config)
+    }
+
+    /// `GET /v1/status`; with `historyAfter` only newer history points are sent.
+    public func status(of site: SiteConfig, historyAfter: Date? = nil, timeout: Duration) async throws(AgentClientError) -> SiteStatus {
+        var path = "/v1/status"
+        if let historyAfter { path += "?history_after=\(String(format: "%.3f", historyAfter.timeIntervalSince1970))" }
+        return try await send(SiteStatus.self, site: site, method: .GET, path: path, body: nil, timeout: timeout)
+    }
+
+    /// `GET /v1/events?since=SEQ`.
+    public func events(of site: SiteConfig, since: UInt64, timeout: Duration) async throws(AgentClientError) -> EventsPage {
+        try await send(EventsPage.self, site: site, method: .GET, path: "/v1/events?since=\(since)", body: nil, timeout: timeout)
+    }
+
+    /// `POST /v1/drain`; answers the site's new status.
+    public func drain(_ site: SiteConfig, _ request: DrainRequest, timeout: Duration) async throws(AgentClientError) -> SiteStatus {
+        try await send(SiteStatus.self, site: site, method: .POST, path: "/v1/drain", body: encode(request), timeout: timeout)
+    }
+
+    /// `POST /v1/undrain`; answers the site's new status.
+    public func undrain(_ site: SiteConfig, _ request: UndrainRequest, timeout: Duration) async throws(AgentClientError) -> SiteStatus {
+        try await send(SiteStatus.self, site: site, method: .POST, path: "/v1/undrain", body: encode(request), timeout: timeout)
+    }
+
+    private func encode<T: Encodable>(_ value: T) -> Data {
+        (try? AgentJSON.encoder().encode(value)) ?? Data()
+    }
+
+    private func send<T: Decodable & Sendable>(
+        _ type: T.Type, site: SiteConfig, method: HTTPMethod, path: String, body: Data?, timeout: Duration
+    ) async throws(AgentClientError) -> T {
+        let base = site.url.hasSuffix("/") ? String(site.url.dropLast()) : site.url
+        var request = HTTPClientRequest(url: base + path)
+        request.method = method
+        request.headers.add(name: "Accept", value: "application/json")
+        request.headers.add(name: "User-Agent", value: "anycast-dash")
+        if let token = site.token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: body))
+        }
+        let http = self.http
+        let prepared = request
+        let cap = maxResponseBytes
+        let result: Result<(Int, ByteBuffer), AgentClientError>
+        do {
+            // The timeout covers the whole exchange: a peer that sends its body one byte a
+            // second must not hold the caller longer than one sent nothing.
+            let (status, buffer) = try await withTimeout(timeout, "request") {
+                let response = try await http.execute(prepared, timeout: .milliseconds(timeout.milliseconds + 50))
+                let buffer = try await response.body.collect(upTo: cap)
+                return (Int(response.status.code), buffer)
+            }
+            result = .success((status, buffer))
+        } catch {
+            result = .failure(Self.classify(error, timeout: timeout, cap: cap))
+        }
+        let (status, buffer) = try result.get()
+        let data = Data(buffer.readableBytesView)
+        guard (200..<300).contains(status) else {
+            let body = try? AgentJSON.decoder().decode(APIErrorBody.self, from: data)
+            throw .http(status: status, code: body?.error, message: body?.message)
+        }
+        do {
+            return try AgentJSON.decoder().decode(T.self, from: data)
+        } catch let error as DecodingError {
+            throw .invalidResponse(Self.describe(error))
+        } catch {
+            throw .invalidResponse("\(error)")
+        }
+    }
+
+    static func classify(_ error: any Error, timeout: Duration, cap: Int) -> AgentClientError {
+        if error is TimeoutError { return .timedOut(milliseconds: timeout.milliseconds) }
+        if error is NIOTooManyBytesError { return .responseTooLarge(limit: cap) }
+        if let e = error as? HTTPClientError {
+            switch e {
+            case .deadlineExceeded, .readTimeout: return .timedOut(milliseconds: timeout.milliseconds)
+            case .connectTimeout: return .connection("connect timed out")
+            case .remoteConnectionClosed: return .connection("connection closed by the agent")
+            case .invalidURL, .emptyHost, .emptyScheme: return .badURL("\(e)")
+            default: return .connection("\(e)")
+            }
+        }
+        let text = String(describing: error)
+        if text.contains("refused") || text.contains("ECONNREFUSED") { return .connection("connection refused") }
+        if text.contains("reset") { return .connection("connection reset") }
+        if text.contains("unreachable") { return .connection("network unreachable") }
+        return .connection(text.count > 160 ? String(text.prefix(160)) + "…" : text)
+    }
+
+    static func describe(_ error: DecodingError) -> String {
+        func path(_ keys: [any CodingKey]) -> String {
+            keys.isEmpty ? "body" : keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+        }
+        switch error {
+        case .typeMismatch(_, let c): return "wrong type at \(path(c.codingPath))"
+        case .valueNotFound(_, let c): return "null at \(path(c.codingPath))"
+        case .keyNotFound(let k, let c): return "missing \(path(c.codingPath + [k]))"
+        case .dataCorrupted(let c): return c.codingPath.isEmpty ? "not JSON" : "bad value at \(path(c.codingPath))"
+        @unknown default: return "does not match the API"
+        }
+    }
+}
+
+extension Duration {
+    /// Whole milliseconds.
+    var milliseconds: Int64 { components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000 }
+}

@@ -1,0 +1,147 @@
+import AnycastCore
+import Foundation
+import Logging
+
+/// Polls every site's agent concurrently once per interval and keeps the fleet picture.
+///
+/// Each request has its own timeout (80% of the interval by default), so a hung, slow or
+/// dead agent never delays the others or the cycle. Results are applied as they arrive.
+/// Agents that keep failing are retried with a capped exponential back-off.
+public actor FleetPoller {
+    public nonisolated let config: FleetConfig
+    let client: AgentClient
+    let clock: @Sendable () -> Date
+    let logger: Logger
+    /// Longest wait between retries of an unreachable agent.
+    public let maxBackoff: Duration
+
+    private var sites: [SiteSnapshot]
+    private var nextAttempt: [Date?]
+    private var health = PollHealth()
+    private var inFlight = false
+
+    public init(
+        config: FleetConfig, client: AgentClient, maxBackoff: Duration = .seconds(30),
+        clock: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "anycast-dash.poller")
+    ) {
+        self.config = config
+        self.client = client
+        self.maxBackoff = maxBackoff
+        self.clock = clock
+        self.logger = logger
+        self.sites = config.sites.map { SiteSnapshot(config: $0) }
+        self.nextAttempt = Array(repeating: nil, count: config.sites.count)
+    }
+
+    /// The fleet as the poller sees it now.
+    public func snapshot() -> FleetSnapshot {
+        FleetSnapshot(name: config.name, takenAt: clock(), sites: sites, regions: config.regions,
+                      minActiveSites: config.minActiveSites, pollHealth: health)
+    }
+
+    /// The site with `id`, if configured.
+    public func site(_ id: String) -> SiteSnapshot? { sites.first { $0.config.id == id } }
+
+    /// Polls every due site once, concurrently; returns when every request has finished or
+    /// timed out. `force` ignores back-off (the operator pressed "poll now").
+    @discardableResult
+    public func pollOnce(force: Bool = false) async -> FleetSnapshot {
+        let started = ContinuousClock.now
+        let now = clock()
+        let timeout = config.requestTimeout
+        let client = self.client
+        var jobs: [(Int, SiteConfig, Date?)] = []
+        for i in sites.indices {
+            if !force, let due = nextAttempt[i], due > now { continue }
+            jobs.append((i, sites[i].config, sites[i].history.latest?.t))
+        }
+        inFlight = true
+        await withTaskGroup(of: (Int, Result<SiteStatus, AgentClientError>).self) { group in
+            for (i, site, after) in jobs {
+                group.addTask {
+                    do throws(AgentClientError) {
+                        return (i, .success(try await client.status(of: site, historyAfter: after, timeout: timeout)))
+                    } catch {
+                        return (i, .failure(error))
+                    }
+                }
+            }
+            for await (i, result) in group {
+                apply(result, to: i)
+            }
+        }
+        inFlight = false
+        health.cycles += 1
+        let elapsed = ContinuousClock.now - started
+        health.lastCycleSeconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return snapshot()
+    }
+
+    private func apply(_ result: Result<SiteStatus, AgentClientError>, to i: Int) {
+        let now = clock()
+        sites[i].lastAttempt = now
+        switch result {
+        case .success(let status):
+            let restarted = sites[i].status.map { $0.agent.startedAt != status.agent.startedAt } ?? false
+            if restarted { sites[i].lastCounter = nil }
+            sites[i].history.merge(status.traffic.history)
+            if let total = status.traffic.queriesTotal, let at = status.traffic.sampledAt {
+                let sample = CounterSample(value: total, time: at)
+                let maxGap = max(3, 3 * config.pollInterval.seconds)
+                let rate = CounterRate.between(sites[i].lastCounter, sample, maxGap: maxGap)
+                if status.traffic.history.isEmpty, let r = rate.perSecond, !rate.spansGap {
+                    sites[i].history.append(RatePoint(t: at, qps: r))  // agents without a history
+                }
+                sites[i].qps = status.traffic.qps ?? rate.perSecond
+                sites[i].lastCounter = sample
+            } else {
+                sites[i].qps = status.traffic.qps
+            }
+            sites[i].status = status
+            sites[i].reachability = .ok
+            sites[i].lastSuccess = now
+            sites[i].consecutiveFailures = 0
+            sites[i].lastError = nil
+            nextAttempt[i] = nil
+        case .failure(let error):
+            sites[i].consecutiveFailures += 1
+            sites[i].lastError = error.description
+            let failures = sites[i].consecutiveFailures
+            if failures >= config.unreachableAfter {
+                if sites[i].reachability != .unreachable {
+                    logger.warning("agent unreachable", metadata: ["site": "\(sites[i].config.id)", "error": "\(error)"])
+                }
+                sites[i].reachability = .unreachable
+                sites[i].qps = nil
+                let steps = min(failures - config.unreachableAfter + 1, 16)
+                let backoff = min(config.pollInterval.seconds * pow(2, Double(steps)), maxBackoff.seconds)
+                nextAttempt[i] = now.addingTimeInterval(backoff)
+            } else {
+                sites[i].reachability = sites[i].status == nil ? .pending : .stale
+            }
+        }
+    }
+
+    /// Polls every interval until cancelled, handing each cycle's snapshot to `onCycle`.
+    /// A cycle that would start while the previous one still runs is counted as missed.
+    public func run(onCycle: @Sendable (FleetSnapshot) async -> Void) async {
+        let interval = config.pollInterval
+        var next = ContinuousClock.now
+        while !Task.isCancelled {
+            let snap = await pollOnce()
+            await onCycle(snap)
+            next += interval
+            let now = ContinuousClock.now
+            while next < now {
+                next += interval
+                health.missedCycles += 1
+            }
+            do { try await Task.sleep(until: next, clock: .continuous) } catch { return }
+        }
+    }
+}
+
+extension Duration {
+    /// The duration in seconds as a floating-point number.
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}

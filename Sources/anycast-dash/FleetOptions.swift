@@ -1,0 +1,78 @@
+import AnycastAgent
+import AnycastCore
+import ArgumentParser
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// Where the fleet comes from: a fleet config file, or the built-in simulated demo fleet.
+struct FleetOptions: ParsableArguments {
+    @Option(name: .long, help: "Fleet config (TOML). Default: $ANYCAST_FLEET, then $XDG_CONFIG_HOME/anycast-dash/fleet.toml.")
+    var fleet: String?
+
+    @Flag(name: .long, help: "Run a simulated fleet in this process (real HTTP on loopback) and show it.")
+    var demo = false
+
+    @Option(name: .long, help: "Number of sites in the demo fleet.")
+    var demoSites: Int = 12
+
+    @Option(name: .long, help: "Random seed of the demo fleet.")
+    var seed: UInt64 = 1
+
+    func validate() throws {
+        if demo && fleet != nil { throw ValidationError("give either --fleet or --demo, not both") }
+        guard (1...5000).contains(demoSites) else { throw ValidationError("--demo-sites must be from 1 to 5000") }
+    }
+}
+
+/// A fleet ready to poll, and what must be stopped afterwards.
+struct OpenedFleet {
+    var config: FleetConfig
+    var demo: (group: ServiceGroup, task: Task<Void, any Error>)?
+
+    /// Stops the in-process demo fleet, if any.
+    func close() async {
+        guard let demo else { return }
+        await demo.group.triggerGracefulShutdown()
+        _ = try? await demo.task.value
+    }
+}
+
+extension FleetOptions {
+    /// Loads the fleet config or starts the demo fleet. Config errors exit with status 2.
+    func open(logger: Logger) async throws -> OpenedFleet {
+        if demo {
+            let fleet = SimulatedFleet(siteCount: demoSites, seed: seed, logger: logger)
+            let host = SimulatedFleetHost(fleet: fleet, basePort: nil, tokens: SimulatedFleet.defaultTokens(), logger: logger)
+            let group = ServiceGroup(services: host.services, logger: logger)
+            let task = Task { try await group.run() }
+            let ports = await host.ports()
+            return OpenedFleet(config: host.fleetConfig(token: "demo-operate", ports: ports), demo: (group, task))
+        }
+        let env = ProcessInfo.processInfo.environment
+        guard let path = FleetConfigLocator.locate(explicit: fleet, environment: env, fileExists: { FileManager.default.fileExists(atPath: $0) }) else {
+            FileHandle.standardError.write(Data("anycast-dash: no fleet config: give --fleet FILE, set $ANYCAST_FLEET, or create $XDG_CONFIG_HOME/anycast-dash/fleet.toml; or try --demo\n".utf8))
+            throw ExitCode(2)
+        }
+        do {
+            return OpenedFleet(config: try FleetConfigLoader.load(path: path, environment: env), demo: nil)
+        } catch {
+            FileHandle.standardError.write(Data("anycast-dash: \(error.description)\n".utf8))
+            throw ExitCode(2)
+        }
+    }
+}
+
+/// Logs to standard error at `level`, so standard output stays clean for tables and JSON.
+func bootstrapLogging(level: Logger.Level) {
+    LoggingSystem.bootstrap { label in
+        var handler = StreamLogHandler.standardError(label: label)
+        handler.logLevel = level
+        return handler
+    }
+}
+
+/// Writes `text` to standard output at once (no buffering), for pipes and tmux alike.
+func emit(_ text: String) {
+    FileHandle.standardOutput.write(Data(text.utf8))
+}
