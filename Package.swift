@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
         .target(
@@ -83,7 +84,11 @@ let package = Package(
         ),
         .testTarget(
             name: "AnycastCoreTests",
-            dependencies: ["AnycastCore"],
+            dependencies: [
+                "AnycastCore",
+                "AnycastAgent",
+                .product(name: "Yams", package: "Yams"),
+            ],
             resources: [.copy("Fixtures")],
             swiftSettings: strict
         ),

@@ -1,0 +1,22 @@
+import AnycastCore
+import Testing
+
+@Suite struct ConfigDurationTests {
+    @Test(arguments: [("500ms", 500), ("1s", 1000), ("1.5s", 1500), ("2m", 120_000), ("1h", 3_600_000), (" 10s ", 10_000)])
+    func parsesDurations(text: String, milliseconds: Int64) {
+        #expect(ConfigDuration.parse(text) == .milliseconds(milliseconds))
+    }
+
+    @Test(arguments: ["", "1", "s", "-1s", "0s", "1 s", "1d", "abc", "1e3s", "nan s"])
+    func rejectsNonDurations(text: String) {
+        #expect(ConfigDuration.parse(text) == nil)
+    }
+
+    @Test func formatsShortestExactForm() {
+        #expect(ConfigDuration.format(.milliseconds(800)) == "800ms")
+        #expect(ConfigDuration.format(.seconds(1)) == "1s")
+        #expect(ConfigDuration.format(.seconds(120)) == "2m")
+        #expect(ConfigDuration.format(.seconds(7200)) == "2h")
+        #expect(ConfigDuration.format(.milliseconds(1500)) == "1500ms")
+    }
+}

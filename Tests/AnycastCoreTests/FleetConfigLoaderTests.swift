@@ -1,0 +1,99 @@
+import AnycastCore
+import Foundation
+import Testing
+
+@Suite struct FleetConfigLoaderTests {
+    static let fixtures = Bundle.module.resourceURL!.appendingPathComponent("Fixtures")
+
+    @Test func loadsAValidFleet() throws {
+        let path = Self.fixtures.appendingPathComponent("fleet-valid.toml").path
+        let config = try FleetConfigLoader.load(path: path, environment: ["FRA1_TOKEN": "secret-from-env"])
+        #expect(config.name == "dns-prod")
+        #expect(config.pollInterval == .seconds(1))
+        #expect(config.requestTimeout == .milliseconds(800), "the default timeout is 80% of the interval")
+        #expect(config.minActiveSites == 2)
+        #expect(config.theme == "default")
+        #expect(config.regions == [RegionConfig(name: "eu", minActive: 1), RegionConfig(name: "na", minActive: 0)])
+        #expect(config.sites.map(\.id) == ["ams1", "fra1", "iad1"])
+        #expect(config.sites[0].token == "secret-from-file", "token files are read relative to the config and trimmed")
+        #expect(config.sites[1].token == "secret-from-env")
+        #expect(config.sites[2].token == "inline-secret")
+        #expect(config.sites[2].name == "iad1", "the name defaults to the id")
+        #expect(config.sites[0].capacityQPS == 50000)
+        #expect(config.sites[2].capacityQPS == 75000.5)
+    }
+
+    /// Each broken config must name the right line, so the operator can go straight to it.
+    @Test(arguments: [
+        // (what, source, expected line, words the message must contain)
+        ("syntax", "[fleet]\nname = \"x\"\npoll_interval = \n", 3, "TOML syntax"),
+        ("unknown top-level key", "colour = 1\n[fleet]\nname = \"x\"\n", 1, "unknown key 'colour'"),
+        ("unknown fleet key", "[fleet]\nname = \"x\"\n\npoll_intervall = \"1s\"\n", 4, "unknown key 'poll_intervall' in [fleet]"),
+        ("unknown site key", "[fleet]\nname = \"x\"\n[[region]]\nname = \"eu\"\n[[site]]\nid = \"a\"\nregion = \"eu\"\nurl = \"http://h:1\"\nweight = 3\n", 9, "unknown key 'weight' in [[site]] #1"),
+        ("duplicate site id", "[fleet]\nname = \"x\"\n[[region]]\nname = \"eu\"\n[[site]]\nid = \"a\"\nregion = \"eu\"\nurl = \"http://h:1\"\n[[site]]\nid = \"a\"\nregion = \"eu\"\nurl = \"http://h:2\"\n", 10, "duplicate site id 'a' (first defined on line 6)"),
+        ("bad url scheme", "[fleet]\nname = \"x\"\n[[region]]\nname = \"eu\"\n[[site]]\nid = \"a\"\nregion = \"eu\"\nurl = \"ftp://h:1\"\n", 8, "scheme must be http or https"),
+        ("url without host", "[fleet]\nname = \"x\"\n[[region]]\nname = \"eu\"\n[[site]]\nid = \"a\"\nregion = \"eu\"\nurl = \"http://\"\n", 8, "bad url"),
+        ("unknown region", "[fleet]\nname = \"x\"\n[[region]]\nname = \"eu\"\n[[site]]\nid = \"a\"\nregion = \"apac\"\nurl = \"http://h:1\"\n", 7, "unknown region 'apac'; known regions: eu"),
+        ("wrong type", "[fleet]\nname = \"x\"\nmin_active_sites = \"two\"\n", 3, "must be an integer, not a string"),
+        ("bad duration", "[fleet]\nname = \"x\"\npoll_interval = \"fast\"\n", 3, "is not a duration"),
+        ("timeout not below interval", "[fleet]\nname = \"x\"\npoll_interval = \"1s\"\nrequest_timeout = \"2s\"\n", 4, "must be shorter"),
+        ("two token sources", "[fleet]\nname = \"x\"\n[[region]]\nname = \"eu\"\n[[site]]\nid = \"a\"\nregion = \"eu\"\nurl = \"http://h:1\"\ntoken = \"t\"\ntoken_env = \"T\"\n", 10, "only one of token"),
+        ("missing token env", "[fleet]\nname = \"x\"\n[[region]]\nname = \"eu\"\n[[site]]\nid = \"a\"\nregion = \"eu\"\nurl = \"http://h:1\"\ntoken_env = \"NOPE_NOT_SET\"\n", 9, "NOPE_NOT_SET is not set"),
+        ("missing token file", "[fleet]\nname = \"x\"\n[[region]]\nname = \"eu\"\n[[site]]\nid = \"a\"\nregion = \"eu\"\nurl = \"http://h:1\"\ntoken_file = \"/nonexistent/t\"\n", 9, "cannot read token file"),
+        ("duplicate region", "[fleet]\nname = \"x\"\n[[region]]\nname = \"eu\"\n[[region]]\nname = \"eu\"\n", 6, "defined twice"),
+        ("site without url", "[fleet]\nname = \"x\"\n[[region]]\nname = \"eu\"\n[[site]]\nid = \"a\"\nregion = \"eu\"\n", 5, "'site[0].url' is required"),
+        ("key after multi-line array", "[fleet]\nname = \"x\"\n[[region]]\nname = \"eu\"\n[[site]]\nid = \"a\"\nregion = \"eu\"\nurl = \"http://h:1\"\nlocation = \"\"\"\nfirst\n[fake]\n\"\"\"\nbogus = [\n  1,\n  2,\n]\nnope = 1\n", 13, "unknown key 'bogus'"),
+    ])
+    func reportsTheLine(what: String, source: String, line: Int, words: String) {
+        do {
+            _ = try FleetConfigLoader.parse(source: source, file: "fleet.toml")
+            Issue.record("\(what): expected an error")
+        } catch {
+            #expect(error.line == line, "\(what): \(error)")
+            #expect(error.message.contains(words), "\(what): \(error)")
+            #expect(error.description.hasPrefix("fleet.toml:\(line): "), "\(what): \(error)")
+        }
+    }
+
+    @Test func missingFleetTableAndNoSites() {
+        #expect(throws: ConfigError(file: "f", line: nil, message: "the [fleet] table is missing")) {
+            try FleetConfigLoader.parse(source: "", file: "f")
+        }
+        #expect(throws: ConfigError(file: "f", line: nil, message: "no [[site]] is defined")) {
+            try FleetConfigLoader.parse(source: "[fleet]\nname = \"x\"\n", file: "f")
+        }
+    }
+
+    @Test func unreadableFileNamesTheFile() {
+        do {
+            _ = try FleetConfigLoader.load(path: "/nonexistent/fleet.toml")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.description.hasPrefix("/nonexistent/fleet.toml: cannot read"))
+        }
+    }
+
+    @Test func writerOutputLoadsBackUnchanged() throws {
+        let original = FleetConfig(
+            name: "stage \"b\"", pollInterval: .milliseconds(1500), requestTimeout: .seconds(1), unreachableAfter: 4,
+            minActiveSites: 3, theme: "light",
+            regions: [RegionConfig(name: "eu", minActive: 1), RegionConfig(name: "ap", minActive: 2)],
+            sites: [
+                SiteConfig(id: "ams1", name: "Amsterdam\\North", region: "eu", url: "http://127.0.0.1:9101", token: "t1", tokenSource: .literal("t1"), capacityQPS: 5000, location: "NL"),
+                SiteConfig(id: "nrt1", name: "Tokyo", region: "ap", url: "https://nrt1.example.net", token: "t2", tokenSource: .environment("NRT")),
+            ])
+        let text = FleetConfigWriter.toml(original)
+        let loaded = try FleetConfigLoader.parse(source: text, file: "w.toml", environment: ["NRT": "t2"])
+        #expect(loaded == original)
+    }
+
+    @Test func locatorOrder() {
+        let none: (String) -> Bool = { _ in false }
+        let all: (String) -> Bool = { _ in true }
+        #expect(FleetConfigLocator.locate(explicit: "a.toml", environment: ["ANYCAST_FLEET": "b.toml"], fileExists: none) == "a.toml")
+        #expect(FleetConfigLocator.locate(explicit: nil, environment: ["ANYCAST_FLEET": "b.toml"], fileExists: none) == "b.toml")
+        #expect(FleetConfigLocator.locate(explicit: nil, environment: ["XDG_CONFIG_HOME": "/x"], fileExists: all) == "/x/anycast-dash/fleet.toml")
+        #expect(FleetConfigLocator.locate(explicit: nil, environment: ["HOME": "/home/u"], fileExists: all) == "/home/u/.config/anycast-dash/fleet.toml")
+        #expect(FleetConfigLocator.locate(explicit: nil, environment: ["XDG_CONFIG_HOME": "/x"], fileExists: none) == nil)
+    }
+}

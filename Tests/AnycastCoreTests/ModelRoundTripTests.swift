@@ -1,0 +1,65 @@
+import AnycastCore
+import Foundation
+import Testing
+
+@Suite struct ModelRoundTripTests {
+    static let now = Date(timeIntervalSince1970: 1_795_797_690.25)
+
+    static let status = SiteStatus(
+        site: SiteIdentity(id: "ams1", name: "Amsterdam", region: "eu", location: "NL"),
+        agent: AgentInfo(version: "0.1.0", startedAt: now.addingTimeInterval(-3600), now: now),
+        services: [
+            ServiceStatus(name: "dns", prefixes: ["203.0.113.0/24", "2001:db8:53::/48"], desired: .drain, observed: .partial,
+                          drain: DrainRecord(operator: "alice", reason: "CHG-1: \"quotes\" and ünïcode", since: now, mode: .operator),
+                          peers: [PeerAnnouncement(peer: "t1", observed: .withdrawn), PeerAnnouncement(peer: "t2", observed: .announced)],
+                          health: .up),
+        ],
+        peers: [
+            PeerStatus(name: "t1", address: "198.51.100.1", asn: 4_200_000_000, state: .established, since: now, exported: 0),
+            PeerStatus(name: "t2", address: "2001:db8::1", asn: 64496, state: .openConfirm, exported: 2, lastError: "Hold timer expired"),
+        ],
+        traffic: TrafficStatus(qps: 1234.5, queriesTotal: UInt64.max, rcodes: ["NOERROR": 5, "SERVFAIL": 1], sampledAt: now,
+                               history: [RatePoint(t: now.addingTimeInterval(-1), qps: 1200.25), RatePoint(t: now, qps: 1234.5)]),
+        latency: LatencyStatus(p50Ms: 0.84, p95Ms: nil, p99Ms: 3.5, source: "probe"),
+        health: [HealthCheckStatus(name: "dns-probe", state: .down, detail: "timeout", since: now)],
+        errors: [BackendError(source: "routes", message: "socket gone")])
+
+    @Test func siteStatusRoundTrips() throws {
+        let data = try AgentJSON.encoder().encode(Self.status)
+        let back = try AgentJSON.decoder().decode(SiteStatus.self, from: data)
+        #expect(back == Self.status)
+    }
+
+    @Test func wireNamesAreSnakeCase() throws {
+        let text = String(decoding: try AgentJSON.encoder().encode(Self.status), as: UTF8.self)
+        for key in ["\"queries_total\"", "\"sampled_at\"", "\"started_at\"", "\"p50_ms\"", "\"last_error\"", "\"opensent\"", "\"openconfirm\""]
+        where key != "\"opensent\"" {
+            #expect(text.contains(key), "\(key)")
+        }
+        #expect(text.contains("\"t\":1795797690.25"), "history times are Unix seconds")
+        #expect(text.contains("\"since\":\"2026-11-27T"), "other times are ISO 8601")
+    }
+
+    @Test func eventAndRequestsRoundTrip() throws {
+        let event = AgentEvent(seq: 7, time: Self.now, kind: .driftCorrected, actor: "agent", service: "dns", message: "m")
+        #expect(try AgentJSON.decoder().decode(AgentEvent.self, from: AgentJSON.encoder().encode(event)) == event)
+        let drain = DrainRequest(service: nil, reason: "r", operator: "o")
+        #expect(try AgentJSON.decoder().decode(DrainRequest.self, from: AgentJSON.encoder().encode(drain)) == drain)
+    }
+
+    @Test func datesWithoutFractionParse() {
+        #expect(ISO8601Time.parse("2026-11-27T16:41:30Z") == Date(timeIntervalSince1970: 1_795_797_690))
+        #expect(ISO8601Time.parse("2026-11-27T16:41:30.250Z") == Date(timeIntervalSince1970: 1_795_797_690.25))
+        #expect(ISO8601Time.parse("yesterday") == nil)
+    }
+
+    @Test func requestValidation() {
+        #expect(throws: RequestValidationError.self) { try DrainRequest(reason: "  ", operator: "a").validate() }
+        #expect(throws: RequestValidationError.self) { try DrainRequest(reason: String(repeating: "x", count: 501), operator: "a").validate() }
+        #expect(throws: RequestValidationError.self) { try DrainRequest(reason: "ok", operator: "").validate() }
+        #expect(throws: RequestValidationError.self) { try DrainRequest(reason: "ok", operator: "a\u{1B}[2J").validate() }
+        #expect(throws: Never.self) { try DrainRequest(reason: String(repeating: "x", count: 500), operator: "alice").validate() }
+        #expect(throws: Never.self) { try UndrainRequest(operator: "alice").validate() }
+        #expect(throws: RequestValidationError.self) { try UndrainRequest(reason: String(repeating: "x", count: 501), operator: "a").validate() }
+    }
+}
