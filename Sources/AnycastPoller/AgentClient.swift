@@ -23,6 +23,9 @@ public struct AgentClient: Sendable {
         config.timeout.connect = .milliseconds(connectTimeout.milliseconds)
         config.httpVersion = .http1Only
         config.decompression = .disabled
+        // Fail fast on a refused connection: the next poll cycle is the retry. (By default
+        // AHC keeps retrying until the deadline, which turns "refused" into "timed out".)
+        config.connectionPool.retryConnectionEstablishment = false
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: config)
     }
 

@@ -18,7 +18,6 @@ public actor FleetPoller {
     private var sites: [SiteSnapshot]
     private var nextAttempt: [Date?]
     private var health = PollHealth()
-    private var inFlight = false
 
     public init(
         config: FleetConfig, client: AgentClient, maxBackoff: Duration = .seconds(30),
@@ -55,7 +54,6 @@ public actor FleetPoller {
             if !force, let due = nextAttempt[i], due > now { continue }
             jobs.append((i, sites[i].config, sites[i].history.latest?.t))
         }
-        inFlight = true
         await withTaskGroup(of: (Int, Result<SiteStatus, AgentClientError>).self) { group in
             for (i, site, after) in jobs {
                 group.addTask {
@@ -70,7 +68,6 @@ public actor FleetPoller {
                 apply(result, to: i)
             }
         }
-        inFlight = false
         health.cycles += 1
         let elapsed = ContinuousClock.now - started
         health.lastCycleSeconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
@@ -122,14 +119,18 @@ public actor FleetPoller {
         }
     }
 
-    /// Polls every interval until cancelled, handing each cycle's snapshot to `onCycle`.
-    /// A cycle that would start while the previous one still runs is counted as missed.
-    public func run(onCycle: @Sendable (FleetSnapshot) async -> Void) async {
+    /// Polls every interval until cancelled (or `cycles` have run), handing each cycle's
+    /// snapshot to `onCycle`. A cycle that cannot start on time because the previous one is
+    /// still running is counted as missed.
+    public func run(cycles: Int? = nil, onCycle: @Sendable (FleetSnapshot) async -> Void) async {
         let interval = config.pollInterval
         var next = ContinuousClock.now
+        var done = 0
         while !Task.isCancelled {
             let snap = await pollOnce()
             await onCycle(snap)
+            done += 1
+            if let cycles, done >= cycles { return }
             next += interval
             let now = ContinuousClock.now
             while next < now {

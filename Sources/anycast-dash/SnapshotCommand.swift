@@ -31,11 +31,9 @@ struct SnapshotCommand: AsyncParsableCommand {
         let opened = try await source.open(logger: logger)
         let http = AgentClient.makeHTTPClient()
         let poller = FleetPoller(config: opened.config, client: AgentClient(http: http), logger: logger)
-        var snapshot = await poller.pollOnce()
-        for _ in 1..<samples {
-            try? await Task.sleep(for: opened.config.pollInterval)
-            snapshot = await poller.pollOnce()
-        }
+        let last = LastSnapshot()
+        await poller.run(cycles: samples) { await last.set($0) }
+        guard let snapshot = await last.value else { throw ExitCode(4) }
         switch format {
         case .table:
             emit(FleetTable.render(snapshot))
@@ -46,4 +44,10 @@ struct SnapshotCommand: AsyncParsableCommand {
         try? await http.shutdown()
         await opened.close()
     }
+}
+
+/// Keeps the newest snapshot handed out by the poller.
+actor LastSnapshot {
+    private(set) var value: FleetSnapshot?
+    func set(_ snapshot: FleetSnapshot) { value = snapshot }
 }

@@ -24,13 +24,10 @@ struct WatchCommand: AsyncParsableCommand {
         let http = AgentClient.makeHTTPClient()
         let poller = FleetPoller(config: opened.config, client: AgentClient(http: http), logger: logger)
         let interactive = isatty(STDOUT_FILENO) == 1
-        let limit = cycles
-        let counter = CycleCounter()
-        let pollTask = Task {
-            await poller.run { snapshot in
+        let pollTask = Task { [cycles] in
+            await poller.run(cycles: cycles) { snapshot in
                 let text = FleetTable.render(snapshot)
                 emit((interactive ? "\u{1B}[H\u{1B}[2J" : "") + text + (interactive ? "\npress Ctrl-C to quit\n" : "\n"))
-                if let limit, await counter.increment() >= limit { withUnsafeCurrentTask { $0?.cancel() } }
             }
         }
         await withTaskGroup(of: Void.self) { group in
@@ -42,14 +39,5 @@ struct WatchCommand: AsyncParsableCommand {
         }
         try? await http.shutdown()
         await opened.close()
-    }
-}
-
-/// Counts poll cycles across tasks.
-actor CycleCounter {
-    private var count = 0
-    func increment() -> Int {
-        count += 1
-        return count
     }
 }

@@ -146,7 +146,9 @@ public actor SiteAgent {
                 name: def.name, prefixes: def.prefixes, desired: intent.desired,
                 observed: obs?.observed ?? .unknown, drain: intent.drain, peers: obs?.peers ?? [])
         }
-        let points = historyAfter.map { history.points(after: $0) } ?? history.recent(historyPoints)
+        // Times travel with millisecond precision, so a point the caller already holds may
+        // come back a fraction of a millisecond later than `historyAfter`: skip those.
+        let points = historyAfter.map { history.points(after: $0.addingTimeInterval(0.001)) } ?? history.recent(historyPoints)
         let trafficStatus = TrafficStatus(
             qps: trafficError == nil ? qps : nil, queriesTotal: lastSample?.queriesTotal,
             rcodes: lastSample?.rcodes ?? [:], sampledAt: lastSample?.time, history: points)

@@ -1,0 +1,61 @@
+# Shared helpers for the acceptance scripts: pass/fail bookkeeping, free ports, cleanup.
+# Sourced, not run.
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+BIN=${ANYCAST_BIN:-$ROOT/.build/debug}
+PASSED=0
+FAILED=0
+CLEANUP=()
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/anycast-accept.XXXXXX")
+
+cleanup() {
+    local pid
+    for pid in "${CLEANUP[@]}"; do kill "$pid" 2>/dev/null || true; done
+    for pid in "${CLEANUP[@]}"; do wait "$pid" 2>/dev/null || true; done
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# check NAME COMMAND...: runs the command, counts and prints the result.
+check() {
+    local name=$1; shift
+    if "$@" >"$WORK/check.out" 2>&1; then
+        PASSED=$((PASSED + 1)); echo "ok   - $name"
+    else
+        FAILED=$((FAILED + 1)); echo "FAIL - $name"; sed 's/^/       /' "$WORK/check.out" | tail -n 20
+    fi
+}
+
+# free_port_range N: prints a port P such that P..P+N-1 are free on 127.0.0.1.
+free_port_range() {
+    python3 - "$1" <<'PY'
+import socket, sys, random
+n = int(sys.argv[1])
+for _ in range(200):
+    base = random.randint(20000, 60000 - n)
+    socks = []
+    try:
+        for p in range(base, base + n):
+            s = socket.socket(); s.bind(("127.0.0.1", p)); socks.append(s)
+        print(base); break
+    except OSError:
+        pass
+    finally:
+        for s in socks: s.close()
+else:
+    sys.exit("no free port range")
+PY
+}
+
+# wait_for_file PATH SECONDS
+wait_for_file() {
+    local i
+    for ((i = 0; i < $2 * 10; i++)); do [ -s "$1" ] && return 0; sleep 0.1; done
+    return 1
+}
+
+# summary NAME: the plain closing line, and the exit status.
+summary() {
+    echo "$1: $PASSED passed, $FAILED failed"
+    [ "$FAILED" -eq 0 ]
+}
