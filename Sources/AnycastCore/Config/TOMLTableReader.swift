@@ -27,6 +27,9 @@ public struct TOMLTableReader {
         ConfigError(file: document.file, line: line(key), message: message)
     }
 
+    /// The keys of this table, in file order.
+    public var keys: [String] { table.keys.sorted { (line($0) ?? .max) < (line($1) ?? .max) } }
+
     /// Whether `key` is present.
     public func has(_ key: String) -> Bool { table.contains(key: key) }
 

@@ -1,0 +1,104 @@
+/// A screen's worth of cells: what views draw into and what the terminal layer paints.
+public struct CellGrid: Sendable, Hashable {
+    public let width: Int
+    public let height: Int
+    public private(set) var cells: [Cell]
+
+    public init(width: Int, height: Int, fill: Cell = .blank) {
+        self.width = max(0, width)
+        self.height = max(0, height)
+        cells = Array(repeating: fill, count: self.width * self.height)
+    }
+
+    public subscript(x: Int, y: Int) -> Cell {
+        get { cells[y * width + x] }
+        set {
+            guard x >= 0, y >= 0, x < width, y < height else { return }
+            cells[y * width + x] = newValue
+        }
+    }
+
+    /// Writes `text` at (`x`, `y`), clipped to `maxWidth` columns and the grid; wide characters
+    /// take two cells. Returns the number of columns written.
+    @discardableResult
+    public mutating func put(
+        _ text: String, x: Int, y: Int, role: StyleRole = .text, bold: Bool = false, reverse: Bool = false,
+        maxWidth: Int? = nil
+    ) -> Int {
+        guard y >= 0, y < height, x < width else { return 0 }
+        let limit = min(maxWidth ?? (width - x), width - x)
+        var col = x
+        for c in text {
+            var w = DisplayWidth.of(c)
+            if w == 0 { continue }
+            if c == "\t" || c.isNewline { w = 1 }
+            if col - x + w > limit { break }
+            if col >= 0 {
+                let glyph = (c == "\t" || c.isNewline) ? " " : String(c)
+                self[col, y] = Cell(glyph, role: role, bold: bold, reverse: reverse)
+                if w == 2 { self[col + 1, y] = Cell("", role: role, bold: bold, reverse: reverse) }
+            }
+            col += w
+        }
+        return col - x
+    }
+
+    /// Fills `rect` with `cell`.
+    public mutating func fill(_ rect: Rect, with cell: Cell) {
+        for y in max(0, rect.y)..<min(height, rect.maxY) {
+            for x in max(0, rect.x)..<min(width, rect.maxX) { self[x, y] = cell }
+        }
+    }
+
+    /// Sets the role (and emphasis) of every cell in `rect`, keeping the text.
+    public mutating func restyle(_ rect: Rect, role: StyleRole, bold: Bool? = nil, reverse: Bool? = nil) {
+        for y in max(0, rect.y)..<min(height, rect.maxY) {
+            for x in max(0, rect.x)..<min(width, rect.maxX) {
+                var c = self[x, y]
+                c.role = role
+                if let bold { c.bold = bold }
+                if let reverse { c.reverse = reverse }
+                self[x, y] = c
+            }
+        }
+    }
+
+    /// Draws a box border around `rect` with an optional title on the top edge.
+    public mutating func box(_ rect: Rect, role: StyleRole = .border, title: String? = nil, titleRole: StyleRole = .title) {
+        guard rect.width >= 2, rect.height >= 2 else { return }
+        let (l, r, t, b) = (rect.x, rect.maxX - 1, rect.y, rect.maxY - 1)
+        for x in (l + 1)..<r {
+            self[x, t] = Cell("─", role: role)
+            self[x, b] = Cell("─", role: role)
+        }
+        for y in (t + 1)..<b {
+            self[l, y] = Cell("│", role: role)
+            self[r, y] = Cell("│", role: role)
+        }
+        self[l, t] = Cell("┌", role: role)
+        self[r, t] = Cell("┐", role: role)
+        self[l, b] = Cell("└", role: role)
+        self[r, b] = Cell("┘", role: role)
+        if let title, rect.width > 4 {
+            put(" \(title) ", x: l + 1, y: t, role: titleRole, bold: true, maxWidth: rect.width - 2)
+        }
+    }
+
+    /// The grid as plain text, one line per row, trailing spaces trimmed: for snapshot tests.
+    public var text: String {
+        (0..<height).map { y -> String in
+            var line = ""
+            for x in 0..<width { line += self[x, y].text }
+            while line.hasSuffix(" ") { line.removeLast() }
+            return line
+        }.joined(separator: "\n")
+    }
+
+    /// Indices of cells that differ from `old` (all of them when the size changed).
+    public func changedIndices(since old: CellGrid?) -> [Int] {
+        guard let old, old.width == width, old.height == height else { return Array(cells.indices) }
+        var changed: [Int] = []
+        for i in cells.indices where cells[i] != old.cells[i] { changed.append(i) }
+        return changed
+    }
+}

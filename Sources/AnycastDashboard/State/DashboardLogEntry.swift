@@ -1,0 +1,18 @@
+import Foundation
+
+/// One line of the dashboard's event log: what polling saw change, or what an operator did.
+public struct DashboardLogEntry: Sendable, Hashable {
+    public enum Level: String, Sendable, Hashable { case info, warning, critical, action }
+
+    public var time: Date
+    public var siteID: String?
+    public var level: Level
+    public var message: String
+
+    public init(time: Date, siteID: String?, level: Level, message: String) {
+        self.time = time
+        self.siteID = siteID
+        self.level = level
+        self.message = message
+    }
+}

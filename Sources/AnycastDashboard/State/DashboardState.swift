@@ -1,0 +1,73 @@
+import AnycastCore
+import Foundation
+
+/// Everything the dashboard shows. Views are pure functions of it; only `DashboardUpdate`
+/// changes it.
+public struct DashboardState: Sendable {
+    public var fleetName: String
+    public var mode: DashboardMode
+    public var operatorName: String
+    public var budget: DrainBudget
+    /// The newest poll result.
+    public var fleet: FleetSnapshot?
+    public var now: Date
+    public var width: Int
+    public var height: Int
+
+    public var screen: Screen = .fleet
+    /// The list screen to go back to from detail or events.
+    public var listScreen: Screen = .fleet
+    public var selectedSiteID: String?
+    public var sort: SortKey = .region
+    public var filter = ""
+    public var editingFilter = false
+    public var marks: Set<String> = []
+    public var dialog: DrainDialog?
+    public var showHelp = false
+    public var status: StatusMessage?
+    public var themeNames: [String]
+    public var themeName: String
+
+    /// Actions this dashboard sent, by site id, followed until verified.
+    public var pending: [String: PendingAction] = [:]
+    /// The fleet-wide timeline, oldest first.
+    public var log = RingBuffer<DashboardLogEntry>(capacity: 2000)
+    /// Recent agent events per site (detail view).
+    public var agentEvents: [String: [AgentEvent]] = [:]
+    /// Selected service in the detail view.
+    public var detailServiceIndex = 0
+    /// Lines scrolled in the events view (0 = newest at the top).
+    public var eventsScroll = 0
+
+    /// How long a drain has to show its effect on the traffic.
+    public var verifyDeadline: TimeInterval = 60
+    /// A drain is verified when the rate falls below this fraction of the rate before it.
+    public var verifyFraction = 0.10
+
+    public init(
+        fleetName: String, mode: DashboardMode, operatorName: String, budget: DrainBudget,
+        now: Date, width: Int, height: Int, themeNames: [String] = ["default"], themeName: String = "default"
+    ) {
+        self.fleetName = fleetName
+        self.mode = mode
+        self.operatorName = operatorName
+        self.budget = budget
+        self.now = now
+        self.width = width
+        self.height = height
+        self.themeNames = themeNames
+        self.themeName = themeName
+    }
+
+    /// Sites after filtering and sorting, as the fleet and table views list them.
+    public var visibleSites: [SiteSnapshot] {
+        guard let fleet else { return [] }
+        return SiteOrdering.apply(fleet.sites, sort: sort, filter: filter)
+    }
+
+    /// The selected site's snapshot.
+    public var selectedSite: SiteSnapshot? {
+        guard let id = selectedSiteID else { return nil }
+        return fleet?.sites.first { $0.config.id == id }
+    }
+}

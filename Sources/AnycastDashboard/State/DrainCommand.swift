@@ -1,0 +1,39 @@
+/// A drain or undrain the dashboard sends to one or more agents.
+public struct DrainCommand: Sendable, Hashable {
+    public enum Kind: String, Sendable, Hashable { case drain, undrain }
+
+    public var kind: Kind
+    public var siteIDs: [String]
+    /// `nil`: every service of each site.
+    public var service: String?
+    public var reason: String
+    public var operatorName: String
+    /// The operator confirmed a drain the disruption budget refused.
+    public var budgetOverride: Bool
+
+    public init(kind: Kind, siteIDs: [String], service: String?, reason: String, operatorName: String, budgetOverride: Bool) {
+        self.kind = kind
+        self.siteIDs = siteIDs
+        self.service = service
+        self.reason = reason
+        self.operatorName = operatorName
+        self.budgetOverride = budgetOverride
+    }
+
+    /// The reason sent to the agent: an override is recorded in the agent's audit log too.
+    public var reasonForAgent: String {
+        budgetOverride ? "[budget override] \(reason)" : reason
+    }
+}
+
+/// What came back from the agents for a command: per site, an error text or success.
+public struct DrainOutcome: Sendable, Hashable {
+    public var command: DrainCommand
+    /// Site id → `nil` on success, else the error.
+    public var errors: [String: String]
+
+    public init(command: DrainCommand, errors: [String: String]) {
+        self.command = command
+        self.errors = errors
+    }
+}

@@ -1,0 +1,125 @@
+import AnycastCore
+import Foundation
+
+/// One site in depth: peers, services per peer, a 15-minute traffic chart, latency, health and
+/// the site's recent events.
+enum DetailView {
+    static func draw(_ state: DashboardState, siteID: String, in area: Rect, into grid: inout CellGrid) {
+        guard let site = state.fleet?.sites.first(where: { $0.config.id == siteID }) else {
+            grid.put("site \(siteID) is not in the fleet", x: area.x + 2, y: area.y + 1, role: .muted)
+            return
+        }
+        // Title line.
+        let (badge, badgeRole) = ViewFormat.badge(site, pending: state.pending[siteID])
+        var x = area.x + grid.put(" \(site.config.id) \(site.config.name) · \(site.config.region) ", x: area.x, y: area.y, role: .title, bold: true)
+        x += grid.put(" \(badge) ", x: x, y: area.y, role: badgeRole, bold: true)
+        var facts: [String] = []
+        if let a = site.status?.agent {
+            facts.append("agent \(a.version), up \(NumberFormat.age(state.now.timeIntervalSince(a.startedAt)))")
+        }
+        facts.append("data " + (site.dataAge(now: state.now).map { NumberFormat.age($0) + " old" } ?? "none"))
+        if let e = site.lastError { facts.append(e) }
+        grid.put("  " + facts.joined(separator: " · "), x: x, y: area.y, role: site.reachability == .ok ? .muted : .critical, maxWidth: area.maxX - x)
+
+        let body = Rect(x: area.x, y: area.y + 1, width: area.width, height: area.height - 1)
+        let twoColumns = body.width >= 110
+        let left = twoColumns ? Rect(x: body.x, y: body.y, width: body.width / 2, height: body.height) : body
+        let right = twoColumns ? Rect(x: body.x + body.width / 2, y: body.y, width: body.width - body.width / 2, height: body.height) : body
+
+        // Traffic chart: top of the right column (or of the only column).
+        let chartHeight = twoColumns ? max(6, min(14, right.height / 2)) : max(5, min(9, body.height / 3))
+        let chart = Rect(x: right.x, y: right.y, width: right.width, height: chartHeight)
+        drawChart(site, in: chart, into: &grid)
+
+        var leftY = twoColumns ? left.y : chart.maxY
+        let leftBottom = twoColumns ? left.maxY : body.maxY
+        leftY = section("BGP PEERS", peerLines(site, now: state.now), x: left.x, y: leftY, width: left.width, bottom: leftBottom, into: &grid)
+        leftY = section("SERVICES", serviceLines(site, selected: state.detailServiceIndex), x: left.x, y: leftY, width: left.width, bottom: leftBottom, into: &grid)
+        leftY = section("LATENCY AND HEALTH", healthLines(site, now: state.now), x: left.x, y: leftY, width: left.width, bottom: leftBottom, into: &grid)
+        let eventsY = twoColumns ? chart.maxY : leftY
+        let eventsX = twoColumns ? right.x : left.x
+        let eventsWidth = twoColumns ? right.width : left.width
+        _ = section("EVENTS", eventLines(state, siteID: siteID), x: eventsX, y: eventsY, width: eventsWidth, bottom: body.maxY, into: &grid)
+    }
+
+    /// A titled block of lines; returns the next free line.
+    static func section(_ title: String, _ lines: [(String, StyleRole)], x: Int, y: Int, width: Int, bottom: Int, into grid: inout CellGrid) -> Int {
+        guard y < bottom else { return y }
+        let w = grid.put(" \(title) ", x: x, y: y, role: .accent, bold: true, maxWidth: width)
+        if w < width { grid.put(String(repeating: "─", count: width - w - 1), x: x + w, y: y, role: .border) }
+        var yy = y + 1
+        for (text, role) in lines {
+            guard yy < bottom else { break }
+            grid.put(text, x: x + 1, y: yy, role: role, maxWidth: width - 2)
+            yy += 1
+        }
+        return yy
+    }
+
+    static func drawChart(_ site: SiteSnapshot, in rect: Rect, into grid: inout CellGrid) {
+        let values = site.history.points.map(\.qps)
+        let top = values.max() ?? 0
+        let title = "TRAFFIC · last \(NumberFormat.age(Double(values.count))) · now \(NumberFormat.compactRate(site.qps)) qps · max \(NumberFormat.compactRate(top))"
+        grid.box(rect, role: .border, title: title, titleRole: .accent)
+        let inner = rect.inset(1)
+        guard inner.width > 8, inner.height > 0 else { return }
+        let labelWidth = 6
+        let rows = Sparkline.area(values, width: inner.width - labelWidth, height: inner.height, maxValue: top > 0 ? top : nil)
+        for (i, row) in rows.enumerated() {
+            let label = i == 0 ? NumberFormat.compactRate(top) : (i == rows.count - 1 ? "0" : "")
+            grid.put(DisplayWidth.pad(label, to: labelWidth - 1, alignRight: true), x: inner.x, y: inner.y + i, role: .muted)
+            grid.put(row, x: inner.x + labelWidth, y: inner.y + i, role: .sparkline)
+        }
+    }
+
+    static func peerLines(_ site: SiteSnapshot, now: Date) -> [(String, StyleRole)] {
+        guard let peers = site.status?.peers, !peers.isEmpty else { return [("no BGP peers reported", .muted)] }
+        return peers.map { p in
+            var t = "\(DisplayWidth.pad(p.name, to: 9)) \(DisplayWidth.pad(p.address, to: 15)) AS\(p.asn)  \(DisplayWidth.pad(p.state.displayName, to: 11)) "
+            t += "since \(p.since.map { ViewFormat.ago($0, now: now) } ?? "-")  exported \(p.exported)"
+            if let e = p.lastError { t += "  last error: \(e)" }
+            return (t, p.state.isEstablished ? .text : .critical)
+        }
+    }
+
+    static func serviceLines(_ site: SiteSnapshot, selected: Int) -> [(String, StyleRole)] {
+        guard let services = site.status?.services, !services.isEmpty else { return [("no services reported", .muted)] }
+        var out: [(String, StyleRole)] = []
+        for (i, s) in services.enumerated() {
+            let marker = i == selected ? "▶ " : "  "
+            let role: StyleRole = s.observed == .announced && s.desired == .announce ? .ok : (s.desired == .drain ? .drained : .warn)
+            out.append(("\(marker)\(s.name)  desired \(s.desired.rawValue)  observed \(s.observed.rawValue)  \(s.prefixes.joined(separator: " "))", i == selected ? .selection : role))
+            if let d = s.drain {
+                out.append(("    \(d.mode == .auto ? "auto-withdrawn" : "drained by \(d.operator)"): \(d.reason)", d.mode == .auto ? .critical : .drained))
+            }
+            if !s.peers.isEmpty {
+                out.append(("    " + s.peers.map { "\($0.peer) \($0.observed == .announced ? "✓" : ($0.observed == .withdrawn ? "✗" : "?"))" }.joined(separator: "  "), .muted))
+            }
+        }
+        return out
+    }
+
+    static func healthLines(_ site: SiteSnapshot, now: Date) -> [(String, StyleRole)] {
+        var out: [(String, StyleRole)] = []
+        if let l = site.status?.latency {
+            out.append(("p50 \(NumberFormat.milliseconds(l.p50Ms)) ms  p95 \(NumberFormat.milliseconds(l.p95Ms)) ms  p99 \(NumberFormat.milliseconds(l.p99Ms)) ms  (\(l.source))", .text))
+        }
+        for h in site.status?.health ?? [] {
+            out.append(("\(h.name): \(h.state.rawValue) \(h.detail)", h.state == .up ? .ok : (h.state == .down ? .critical : .muted)))
+        }
+        for e in site.status?.errors ?? [] { out.append(("\(e.source): \(e.message)", .warn)) }
+        if let rcodes = site.status?.traffic.rcodes, let servfail = rcodes["SERVFAIL"], let total = site.status?.traffic.queriesTotal, total > 0 {
+            out.append(("SERVFAIL \(NumberFormat.percent(Double(servfail) / Double(total))) of all answers since the DNS server started", .muted))
+        }
+        return out.isEmpty ? [("no latency or health data", .muted)] : out
+    }
+
+    static func eventLines(_ state: DashboardState, siteID: String) -> [(String, StyleRole)] {
+        var entries: [(Date, String, StyleRole)] = state.log.filter { $0.siteID == siteID }.map { ($0.time, $0.message, EventLogView.role($0.level)) }
+        for e in state.agentEvents[siteID] ?? [] {
+            entries.append((e.time, "[agent] \(e.kind.rawValue) by \(e.actor): \(e.message)", .muted))
+        }
+        entries.sort { $0.0 > $1.0 }
+        return entries.isEmpty ? [("no events", .muted)] : entries.map { ("\(ViewFormat.time($0.0))  \($0.1)", $0.2) }
+    }
+}

@@ -1,0 +1,41 @@
+import AnycastCore
+
+/// The default view: a panel per site in a grid that reflows with the width, grouped by region.
+enum FleetView {
+    static func draw(_ state: DashboardState, in area: Rect, into grid: inout CellGrid) {
+        let sites = state.visibleSites
+        guard !sites.isEmpty else {
+            let text = state.fleet == nil ? "waiting for the first poll…" : (state.filter.isEmpty ? "no sites" : "no site matches /\(state.filter)")
+            grid.put(text, x: area.x + 2, y: area.y + 1, role: .muted)
+            return
+        }
+        let byID = Dictionary(uniqueKeysWithValues: sites.map { ($0.config.id, $0) })
+        let layout = FleetLayout(sites: sites, width: area.width, groupByRegion: state.sort == .region)
+        let offset = layout.scrollOffset(showing: state.selectedSiteID, height: area.height)
+        let regionTotals = Dictionary(grouping: sites, by: \.config.region).mapValues { group in
+            (group.count, group.reduce(0) { $0 + ($1.qps ?? 0) })
+        }
+        for item in layout.items {
+            switch item {
+            case .heading(let region, let y):
+                let sy = area.y + y - offset
+                guard sy >= area.y, sy < area.maxY else { continue }
+                let (count, qps) = regionTotals[region] ?? (0, 0)
+                let min = state.budget.regionMinimums[region].map { ", min \($0) active" } ?? ""
+                let text = "── \(region) · \(count) site\(count == 1 ? "" : "s") · \(NumberFormat.compactRate(qps)) qps\(min) "
+                let w = grid.put(text, x: area.x, y: sy, role: .accent, bold: true, maxWidth: area.width)
+                if w < area.width { grid.put(String(repeating: "─", count: area.width - w), x: area.x + w, y: sy, role: .border) }
+            case .panel(let id, let rect, _, _):
+                let r = Rect(x: area.x + rect.x, y: area.y + rect.y - offset, width: rect.width, height: rect.height)
+                guard r.y >= area.y, r.maxY <= area.maxY, let site = byID[id] else { continue }
+                SitePanel.draw(site, in: r, state: state, share: state.fleet?.share(of: site), into: &grid)
+            }
+        }
+        if layout.contentHeight > area.height {
+            let shown = min(area.height, layout.contentHeight - offset)
+            let pct = Int(Double(offset + shown) / Double(layout.contentHeight) * 100)
+            let text = " \(pct)% "
+            grid.put(text, x: area.maxX - DisplayWidth.of(text), y: area.maxY - 1, role: .muted)
+        }
+    }
+}

@@ -1,0 +1,37 @@
+/// `?`: every key, in a box over the current view.
+enum HelpOverlay {
+    static let lines: [(String, String)] = [
+        ("←↓↑→ h j k l", "move the selection"),
+        ("PgUp PgDn Home End", "page, first, last"),
+        ("Enter", "site detail"),
+        ("Esc", "back; clear marks or filter; cancel a dialog"),
+        ("Tab  Shift-Tab", "next / previous view: fleet, table, detail, events"),
+        ("v", "fleet panels / table"),
+        ("/", "filter by id, name, region or status (Enter keeps, Esc clears)"),
+        ("s", "sort: region, name, qps, latency, status"),
+        ("space", "mark a site (d then drains every marked site as one set)"),
+        ("d", "drain the site, the marked sites, or (in detail) one service"),
+        ("u", "undrain"),
+        ("r", "poll every site now"),
+        ("t", "next colour theme"),
+        ("?", "this help"),
+        ("q  Ctrl-C", "quit"),
+    ]
+
+    static func draw(_ state: DashboardState, into grid: inout CellGrid) {
+        let width = min(grid.width - 2, 78)
+        let height = min(grid.height - 2, lines.count + 4)
+        let rect = Rect(x: (grid.width - width) / 2, y: max(1, (grid.height - height) / 2), width: width, height: height)
+        grid.fill(rect, with: Cell(" ", role: .dialog))
+        grid.box(rect, role: .dialogBorder, title: "Keys", titleRole: .dialogBorder)
+        var y = rect.y + 1
+        for (key, what) in lines {
+            guard y < rect.maxY - 2 else { break }
+            grid.put(DisplayWidth.pad(key, to: 20), x: rect.x + 2, y: y, role: .accent, bold: true)
+            grid.put(what, x: rect.x + 23, y: y, role: .dialog, maxWidth: rect.width - 25)
+            y += 1
+        }
+        let mode = state.mode == .monitor ? "MONITOR mode: read-only, d and u do nothing" : "any key closes this help"
+        grid.put(mode, x: rect.x + 2, y: rect.maxY - 2, role: .dialog, maxWidth: rect.width - 4)
+    }
+}

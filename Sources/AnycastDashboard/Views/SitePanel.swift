@@ -1,0 +1,111 @@
+import AnycastCore
+import Foundation
+
+/// One site's panel in the fleet view.
+enum SitePanel {
+    static func draw(_ site: SiteSnapshot, in rect: Rect, state: DashboardState, share: Double?, into grid: inout CellGrid) {
+        let selected = site.config.id == state.selectedSiteID
+        let marked = state.marks.contains(site.config.id)
+        let pending = state.pending[site.config.id]
+        let unreachable = site.reachability == .unreachable
+        let borderRole: StyleRole = selected ? .accent : (unreachable ? .critical : .border)
+        grid.box(rect, role: borderRole)
+        let inner = rect.inset(1)
+        guard inner.width > 4, inner.height >= 1 else { return }
+        // Title: mark, id, name on the left; region on the right.
+        let title = (marked ? "● " : "") + "\(site.config.id) \(site.config.name)"
+        let region = " \(site.config.region) "
+        let titleWidth = grid.put(" \(title) ", x: rect.x + 1, y: rect.y, role: selected ? .selection : (marked ? .mark : .title), bold: true,
+                                  maxWidth: rect.width - 3 - DisplayWidth.of(region))
+        if rect.width - 2 - titleWidth > DisplayWidth.of(region) {
+            grid.put(region, x: rect.maxX - 1 - DisplayWidth.of(region), y: rect.y, role: .muted)
+        }
+        let x = inner.x, w = inner.width
+        var y = inner.y
+        let dataRole: StyleRole = site.reachability == .ok ? .text : .muted
+
+        // Line 1: badge, progress, peers.
+        let (badge, badgeRole) = ViewFormat.badge(site, pending: pending)
+        var cx = x + grid.put(" \(badge) ", x: x, y: y, role: badgeRole, bold: true, maxWidth: w)
+        if let p = pending, cx < inner.maxX - 2 {
+            let role: StyleRole = switch p.phase {
+            case .verified: .ok
+            case .notEffective, .failed: .critical
+            default: .warn
+            }
+            cx += grid.put(" " + p.label + (p.phase.isVerified ? " ✓" : ""), x: cx, y: y, role: role, bold: !p.phase.isVerified, maxWidth: inner.maxX - cx)
+        }
+        if let status = site.status {
+            let est = status.establishedPeerCount, total = status.peers.count
+            let peers = "peers \(est)/\(total)"
+            let role: StyleRole = site.reachability != .ok ? .muted : (est == total ? .ok : (est == 0 ? .critical : .warn))
+            let px = inner.maxX - DisplayWidth.of(peers)
+            if px > cx + 1 { grid.put(peers, x: px, y: y, role: role) }
+        }
+        y += 1
+        guard y < inner.maxY else { return }
+
+        // Line 2: qps, share, sparkline.
+        if unreachable {
+            grid.put("agent unreachable", x: x, y: y, role: .critical, bold: true, maxWidth: w)
+        } else {
+            let q = NumberFormat.compactRate(site.qps) + " qps"
+            var lx = x + grid.put(q, x: x, y: y, role: dataRole, bold: true, maxWidth: w)
+            lx += grid.put(" " + NumberFormat.percent(share), x: lx, y: y, role: .muted, maxWidth: inner.maxX - lx)
+            let sparkWidth = inner.maxX - lx - 1
+            if sparkWidth >= 4 {
+                let values = site.history.recent(sparkWidth * 4).map(\.qps)
+                grid.put(Sparkline.line(values, width: sparkWidth), x: inner.maxX - sparkWidth, y: y, role: .sparkline)
+            }
+        }
+        y += 1
+        guard y < inner.maxY else { return }
+
+        // Line 3: latency, and the data's age when it is not fresh.
+        let lat = site.status?.latency
+        let latency = "p50 \(NumberFormat.milliseconds(lat?.p50Ms))  p99 \(NumberFormat.milliseconds(lat?.p99Ms)) ms"
+        let lw = grid.put(latency, x: x, y: y, role: dataRole, maxWidth: w)
+        if let age = site.dataAge(now: state.now), site.reachability != .ok || age > 3 {
+            let text = "data \(NumberFormat.age(age)) old"
+            let ax = inner.maxX - DisplayWidth.of(text)
+            if ax > x + lw { grid.put(text, x: ax, y: y, role: .warn) }
+        } else if site.status == nil {
+            let text = "no data yet"
+            let ax = inner.maxX - DisplayWidth.of(text)
+            if ax > x + lw { grid.put(text, x: ax, y: y, role: .muted) }
+        }
+        y += 1
+        guard y < inner.maxY else { return }
+
+        // Line 4: services.
+        if let services = site.status?.services, !services.isEmpty {
+            var sx = x
+            for svc in services where sx < inner.maxX {
+                let role: StyleRole = switch svc.observed {
+                case .announced: svc.desired == .announce ? .ok : .warn
+                case .withdrawn: svc.desired == .drain ? .drained : .critical
+                case .partial: .warn
+                case .unknown: .muted
+                }
+                sx += grid.put("\(svc.name) \(svc.observed.rawValue)  ", x: sx, y: y, role: site.reachability == .ok ? role : .muted, maxWidth: inner.maxX - sx)
+            }
+        }
+        y += 1
+        guard y < inner.maxY else { return }
+
+        // Line 5: why: the drain record, the agent's error, a backend error.
+        if unreachable || site.reachability == .stale {
+            grid.put((site.lastError ?? "no answer") + (site.lastSuccess == nil ? "" : ", last data " + ViewFormat.ago(site.lastSuccess, now: state.now)),
+                     x: x, y: y, role: unreachable ? .critical : .warn, maxWidth: w)
+        } else if let d = site.status?.services.compactMap(\.drain).first {
+            let who = d.mode == .auto ? "auto" : d.operator
+            grid.put("by \(who) \(ViewFormat.ago(d.since, now: state.now)): \(d.reason)", x: x, y: y, role: d.mode == .auto ? .critical : .drained, maxWidth: w)
+        } else if let e = site.status?.errors.first {
+            grid.put("\(e.source): \(e.message)", x: x, y: y, role: .warn, maxWidth: w)
+        }
+    }
+}
+
+extension PendingAction.Phase {
+    var isVerified: Bool { if case .verified = self { return true } else { return false } }
+}

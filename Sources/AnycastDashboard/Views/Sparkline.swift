@@ -1,0 +1,54 @@
+/// Small charts from block characters.
+public enum Sparkline {
+    static let blocks: [Character] = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
+
+    /// `values` squeezed or padded into `width` columns (each column the mean of its bucket),
+    /// scaled to the largest value (or `maxValue`). Missing data at the left is blank.
+    public static func line(_ values: [Double], width: Int, maxValue: Double? = nil) -> String {
+        guard width > 0 else { return "" }
+        let columns = buckets(values, width: width)
+        let top = maxValue ?? columns.compactMap { $0 }.max() ?? 0
+        return String(columns.map { v -> Character in
+            guard let v else { return " " }
+            guard top > 0 else { return blocks[0] }
+            let level = Int((min(v, top) / top * Double(blocks.count - 1)).rounded())
+            return blocks[max(0, min(blocks.count - 1, level))]
+        })
+    }
+
+    /// A chart `height` rows tall (top row first), each column the mean of its bucket, with
+    /// eighth-block resolution.
+    public static func area(_ values: [Double], width: Int, height: Int, maxValue: Double? = nil) -> [String] {
+        guard width > 0, height > 0 else { return [] }
+        let columns = buckets(values, width: width)
+        let top = maxValue ?? columns.compactMap { $0 }.max() ?? 0
+        var rows = Array(repeating: "", count: height)
+        for v in columns {
+            let eighths = (v == nil || top <= 0) ? 0 : Int((min(v!, top) / top * Double(height * 8)).rounded())
+            for r in 0..<height {
+                let fromBottom = height - 1 - r
+                let filled = eighths - fromBottom * 8
+                let ch: Character
+                if v == nil { ch = " " } else if filled >= 8 { ch = "█" } else if filled <= 0 { ch = fromBottom == 0 && v != nil ? "▁" : " " } else { ch = blocks[filled - 1] }
+                rows[r].append(ch)
+            }
+        }
+        return rows
+    }
+
+    /// Means of `values` over `width` equal buckets, right-aligned (newest at the right).
+    static func buckets(_ values: [Double], width: Int) -> [Double?] {
+        if values.count <= width {
+            return Array(repeating: nil, count: width - values.count) + values.map { Optional($0) }
+        }
+        var out: [Double?] = []
+        out.reserveCapacity(width)
+        for i in 0..<width {
+            let lo = i * values.count / width, hi = max(lo + 1, (i + 1) * values.count / width)
+            var sum = 0.0
+            for j in lo..<hi { sum += values[j] }
+            out.append(sum / Double(hi - lo))
+        }
+        return out
+    }
+}

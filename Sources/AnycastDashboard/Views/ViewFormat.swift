@@ -1,0 +1,64 @@
+import AnycastCore
+import Foundation
+
+/// Formatting shared by the views.
+enum ViewFormat {
+    /// `16:41:30 UTC`.
+    static func clock(_ date: Date) -> String {
+        let t = Int(date.timeIntervalSince1970.rounded(.down))
+        let s = ((t % 86_400) + 86_400) % 86_400
+        return String(format: "%02d:%02d:%02d UTC", s / 3600, s / 60 % 60, s % 60)
+    }
+
+    /// `16:41:30`.
+    static func time(_ date: Date) -> String { String(clock(date).dropLast(4)) }
+
+    /// `5m ago`.
+    static func ago(_ date: Date?, now: Date) -> String {
+        guard let date else { return "-" }
+        return NumberFormat.age(max(0, now.timeIntervalSince(date))) + " ago"
+    }
+
+    /// The role of a site condition's badge.
+    static func role(of condition: SiteCondition) -> StyleRole {
+        switch condition {
+        case .active: .ok
+        case .draining: .warn
+        case .drained: .drained
+        case .autoWithdrawn: .critical
+        case .partial: .warn
+        case .unreachable: .unreachable
+        case .stale: .warn
+        case .pending: .muted
+        }
+    }
+
+    /// The badge shown for a site: its condition, or DRAINING while a drain sent from here
+    /// has not reached the routes yet.
+    static func badge(_ site: SiteSnapshot, pending: PendingAction?) -> (String, StyleRole) {
+        if let p = pending, site.reachability == .ok {
+            switch p.phase {
+            case .sending, .waitingForRoutes:
+                if p.kind == .drain && ![.drained, .autoWithdrawn].contains(site.condition) { return ("DRAINING", .warn) }
+            default: break
+            }
+        }
+        return (site.condition.badge, role(of: site.condition))
+    }
+
+    /// qps-weighted median of the sites' p50 latency.
+    static func fleetP50(_ sites: [SiteSnapshot]) -> Double? {
+        let points = sites.compactMap { s -> (Double, Double)? in
+            guard s.reachability == .ok, let p = s.status?.latency.p50Ms, let q = s.qps, q > 0 else { return nil }
+            return (p, q)
+        }.sorted { $0.0 < $1.0 }
+        let total = points.reduce(0) { $0 + $1.1 }
+        guard total > 0 else { return nil }
+        var acc = 0.0
+        for (p, q) in points {
+            acc += q
+            if acc >= total / 2 { return p }
+        }
+        return points.last?.0
+    }
+}
