@@ -54,7 +54,26 @@ let package = Package(
         ),
         .target(
             name: "AnycastDashboard",
-            dependencies: ["AnycastCore", "AnycastPoller"],
+            dependencies: ["AnycastCore"],
+            swiftSettings: strict
+        ),
+        // The only target that sees ncurses: a system library plus a C shim for its macros.
+        .systemLibrary(
+            name: "CNcursesw",
+            providers: [.apt(["libncurses-dev"])]
+        ),
+        .target(
+            name: "AnycastTerminal",
+            dependencies: ["CNcursesw", "AnycastDashboard"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "AnycastTUI",
+            dependencies: [
+                "AnycastCore", "AnycastPoller", "AnycastDashboard", "AnycastTerminal",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: strict
         ),
         .executableTarget(
@@ -75,6 +94,7 @@ let package = Package(
                 "AnycastAgent",
                 "AnycastPoller",
                 "AnycastDashboard",
+                "AnycastTUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -99,6 +119,12 @@ let package = Package(
                 "AnycastAgent",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "AnycastDashboardTests",
+            dependencies: ["AnycastCore", "AnycastDashboard", "AnycastAgent"],
+            exclude: ["Snapshots"],
             swiftSettings: strict
         ),
         .testTarget(

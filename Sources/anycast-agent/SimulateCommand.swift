@@ -29,7 +29,7 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Token with operate scope (drain and undrain).")
     var operateToken: String = "demo-operate"
 
-    @Option(name: .long, help: "Write a fleet config for anycast-dash pointing at these agents (read token unless --fleet-token operate).")
+    @Option(name: .long, help: "Write a fleet config for anycast-dash pointing at these agents (with the read token for polling, and the --fleet-token token for drains).")
     var fleetOut: String?
 
     @Option(name: .long, help: "Which token the written fleet config uses: read or operate.")
@@ -70,7 +70,7 @@ struct SimulateCommand: AsyncParsableCommand {
                 emit("\(p.identity.id)\t\(p.identity.region)\thttp://\(self.host):\(ports[p.identity.id] ?? 0)\n")
             }
             if let outPath {
-                let config = host.fleetConfig(name: "simulated", host: self.host, token: token, ports: ports)
+                let config = host.fleetConfig(name: "simulated", host: self.host, token: token, readToken: readToken, ports: ports)
                 do {
                     try FleetConfigWriter.toml(config).write(toFile: outPath, atomically: true, encoding: .utf8)
                     emit("fleet config written to \(outPath)\n")

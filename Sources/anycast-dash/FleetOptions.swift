@@ -47,7 +47,7 @@ extension FleetOptions {
             let group = ServiceGroup(services: host.services, logger: logger)
             let task = Task { try await group.run() }
             let ports = await host.ports()
-            return OpenedFleet(config: host.fleetConfig(token: "demo-operate", ports: ports), demo: (group, task))
+            return OpenedFleet(config: host.fleetConfig(token: "demo-operate", readToken: "demo-read", ports: ports), demo: (group, task))
         }
         let env = ProcessInfo.processInfo.environment
         guard let path = FleetConfigLocator.locate(explicit: fleet, environment: env, fileExists: { FileManager.default.fileExists(atPath: $0) }) else {

@@ -30,12 +30,13 @@ public struct SimulatedFleetHost: Sendable {
     public func ports() async -> [String: Int] { await listening.waitForAll() }
 
     /// A fleet config for the dashboard pointing at these servers.
-    public func fleetConfig(name: String = "demo", host: String = "127.0.0.1", token: String, ports: [String: Int]) -> FleetConfig {
+    public func fleetConfig(name: String = "demo", host: String = "127.0.0.1", token: String, readToken: String? = nil, ports: [String: Int]) -> FleetConfig {
         let regions = Array(Set(fleet.simulation.profiles.map(\.identity.region))).sorted().map { RegionConfig(name: $0, minActive: 1) }
         let sites = fleet.simulation.profiles.map { p in
             SiteConfig(id: p.identity.id, name: p.identity.name, region: p.identity.region,
                        url: "http://\(host):\(ports[p.identity.id] ?? 0)", token: token,
-                       tokenSource: .literal(token), capacityQPS: p.capacityQPS, location: p.identity.location)
+                       tokenSource: .literal(token), readToken: readToken, readTokenSource: readToken.map { .literal($0) },
+                       capacityQPS: p.capacityQPS, location: p.identity.location)
         }
         return FleetConfig(name: name, pollInterval: .seconds(1), minActiveSites: max(1, sites.count / 2), regions: regions, sites: sites)
     }

@@ -29,6 +29,25 @@ public struct FleetConfig: Sendable, Hashable {
         self.sites = sites
     }
 
+    /// The config the poller uses: each site's read token when it has one (least privilege),
+    /// else its operate token.
+    public func forPolling() -> FleetConfig {
+        var c = self
+        c.sites = sites.map { var s = $0; s.token = $0.readToken ?? $0.token; return s }
+        return c
+    }
+
+    /// The config of monitor mode: only read tokens are sent, so every site needs one.
+    public func readOnly() throws(ConfigError) -> FleetConfig {
+        let missing = sites.filter { $0.readToken == nil }.map(\.id)
+        guard missing.isEmpty else {
+            throw ConfigError(file: name, line: nil, message: "monitor mode sends only read tokens, and these sites have none (add read_token_file, read_token_env or read_token): \(missing.joined(separator: ", "))")
+        }
+        var c = self
+        c.sites = sites.map { var s = $0; s.token = $0.readToken; s.tokenSource = $0.readTokenSource; return s }
+        return c
+    }
+
     /// The region named `name`, if configured.
     public func region(named name: String) -> RegionConfig? { regions.first { $0.name == name } }
 }

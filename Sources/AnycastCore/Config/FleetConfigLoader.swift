@@ -52,7 +52,7 @@ public enum FleetConfigLoader {
         var sites: [SiteConfig] = []
         var firstLine: [String: Int] = [:]
         for s in try root.tableArray("site") {
-            try s.rejectUnknownKeys(["id", "name", "region", "url", "token", "token_file", "token_env", "capacity_qps", "location"])
+            try s.rejectUnknownKeys(["id", "name", "region", "url", "token", "token_file", "token_env", "read_token", "read_token_file", "read_token_env", "capacity_qps", "location"])
             let id = try s.requiredString("id")
             guard id.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." }) else {
                 throw s.error("id", "site id '\(id)' may hold only letters, digits, '-', '_' and '.'")
@@ -70,29 +70,13 @@ public enum FleetConfigLoader {
             if let problem = AgentURL.problem(with: url) {
                 throw s.error("url", "site '\(id)': bad url \"\(url)\": \(problem)")
             }
-            let sources = [("token", TokenSource.literal), ("token_file", TokenSource.file), ("token_env", TokenSource.environment)]
-            var tokenSource: TokenSource?
-            var tokenKey: String?
-            for (key, make) in sources {
-                guard let value = try s.string(key) else { continue }
-                if let tokenKey {
-                    throw s.error(key, "site '\(id)': give only one of token, token_file, token_env (found \(tokenKey) and \(key))")
-                }
-                tokenKey = key
-                let resolvedValue = key == "token_file" && !value.hasPrefix("/") ? baseDirectory + "/" + value : value
-                tokenSource = make(resolvedValue)
-            }
-            var token: String?
-            if let tokenSource {
-                do { token = try tokenSource.resolve(environment: environment) } catch {
-                    throw s.error(tokenKey, "site '\(id)': \(error.description)")
-                }
-            }
+            let (token, tokenSource) = try readToken(s, id: id, prefix: "", baseDirectory: baseDirectory, environment: environment)
+            let (readToken, readSource) = try readToken(s, id: id, prefix: "read_", baseDirectory: baseDirectory, environment: environment)
             let capacity = try s.number("capacity_qps")
             if let capacity, capacity <= 0 { throw s.error("capacity_qps", "'capacity_qps' must be positive") }
             sites.append(SiteConfig(
                 id: id, name: try s.string("name") ?? id, region: region, url: url,
-                token: token, tokenSource: tokenSource, capacityQPS: capacity,
+                token: token, tokenSource: tokenSource, readToken: readToken, readTokenSource: readSource, capacityQPS: capacity,
                 location: try s.string("location")))
         }
         if sites.isEmpty {
@@ -102,5 +86,29 @@ public enum FleetConfigLoader {
             name: name, pollInterval: interval, requestTimeout: timeout,
             unreachableAfter: unreachableAfter, minActiveSites: minActive,
             theme: try fleet.string("theme"), regions: regions, sites: sites)
+    }
+
+    /// Reads one of `{prefix}token`, `{prefix}token_file`, `{prefix}token_env` (at most one).
+    static func readToken(
+        _ s: TOMLTableReader, id: String, prefix: String, baseDirectory: String, environment: [String: String]
+    ) throws(ConfigError) -> (String?, TokenSource?) {
+        let sources = [("\(prefix)token", TokenSource.literal), ("\(prefix)token_file", TokenSource.file), ("\(prefix)token_env", TokenSource.environment)]
+        var tokenSource: TokenSource?
+        var tokenKey: String?
+        for (key, make) in sources {
+            guard let value = try s.string(key) else { continue }
+            if let tokenKey {
+                throw s.error(key, "site '\(id)': give only one of \(prefix)token, \(prefix)token_file, \(prefix)token_env (found \(tokenKey) and \(key))")
+            }
+            tokenKey = key
+            let resolvedValue = key.hasSuffix("token_file") && !value.hasPrefix("/") ? baseDirectory + "/" + value : value
+            tokenSource = make(resolvedValue)
+        }
+        guard let tokenSource else { return (nil, nil) }
+        do {
+            return (try tokenSource.resolve(environment: environment), tokenSource)
+        } catch {
+            throw s.error(tokenKey, "site '\(id)': \(error.description)")
+        }
     }
 }

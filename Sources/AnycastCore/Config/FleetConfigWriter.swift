@@ -19,6 +19,12 @@ public enum FleetConfigWriter {
             case .literal(let value)?: out += "token = \(quote(value))\n"
             case nil: if let t = s.token { out += "token = \(quote(t))\n" }
             }
+            switch s.readTokenSource {
+            case .file(let path)?: out += "read_token_file = \(quote(path))\n"
+            case .environment(let name)?: out += "read_token_env = \(quote(name))\n"
+            case .literal(let value)?: out += "read_token = \(quote(value))\n"
+            case nil: if let t = s.readToken { out += "read_token = \(quote(t))\n" }
+            }
             if let c = s.capacityQPS { out += "capacity_qps = \(Int(c.rounded()))\n" }
             if let l = s.location { out += "location = \(quote(l))\n" }
         }

@@ -9,13 +9,18 @@ public struct SiteConfig: Sendable, Hashable {
     public var token: String?
     /// Where the token came from, for `--print-config` style output (never the token itself).
     public var tokenSource: TokenSource?
+    /// A token with read scope only, used for polling (and the only one sent in monitor mode).
+    public var readToken: String?
+    /// Where the read token came from.
+    public var readTokenSource: TokenSource?
     /// How many queries per second the site can serve; used by the drain impact preview.
     public var capacityQPS: Double?
     public var location: String?
 
     public init(
         id: String, name: String, region: String, url: String, token: String? = nil,
-        tokenSource: TokenSource? = nil, capacityQPS: Double? = nil, location: String? = nil
+        tokenSource: TokenSource? = nil, readToken: String? = nil, readTokenSource: TokenSource? = nil,
+        capacityQPS: Double? = nil, location: String? = nil
     ) {
         self.id = id
         self.name = name
@@ -23,6 +28,8 @@ public struct SiteConfig: Sendable, Hashable {
         self.url = url
         self.token = token
         self.tokenSource = tokenSource
+        self.readToken = readToken
+        self.readTokenSource = readTokenSource
         self.capacityQPS = capacityQPS
         self.location = location
     }

@@ -226,24 +226,14 @@ public enum DashboardUpdate {
             setStatus(&state, kind == .drain ? "\(what) already drained (u to undrain)" : "\(what) not drained", .info)
             return
         }
-        let (verdict, impact) = assess(fleet, kind: kind, targets: targets, budget: state.budget)
+        let (verdict, impact) = DrainPlanner.assess(fleet, kind: kind, targets: targets, budget: state.budget)
         state.dialog = DrainDialog(kind: kind, siteIDs: targets, service: service, verdict: verdict, impact: impact)
-    }
-
-    static func assess(_ fleet: FleetSnapshot, kind: DrainCommand.Kind, targets: [String], budget: DrainBudget) -> (BudgetVerdict, DrainImpact) {
-        let set = Set(targets)
-        let impactSites = fleet.sites.map {
-            DrainImpact.Site(id: $0.config.id, region: $0.config.region, qps: $0.qps ?? 0,
-                             capacityQPS: $0.config.capacityQPS, isActive: BudgetSite($0).isActive)
-        }
-        guard kind == .drain else { return (BudgetVerdict(lines: []), DrainImpact.estimate(impactSites, draining: [])) }
-        return (budget.check(fleet.sites.map(BudgetSite.init), draining: set), DrainImpact.estimate(impactSites, draining: set))
     }
 
     /// Keeps the dialog's preview current while it is open.
     static func refreshDialog(_ state: inout DashboardState) {
         guard var dialog = state.dialog, let fleet = state.fleet else { return }
-        (dialog.verdict, dialog.impact) = assess(fleet, kind: dialog.kind, targets: dialog.siteIDs, budget: state.budget)
+        (dialog.verdict, dialog.impact) = DrainPlanner.assess(fleet, kind: dialog.kind, targets: dialog.siteIDs, budget: state.budget)
         state.dialog = dialog
     }
 

@@ -74,12 +74,14 @@ enum DetailView {
 
     static func peerLines(_ site: SiteSnapshot, now: Date) -> [(String, StyleRole)] {
         guard let peers = site.status?.peers, !peers.isEmpty else { return [("no BGP peers reported", .muted)] }
-        return peers.map { p in
-            var t = "\(DisplayWidth.pad(p.name, to: 9)) \(DisplayWidth.pad(p.address, to: 15)) AS\(p.asn)  \(DisplayWidth.pad(p.state.displayName, to: 11)) "
-            t += "since \(p.since.map { ViewFormat.ago($0, now: now) } ?? "-")  exported \(p.exported)"
-            if let e = p.lastError { t += "  last error: \(e)" }
-            return (t, p.state.isEstablished ? .text : .critical)
+        var out: [(String, StyleRole)] = []
+        for p in peers {
+            let since = p.since.map { NumberFormat.age(max(0, now.timeIntervalSince($0))) } ?? "-"
+            out.append(("\(DisplayWidth.pad(p.name, to: 9)) \(DisplayWidth.pad(p.address, to: 15)) AS\(DisplayWidth.pad(String(p.asn), to: 10)) \(DisplayWidth.pad(p.state.displayName, to: 11)) \(DisplayWidth.pad(since, to: 5, alignRight: true))  exported \(p.exported)",
+                        p.state.isEstablished ? .text : .critical))
+            if let e = p.lastError, !p.state.isEstablished { out.append(("          last error: \(e)", .critical)) }
         }
+        return out
     }
 
     static func serviceLines(_ site: SiteSnapshot, selected: Int) -> [(String, StyleRole)] {
@@ -88,7 +90,8 @@ enum DetailView {
         for (i, s) in services.enumerated() {
             let marker = i == selected ? "▶ " : "  "
             let role: StyleRole = s.observed == .announced && s.desired == .announce ? .ok : (s.desired == .drain ? .drained : .warn)
-            out.append(("\(marker)\(s.name)  desired \(s.desired.rawValue)  observed \(s.observed.rawValue)  \(s.prefixes.joined(separator: " "))", i == selected ? .selection : role))
+            out.append(("\(marker)\(s.name)  desired \(s.desired.rawValue)  observed \(s.observed.rawValue)", i == selected ? .selection : role))
+            out.append(("    " + s.prefixes.joined(separator: "  "), .muted))
             if let d = s.drain {
                 out.append(("    \(d.mode == .auto ? "auto-withdrawn" : "drained by \(d.operator)"): \(d.reason)", d.mode == .auto ? .critical : .drained))
             }

@@ -10,7 +10,7 @@ enum SitePanel {
         let unreachable = site.reachability == .unreachable
         let borderRole: StyleRole = selected ? .accent : (unreachable ? .critical : .border)
         grid.box(rect, role: borderRole)
-        let inner = rect.inset(1)
+        let inner = Rect(x: rect.x + 2, y: rect.y + 1, width: rect.width - 4, height: rect.height - 2)
         guard inner.width > 4, inner.height >= 1 else { return }
         // Title: mark, id, name on the left; region on the right.
         let title = (marked ? "● " : "") + "\(site.config.id) \(site.config.name)"
@@ -87,7 +87,8 @@ enum SitePanel {
                 case .partial: .warn
                 case .unknown: .muted
                 }
-                sx += grid.put("\(svc.name) \(svc.observed.rawValue)  ", x: sx, y: y, role: site.reachability == .ok ? role : .muted, maxWidth: inner.maxX - sx)
+                let text = (site.reachability == .ok ? "" : "last known: ") + "\(svc.name) \(svc.observed.rawValue)  "
+                sx += grid.put(text, x: sx, y: y, role: site.reachability == .ok ? role : .muted, maxWidth: inner.maxX - sx)
             }
         }
         y += 1
@@ -95,13 +96,12 @@ enum SitePanel {
 
         // Line 5: why: the drain record, the agent's error, a backend error.
         if unreachable || site.reachability == .stale {
-            grid.put((site.lastError ?? "no answer") + (site.lastSuccess == nil ? "" : ", last data " + ViewFormat.ago(site.lastSuccess, now: state.now)),
-                     x: x, y: y, role: unreachable ? .critical : .warn, maxWidth: w)
+            grid.put(DisplayWidth.truncate(site.lastError ?? "no answer", to: w), x: x, y: y, role: unreachable ? .critical : .warn, maxWidth: w)
         } else if let d = site.status?.services.compactMap(\.drain).first {
             let who = d.mode == .auto ? "auto" : d.operator
-            grid.put("by \(who) \(ViewFormat.ago(d.since, now: state.now)): \(d.reason)", x: x, y: y, role: d.mode == .auto ? .critical : .drained, maxWidth: w)
+            grid.put(DisplayWidth.truncate("by \(who) \(ViewFormat.ago(d.since, now: state.now)): \(d.reason)", to: w), x: x, y: y, role: d.mode == .auto ? .critical : .drained, maxWidth: w)
         } else if let e = site.status?.errors.first {
-            grid.put("\(e.source): \(e.message)", x: x, y: y, role: .warn, maxWidth: w)
+            grid.put(DisplayWidth.truncate("\(e.source): \(e.message)", to: w), x: x, y: y, role: .warn, maxWidth: w)
         }
     }
 }

@@ -2,16 +2,22 @@
 public enum Sparkline {
     static let blocks: [Character] = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
 
-    /// `values` squeezed or padded into `width` columns (each column the mean of its bucket),
-    /// scaled to the largest value (or `maxValue`). Missing data at the left is blank.
-    public static func line(_ values: [Double], width: Int, maxValue: Double? = nil) -> String {
+    /// `values` squeezed or padded into `width` columns (each column the mean of its bucket).
+    /// The scale runs from a floor below the smallest value (zero when the series falls to or
+    /// near zero, as after a drain) to the largest, so a steady series still shows its shape.
+    /// Missing data at the left is blank.
+    public static func line(_ values: [Double], width: Int) -> String {
         guard width > 0 else { return "" }
         let columns = buckets(values, width: width)
-        let top = maxValue ?? columns.compactMap { $0 }.max() ?? 0
+        let present = columns.compactMap { $0 }
+        let top = present.max() ?? 0
+        let low = present.min() ?? 0
+        let floor = max(0, low - (top - low))
+        let span = top - floor
         return String(columns.map { v -> Character in
             guard let v else { return " " }
-            guard top > 0 else { return blocks[0] }
-            let level = Int((min(v, top) / top * Double(blocks.count - 1)).rounded())
+            guard span > 0 else { return top > 0 ? blocks[blocks.count / 2] : blocks[0] }
+            let level = Int(((v - floor) / span * Double(blocks.count - 1)).rounded())
             return blocks[max(0, min(blocks.count - 1, level))]
         })
     }

@@ -18,6 +18,10 @@ enum TableView {
             Column(title: "PEERS", width: 5, right: true), Column(title: "P50", width: 5, right: true),
             Column(title: "P99", width: 5, right: true), Column(title: "AGE", width: 5, right: true),
         ]
+        // Narrow terminals drop the least needed columns first, keeping room for the note.
+        for optional in ["TREND", "SHARE", "P99", "NAME"] where columns.reduce(0, { $0 + $1.width + 1 }) + 16 > area.width {
+            columns.removeAll { $0.title == optional }
+        }
         let fixed = columns.reduce(0) { $0 + $1.width + 1 }
         columns.append(Column(title: "NOTE", width: max(0, area.width - fixed), right: false))
         var x = area.x
@@ -47,22 +51,24 @@ enum TableView {
             else if let e = s.status?.errors.first { note = "\(e.source): \(e.message)"; noteRole = .warn }
             let age = s.dataAge(now: state.now).map { $0 > 3 || s.reachability != .ok ? NumberFormat.age($0) : "" } ?? "-"
             let share = (total > 0 && s.qps != nil) ? NumberFormat.percent(s.qps! / total) : "-"
-            let cells: [(String, StyleRole)] = [
-                (state.marks.contains(s.config.id) ? "●" : " ", .mark),
-                (s.config.id, .text), (s.config.name, .text), (s.config.region, .muted), (badge, badgeRole),
-                (NumberFormat.compactRate(s.qps), .text), (share, .muted),
-                (Sparkline.line(s.history.recent(40).map(\.qps), width: 10), .sparkline),
-                (peerTotal == 0 ? "-" : "\(est)/\(peerTotal)", peerRole),
-                (NumberFormat.milliseconds(s.status?.latency.p50Ms), .text), (NumberFormat.milliseconds(s.status?.latency.p99Ms), .text),
-                (age, .warn), (note, noteRole),
+            let isSelected = i == selected
+            let values: [String: (String, StyleRole)] = [
+                "": (state.marks.contains(s.config.id) ? "●" : (isSelected ? "▶" : " "), .mark),
+                "SITE": (s.config.id, .text), "NAME": (s.config.name, .text), "REGION": (s.config.region, .muted),
+                "STATUS": (badge, badgeRole), "QPS": (NumberFormat.compactRate(s.qps), .text), "SHARE": (share, .muted),
+                "TREND": (Sparkline.line(s.history.recent(40).map(\.qps), width: 10), .sparkline),
+                "PEERS": (peerTotal == 0 ? "-" : "\(est)/\(peerTotal)", peerRole),
+                "P50": (NumberFormat.milliseconds(s.status?.latency.p50Ms), .text), "P99": (NumberFormat.milliseconds(s.status?.latency.p99Ms), .text),
+                "AGE": (age, .warn), "NOTE": (note, noteRole),
             ]
+            let cells = columns.map { values[$0.title] ?? ("", .text) }
             var cx = area.x
             for (c, (text, role)) in zip(columns, cells) {
                 grid.put(DisplayWidth.pad(text, to: c.width, alignRight: c.right), x: cx, y: y, role: s.reachability == .unreachable && role == .text ? .muted : role,
                          bold: c.title == "STATUS")
                 cx += c.width + 1
             }
-            if i == selected { grid.restyle(Rect(x: area.x, y: y, width: area.width, height: 1), role: .selection) }
+            if isSelected { grid.restyle(Rect(x: area.x, y: y, width: area.width, height: 1), role: .selection) }
         }
         if sites.count > rows {
             let text = " \(top + 1)-\(min(sites.count, top + rows)) of \(sites.count) "

@@ -1,0 +1,26 @@
+import AnycastCore
+import AnycastDashboard
+
+/// How the full-screen dashboard is to run.
+public struct DashboardOptions: Sendable {
+    /// The fleet as polled (read tokens where configured).
+    public var config: FleetConfig
+    /// The sites with the tokens drains and undrains are sent with (empty in monitor mode).
+    public var drainSites: [SiteConfig]
+    public var mode: DashboardMode
+    public var operatorName: String
+    public var themes: ThemeLibrary
+    public var themeName: String
+    /// `NO_COLOR` was set: monochrome with bold and reverse.
+    public var noColor: Bool
+
+    public init(config: FleetConfig, drainSites: [SiteConfig], mode: DashboardMode, operatorName: String, themes: ThemeLibrary, themeName: String, noColor: Bool) {
+        self.config = config
+        self.drainSites = drainSites
+        self.mode = mode
+        self.operatorName = operatorName
+        self.themes = themes
+        self.themeName = themeName
+        self.noColor = noColor
+    }
+}

@@ -1,0 +1,99 @@
+import AnycastCore
+import AnycastDashboard
+import AnycastPoller
+import AnycastTerminal
+import Foundation
+import UnixSignals
+
+/// Runs the full-screen dashboard: feeds poll results, keys, the clock and signals into the
+/// update function as events, carries out its effects, and paints the view after each event.
+/// The terminal is given back however the loop ends.
+public enum DashboardRuntime {
+    public static func run(_ options: DashboardOptions, client: AgentClient) async {
+        let (events, sink) = AsyncStream<DashboardEvent>.makeStream()
+        let screen = TerminalScreen()
+        var warnings: [String] = []
+        let theme: Theme
+        do {
+            let loaded = try options.themes.load(options.themeName)
+            theme = loaded.theme
+            warnings = loaded.warnings
+        } catch {
+            theme = .builtinDefault
+            warnings = ["\(error)"]
+        }
+        let size = await screen.start(theme: theme, noColor: options.noColor)
+        var state = DashboardState(
+            fleetName: options.config.name, mode: options.mode, operatorName: options.operatorName,
+            budget: DrainBudget(config: options.config), now: Date(), width: size.width, height: size.height,
+            themeNames: options.themes.names(), themeName: theme.name)
+        if let w = warnings.first {
+            state.status = StatusMessage(text: "theme: " + w, level: .warning, until: Date().addingTimeInterval(8))
+        }
+        let poller = FleetPoller(config: options.config, client: client)
+        let waker = InputWaker()
+
+        var tasks: [Task<Void, Never>] = []
+        tasks.append(Task { await poller.run { sink.yield(.fleet($0)) } })
+        tasks.append(Task {
+            for await _ in waker.wakeups {
+                let input = await screen.readInput()
+                if input.resized {
+                    let s = await screen.size()
+                    sink.yield(.resized(width: s.width, height: s.height))
+                }
+                for key in input.keys { sink.yield(.key(key)) }
+            }
+        })
+        tasks.append(Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(1))
+                sink.yield(.tick(Date()))
+            }
+        })
+        tasks.append(Task {
+            for await signal in await UnixSignalsSequence(trapping: .sigwinch, .sigterm, .sigint, .sighup) {
+                if signal == .sigwinch {
+                    let s = await screen.resize()
+                    sink.yield(.resized(width: s.width, height: s.height))
+                } else {
+                    sink.yield(.key(.interrupt))
+                }
+            }
+        })
+
+        await screen.paint(DashboardView.render(state))
+        loop: for await event in events {
+            for effect in DashboardUpdate.update(&state, event) {
+                switch effect {
+                case .quit:
+                    break loop
+                case .pollNow:
+                    Task { sink.yield(.fleet(await poller.pollOnce(force: true))) }
+                case .perform(let command):
+                    Task { sink.yield(.actionCompleted(await DrainSender.send(command, sites: options.drainSites, client: client))) }
+                case .applyTheme(let name):
+                    do {
+                        let loaded = try options.themes.load(name)
+                        await screen.apply(theme: loaded.theme)
+                        if let w = loaded.warnings.first { state.status = StatusMessage(text: w, level: .warning, until: state.now.addingTimeInterval(5)) }
+                    } catch {
+                        state.status = StatusMessage(text: "\(error)", level: .error, until: state.now.addingTimeInterval(5))
+                    }
+                case .fetchEvents(let id):
+                    guard let site = options.config.sites.first(where: { $0.id == id }) else { continue }
+                    Task {
+                        if let page = try? await client.events(of: site, since: 0, timeout: options.config.requestTimeout) {
+                            sink.yield(.agentEvents(siteID: id, events: Array(page.events.suffix(50))))
+                        }
+                    }
+                }
+            }
+            await screen.paint(DashboardView.render(state))
+        }
+        for t in tasks { t.cancel() }
+        waker.cancel()
+        sink.finish()
+        await screen.stop()
+    }
+}

@@ -1,0 +1,186 @@
+import AnycastDashboard
+import CNcursesw
+import Foundation
+
+/// The one owner of every ncurses call. It paints a `CellGrid` by writing only the cells that
+/// changed since the last paint (nothing at all when nothing changed), reads keys without
+/// blocking, follows terminal resizes, and always gives the terminal back on `stop()`.
+public actor TerminalScreen {
+    private var started = false
+    private var previous: CellGrid?
+    private var depth = ColorDepth.monochrome
+    private var theme = Theme.builtinDefault
+    private var noColor = false
+    private var styleOf: [StyleRole: (pair: Int32, attrs: attr_t)] = [:]
+
+    public init() {}
+
+    /// Takes over the terminal: locale, curses, raw keys, no cursor, colours for `theme`.
+    /// Returns the size. `noColor` (the `NO_COLOR` convention) gives monochrome.
+    @discardableResult
+    public func start(theme: Theme, noColor: Bool) -> (width: Int, height: Int) {
+        guard !started else { return size() }
+        setlocale(LC_ALL, "")
+        ac_install_crash_handler()
+        initscr()
+        started = true
+        raw()
+        noecho()
+        nonl()
+        keypad(ac_stdscr(), true)
+        nodelay(ac_stdscr(), true)
+        set_escdelay(25)
+        curs_set(0)
+        leaveok(ac_stdscr(), true)
+        self.noColor = noColor
+        if has_colors() && !noColor {
+            start_color()
+            use_default_colors()
+        }
+        depth = ColorDepth.forTerminal(colors: has_colors() ? Int(ac_colors()) : 0, noColorRequested: noColor)
+        apply(theme: theme)
+        return size()
+    }
+
+    /// The colour depth in use.
+    public var colorDepth: ColorDepth { depth }
+
+    /// Switches colours; the next paint redraws every cell.
+    public func apply(theme: Theme) {
+        self.theme = theme
+        styleOf = [:]
+        for (i, role) in StyleRole.allCases.enumerated() {
+            let style = theme.style(role)
+            let pair = Int32(i + 1)
+            var attrs = style.bold ? ac_a_bold() : ac_a_normal()
+            let colourless = style.foreground == nil && style.background == nil
+            if depth == .monochrome || colourless {
+                attrs |= Self.monochromeAttributes(role)
+                styleOf[role] = (depth == .monochrome ? 0 : pair, attrs)
+                if depth != .monochrome { init_extended_pair(pair, -1, -1) }
+                continue
+            }
+            let fg = style.foreground.flatMap { depth.index(of: $0) } ?? -1
+            let bg = (style.background ?? theme.background).flatMap { depth.index(of: $0) } ?? -1
+            init_extended_pair(pair, Int32(fg), Int32(bg))
+            styleOf[role] = (pair, attrs)
+        }
+        previous = nil
+    }
+
+    /// Emphasis that tells roles apart without colour.
+    static func monochromeAttributes(_ role: StyleRole) -> attr_t {
+        switch role {
+        case .selection, .unreachable, .liveBadge, .monitorBadge, .header, .input: ac_a_reverse()
+        case .critical, .warn, .title, .accent, .dialogBorder: ac_a_bold()
+        case .muted, .border: ac_a_dim()
+        case .mark, .drained: ac_a_bold() | ac_a_underline()
+        default: ac_a_normal()
+        }
+    }
+
+    /// The terminal's size as curses knows it.
+    public func size() -> (width: Int, height: Int) {
+        var rows: Int32 = 0, cols: Int32 = 0
+        ac_getmaxyx(ac_stdscr(), &rows, &cols)
+        return (Int(cols), Int(rows))
+    }
+
+    /// After SIGWINCH: reads the new size from the kernel and resizes curses to it.
+    public func resize() -> (width: Int, height: Int) {
+        var rows: Int32 = 0, cols: Int32 = 0
+        if ac_terminal_size(&rows, &cols) == 0 { resizeterm(rows, cols) }
+        previous = nil
+        return size()
+    }
+
+    /// Paints `grid`, writing only changed cells; returns how many cells were written.
+    @discardableResult
+    public func paint(_ grid: CellGrid) -> Int {
+        guard started else { return 0 }
+        let full = previous == nil || previous!.width != grid.width || previous!.height != grid.height
+        if full { clearok(ac_stdscr(), true) }
+        let changed = grid.changedIndices(since: previous)
+        guard !changed.isEmpty else { return 0 }
+        var written = 0
+        var buffer = [wchar_t](repeating: 0, count: 8)
+        for i in changed {
+            let cell = grid.cells[i]
+            if cell.text.isEmpty { continue }  // the right half of a wide character
+            let (pair, base) = styleOf[cell.role] ?? (0, ac_a_normal())
+            var attrs = base
+            if cell.bold { attrs |= ac_a_bold() }
+            if cell.reverse { attrs |= ac_a_reverse() }
+            var n = 0
+            for scalar in cell.text.unicodeScalars where n < 7 {
+                buffer[n] = wchar_t(bitPattern: scalar.value)
+                n += 1
+            }
+            buffer[n] = 0
+            _ = ac_put_cell(Int32(i / grid.width), Int32(i % grid.width), buffer, attrs, pair)
+            written += 1
+        }
+        refresh()
+        previous = grid
+        return written
+    }
+
+    /// Every key waiting in the input, decoded; `resized` when curses saw a resize.
+    public func readInput() -> (keys: [KeyPress], resized: Bool) {
+        guard started else { return ([], false) }
+        var keys: [KeyPress] = []
+        var resized = false
+        var ch: wint_t = 0
+        while true {
+            let r = ac_get_wch(&ch)
+            if r == ac_err() { break }
+            if r == ac_key_code_yes() {
+                let code = Int32(ch)
+                if code == ac_key_resize() { resized = true; continue }
+                if let k = Self.decode(keyCode: code) { keys.append(k) }
+            } else if let k = Self.decode(character: UInt32(ch)) {
+                keys.append(k)
+            }
+        }
+        return (keys, resized)
+    }
+
+    static func decode(keyCode: Int32) -> KeyPress? {
+        switch keyCode {
+        case ac_key_up(): .up
+        case ac_key_down(): .down
+        case ac_key_left(): .left
+        case ac_key_right(): .right
+        case ac_key_ppage(): .pageUp
+        case ac_key_npage(): .pageDown
+        case ac_key_home(): .home
+        case ac_key_end(): .end
+        case ac_key_enter(): .enter
+        case ac_key_backspace(): .backspace
+        case ac_key_btab(): .backTab
+        default: nil
+        }
+    }
+
+    static func decode(character value: UInt32) -> KeyPress? {
+        switch value {
+        case 3: return .interrupt
+        case 9: return .tab
+        case 10, 13: return .enter
+        case 27: return .escape
+        case 8, 127: return .backspace
+        case 0..<32: return nil
+        default:
+            guard let scalar = Unicode.Scalar(value) else { return nil }
+            return .character(Character(scalar))
+        }
+    }
+
+    /// Gives the terminal back: cursor, echo, the normal screen. Safe to call twice.
+    public func stop() {
+        guard started else { return }
+        started = false
+        curs_set(1)
+        endwin()
+    }
+}

@@ -1,0 +1,81 @@
+// C shim for ncursesw: Swift cannot import C macros such as getmaxyx, COLOR_PAIR or A_BOLD,
+// and Swift 6 rejects mutable C globals such as COLORS. Each is wrapped here in a static
+// inline function; no value is re-created by hand.
+#ifndef ANYCAST_CNCURSESW_SHIM_H
+#define ANYCAST_CNCURSESW_SHIM_H
+
+#ifndef _XOPEN_SOURCE
+#define _XOPEN_SOURCE 600
+#endif
+#ifndef _XOPEN_SOURCE_EXTENDED
+#define _XOPEN_SOURCE_EXTENDED 1
+#endif
+#define NCURSES_WIDECHAR 1
+
+#include <locale.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <wchar.h>
+#include <ncursesw/curses.h>
+
+static inline WINDOW *ac_stdscr(void) { return stdscr; }
+static inline int ac_colors(void) { return COLORS; }
+static inline int ac_color_pairs(void) { return COLOR_PAIRS; }
+static inline int ac_lines(void) { return LINES; }
+static inline int ac_cols(void) { return COLS; }
+static inline void ac_getmaxyx(WINDOW *w, int *rows, int *cols) { int y, x; getmaxyx(w, y, x); *rows = y; *cols = x; }
+
+static inline attr_t ac_a_normal(void) { return A_NORMAL; }
+static inline attr_t ac_a_bold(void) { return A_BOLD; }
+static inline attr_t ac_a_reverse(void) { return A_REVERSE; }
+static inline attr_t ac_a_underline(void) { return A_UNDERLINE; }
+static inline attr_t ac_a_dim(void) { return A_DIM; }
+
+static inline int ac_key_resize(void) { return KEY_RESIZE; }
+static inline int ac_key_up(void) { return KEY_UP; }
+static inline int ac_key_down(void) { return KEY_DOWN; }
+static inline int ac_key_left(void) { return KEY_LEFT; }
+static inline int ac_key_right(void) { return KEY_RIGHT; }
+static inline int ac_key_ppage(void) { return KEY_PPAGE; }
+static inline int ac_key_npage(void) { return KEY_NPAGE; }
+static inline int ac_key_home(void) { return KEY_HOME; }
+static inline int ac_key_end(void) { return KEY_END; }
+static inline int ac_key_enter(void) { return KEY_ENTER; }
+static inline int ac_key_backspace(void) { return KEY_BACKSPACE; }
+static inline int ac_key_btab(void) { return KEY_BTAB; }
+static inline int ac_key_code_yes(void) { return KEY_CODE_YES; }
+static inline int ac_err(void) { return ERR; }
+
+/// Reads one wide character or key code without waiting; returns OK, KEY_CODE_YES or ERR.
+static inline int ac_get_wch(wint_t *ch) { return wget_wch(stdscr, ch); }
+
+/// Draws one cell: the wide string `text` (one grapheme) with attributes and colour pair.
+static inline int ac_put_cell(int y, int x, const wchar_t *text, attr_t attrs, int pair) {
+    cchar_t cc;
+    if (setcchar(&cc, text, attrs, (short)0, &pair) != OK) return ERR;
+    return mvwadd_wch(stdscr, y, x, &cc);
+}
+
+/// The terminal's size from the kernel (after SIGWINCH), or -1.
+static inline int ac_terminal_size(int *rows, int *cols) {
+    struct winsize ws;
+    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) != 0 || ws.ws_row == 0) return -1;
+    *rows = ws.ws_row; *cols = ws.ws_col;
+    return 0;
+}
+
+static void ac_crash_handler(int sig) {
+    endwin();                 // give the operator their terminal back, then die as before
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+/// Restores the terminal on a crash (Swift traps are SIGILL/SIGTRAP) before the default action.
+static inline void ac_install_crash_handler(void) {
+    int sigs[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP };
+    for (unsigned i = 0; i < sizeof sigs / sizeof sigs[0]; i++) signal(sigs[i], ac_crash_handler);
+}
+
+#endif

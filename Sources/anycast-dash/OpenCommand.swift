@@ -1,0 +1,58 @@
+import AnycastCore
+import AnycastDashboard
+import AnycastPoller
+import AnycastTUI
+import ArgumentParser
+import Foundation
+import Logging
+
+/// `anycast-dash [--fleet F | --demo] [--monitor] [--theme NAME] [--operator NAME]`: the
+/// full-screen dashboard (the default command).
+struct OpenCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "open",
+        abstract: "Open the full-screen dashboard (the default command).")
+
+    @OptionGroup var source: FleetOptions
+
+    @Flag(name: .long, help: "Read-only, for wallboards and watchers: no drain or undrain, only read tokens are sent.")
+    var monitor = false
+
+    @Option(name: .long, help: "Colour theme (default: the fleet config's, else 'default').")
+    var theme: String?
+
+    @Option(name: .long, help: "Folder searched first for themes.")
+    var themeDir: String?
+
+    @Option(name: .long, help: "Operator name for drains (default: the login name).")
+    var `operator`: String?
+
+    func run() async throws {
+        LoggingSystem.bootstrap { _ in SwiftLogNoOpLogHandler() }  // nothing may write over the screen
+        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
+            FileHandle.standardError.write(Data("anycast-dash: the dashboard needs a terminal; for scripts use 'anycast-dash snapshot'\n".utf8))
+            throw ExitCode(2)
+        }
+        let logger = Logger(label: "anycast-dash")
+        let opened = try await source.open(logger: logger)
+        var config = opened.config.forPolling()
+        if monitor {
+            do { config = try opened.config.readOnly() } catch {
+                await opened.close()
+                FileHandle.standardError.write(Data("anycast-dash: \(error.description)\n".utf8))
+                throw ExitCode(2)
+            }
+        }
+        let env = ProcessInfo.processInfo.environment
+        let themes = ThemeLibrary.standard(themeDir: themeDir, environment: env, executablePath: CommandLine.arguments[0])
+        let http = AgentClient.makeHTTPClient()
+        // Drains go out with the operate tokens of the original config; polling uses read tokens.
+        let options = DashboardOptions(
+            config: config, drainSites: monitor ? [] : opened.config.sites, mode: monitor ? .monitor : .live,
+            operatorName: OperatorName.resolve(`operator`), themes: themes,
+            themeName: theme ?? opened.config.theme ?? "default", noColor: !(env["NO_COLOR"] ?? "").isEmpty)
+        await DashboardRuntime.run(options, client: AgentClient(http: http))
+        try? await http.shutdown()
+        await opened.close()
+    }
+}

@@ -1,0 +1,45 @@
+import AnycastDashboard
+import Testing
+
+@Suite struct CellGridTests {
+    @Test(arguments: [("abc", 3), ("日本", 4), ("e\u{301}", 1), ("🙂", 2), ("❤️", 2), ("a\tb", 2), ("", 0)])
+    func displayWidth(text: String, width: Int) {
+        #expect(DisplayWidth.of(text) == width)
+    }
+
+    @Test func truncateAndPadCountColumns() {
+        #expect(DisplayWidth.truncate("日本語テキスト", to: 5) == "日本…")
+        #expect(DisplayWidth.truncate("short", to: 10) == "short")
+        #expect(DisplayWidth.pad("日本", to: 6) == "日本  ")
+        #expect(DisplayWidth.pad("42", to: 5, alignRight: true) == "   42")
+    }
+
+    @Test func wideCharactersTakeTwoCells() {
+        var g = CellGrid(width: 6, height: 1)
+        let used = g.put("a日b", x: 0, y: 0)
+        #expect(used == 4)
+        #expect(g[1, 0].text == "日")
+        #expect(g[2, 0].text == "", "the right half of a wide character")
+        #expect(g[3, 0].text == "b")
+        #expect(g.put("日日日日", x: 3, y: 0) == 2, "a wide character that does not fit is not drawn")
+    }
+
+    @Test func diffFindsOnlyChangedCells() {
+        var a = CellGrid(width: 10, height: 3)
+        a.put("hello", x: 0, y: 0)
+        var b = a
+        #expect(b.changedIndices(since: a).isEmpty, "nothing changed, nothing to paint")
+        b.put("j", x: 0, y: 0)
+        b.put("x", x: 9, y: 2, role: .critical)
+        #expect(b.changedIndices(since: a) == [0, 29])
+        #expect(b.changedIndices(since: nil).count == 30)
+        #expect(CellGrid(width: 5, height: 3).changedIndices(since: a).count == 15, "a resize repaints everything")
+    }
+
+    @Test func sparklines() {
+        #expect(Sparkline.line([0, 1, 2, 3, 4, 5, 6, 7], width: 8) == "▁▂▃▄▅▆▇█")
+        #expect(Sparkline.line([5, 5], width: 4) == "  ▅▅", "missing history is blank, a flat series sits mid-height")
+        #expect(Sparkline.line(Array(repeating: 1, count: 8) + [0], width: 9) == "█████████".dropLast() + "▁", "a drop to zero reaches the bottom")
+        #expect(Sparkline.area([0, 8], width: 2, height: 2) == [" █", "▁█"])
+    }
+}
