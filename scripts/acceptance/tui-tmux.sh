@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# The real dashboard binary under tmux, driven and read the way a person would: send-keys to
+# type, capture-pane to see. Drain and undrain through the keys, the budget refusal, monitor
+# mode, themes, NO_COLOR, 80×24, and the terminal given back on quit and on signals.
+set -uo pipefail
+source "$(dirname "$0")/lib.sh"
+command -v tmux >/dev/null || { echo "tmux is missing: apt-get install tmux"; exit 1; }
+
+SOCK="$WORK/tmux.sock"
+T="tmux -S $SOCK"
+CLEANUP_TMUX() { $T kill-server 2>/dev/null || true; }
+trap 'CLEANUP_TMUX; cleanup' EXIT
+
+# start NAME WIDTH HEIGHT COMMAND...: a session running the command, then a shell line that
+# records the terminal state after it exits.
+start() {
+    local name=$1 w=$2 h=$3; shift 3
+    $T new-session -d -s "$name" -x "$w" -y "$h" \
+        "cd '$ROOT' && $* ; echo EXIT=\$? > '$WORK/$name.exit'; stty -a > '$WORK/$name.stty'; sleep 60"
+}
+screen() { $T capture-pane -t "$1" -p; }
+# wait_for NAME REGEX SECONDS: until the screen matches.
+wait_for() {
+    local i
+    for ((i = 0; i < $3 * 5; i++)); do screen "$1" | grep -Eq "$2" && return 0; sleep 0.2; done
+    echo "screen of $1 never matched /$2/:"; screen "$1"; return 1
+}
+keys() { $T send-keys -t "$1" "${@:2}"; }
+typed() { $T send-keys -t "$1" -l "$2"; }
+
+# 1. The demo fleet: every site ACTIVE with live qps and sparklines.
+start live 120 40 "$BIN/anycast-dash --demo --operator e2e"
+check "demo shows 12 active sites" wait_for live "12 sites: 12 active" 30
+check "panels show qps and sparklines" bash -c "$T capture-pane -t live -p | grep -Eq '[0-9.]+k qps [0-9.]+% [▁▂▃▄▅▆▇█]{5,}'"
+check "LIVE badge and clock" bash -c "$T capture-pane -t live -p | head -1 | grep -Eq ' LIVE .* [0-9]{2}:[0-9]{2}:[0-9]{2} UTC'"
+
+# 2. Drain ams1 through the keys: filter to it, d, reason, confirm.
+keys live / ; typed live "ams1"; keys live Enter
+keys live d
+check "drain dialog opens" wait_for live "Drain ams1 Amsterdam \\(eu\\)" 3
+check "drain dialog shows the impact preview and the budget" bash -c "
+    s=\$($T capture-pane -t live -p); echo \"\$s\" | grep -q 'expected to move to:' &&
+    echo \"\$s\" | grep -q 'fleet: 12 → 11 active, minimum 6' && echo \"\$s\" | grep -q 'region eu: 3 → 2 active'"
+keys live Enter
+check "an empty reason is refused" wait_for live "a reason is required" 3
+typed live "e2e: line card swap"; keys live Enter
+typed live "ams"; keys live Enter
+check "a wrong confirmation is refused" wait_for live "type ams1 exactly to confirm" 3
+typed live "ams1"; keys live Enter
+check "the panel goes DRAINING or DRAINED at once" wait_for live "DRAIN(ING|ED)" 5
+check "then DRAINED, verified as its traffic leaves, with who and why" wait_for live "DRAINED +verified ✓" 30
+check "the drain record shows operator and reason" wait_for live "by e2e .*: e2e: line card swap" 5
+keys live Escape  # clear the filter: the region's other sites carry the traffic
+check "the header counts the drained site" wait_for live "11 active · 1 drained" 5
+
+# 3. Undrain: same confirmation, traffic returns.
+keys live / ; typed live "ams1"; keys live Enter
+keys live u Enter; typed live "ams1"; keys live Enter
+check "undrain: ACTIVE again and verified" wait_for live "ACTIVE +verified ✓" 30
+
+# 4. Views and keys: table, detail, events, help, themes.
+keys live Escape v
+check "v: the table view" wait_for live "SITE +NAME +REGION +STATUS" 3
+keys live Enter
+check "Enter: site detail with peers and the traffic chart" wait_for live "BGP PEERS.*|TRAFFIC · last" 3
+keys live Tab
+check "Tab: the event log lists the drain and undrain" bash -c "sleep 0.3; s=\$($T capture-pane -t live -p); echo \"\$s\" | grep -q 'EVENTS' && echo \"\$s\" | grep -q 'drain of ams1 sent by e2e' && echo \"\$s\" | grep -q 'undrain verified'"
+keys live '?'
+check "?: help lists the keys" wait_for live "mark a site" 3
+keys live x
+for theme in high-contrast light monochrome solarized-dark default; do
+    keys live t
+    check "t: theme $theme loads" wait_for live "theme: $theme\$|theme: $theme " 3
+done
+keys live q
+check "q quits with status 0" wait_for_file "$WORK/live.exit" 5
+check "exit status 0" grep -q EXIT=0 "$WORK/live.exit"
+check "the terminal is given back (echo, canonical mode)" bash -c "grep -Eq '(^| )echo( |$)' '$WORK/live.stty' && grep -Eq '(^| )icanon( |$)' '$WORK/live.stty'"
+check "no alternate screen left, cursor visible" bash -c "[ \"\$($T display -p -t live '#{alternate_on}#{cursor_flag}')\" = 01 ]"
+
+# 5. The budget: a fleet that may lose no site refuses in the dialog and on the command line.
+BASE=$(free_port_range 6)
+"$BIN/anycast-agent" simulate --sites 6 --base-port "$BASE" --log-level warning --fleet-out "$WORK/fleet.toml" >"$WORK/sim.log" 2>&1 &
+CLEANUP+=($!)
+wait_for_file "$WORK/fleet.toml" 60
+sed -i 's/^min_active_sites = .*/min_active_sites = 6/' "$WORK/fleet.toml"
+start budget 100 30 "$BIN/anycast-dash --fleet '$WORK/fleet.toml' --operator e2e"
+check "fleet from a config file is shown" wait_for budget "6 sites: 6 active" 30
+keys budget / ; typed budget "ams1"; keys budget Enter
+keys budget d; typed budget "over budget"; keys budget Enter; typed budget "ams1"; keys budget Enter
+check "draining below min_active_sites is refused: the override step appears" wait_for budget "THE BUDGET REFUSES THIS DRAIN" 3
+keys budget Escape
+check "Esc cancels the refused drain" wait_for budget "drain cancelled" 3
+check "...and nothing was drained" bash -c "sleep 2; $T capture-pane -t budget -p | grep -q '6 sites: 6 active'"
+keys budget q
+"$BIN/anycast-dash" drain ams1 --fleet "$WORK/fleet.toml" --reason "cli over budget" --yes >"$WORK/cli.out" 2>&1
+check "anycast-dash drain below the budget exits 3" bash -c "[ $? = 3 ] && grep -q 'refused by the disruption budget' '$WORK/cli.out'"
+sed -i 's/^min_active_sites = .*/min_active_sites = 2/' "$WORK/fleet.toml"
+"$BIN/anycast-dash" drain ams1 --fleet "$WORK/fleet.toml" --reason "cli drain" --yes --operator runbook >"$WORK/cli2.out" 2>&1
+check "anycast-dash drain within the budget exits 0 once withdrawn" bash -c "[ $? = 0 ] && grep -q 'withdrawn from every peer' '$WORK/cli2.out'"
+"$BIN/anycast-dash" undrain ams1 --fleet "$WORK/fleet.toml" --yes >"$WORK/cli3.out" 2>&1
+check "anycast-dash undrain exits 0 once announced" bash -c "[ $? = 0 ] && grep -q 'announced to every peer' '$WORK/cli3.out'"
+"$BIN/anycast-dash" drain nosuch --fleet "$WORK/fleet.toml" --reason r --yes >/dev/null 2>&1
+check "an unknown site exits 2" test $? = 2
+
+# 6. Monitor mode: d and u change nothing; the agents refuse its read token anyway.
+start mon 120 40 "$BIN/anycast-dash --demo --monitor"
+check "monitor badge" wait_for mon " MONITOR " 30
+keys mon d
+check "d only says read-only" wait_for mon "read-only: monitor mode cannot drain" 3
+keys mon u
+check "u only says read-only" wait_for mon "read-only: monitor mode cannot undrain" 3
+check "no dialog opened" bash -c "! $T capture-pane -t mon -p | grep -q 'Drain '"
+keys mon C-c
+check "Ctrl-C quits" wait_for_file "$WORK/mon.exit" 5
+READ_TOKEN_STATUS=$(curl -s -o /dev/null -w '%{http_code}' -H 'Authorization: Bearer demo-read' -d '{"reason":"r","operator":"o"}' "http://127.0.0.1:$BASE/v1/drain")
+check "the agent answers 403 to a read token's drain" test "$READ_TOKEN_STATUS" = 403
+
+# 7. NO_COLOR and 80×24.
+start mono 80 24 "NO_COLOR=1 $BIN/anycast-dash --demo"
+check "80×24: header and panels fit" wait_for mono "12 active" 30
+check "80×24: status line with the keys" wait_for mono "Enter detail" 3
+check "NO_COLOR: no colour escape in the output" bash -c "! $T capture-pane -t mono -p -e | grep -Eq $'\\e\\\\[([0-9;]*;)?(3[0-8]|4[0-8]|9[0-7]|10[0-7])(;[0-9;]*)?m'"
+check "NO_COLOR: bold and reverse are still used" bash -c "$T capture-pane -t mono -p -e | grep -Eq $'\\e\\\\[[0-9;]*(1|7)[0-9;]*m'"
+
+# 8. Signals give the terminal back too.
+for sig in TERM HUP INT; do
+    name=sig$sig
+    start $name 100 30 "$BIN/anycast-dash --demo"
+    wait_for $name "12 active" 30 >/dev/null
+    pid=$(pgrep -n -f "anycast-dash --demo$")
+    kill -$sig "$pid"
+    check "SIG$sig: exits and restores the terminal" bash -c "
+        for i in \$(seq 1 50); do [ -s '$WORK/$name.exit' ] && break; sleep 0.1; done
+        grep -Eq '(^| )echo( |$)' '$WORK/$name.stty' && [ \"\$($T display -p -t $name '#{alternate_on}#{cursor_flag}')\" = 01 ]"
+done
+
+summary "tui-tmux"
