@@ -102,6 +102,14 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .executableTarget(
+            name: "anycast-bench",
+            dependencies: [
+                "AnycastCore", "AnycastDashboard", "AnycastTerminal",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "AnycastCoreTests",
             dependencies: [

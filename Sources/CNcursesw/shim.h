@@ -4,12 +4,9 @@
 #ifndef ANYCAST_CNCURSESW_SHIM_H
 #define ANYCAST_CNCURSESW_SHIM_H
 
-#ifndef _XOPEN_SOURCE
-#define _XOPEN_SOURCE 600
-#endif
-#ifndef _XOPEN_SOURCE_EXTENDED
-#define _XOPEN_SOURCE_EXTENDED 1
-#endif
+// The wide-character API (cchar_t, setcchar, wget_wch) without feature-test macros such as
+// _XOPEN_SOURCE: those would change how glibc's own headers declare their structs here, and
+// clash with the same headers as Dispatch and Foundation import them.
 #define NCURSES_WIDECHAR 1
 
 #include <locale.h>

@@ -24,15 +24,23 @@ public enum SiteCondition: String, Codable, Sendable, CaseIterable {
         default: break
         }
         guard let status, !status.services.isEmpty else { return .pending }
-        let drained = status.services.filter { $0.desired == .drain }
-        if !drained.isEmpty {
-            if drained.contains(where: { $0.observed != .withdrawn }) { return .draining }
-            if drained.count == status.services.count {
-                return drained.allSatisfy { $0.drain?.mode == .auto } ? .autoWithdrawn : .drained
+        // Counted in one pass without allocating: this runs for every site on every frame.
+        var drained = 0, drainedWithdrawn = 0, drainedAuto = 0, announced = 0
+        for s in status.services {
+            if s.desired == .drain {
+                drained += 1
+                if s.observed == .withdrawn { drainedWithdrawn += 1 }
+                if s.drain?.mode == .auto { drainedAuto += 1 }
+            } else if s.observed == .announced {
+                announced += 1
             }
+        }
+        let total = status.services.count
+        if drained > 0 {
+            if drainedWithdrawn < drained { return .draining }
+            if drained == total { return drainedAuto == drained ? .autoWithdrawn : .drained }
             return .partial
         }
-        if status.services.allSatisfy({ $0.observed == .announced }) { return .active }
-        return .partial
+        return announced == total ? .active : .partial
     }
 }

@@ -27,6 +27,22 @@ public struct CellGrid: Sendable, Hashable {
     ) -> Int {
         guard y >= 0, y < height, x < width else { return 0 }
         let limit = min(maxWidth ?? (width - x), width - x)
+        // Text whose every scalar is its own one-column grapheme (ASCII, Latin-1, arrows,
+        // box drawing, blocks: nearly every frame) skips grapheme breaking and width lookups.
+        if x >= 0, text.unicodeScalars.allSatisfy(Self.isSimple) {
+            var col = x
+            let row = y * width
+            cells.withUnsafeMutableBufferPointer { buffer in
+                for scalar in text.unicodeScalars {
+                    if col - x >= limit { break }
+                    let v = scalar.value
+                    let glyph = v < 0x80 ? Self.asciiGlyphs[Int(v)] : String(Character(scalar))
+                    buffer[row + col] = Cell(glyph, role: role, bold: bold, reverse: reverse)
+                    col += 1
+                }
+            }
+            return col - x
+        }
         var col = x
         for c in text {
             var w = DisplayWidth.of(c)
@@ -41,6 +57,17 @@ public struct CellGrid: Sendable, Hashable {
             col += w
         }
         return col - x
+    }
+
+    /// One-character strings for ASCII; controls become spaces.
+    static let asciiGlyphs: [String] = (0..<128).map { v in v < 0x20 || v == 0x7F ? " " : String(UnicodeScalar(UInt8(v))) }
+
+    /// A scalar that is always a whole one-column grapheme in the text views draw.
+    @inline(__always)
+    static func isSimple(_ s: Unicode.Scalar) -> Bool {
+        let v = s.value
+        return v < 0x80 || (0xA0..<0x300).contains(v) || (0x2190..<0x2200).contains(v) || (0x2500..<0x2600).contains(v)
+            || v == 0x2022 || v == 0x2026 || v == 0x2713 || v == 0x2717
     }
 
     /// Fills `rect` with `cell`.

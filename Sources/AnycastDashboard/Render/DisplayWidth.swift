@@ -3,13 +3,23 @@
 public enum DisplayWidth {
     /// Columns of one grapheme.
     public static func of(_ c: Character) -> Int {
-        guard let first = c.unicodeScalars.first else { return 0 }
+        // Fast paths: ASCII, and the Latin, box-drawing and block characters views use most.
+        if let ascii = c.asciiValue { return ascii >= 0x20 && ascii < 0x7F ? 1 : 0 }
+        let scalars = c.unicodeScalars
+        guard let first = scalars.first else { return 0 }
+        if scalars.count == 1 {
+            let v = first.value
+            if (0xA0..<0x300).contains(v) || (0x2500..<0x2600).contains(v) { return 1 }
+        }
         if c.unicodeScalars.contains(where: { $0.value == 0xFE0F }) { return 2 }  // emoji presentation
         return width(of: first)
     }
 
     /// Columns of a string.
-    public static func of(_ s: some StringProtocol) -> Int { s.reduce(0) { $0 + of($1) } }
+    public static func of(_ s: some StringProtocol) -> Int {
+        if s.unicodeScalars.allSatisfy(CellGrid.isSimple) { return s.unicodeScalars.count { $0.value >= 0x20 && $0.value != 0x7F } }
+        return s.reduce(0) { $0 + of($1) }
+    }
 
     static func width(of s: Unicode.Scalar) -> Int {
         let v = s.value

@@ -1,15 +1,30 @@
-import Foundation
-
-/// Short number forms for narrow columns.
+/// Short number forms for narrow columns. Hand-rolled rather than `String(format:)`, which
+/// cost more than the rest of a table row together.
 public enum NumberFormat {
+    /// `value` with exactly `decimals` decimals (0–3), rounded half away from zero.
+    public static func fixed(_ value: Double, decimals: Int) -> String {
+        guard value.isFinite else { return value.isNaN ? "nan" : (value > 0 ? "inf" : "-inf") }
+        let scale = [1.0, 10.0, 100.0, 1000.0][max(0, min(3, decimals))]
+        let scaled = (abs(value) * scale).rounded()
+        guard scaled < 9e15 else { return String(Int64(value)) }
+        let n = Int64(scaled)
+        let whole = n / Int64(scale)
+        var out = (value < 0 && n != 0 ? "-" : "") + String(whole)
+        if decimals > 0 {
+            let frac = String(n % Int64(scale))
+            out += "." + String(repeating: "0", count: decimals - frac.count) + frac
+        }
+        return out
+    }
+
     /// `950`, `12.3k`, `4.56M`: at most five characters for rates up to 999M.
     public static func compactRate(_ value: Double?) -> String {
         guard let v = value, v.isFinite else { return "-" }
         switch abs(v) {
-        case ..<1000: return v < 10 ? String(format: "%.1f", v) : String(format: "%.0f", v)
-        case ..<10_000: return String(format: "%.2fk", v / 1000)
-        case ..<1_000_000: return String(format: "%.1fk", v / 1000)
-        default: return String(format: "%.2fM", v / 1_000_000)
+        case ..<1000: return v < 10 ? fixed(v, decimals: 1) : fixed(v, decimals: 0)
+        case ..<10_000: return fixed(v / 1000, decimals: 2) + "k"
+        case ..<1_000_000: return fixed(v / 1000, decimals: 1) + "k"
+        default: return fixed(v / 1_000_000, decimals: 2) + "M"
         }
     }
 
@@ -17,23 +32,23 @@ public enum NumberFormat {
     public static func milliseconds(_ value: Double?) -> String {
         guard let v = value, v.isFinite else { return "-" }
         switch v {
-        case ..<10: return String(format: "%.2f", v)
-        case ..<100: return String(format: "%.1f", v)
-        default: return String(format: "%.0f", v)
+        case ..<10: return fixed(v, decimals: 2)
+        case ..<100: return fixed(v, decimals: 1)
+        default: return fixed(v, decimals: 0)
         }
     }
 
     /// `8.6%`.
     public static func percent(_ fraction: Double?) -> String {
         guard let f = fraction, f.isFinite else { return "-" }
-        return String(format: "%.1f%%", f * 100)
+        return fixed(f * 100, decimals: 1) + "%"
     }
 
     /// `0.4s`, `12s`, `5m`, `3h`, `2d`: an age.
-    public static func age(_ seconds: TimeInterval?) -> String {
+    public static func age(_ seconds: Double?) -> String {
         guard let s = seconds, s.isFinite else { return "-" }
         switch s {
-        case ..<10: return String(format: "%.1fs", s)
+        case ..<10: return fixed(s, decimals: 1) + "s"
         case ..<120: return "\(Int(s))s"
         case ..<7200: return "\(Int(s / 60))m"
         case ..<172_800: return "\(Int(s / 3600))h"

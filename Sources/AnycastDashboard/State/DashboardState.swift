@@ -9,7 +9,7 @@ public struct DashboardState: Sendable {
     public var operatorName: String
     public var budget: DrainBudget
     /// The newest poll result.
-    public var fleet: FleetSnapshot?
+    public var fleet: FleetSnapshot? { didSet { refreshVisibleSites() } }
     public var now: Date
     public var width: Int
     public var height: Int
@@ -18,8 +18,8 @@ public struct DashboardState: Sendable {
     /// The list screen to go back to from detail or events.
     public var listScreen: Screen = .fleet
     public var selectedSiteID: String?
-    public var sort: SortKey = .region
-    public var filter = ""
+    public var sort: SortKey = .region { didSet { refreshVisibleSites() } }
+    public var filter = "" { didSet { refreshVisibleSites() } }
     public var editingFilter = false
     public var marks: Set<String> = []
     public var dialog: DrainDialog?
@@ -59,10 +59,12 @@ public struct DashboardState: Sendable {
         self.themeName = themeName
     }
 
-    /// Sites after filtering and sorting, as the fleet and table views list them.
-    public var visibleSites: [SiteSnapshot] {
-        guard let fleet else { return [] }
-        return SiteOrdering.apply(fleet.sites, sort: sort, filter: filter)
+    /// Sites after filtering and sorting, as the fleet and table views list them. Kept up to
+    /// date whenever the fleet, the sort or the filter changes, so frames only read it.
+    public private(set) var visibleSites: [SiteSnapshot] = []
+
+    private mutating func refreshVisibleSites() {
+        visibleSites = fleet.map { SiteOrdering.apply($0.sites, sort: sort, filter: filter) } ?? []
     }
 
     /// The selected site's snapshot.

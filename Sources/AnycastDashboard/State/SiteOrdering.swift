@@ -6,26 +6,32 @@ public enum SiteOrdering {
     /// sorted by `sort`; ties break by region, then id.
     public static func apply(_ sites: [SiteSnapshot], sort: SortKey, filter: String) -> [SiteSnapshot] {
         let needle = filter.lowercased()
-        let kept = needle.isEmpty ? sites : sites.filter { s in
-            s.config.id.lowercased().contains(needle) || s.config.name.lowercased().contains(needle)
-                || s.config.region.lowercased().contains(needle) || s.condition.rawValue.contains(needle)
-        }
-        return kept.sorted { a, b in
-            switch sort {
-            case .region: break
-            case .name:
-                if a.config.name != b.config.name { return a.config.name < b.config.name }
-            case .qps:
-                if (a.qps ?? -1) != (b.qps ?? -1) { return (a.qps ?? -1) > (b.qps ?? -1) }
-            case .latency:
-                let la = a.status?.latency.p50Ms ?? -1, lb = b.status?.latency.p50Ms ?? -1
-                if la != lb { return la > lb }
-            case .status:
-                let ra = severity(a.condition), rb = severity(b.condition)
-                if ra != rb { return ra > rb }
+        var kept: [Int] = []
+        kept.reserveCapacity(sites.count)
+        for (i, s) in sites.enumerated() {
+            if needle.isEmpty || s.config.id.lowercased().contains(needle) || s.config.name.lowercased().contains(needle)
+                || s.config.region.lowercased().contains(needle) || s.condition.rawValue.contains(needle) {
+                kept.append(i)
             }
-            return (a.config.region, a.config.id) < (b.config.region, b.config.id)
         }
+        // Sort indices by precomputed keys: comparing strings and moving whole snapshots in the
+        // comparator is what made 1000-site frames slow.
+        let tiebreak = sites.map { Array($0.config.region.utf8) + [0] + Array($0.config.id.utf8) }
+        let primary: [Double] = sites.map { s in
+            switch sort {
+            case .region, .name: 0
+            case .qps: -(s.qps ?? -1)
+            case .latency: -(s.status?.latency.p50Ms ?? -1)
+            case .status: -Double(severity(s.condition))
+            }
+        }
+        let names: [[UInt8]]? = sort == .name ? sites.map { Array($0.config.name.utf8) } : nil
+        kept.sort { a, b in
+            if let names, names[a] != names[b] { return names[a].lexicographicallyPrecedes(names[b]) }
+            if primary[a] != primary[b] { return primary[a] < primary[b] }
+            return tiebreak[a].lexicographicallyPrecedes(tiebreak[b])
+        }
+        return kept.map { sites[$0] }
     }
 
     /// Worse conditions first when sorting by status.

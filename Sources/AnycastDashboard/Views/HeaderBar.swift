@@ -21,9 +21,15 @@ enum HeaderBar {
         grid.put(right, x: rightX, y: 0, role: health.map { $0.missedCycles > 0 } == true ? .warn : .header)
 
         let sites = state.fleet?.sites ?? []
-        let active = sites.count { $0.condition == .active }
-        let drained = sites.count { [.drained, .draining, .autoWithdrawn].contains($0.condition) }
-        let unreachable = sites.count { $0.condition == .unreachable }
+        var active = 0, drained = 0, unreachable = 0
+        for s in sites {
+            switch s.condition {
+            case .active: active += 1
+            case .drained, .draining, .autoWithdrawn: drained += 1
+            case .unreachable: unreachable += 1
+            default: break
+            }
+        }
         var long = "\(sites.count) sites: \(active) active"
         var short = "\(active) active"
         if drained > 0 { long += " · \(drained) drained"; short += " · \(drained) drained" }

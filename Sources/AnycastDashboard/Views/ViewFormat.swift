@@ -7,7 +7,8 @@ enum ViewFormat {
     static func clock(_ date: Date) -> String {
         let t = Int(date.timeIntervalSince1970.rounded(.down))
         let s = ((t % 86_400) + 86_400) % 86_400
-        return String(format: "%02d:%02d:%02d UTC", s / 3600, s / 60 % 60, s % 60)
+        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        return "\(two(s / 3600)):\(two(s / 60 % 60)):\(two(s % 60)) UTC"
     }
 
     /// `16:41:30`.
