@@ -142,6 +142,7 @@ let package = Package(
                 "AnycastAgent",
                 "AnycastPoller",
                 "AnycastDashboard",
+                "AnycastTUI",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -87,6 +87,42 @@ import Testing
         #expect(loaded == original)
     }
 
+    @Test func readTokensForPollingAndMonitorMode() throws {
+        let source = """
+            [fleet]
+            name = "x"
+            [[region]]
+            name = "eu"
+            [[site]]
+            id = "a"
+            region = "eu"
+            url = "http://h:1"
+            token = "operate-a"
+            read_token = "read-a"
+            [[site]]
+            id = "b"
+            region = "eu"
+            url = "http://h:2"
+            token = "operate-b"
+            """
+        let config = try FleetConfigLoader.parse(source: source, file: "f.toml")
+        #expect(config.sites[0].readToken == "read-a")
+        #expect(config.forPolling().sites.map(\.token) == ["read-a", "operate-b"], "polling uses the read token where there is one")
+        #expect(config.sites.map(\.token) == ["operate-a", "operate-b"], "drains keep the operate token")
+        do {
+            _ = try config.readOnly()
+            Issue.record("monitor mode must refuse a site without a read token")
+        } catch {
+            #expect(error.message.contains("monitor mode sends only read tokens") && error.message.hasSuffix(": b"))
+        }
+        var both = config
+        both.sites[1].readToken = "read-b"
+        #expect(try both.readOnly().sites.map(\.token) == ["read-a", "read-b"])
+        #expect(throws: ConfigError.self) {
+            try FleetConfigLoader.parse(source: source.replacingOccurrences(of: "read_token = \"read-a\"", with: "read_token = \"r\"\nread_token_env = \"R\""), file: "f.toml")
+        }
+    }
+
     @Test func locatorOrder() {
         let none: (String) -> Bool = { _ in false }
         let all: (String) -> Bool = { _ in true }

@@ -72,6 +72,10 @@ for theme in high-contrast light monochrome solarized-dark default; do
     keys live t
     check "t: theme $theme loads" wait_for live "theme: $theme\$|theme: $theme " 3
 done
+$T resize-window -t live -x 80 -y 24
+check "SIGWINCH: re-laid out at once for 80×24" bash -c "sleep 0.5; s=\$($T capture-pane -t live -p); [ \$(echo \"\$s\" | wc -l) -le 24 ] && echo \"\$s\" | head -1 | grep -Eq 'UTC\$' && python3 -c 'import sys; sys.exit(0 if all(len(l) <= 80 for l in sys.stdin.read().splitlines()) else 1)' <<< \"\$s\""
+$T resize-window -t live -x 160 -y 50
+check "SIGWINCH: and back to 160×50" bash -c "sleep 0.5; $T capture-pane -t live -p | head -1 | grep -q 'anycast-dash'"
 keys live q
 check "q quits with status 0" wait_for_file "$WORK/live.exit" 5
 check "exit status 0" grep -q EXIT=0 "$WORK/live.exit"
@@ -133,6 +137,18 @@ for sig in TERM HUP INT; do
     check "SIG$sig: exits and restores the terminal" bash -c "
         for i in \$(seq 1 50); do [ -s '$WORK/$name.exit' ] && break; sleep 0.1; done
         grep -Eq '(^| )echo( |$)' '$WORK/$name.stty' && [ \"\$($T display -p -t $name '#{alternate_on}#{cursor_flag}')\" = 01 ]"
+done
+
+# 9. A crash (SIGSEGV, SIGABRT: what a Swift trap or a C fault raises) still restores the terminal.
+for sig in SEGV ABRT; do
+    name=crash$sig
+    start $name 100 30 "$BIN/anycast-dash --demo"
+    wait_for $name "12 active" 30 >/dev/null
+    pid=$(pgrep -n -f "anycast-dash --demo$")
+    kill -$sig "$pid"
+    check "SIG$sig: the crash handler gives the terminal back" bash -c "
+        for i in \$(seq 1 50); do [ -s '$WORK/$name.exit' ] && break; sleep 0.1; done
+        grep -Eq 'EXIT=1[0-9]{2}' '$WORK/$name.exit' && grep -Eq '(^| )echo( |$)' '$WORK/$name.stty' && [ \"\$($T display -p -t $name '#{alternate_on}#{cursor_flag}')\" = 01 ]"
 done
 
 summary "tui-tmux"
