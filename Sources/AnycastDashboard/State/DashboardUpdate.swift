@@ -45,8 +45,8 @@ public enum DashboardUpdate {
         if key == .interrupt { return [.quit] }
         if state.dialog != nil { return dialogKey(&state, key) }
         if state.showHelp {
-            state.showHelp = false
-            return key == .character("q") ? [] : []
+            state.showHelp = false  // any key closes the help
+            return []
         }
         if state.editingFilter { return filterKey(&state, key) }
 
