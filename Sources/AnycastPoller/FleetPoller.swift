@@ -57,11 +57,15 @@ public actor FleetPoller {
         await withTaskGroup(of: (Int, Result<SiteStatus, AgentClientError>).self) { group in
             for (i, site, after) in jobs {
                 group.addTask {
-                    do throws(AgentClientError) {
-                        return (i, .success(try await client.status(of: site, historyAfter: after, timeout: timeout)))
+                    let result: Result<SiteStatus, AgentClientError>
+                    do {
+                        result = .success(try await client.status(of: site, historyAfter: after, timeout: timeout))
+                    } catch let error as AgentClientError {
+                        result = .failure(error)
                     } catch {
-                        return (i, .failure(error))
+                        result = .failure(.connection("\(error)"))
                     }
+                    return (i, result)
                 }
             }
             for await (i, result) in group {

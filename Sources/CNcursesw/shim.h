@@ -9,6 +9,7 @@
 // clash with the same headers as Dispatch and Foundation import them.
 #define NCURSES_WIDECHAR 1
 
+#include <execinfo.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -65,6 +66,11 @@ static inline int ac_terminal_size(int *rows, int *cols) {
 
 static void ac_crash_handler(int sig) {
     endwin();                 // give the operator their terminal back, then die as before
+    static const char msg[] = "anycast-dash: crashed; backtrace:\n";
+    (void)!write(STDERR_FILENO, msg, sizeof msg - 1);
+    void *frames[64];
+    int n = backtrace(frames, 64);
+    backtrace_symbols_fd(frames, n, STDERR_FILENO);
     signal(sig, SIG_DFL);
     raise(sig);
 }

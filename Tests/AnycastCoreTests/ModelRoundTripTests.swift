@@ -63,3 +63,25 @@ import Testing
         #expect(throws: RequestValidationError.self) { try UndrainRequest(reason: String(repeating: "x", count: 501), operator: "a").validate() }
     }
 }
+
+@Suite struct ISO8601TimeTests {
+    @Test func formatsAndParsesTheAPIForm() {
+        let cases: [(Double, String)] = [
+            (0, "1970-01-01T00:00:00.000Z"), (1_795_797_690.25, "2026-11-27T16:41:30.250Z"),
+            (951_782_400, "2000-02-29T00:00:00.000Z"), (-86_400.5, "1969-12-30T23:59:59.500Z"),
+            (4_102_444_799.999, "2099-12-31T23:59:59.999Z"),
+        ]
+        for (seconds, text) in cases {
+            #expect(ISO8601Time.format(Date(timeIntervalSince1970: seconds)) == text)
+            #expect(ISO8601Time.parse(text).map { abs($0.timeIntervalSince1970 - seconds) < 0.0005 } == true, "\(text)")
+        }
+    }
+
+    @Test func agreesWithFoundationOnOtherForms() {
+        #expect(ISO8601Time.parse("2026-11-27T17:41:30+01:00") == Date(timeIntervalSince1970: 1_795_797_690))
+        #expect(ISO8601Time.parse("2026-11-27T16:41:30.5Z") == Date(timeIntervalSince1970: 1_795_797_690.5))
+        for bad in ["2026-13-27T16:41:30Z", "2026-11-27 16:41:30Z", "2026-11-27T16:41:30.Z", "2026-11-27T16:4x:30Z", "", "Z"] {
+            #expect(ISO8601Time.parse(bad) == nil, "\(bad)")
+        }
+    }
+}

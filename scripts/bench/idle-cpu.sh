@@ -38,15 +38,17 @@ while True:
 "$BIN/anycast-agent" simulate --sites "$SITES" --base-port "$BASE" --log-level error --fleet-out "$WORK/fleet.toml" >/dev/null 2>&1 &
 SIM=$!
 for _ in $(seq 1 300); do [ -s "$WORK/fleet.toml" ] && break; sleep 0.1; done
-tmux -S "$SOCK" new-session -d -s dash -x 200 -y 60 "$BIN/anycast-dash --fleet $WORK/fleet.toml"
+tmux -S "$SOCK" new-session -d -s dash -x 200 -y 60 "$BIN/anycast-dash --fleet $WORK/fleet.toml 2>$WORK/dash.err; echo exited \$? >>$WORK/dash.err; sleep 600"
 tmux -S "$SOCK" new-session -d -s htop -x 200 -y 60 "htop -d 10"
 sleep 5  # let both settle: first polls, history, screen
 pid_of() { tmux -S "$SOCK" list-panes -t "$1" -F '#{pane_pid}'; }
-DASH=$(pid_of dash); HTOP=$(pid_of htop)
+# The dash pane runs a shell around the dashboard (to keep its error output): take its child.
+DASH=$(pgrep -P "$(pid_of dash)" -f anycast-dash); HTOP=$(pid_of htop)
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 D0=$(ticks "$DASH"); H0=$(ticks "$HTOP")
 sleep "$SECONDS_RUN"
-D1=$(ticks "$DASH"); H1=$(ticks "$HTOP")
+D1=$(ticks "$DASH" 2>/dev/null) || { echo "the dashboard died:"; cat "$WORK/dash.err"; exit 1; }
+H1=$(ticks "$HTOP")
 HZ=$(getconf CLK_TCK)
 tmux -S "$SOCK" capture-pane -t dash -p | head -1 >"$WORK/header"
 grep -q "$SITES sites" "$WORK/header" || { echo "the dashboard did not show the fleet:"; cat "$WORK/header"; exit 1; }

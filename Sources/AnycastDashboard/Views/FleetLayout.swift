@@ -11,7 +11,8 @@ public struct FleetLayout: Sendable, Hashable {
     /// One item of the layout, in content coordinates (row 0 is the top of the scrollable area).
     public enum Item: Sendable, Hashable {
         case heading(region: String, y: Int)
-        case panel(siteID: String, rect: Rect, row: Int, column: Int)
+        /// `index` is the site's position in the list the layout was made from.
+        case panel(siteID: String, index: Int, rect: Rect, row: Int, column: Int)
     }
 
     public let columns: Int
@@ -28,14 +29,14 @@ public struct FleetLayout: Sendable, Hashable {
         var row = 0
         var col = 0
         var region: String?
-        for site in sites {
+        for (index, site) in sites.enumerated() {
             if groupByRegion && site.config.region != region {
                 if col > 0 { y += Self.panelHeight; row += 1; col = 0 }
                 region = site.config.region
                 items.append(.heading(region: site.config.region, y: y))
                 y += 1
             }
-            items.append(.panel(siteID: site.config.id,
+            items.append(.panel(siteID: site.config.id, index: index,
                                 rect: Rect(x: col * panelWidth, y: y, width: panelWidth, height: Self.panelHeight),
                                 row: row, column: col))
             col += 1
@@ -48,7 +49,7 @@ public struct FleetLayout: Sendable, Hashable {
 
     /// The panel of `siteID`.
     public func panel(_ siteID: String) -> (rect: Rect, row: Int, column: Int)? {
-        for case let .panel(id, rect, row, column) in items where id == siteID { return (rect, row, column) }
+        for case let .panel(id, _, rect, row, column) in items where id == siteID { return (rect, row, column) }
         return nil
     }
 
@@ -57,7 +58,7 @@ public struct FleetLayout: Sendable, Hashable {
         guard let here = panel(siteID) else { return nil }
         let target = here.row + delta
         var best: (String, Int)?
-        for case let .panel(id, _, row, column) in items where row == target {
+        for case let .panel(id, _, _, row, column) in items where row == target {
             let d = abs(column - here.column)
             if best == nil || d < best!.1 { best = (id, d) }
         }

@@ -9,12 +9,14 @@ enum FleetView {
             grid.put(text, x: area.x + 2, y: area.y + 1, role: .muted)
             return
         }
-        let byID = Dictionary(uniqueKeysWithValues: sites.map { ($0.config.id, $0) })
         let layout = FleetLayout(sites: sites, width: area.width, groupByRegion: state.sort == .region)
         let offset = layout.scrollOffset(showing: state.selectedSiteID, height: area.height)
-        let regionTotals = Dictionary(grouping: sites, by: \.config.region).mapValues { group in
-            (group.count, group.reduce(0) { $0 + ($1.qps ?? 0) })
+        var regionTotals: [String: (Int, Double)] = [:]
+        for s in sites {
+            let t = regionTotals[s.config.region] ?? (0, 0)
+            regionTotals[s.config.region] = (t.0 + 1, t.1 + (s.qps ?? 0))
         }
+        let totalQPS = state.fleet?.totalQPS ?? 0
         for item in layout.items {
             switch item {
             case .heading(let region, let y):
@@ -25,10 +27,12 @@ enum FleetView {
                 let text = "── \(region) · \(count) site\(count == 1 ? "" : "s") · \(NumberFormat.compactRate(qps)) qps\(min) "
                 let w = grid.put(text, x: area.x, y: sy, role: .accent, bold: true, maxWidth: area.width)
                 if w < area.width { grid.put(String(repeating: "─", count: area.width - w), x: area.x + w, y: sy, role: .border) }
-            case .panel(let id, let rect, _, _):
+            case .panel(_, let index, let rect, _, _):
                 let r = Rect(x: area.x + rect.x, y: area.y + rect.y - offset, width: rect.width, height: rect.height)
-                guard r.y >= area.y, r.maxY <= area.maxY, let site = byID[id] else { continue }
-                SitePanel.draw(site, in: r, state: state, share: state.fleet?.share(of: site), into: &grid)
+                guard r.y >= area.y, r.maxY <= area.maxY else { continue }
+                let site = sites[index]
+                let share = totalQPS > 0 ? site.qps.map { $0 / totalQPS } : nil
+                SitePanel.draw(site, in: r, state: state, share: share, into: &grid)
             }
         }
         if layout.contentHeight > area.height {

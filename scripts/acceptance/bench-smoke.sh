@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Smoke run of the benchmark scripts (debug build, a few seconds): they run and print their
+# summary lines. Timings are not asserted here; BENCHMARKS.md has the measured figures.
+set -uo pipefail
+source "$(dirname "$0")/lib.sh"
+
+bash "$ROOT/scripts/bench/frame.sh" --debug --iterations 5 >"$WORK/frame.out" 2>&1
+check "frame.sh runs and prints a line per view and size" bash -c "[ \$(grep -c '^frame: ' '$WORK/frame.out') = 4 ] || cat '$WORK/frame.out'"
+check "an identical frame changes no cell" bash -c "grep '^frame: ' '$WORK/frame.out' | grep -q 'by an identical frame 0'"
+check "paint: identical frames write 0 bytes to the terminal" bash -c "grep -Eq '^paint: .* identical frames wrote 0 bytes' '$WORK/frame.out' || cat '$WORK/frame.out'"
+if command -v htop >/dev/null; then
+    bash "$ROOT/scripts/bench/idle-cpu.sh" --debug --seconds 3 --sites 10 >"$WORK/idle.out" 2>&1
+    check "idle-cpu.sh runs and prints its line" bash -c "grep -Eq '^idle-cpu: 10 sites .* ratio [0-9.]+' '$WORK/idle.out' || cat '$WORK/idle.out'"
+else
+    FAILED=$((FAILED + 1)); echo "FAIL - idle-cpu.sh needs htop: apt-get install htop"
+fi
+summary "bench-smoke"
