@@ -1,3 +1,5 @@
+import Foundation
+import AnycastCore
 import AnycastDashboard
 import Testing
 
@@ -41,5 +43,20 @@ import Testing
         #expect(Sparkline.line([5, 5], width: 4) == "  ▅▅", "missing history is blank, a flat series sits mid-height")
         #expect(Sparkline.line(Array(repeating: 1, count: 8) + [0], width: 9) == "█████████".dropLast() + "▁", "a drop to zero reaches the bottom")
         #expect(Sparkline.area([0, 8], width: 2, height: 2) == [" █", "▁█"])
+    }
+}
+
+@Suite struct AlignedSparklineTests {
+    @Test func columnsFollowTheClockNotTheNewestPoint() {
+        let t0 = 1_800_000_000.0  // a multiple of 4
+        func points(_ n: Int) -> [RatePoint] { (0..<n).map { RatePoint(t: Date(timeIntervalSince1970: t0 + Double($0)), qps: Double($0)) } }
+        // 10 points at t0…t0+9 in 4-second columns: [0,1,2,3] [4,5,6,7] [8,9].
+        #expect(Sparkline.columns(points(10), width: 5, secondsPerColumn: 4) == [1.5, 5.5, 8.5])
+        // One second later only the newest column changes.
+        let a = Sparkline.columns(points(10), width: 3, secondsPerColumn: 4)
+        let b = Sparkline.columns(points(11), width: 3, secondsPerColumn: 4)
+        #expect(Array(a.prefix(2)) == Array(b.prefix(2)))
+        #expect(a.last != b.last)
+        #expect(Sparkline.columns([], width: 3, secondsPerColumn: 4).isEmpty)
     }
 }

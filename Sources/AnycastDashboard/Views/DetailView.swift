@@ -57,14 +57,19 @@ enum DetailView {
     }
 
     static func drawChart(_ site: SiteSnapshot, in rect: Rect, into grid: inout CellGrid) {
-        let values = site.history.points.map(\.qps)
+        let points = site.history.points
+        let values = points.map(\.qps)
         let top = values.max() ?? 0
         let title = "TRAFFIC · last \(NumberFormat.age(Double(values.count))) · now \(NumberFormat.compactRate(site.qps)) qps · max \(NumberFormat.compactRate(top))"
         grid.box(rect, role: .border, title: title, titleRole: .accent)
         let inner = rect.inset(1)
         guard inner.width > 8, inner.height > 0 else { return }
         let labelWidth = 6
-        let rows = Sparkline.area(values, width: inner.width - labelWidth, height: inner.height, maxValue: top > 0 ? top : nil)
+        let chartWidth = inner.width - labelWidth
+        // Whole seconds per column, aligned to the clock, so the chart scrolls in steps.
+        let period = max(1, Int((Double(RateHistory.defaultCapacity) / Double(max(1, chartWidth))).rounded(.up)))
+        let columns = Sparkline.columns(points, width: chartWidth, secondsPerColumn: period)
+        let rows = Sparkline.area(columns, width: chartWidth, height: inner.height, maxValue: top > 0 ? top : nil)
         for (i, row) in rows.enumerated() {
             let label = i == 0 ? NumberFormat.compactRate(top) : (i == rows.count - 1 ? "0" : "")
             grid.put(DisplayWidth.pad(label, to: labelWidth - 1, alignRight: true), x: inner.x, y: inner.y + i, role: .muted)

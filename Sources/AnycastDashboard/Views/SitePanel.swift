@@ -54,7 +54,7 @@ enum SitePanel {
             lx += grid.put(" " + NumberFormat.percent(share), x: lx, y: y, role: .muted, maxWidth: inner.maxX - lx)
             let sparkWidth = inner.maxX - lx - 1
             if sparkWidth >= 4 {
-                let values = site.history.recent(sparkWidth * 4).map(\.qps)
+                let values = Sparkline.columns(site.history.recent(sparkWidth * 4 + 4), width: sparkWidth, secondsPerColumn: 4)
                 grid.put(Sparkline.line(values, width: sparkWidth), x: inner.maxX - sparkWidth, y: y, role: .sparkline)
             }
         }

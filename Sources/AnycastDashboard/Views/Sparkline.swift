@@ -1,3 +1,5 @@
+import AnycastCore
+
 /// Small charts from block characters.
 public enum Sparkline {
     static let blocks: [Character] = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
@@ -40,6 +42,28 @@ public enum Sparkline {
             }
         }
         return rows
+    }
+
+    /// The means of `points` over the last `width` periods of `secondsPerColumn` seconds,
+    /// with period boundaries fixed to the clock (not to the newest point). So the chart moves
+    /// one column every period, and in between only its newest column changes: a screen of
+    /// sparklines rewrites a few cells a second instead of all of them.
+    public static func columns(_ points: [RatePoint], width: Int, secondsPerColumn: Int) -> [Double] {
+        guard width > 0, secondsPerColumn > 0, let newest = points.last else { return [] }
+        let period = Double(secondsPerColumn)
+        let newestBucket = Int((newest.t.timeIntervalSince1970 / period).rounded(.down))
+        var sums = [Double](repeating: 0, count: width)
+        var counts = [Int](repeating: 0, count: width)
+        for p in points.reversed() {
+            let offset = newestBucket - Int((p.t.timeIntervalSince1970 / period).rounded(.down))
+            if offset >= width { break }
+            guard offset >= 0 else { continue }
+            sums[width - 1 - offset] += p.qps
+            counts[width - 1 - offset] += 1
+        }
+        // Leading empty periods (no history yet) are dropped so the chart is right-aligned.
+        let first = counts.firstIndex { $0 > 0 } ?? width
+        return (first..<width).map { counts[$0] > 0 ? sums[$0] / Double(counts[$0]) : 0 }
     }
 
     /// Means of `values` over `width` equal buckets, right-aligned (newest at the right).

@@ -56,7 +56,7 @@ enum TableView {
                 "": (state.marks.contains(s.config.id) ? "●" : (isSelected ? "▶" : " "), .mark),
                 "SITE": (s.config.id, .text), "NAME": (s.config.name, .text), "REGION": (s.config.region, .muted),
                 "STATUS": (badge, badgeRole), "QPS": (NumberFormat.compactRate(s.qps), .text), "SHARE": (share, .muted),
-                "TREND": (Sparkline.line(s.history.recent(40).map(\.qps), width: 10), .sparkline),
+                "TREND": (Sparkline.line(Sparkline.columns(s.history.recent(44), width: 10, secondsPerColumn: 4), width: 10), .sparkline),
                 "PEERS": (peerTotal == 0 ? "-" : "\(est)/\(peerTotal)", peerRole),
                 "P50": (NumberFormat.milliseconds(s.status?.latency.p50Ms), .text), "P99": (NumberFormat.milliseconds(s.status?.latency.p99Ms), .text),
                 "AGE": (age, .warn), "NOTE": (note, noteRole),
