@@ -60,3 +60,14 @@ import Testing
         #expect(Sparkline.columns([], width: 3, secondsPerColumn: 4).isEmpty)
     }
 }
+
+@Suite struct FieldTests {
+    @Test func fieldsPadCutAndAlign() {
+        var g = CellGrid(width: 12, height: 3, fill: Cell("x"))
+        g.putField("ab", x: 0, y: 0, width: 5)
+        g.putField("42", x: 6, y: 0, width: 5, alignRight: true)
+        g.putField("toolongtext", x: 0, y: 1, width: 6)
+        g.putField("日本語", x: 0, y: 2, width: 5)
+        #expect(g.text == "ab   x   42x\ntoolo…xxxxxx\n日本…xxxxxxx")
+    }
+}

@@ -59,6 +59,24 @@ public struct CellGrid: Sendable, Hashable {
         return col - x
     }
 
+    /// Writes `text` into a field of exactly `width` columns at (`x`, `y`): padded with spaces
+    /// (on the left when `alignRight`), or cut with `…`. Table cells use it so that no padded
+    /// string is built for every cell of every frame.
+    public mutating func putField(
+        _ text: String, x: Int, y: Int, width: Int, alignRight: Bool = false, role: StyleRole = .text, bold: Bool = false
+    ) {
+        guard width > 0, y >= 0, y < height else { return }
+        let w = DisplayWidth.of(text)
+        let shown = w > width ? DisplayWidth.truncate(text, to: width) : text
+        let used = min(w, width)
+        let pad = width - used
+        let blank = Cell(" ", role: role, bold: bold)
+        let start = alignRight ? x + pad : x
+        if alignRight { for c in x..<min(x + pad, self.width) where c >= 0 { self[c, y] = blank } }
+        let written = put(shown, x: start, y: y, role: role, bold: bold, maxWidth: used)
+        if !alignRight { for c in (start + written)..<min(x + width, self.width) where c >= 0 { self[c, y] = blank } }
+    }
+
     /// One-character strings for ASCII; controls become spaces.
     static let asciiGlyphs: [String] = (0..<128).map { v in v < 0x20 || v == 0x7F ? " " : String(UnicodeScalar(UInt8(v))) }
 

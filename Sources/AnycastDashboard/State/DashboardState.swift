@@ -62,9 +62,12 @@ public struct DashboardState: Sendable {
     /// Sites after filtering and sorting, as the fleet and table views list them. Kept up to
     /// date whenever the fleet, the sort or the filter changes, so frames only read it.
     public private(set) var visibleSites: [SiteSnapshot] = []
+    /// Fleet-wide counts and totals of the current snapshot.
+    public private(set) var summary = FleetSummary()
 
     private mutating func refreshVisibleSites() {
         visibleSites = fleet.map { SiteOrdering.apply($0.sites, sort: sort, filter: filter) } ?? []
+        summary = fleet.map(FleetSummary.init) ?? FleetSummary()
     }
 
     /// The selected site's snapshot.

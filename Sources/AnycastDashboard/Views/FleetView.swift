@@ -11,18 +11,13 @@ enum FleetView {
         }
         let layout = FleetLayout(sites: sites, width: area.width, groupByRegion: state.sort == .region)
         let offset = layout.scrollOffset(showing: state.selectedSiteID, height: area.height)
-        var regionTotals: [String: (Int, Double)] = [:]
-        for s in sites {
-            let t = regionTotals[s.config.region] ?? (0, 0)
-            regionTotals[s.config.region] = (t.0 + 1, t.1 + (s.qps ?? 0))
-        }
-        let totalQPS = state.fleet?.totalQPS ?? 0
+        let totalQPS = state.summary.totalQPS
         for item in layout.items {
             switch item {
             case .heading(let region, let y):
                 let sy = area.y + y - offset
                 guard sy >= area.y, sy < area.maxY else { continue }
-                let (count, qps) = regionTotals[region] ?? (0, 0)
+                let (count, qps) = state.summary.regions[region] ?? (0, 0)
                 let min = state.budget.regionMinimums[region].map { ", min \($0) active" } ?? ""
                 let text = "── \(region) · \(count) site\(count == 1 ? "" : "s") · \(NumberFormat.compactRate(qps)) qps\(min) "
                 let w = grid.put(text, x: area.x, y: sy, role: .accent, bold: true, maxWidth: area.width)

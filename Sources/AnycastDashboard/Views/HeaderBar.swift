@@ -20,24 +20,16 @@ enum HeaderBar {
         let rightX = grid.width - DisplayWidth.of(right)
         grid.put(right, x: rightX, y: 0, role: health.map { $0.missedCycles > 0 } == true ? .warn : .header)
 
-        let sites = state.fleet?.sites ?? []
-        var active = 0, drained = 0, unreachable = 0
-        for s in sites {
-            switch s.condition {
-            case .active: active += 1
-            case .drained, .draining, .autoWithdrawn: drained += 1
-            case .unreachable: unreachable += 1
-            default: break
-            }
-        }
-        var long = "\(sites.count) sites: \(active) active"
+        let sum = state.summary
+        let (active, drained, unreachable) = (sum.active, sum.drained, sum.unreachable)
+        var long = "\(sum.sites) sites: \(active) active"
         var short = "\(active) active"
         if drained > 0 { long += " · \(drained) drained"; short += " · \(drained) drained" }
         if unreachable > 0 { long += " · \(unreachable) unreachable"; short += " · \(unreachable) unreach." }
-        let other = sites.count - active - drained - unreachable
+        let other = sum.sites - active - drained - unreachable
         if other > 0 { long += " · \(other) other"; short += " · \(other) other" }
-        let total = state.fleet.map { NumberFormat.compactRate($0.totalQPS) } ?? "-"
-        let p50 = state.fleet.flatMap { ViewFormat.fleetP50($0.sites) }.map { NumberFormat.milliseconds($0) + " ms" } ?? "-"
+        let total = state.fleet == nil ? "-" : NumberFormat.compactRate(sum.totalQPS)
+        let p50 = sum.p50Ms.map { NumberFormat.milliseconds($0) + " ms" } ?? "-"
         let room = rightX - x - 1
         let candidates = [
             long + " │ \(total) qps │ p50 \(p50)", short + " │ \(total) qps │ p50 \(p50)", short + " │ \(total) qps", short,

@@ -36,7 +36,7 @@ enum TableView {
         }
         let selected = sites.firstIndex { $0.config.id == state.selectedSiteID } ?? 0
         let top = min(max(0, selected - rows / 2), max(0, sites.count - rows))
-        let total = state.fleet?.totalQPS ?? 0
+        let total = state.summary.totalQPS
         for (row, i) in (top..<min(sites.count, top + rows)).enumerated() {
             let s = sites[i]
             let y = area.y + 1 + row
@@ -64,8 +64,8 @@ enum TableView {
             let cells = columns.map { values[$0.title] ?? ("", .text) }
             var cx = area.x
             for (c, (text, role)) in zip(columns, cells) {
-                grid.put(DisplayWidth.pad(text, to: c.width, alignRight: c.right), x: cx, y: y, role: s.reachability == .unreachable && role == .text ? .muted : role,
-                         bold: c.title == "STATUS")
+                grid.putField(text, x: cx, y: y, width: c.width, alignRight: c.right,
+                              role: s.reachability == .unreachable && role == .text ? .muted : role, bold: c.title == "STATUS")
                 cx += c.width + 1
             }
             if isSelected { grid.restyle(Rect(x: area.x, y: y, width: area.width, height: 1), role: .selection) }

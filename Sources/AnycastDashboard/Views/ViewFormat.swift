@@ -46,20 +46,4 @@ enum ViewFormat {
         }
         return (site.condition.badge, role(of: site.condition))
     }
-
-    /// qps-weighted median of the sites' p50 latency.
-    static func fleetP50(_ sites: [SiteSnapshot]) -> Double? {
-        let points = sites.compactMap { s -> (Double, Double)? in
-            guard s.reachability == .ok, let p = s.status?.latency.p50Ms, let q = s.qps, q > 0 else { return nil }
-            return (p, q)
-        }.sorted { $0.0 < $1.0 }
-        let total = points.reduce(0) { $0 + $1.1 }
-        guard total > 0 else { return nil }
-        var acc = 0.0
-        for (p, q) in points {
-            acc += q
-            if acc >= total / 2 { return p }
-        }
-        return points.last?.0
-    }
 }

@@ -1,0 +1,52 @@
+import AnycastCore
+
+/// Fleet-wide figures the header and views show, computed once per poll rather than per frame.
+public struct FleetSummary: Sendable, Hashable {
+    public var sites = 0
+    public var active = 0
+    /// Draining, drained or auto-withdrawn.
+    public var drained = 0
+    public var unreachable = 0
+    public var totalQPS = 0.0
+    /// qps-weighted median of the sites' p50 latency.
+    public var p50Ms: Double?
+    /// Sites and qps per region.
+    public var regions: [String: (sites: Int, qps: Double)] = [:]
+
+    public init() {}
+
+    public init(_ fleet: FleetSnapshot) {
+        var latency: [(Double, Double)] = []
+        for s in fleet.sites {
+            sites += 1
+            switch s.condition {
+            case .active: active += 1
+            case .drained, .draining, .autoWithdrawn: drained += 1
+            case .unreachable: unreachable += 1
+            default: break
+            }
+            let qps = s.qps ?? 0
+            totalQPS += qps
+            let r = regions[s.config.region] ?? (0, 0)
+            regions[s.config.region] = (r.sites + 1, r.qps + qps)
+            if s.reachability == .ok, let p = s.status?.latency.p50Ms, qps > 0 { latency.append((p, qps)) }
+        }
+        latency.sort { $0.0 < $1.0 }
+        let weight = latency.reduce(0) { $0 + $1.1 }
+        var acc = 0.0
+        for (p, q) in latency {
+            acc += q
+            if acc >= weight / 2 { p50Ms = p; break }
+        }
+    }
+
+    public static func == (a: FleetSummary, b: FleetSummary) -> Bool {
+        a.sites == b.sites && a.active == b.active && a.drained == b.drained && a.unreachable == b.unreachable
+            && a.totalQPS == b.totalQPS && a.p50Ms == b.p50Ms
+    }
+
+    public func hash(into h: inout Hasher) {
+        h.combine(sites)
+        h.combine(totalQPS)
+    }
+}
