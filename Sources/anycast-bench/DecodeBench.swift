@@ -1,0 +1,27 @@
+import AnycastCore
+import ArgumentParser
+import Foundation
+
+/// CPU cost of decoding one `/v1/status` answer (the poller's main in-process cost per site).
+struct DecodeBench: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "decode", abstract: "Median time to decode a status answer.")
+
+    @Option(help: "A status JSON file (default: a typical incremental answer built in).") var file: String?
+    @Option(help: "Decodes per measurement.") var iterations = 20_000
+
+    func run() throws {
+        let data: Data
+        if let file { data = try Data(contentsOf: URL(fileURLWithPath: file)) } else {
+            var fleet = SyntheticFleet.snapshot(sites: 1).sites[0].status!
+            fleet.traffic.history = [RatePoint(t: Date(timeIntervalSince1970: 1_795_797_689), qps: 1234.5)]
+            data = try AgentJSON.encoder().encode(fleet)
+        }
+        let decoder = AgentJSON.decoder()
+        var sink = 0
+        let start = ContinuousClock.now
+        for _ in 0..<iterations { sink &+= try decoder.decode(SiteStatus.self, from: data).peers.count }
+        let d = ContinuousClock.now - start
+        let us = (Double(d.components.seconds) * 1e6 + Double(d.components.attoseconds) / 1e12) / Double(iterations)
+        print(String(format: "decode: %d-byte status answer: %.1f µs per decode (%d iterations, check %d)", data.count, us, iterations, sink))
+    }
+}
