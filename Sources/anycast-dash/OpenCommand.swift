@@ -44,7 +44,7 @@ struct OpenCommand: AsyncParsableCommand {
             }
         }
         let env = ProcessInfo.processInfo.environment
-        let themes = ThemeLibrary.standard(themeDir: themeDir, environment: env, executablePath: CommandLine.arguments[0])
+        let themes = ThemeLibrary.standard(themeDir: themeDir, environment: env, executablePath: Bundle.main.executablePath ?? CommandLine.arguments[0])
         let http = AgentClient.makeHTTPClient()
         // Drains go out with the operate tokens of the original config; polling uses read tokens.
         let options = DashboardOptions(
