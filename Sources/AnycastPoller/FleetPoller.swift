@@ -57,6 +57,8 @@ public actor FleetPoller {
         await withTaskGroup(of: (Int, Result<SiteStatus, AgentClientError>).self) { group in
             for (i, site, after) in jobs {
                 group.addTask {
+                    // A plain do/catch on purpose: `do throws(AgentClientError)` returning from
+                    // here trapped ("Index out of range" in apply) in release builds with Swift 6.3.1.
                     let result: Result<SiteStatus, AgentClientError>
                     do {
                         result = .success(try await client.status(of: site, historyAfter: after, timeout: timeout))

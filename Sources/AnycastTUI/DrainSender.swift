@@ -11,7 +11,9 @@ public enum DrainSender {
             for id in command.siteIDs {
                 group.addTask {
                     guard let site = byID[id] else { return (id, "site \(id) is not in the fleet config") }
-                    do throws(AgentClientError) {
+                    // A plain do/catch on purpose: a typed-throws `do throws(...)` returning from a
+                    // task-group child traps in release builds with Swift 6.3.1 (seen in the poller).
+                    do {
                         switch command.kind {
                         case .drain:
                             _ = try await client.drain(site, DrainRequest(service: command.service, reason: command.reasonForAgent, operator: command.operatorName), timeout: timeout)
@@ -19,8 +21,10 @@ public enum DrainSender {
                             _ = try await client.undrain(site, UndrainRequest(service: command.service, reason: command.reason.isEmpty ? nil : command.reasonForAgent, operator: command.operatorName), timeout: timeout)
                         }
                         return (id, nil)
-                    } catch {
+                    } catch let error as AgentClientError {
                         return (id, error.description)
+                    } catch {
+                        return (id, "\(error)")
                     }
                 }
             }
