@@ -9,7 +9,7 @@ enum SyntheticFleet {
     static let regions = ["eu", "na", "ap", "sa", "af"]
 
     static func snapshot(sites count: Int) -> FleetSnapshot {
-        var rng = SplitMix(seed: 7)
+        var rng = SeededRandom(seed: 7)
         let sites = (0..<count).map { i -> SiteSnapshot in
             let region = regions[i % regions.count]
             let id = String(format: "s%04d", i)
@@ -47,18 +47,4 @@ enum SyntheticFleet {
         if table { _ = DashboardUpdate.update(&state, .key(.character("v"))) }
         return state
     }
-}
-
-/// SplitMix64, so the bench needs nothing from the agent library.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func unit() -> Double { Double(next() >> 11) / Double(UInt64(1) << 53) }
 }

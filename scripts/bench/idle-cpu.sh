@@ -24,17 +24,8 @@ BIN=.build/$CONFIG
 WORK=$(mktemp -d); SOCK=$WORK/tmux.sock
 cleanup() { tmux -S "$SOCK" kill-server 2>/dev/null || true; [ -n "${SIM:-}" ] && kill "$SIM" 2>/dev/null; rm -rf "$WORK"; }
 trap cleanup EXIT
-BASE=$(python3 -c '
-import socket, random
-n = '"$SITES"'
-while True:
-    b = random.randint(20000, 60000 - n); ok = True; ss = []
-    try:
-        for p in range(b, b + n):
-            s = socket.socket(); s.bind(("127.0.0.1", p)); ss.append(s)
-    except OSError: ok = False
-    for s in ss: s.close()
-    if ok: print(b); break')
+source scripts/free-port.sh
+BASE=$(free_port_range "$SITES")
 "$BIN/anycast-agent" simulate --sites "$SITES" --base-port "$BASE" --log-level error --fleet-out "$WORK/fleet.toml" >/dev/null 2>&1 &
 SIM=$!
 for _ in $(seq 1 300); do [ -s "$WORK/fleet.toml" ] && break; sleep 0.1; done
