@@ -36,6 +36,26 @@ public struct AgentClient: Sendable {
         return try await send(SiteStatus.self, site: site, method: .GET, path: path, body: nil, timeout: timeout)
     }
 
+    /// `GET /v1/status/update`: the fast-changing figures, and the whole status when `known`
+    /// is not the agent's current revision.
+    public func statusUpdate(of site: SiteConfig, known: String?, historyAfter: Date?, timeout: Duration) async throws(AgentClientError) -> StatusUpdate {
+        try await send(StatusUpdate.self, site: site, method: .GET, path: Self.updatePath(known: known, historyAfter: historyAfter), body: nil, timeout: timeout)
+    }
+
+    /// The path and query of a status-update poll.
+    public static func updatePath(known: String?, historyAfter: Date?) -> String {
+        var path = "/v1/status/update"
+        var separator = "?"
+        if let known {
+            path += "?known=" + known
+            separator = "&"
+        }
+        if let historyAfter {
+            path += separator + "history_after=" + String(format: "%.3f", historyAfter.timeIntervalSince1970)
+        }
+        return path
+    }
+
     /// `GET /v1/events?since=SEQ`.
     public func events(of site: SiteConfig, since: UInt64, timeout: Duration) async throws(AgentClientError) -> EventsPage {
         try await send(EventsPage.self, site: site, method: .GET, path: "/v1/events?since=\(since)", body: nil, timeout: timeout)
@@ -85,13 +105,18 @@ public struct AgentClient: Sendable {
             result = .failure(Self.classify(error, timeout: timeout, cap: cap))
         }
         let (status, buffer) = try result.get()
+        return try Self.decode(T.self, status: status, body: buffer)
+    }
+
+    /// The answer's body as `T` (2xx) or the agent's error (anything else).
+    static func decode<T: Decodable>(_ type: T.Type, status: Int, body buffer: ByteBuffer, decoder: JSONDecoder = AgentJSON.decoder()) throws(AgentClientError) -> T {
         let data = Data(buffer.readableBytesView)
         guard (200..<300).contains(status) else {
-            let body = try? AgentJSON.decoder().decode(APIErrorBody.self, from: data)
+            let body = try? decoder.decode(APIErrorBody.self, from: data)
             throw .http(status: status, code: body?.error, message: body?.message)
         }
         do {
-            return try AgentJSON.decoder().decode(T.self, from: data)
+            return try decoder.decode(T.self, from: data)
         } catch let error as DecodingError {
             throw .invalidResponse(Self.describe(error))
         } catch {

@@ -1,6 +1,7 @@
 import AnycastCore
 import Foundation
 import Logging
+import NIOCore
 
 /// Polls every site's agent concurrently once per interval and keeps the fleet picture.
 ///
@@ -17,6 +18,11 @@ public actor FleetPoller {
 
     private var sites: [SiteSnapshot]
     private var nextAttempt: [Date?]
+    /// Each agent's revision of its slow-changing status, as last received.
+    private var revisions: [String?]
+    private let endpoints: [AgentEndpoint?]
+    private let transport: StatusPollTransport
+    private let decoder: NIOLoopBoundBox<JSONDecoder>
     private var health = PollHealth()
 
     public init(
@@ -30,7 +36,14 @@ public actor FleetPoller {
         self.logger = logger
         self.sites = config.sites.map { SiteSnapshot(config: $0) }
         self.nextAttempt = Array(repeating: nil, count: config.sites.count)
+        self.revisions = Array(repeating: nil, count: config.sites.count)
+        self.endpoints = config.sites.map(AgentEndpoint.init(site:))
+        self.transport = StatusPollTransport()
+        self.decoder = .makeBoxSendingValue(AgentJSON.decoder(), eventLoop: transport.eventLoop)
     }
+
+    /// Closes the kept-alive connections to the agents.
+    public nonisolated func close() { transport.closeAll() }
 
     /// The fleet as the poller sees it now.
     public func snapshot() -> FleetSnapshot {
@@ -54,25 +67,50 @@ public actor FleetPoller {
             if !force, let due = nextAttempt[i], due > now { continue }
             jobs.append((i, sites[i].config, sites[i].history.latest?.t))
         }
-        await withTaskGroup(of: (Int, Result<SiteStatus, AgentClientError>).self) { group in
-            for (i, site, after) in jobs {
-                group.addTask {
+        // Plain-HTTP agents go through the poll transport: one event loop, no task per
+        // request, decoding on the loop. TLS agents go through AsyncHTTPClient.
+        let loop = transport.eventLoop
+        let decoder = self.decoder
+        var futures: [EventLoopFuture<(Int, Result<StatusUpdate, AgentClientError>)>] = []
+        futures.reserveCapacity(jobs.count)
+        for (i, site, after) in jobs {
+            let known = revisions[i]
+            guard let endpoint = endpoints[i] else {
+                futures.append(loop.makeSucceededFuture((i, .failure(.badURL(site.url)))))
+                continue
+            }
+            if endpoint.tls {
+                futures.append(loop.makeFutureWithTask {
                     // A plain do/catch on purpose: `do throws(AgentClientError)` returning from
-                    // here trapped ("Index out of range" in apply) in release builds with Swift 6.3.1.
-                    let result: Result<SiteStatus, AgentClientError>
+                    // a child task trapped ("Index out of range" in apply) in release builds with Swift 6.3.1.
                     do {
-                        result = .success(try await client.status(of: site, historyAfter: after, timeout: timeout))
+                        return (i, .success(try await client.statusUpdate(of: site, known: known, historyAfter: after, timeout: timeout)))
                     } catch let error as AgentClientError {
-                        result = .failure(error)
+                        return (i, .failure(error))
                     } catch {
-                        result = .failure(.connection("\(error)"))
+                        return (i, .failure(.connection("\(error)")))
                     }
-                    return (i, result)
+                })
+                continue
+            }
+            let path = AgentClient.updatePath(known: known, historyAfter: after)
+            futures.append(transport.get(endpoint, path: path, timeout: timeout, maxBytes: client.maxResponseBytes).map { answer in
+                switch answer {
+                case .success(let response):
+                    do {
+                        return (i, .success(try AgentClient.decode(StatusUpdate.self, status: response.status, body: response.body, decoder: decoder.value)))
+                    } catch let error as AgentClientError {
+                        return (i, .failure(error))
+                    } catch {
+                        return (i, .failure(.invalidResponse("\(error)")))
+                    }
+                case .failure(let error):
+                    return (i, .failure(error))
                 }
-            }
-            for await (i, result) in group {
-                apply(result, to: i)
-            }
+            })
+        }
+        if let answers = try? await EventLoopFuture.whenAllSucceed(futures, on: loop).get() {
+            for (i, result) in answers { apply(result, to: i) }
         }
         health.cycles += 1
         let elapsed = ContinuousClock.now - started
@@ -80,48 +118,71 @@ public actor FleetPoller {
         return snapshot()
     }
 
-    private func apply(_ result: Result<SiteStatus, AgentClientError>, to i: Int) {
+    private func apply(_ result: Result<StatusUpdate, AgentClientError>, to i: Int) {
         let now = clock()
         sites[i].lastAttempt = now
         switch result {
-        case .success(let status):
-            let restarted = sites[i].status.map { $0.agent.startedAt != status.agent.startedAt } ?? false
-            if restarted { sites[i].lastCounter = nil }
-            sites[i].history.merge(status.traffic.history)
-            if let total = status.traffic.queriesTotal, let at = status.traffic.sampledAt {
-                let sample = CounterSample(value: total, time: at)
-                let maxGap = max(3, 3 * config.pollInterval.seconds)
-                let rate = CounterRate.between(sites[i].lastCounter, sample, maxGap: maxGap)
-                if status.traffic.history.isEmpty, let r = rate.perSecond, !rate.spansGap {
-                    sites[i].history.append(RatePoint(t: at, qps: r))  // agents without a history
-                }
-                sites[i].qps = status.traffic.qps ?? rate.perSecond
-                sites[i].lastCounter = sample
+        case .success(let update):
+            if let status = update.applied(to: sites[i].status) {
+                revisions[i] = Self.usableRevision(update.revision)
+                apply(status, to: i, now: now)
             } else {
-                sites[i].qps = status.traffic.qps
+                // "Unchanged" for a status we do not hold: ask for the whole status next time.
+                revisions[i] = nil
+                fail(.invalidResponse("an update without the status it updates"), at: i, now: now)
             }
-            sites[i].status = status
-            sites[i].reachability = .ok
-            sites[i].lastSuccess = now
-            sites[i].consecutiveFailures = 0
-            sites[i].lastError = nil
-            nextAttempt[i] = nil
         case .failure(let error):
-            sites[i].consecutiveFailures += 1
-            sites[i].lastError = error.description
-            let failures = sites[i].consecutiveFailures
-            if failures >= config.unreachableAfter {
-                if sites[i].reachability != .unreachable {
-                    logger.warning("agent unreachable", metadata: ["site": "\(sites[i].config.id)", "error": "\(error)"])
-                }
-                sites[i].reachability = .unreachable
-                sites[i].qps = nil
-                let steps = min(failures - config.unreachableAfter + 1, 16)
-                let backoff = min(config.pollInterval.seconds * pow(2, Double(steps)), maxBackoff.seconds)
-                nextAttempt[i] = now.addingTimeInterval(backoff)
-            } else {
-                sites[i].reachability = sites[i].status == nil ? .pending : .stale
+            fail(error, at: i, now: now)
+        }
+    }
+
+    /// A revision is sent back in a query string: letters, digits, `-` and `_`, at most 64.
+    static func usableRevision(_ text: String) -> String? {
+        guard !text.isEmpty, text.utf8.count <= 64,
+              text.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) || $0 == 45 || $0 == 95 })
+        else { return nil }
+        return text
+    }
+
+    private func apply(_ status: SiteStatus, to i: Int, now: Date) {
+        let restarted = sites[i].status.map { $0.agent.startedAt != status.agent.startedAt } ?? false
+        if restarted { sites[i].lastCounter = nil }
+        sites[i].history.merge(status.traffic.history)
+        if let total = status.traffic.queriesTotal, let at = status.traffic.sampledAt {
+            let sample = CounterSample(value: total, time: at)
+            let maxGap = max(3, 3 * config.pollInterval.seconds)
+            let rate = CounterRate.between(sites[i].lastCounter, sample, maxGap: maxGap)
+            if status.traffic.history.isEmpty, let r = rate.perSecond, !rate.spansGap {
+                sites[i].history.append(RatePoint(t: at, qps: r))  // agents without a history
             }
+            sites[i].qps = status.traffic.qps ?? rate.perSecond
+            sites[i].lastCounter = sample
+        } else {
+            sites[i].qps = status.traffic.qps
+        }
+        sites[i].status = status
+        sites[i].reachability = .ok
+        sites[i].lastSuccess = now
+        sites[i].consecutiveFailures = 0
+        sites[i].lastError = nil
+        nextAttempt[i] = nil
+    }
+
+    private func fail(_ error: AgentClientError, at i: Int, now: Date) {
+        sites[i].consecutiveFailures += 1
+        sites[i].lastError = error.description
+        let failures = sites[i].consecutiveFailures
+        if failures >= config.unreachableAfter {
+            if sites[i].reachability != .unreachable {
+                logger.warning("agent unreachable", metadata: ["site": "\(sites[i].config.id)", "error": "\(error)"])
+            }
+            sites[i].reachability = .unreachable
+            sites[i].qps = nil
+            let steps = min(failures - config.unreachableAfter + 1, 16)
+            let backoff = min(config.pollInterval.seconds * pow(2, Double(steps)), maxBackoff.seconds)
+            nextAttempt[i] = now.addingTimeInterval(backoff)
+        } else {
+            sites[i].reachability = sites[i].status == nil ? .pending : .stale
         }
     }
 

@@ -8,6 +8,7 @@ struct DecodeBench: ParsableCommand {
 
     @Option(help: "A status JSON file (default: a typical incremental answer built in).") var file: String?
     @Option(help: "Decodes per measurement.") var iterations = 20_000
+    @Option(help: "status (GET /v1/status) or update (GET /v1/status/update).") var type = "status"
 
     func run() throws {
         let data: Data
@@ -19,9 +20,13 @@ struct DecodeBench: ParsableCommand {
         let decoder = AgentJSON.decoder()
         var sink = 0
         let start = ContinuousClock.now
-        for _ in 0..<iterations { sink &+= try decoder.decode(SiteStatus.self, from: data).peers.count }
+        if type == "update" {
+            for _ in 0..<iterations { sink &+= try decoder.decode(StatusUpdate.self, from: data).history.count }
+        } else {
+            for _ in 0..<iterations { sink &+= try decoder.decode(SiteStatus.self, from: data).peers.count }
+        }
         let d = ContinuousClock.now - start
         let us = (Double(d.components.seconds) * 1e6 + Double(d.components.attoseconds) / 1e12) / Double(iterations)
-        print(String(format: "decode: %d-byte status answer: %.1f µs per decode (%d iterations, check %d)", data.count, us, iterations, sink))
+        print(String(format: "decode: %d-byte %@ answer: %.1f µs per decode (%d iterations, check %d)", data.count, type, us, iterations, sink))
     }
 }

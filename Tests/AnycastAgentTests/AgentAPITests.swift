@@ -119,6 +119,38 @@ import Testing
         }
     }
 
+    @Test func statusUpdateCarriesTheWholeStatusOnlyWhenItChanged() async throws {
+        try await app(await TestAgent.make()).test(.router) { client in
+            func update(_ query: String) async throws -> StatusUpdate {
+                try await client.execute(uri: "/v1/status/update" + query, method: .get, headers: Self.read) { r in
+                    #expect(r.status == .ok)
+                    return try AgentJSON.decoder().decode(StatusUpdate.self, from: Data(r.body.readableBytesView))
+                }
+            }
+            let first = try await update("")
+            let full = try #require(first.status, "no known revision: the whole status")
+            #expect(full.services.map(\.name) == ["dns", "ntp"])
+            #expect(full.traffic.history.isEmpty, "history travels once, in the flat field")
+
+            let same = try await update("?known=\(first.revision)&history_after=9999999999")
+            #expect(same.status == nil, "the caller holds this revision: only the fast figures")
+            #expect(same.revision == first.revision)
+            #expect(same.history.isEmpty)
+            #expect(try await update("?known=stale").status != nil)
+
+            // A drain changes the slow part: a new revision and the whole status again.
+            try await client.execute(uri: "/v1/drain", method: .post, headers: Self.operate,
+                                     body: json(#"{"service":"dns","reason":"CHG-2","operator":"alice"}"#)) { r in #expect(r.status == .ok) }
+            let after = try await update("?known=\(first.revision)")
+            #expect(after.revision != first.revision)
+            #expect(after.status?.services.first { $0.name == "dns" }?.desired == .drain)
+            try await client.execute(uri: "/v1/status/update?history_after=x", method: .get, headers: Self.read) { r in
+                #expect(r.status == .badRequest)
+            }
+            try await client.execute(uri: "/v1/status/update", method: .get) { r in #expect(r.status == .unauthorized) }
+        }
+    }
+
     @Test func drainWithoutServiceDrainsEveryService() async throws {
         try await app(await TestAgent.make()).test(.router) { client in
             try await client.execute(uri: "/v1/drain", method: .post, headers: Self.operate, body: json(#"{"reason":"site down for power work","operator":"alice"}"#)) { r in

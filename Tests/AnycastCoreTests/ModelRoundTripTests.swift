@@ -30,6 +30,36 @@ import Testing
         #expect(back == Self.status)
     }
 
+    @Test func statusUpdateRoundTripsAndMerges() throws {
+        let later = Self.now.addingTimeInterval(1)
+        let update = StatusUpdate(
+            revision: "e3caebd8412c7ed3", now: later, qps: 1300, queriesTotal: 99, rcodes: ["NOERROR": 99, "SERVFAIL": 2],
+            sampledAt: later, latency: LatencyStatus(p50Ms: 1.5, p95Ms: 2, p99Ms: 4.25, source: "probe"),
+            history: [RatePoint(t: later, qps: 1300)], status: nil)
+        let data = try AgentJSON.encoder().encode(update)
+        let text = String(decoding: data, as: UTF8.self)
+        #expect(text.contains(#""history":[1795797691.25,1300]"#), "history is flat pairs: \(text)")
+        #expect(!text.contains("\"status\""))
+        #expect(text.contains(#""rcode_names":["NOERROR","SERVFAIL"],"rcode_totals":[99,2]"#), "\(text)")
+        let back = try AgentJSON.decoder().decode(StatusUpdate.self, from: data)
+        #expect(back == update)
+
+        let merged = try #require(back.applied(to: Self.status))
+        #expect(merged.traffic.qps == 1300 && merged.traffic.history.count == 1 && merged.latency.p99Ms == 4.25)
+        #expect(merged.agent.now == later)
+        #expect(merged.services == Self.status.services && merged.peers == Self.status.peers, "the slow part is kept")
+        #expect(back.applied(to: nil) == nil, "an update of nothing is not a status")
+
+        var full = update
+        full.status = Self.status
+        let withStatus = try AgentJSON.decoder().decode(StatusUpdate.self, from: AgentJSON.encoder().encode(full))
+        #expect(withStatus.applied(to: nil)?.traffic.history == update.history)
+
+        for odd in [#"{"revision":"a","now":1,"history":[1,2,3]}"#, #"{"revision":"a","now":1,"rcode_names":["NOERROR"],"rcode_totals":[]}"#] {
+            #expect(throws: DecodingError.self) { try AgentJSON.decoder().decode(StatusUpdate.self, from: Data(odd.utf8)) }
+        }
+    }
+
     @Test func wireNamesAreSnakeCase() throws {
         let text = String(decoding: try AgentJSON.encoder().encode(Self.status), as: UTF8.self)
         for key in ["\"queries_total\"", "\"sampled_at\"", "\"started_at\"", "\"p50_ms\"", "\"last_error\"", "\"opensent\"", "\"openconfirm\""]

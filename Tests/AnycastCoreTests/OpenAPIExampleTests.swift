@@ -24,7 +24,7 @@ import Yams
     @Test func everyExampleNamesAType() {
         #expect(Self.examples.count >= 9)
         for (name, type, _) in Self.examples {
-            #expect(["SiteStatus", "DrainRequest", "UndrainRequest", "EventsPage", "APIErrorBody"].contains(type), "\(name)")
+            #expect(["SiteStatus", "StatusUpdate", "DrainRequest", "UndrainRequest", "EventsPage", "APIErrorBody"].contains(type), "\(name)")
         }
     }
 
@@ -34,6 +34,7 @@ import Yams
             let reencoded: Data
             switch type {
             case "SiteStatus": reencoded = try roundTrip(SiteStatus.self, json)
+            case "StatusUpdate": reencoded = try roundTrip(StatusUpdate.self, json)
             case "DrainRequest": reencoded = try roundTrip(DrainRequest.self, json)
             case "UndrainRequest": reencoded = try roundTrip(UndrainRequest.self, json)
             case "EventsPage": reencoded = try roundTrip(EventsPage.self, json)
@@ -48,7 +49,7 @@ import Yams
 
     @Test func documentListsEveryEndpointTheRouterServes() {
         let paths = Set((Self.document["paths"] as! [String: Any]).keys)
-        #expect(paths == ["/healthz", "/v1/status", "/v1/drain", "/v1/undrain", "/v1/events"])
+        #expect(paths == ["/healthz", "/v1/status", "/v1/status/update", "/v1/drain", "/v1/undrain", "/v1/events"])
     }
 
     func roundTrip<T: Codable>(_ type: T.Type, _ data: Data) throws -> Data {

@@ -32,7 +32,7 @@ import Testing
             #expect(s.reachability == .ok, "\(site.id): \(s.lastError ?? "")")
             #expect(s.qps ?? 0 > 0)
             #expect(s.history.count >= 300, "the agent's history arrives with the first poll")
-            #expect(s.status?.peers.isEmpty == false)
+            #expect(s.status?.peers.isEmpty == false, "\(site.id): \(String(describing: s.status))")
         }
         let errors = ["hung", "invalid", "error500", "dead"].map { byID[$0]?.lastError ?? "" }
         #expect(errors[0] == "timed out after 800 ms")

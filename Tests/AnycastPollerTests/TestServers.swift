@@ -43,9 +43,9 @@ final class TestServers: Sendable {
         let ports = PortBox()
 
         let invalid = Router()
-        invalid.get("/v1/status") { _, _ in "{\"site\": {\"id\": 12" }
+        invalid.get("/v1/status/update") { _, _ in "{\"site\": {\"id\": 12" }
         let failing = Router()
-        failing.get("/v1/status") { _, _ -> String in throw HTTPError(.internalServerError, message: "boom") }
+        failing.get("/v1/status/update") { _, _ -> String in throw HTTPError(.internalServerError, message: "boom") }
         let apps: [any Service] = [
             Application(router: invalid, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
                         onServerRunning: { await ports.set("invalid", $0.localAddress!.port!) }, logger: logger),

@@ -14,4 +14,11 @@ if command -v htop >/dev/null; then
 else
     FAILED=$((FAILED + 1)); echo "FAIL - idle-cpu.sh needs htop: apt-get install htop"
 fi
+if command -v wrk >/dev/null; then
+    bash "$ROOT/scripts/bench/poll.sh" --debug --sites 5 --cycles 2 >"$WORK/poll.out" 2>&1
+    check "poll.sh prints the poller's CPU per site-poll" bash -c "grep -Eq '^poll: 5 sites, 2 cycles.* µs CPU per site-poll' '$WORK/poll.out' || cat '$WORK/poll.out'"
+    check "poll.sh prints the wrk baseline" bash -c "grep -Eq '^poll-baseline: .* µs CPU per request' '$WORK/poll.out' || cat '$WORK/poll.out'"
+else
+    FAILED=$((FAILED + 1)); echo "FAIL - poll.sh needs wrk: apt-get install wrk"
+fi
 summary "bench-smoke"

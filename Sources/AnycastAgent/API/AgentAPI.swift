@@ -19,22 +19,13 @@ public enum AgentAPI {
             jsonResponse(["status": "ok"])
         }
         router.get("/v1/status") { request, _ in
-            let query = request.uri.queryParameters
-            var after: Date?
-            if let raw = query["history_after"] {
-                guard let seconds = Double(String(raw)), seconds.isFinite else {
-                    throw AgentAPIError.badRequest("history_after must be Unix time in seconds")
-                }
-                after = Date(timeIntervalSince1970: seconds)
-            }
-            var points = SiteAgent.defaultHistoryPoints
-            if let raw = query["history"] {
-                guard let n = Int(String(raw)), (0...RateHistory.defaultCapacity).contains(n) else {
-                    throw AgentAPIError.badRequest("history must be a number of points from 0 to \(RateHistory.defaultCapacity)")
-                }
-                points = n
-            }
+            let (after, points) = try historyParameters(request)
             return jsonResponse(await agent.status(historyAfter: after, historyPoints: points))
+        }
+        router.get("/v1/status/update") { request, _ in
+            let (after, points) = try historyParameters(request)
+            let known = request.uri.queryParameters["known"].map(String.init)
+            return jsonResponse(await agent.statusUpdate(known: known, historyAfter: after, historyPoints: points))
         }
         router.get("/v1/events") { request, _ in
             let query = request.uri.queryParameters
@@ -106,6 +97,26 @@ public enum AgentAPI {
         case is Int.Type, is UInt64.Type, is Double.Type: "a number"
         default: "an object of the documented shape"
         }
+    }
+
+    /// `history_after` (Unix seconds) and `history` (a number of points) of a status request.
+    static func historyParameters(_ request: Request) throws -> (after: Date?, points: Int) {
+        let query = request.uri.queryParameters
+        var after: Date?
+        if let raw = query["history_after"] {
+            guard let seconds = Double(String(raw)), seconds.isFinite else {
+                throw AgentAPIError.badRequest("history_after must be Unix time in seconds")
+            }
+            after = Date(timeIntervalSince1970: seconds)
+        }
+        var points = SiteAgent.defaultHistoryPoints
+        if let raw = query["history"] {
+            guard let n = Int(String(raw)), (0...RateHistory.defaultCapacity).contains(n) else {
+                throw AgentAPIError.badRequest("history must be a number of points from 0 to \(RateHistory.defaultCapacity)")
+            }
+            points = n
+        }
+        return (after, points)
     }
 
     static func jsonResponse<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) -> Response {

@@ -32,7 +32,8 @@ public actor SiteAgent {
     private var latency = LatencyStatus.none
     private var probeError: BackendError?
     private var eventLog = EventLog()
-    private var started = false
+    private var startTask: Task<Void, Never>?
+    private var revisionCache: (slow: SiteStatus, revision: String)?
 
     /// How many history points `status()` returns when the caller does not say.
     public static let defaultHistoryPoints = 300
@@ -58,9 +59,15 @@ public actor SiteAgent {
     }
 
     /// Loads the desired state, takes the traffic source's history and reads every backend once.
+    /// Callers that arrive while the first start is still reading the backends wait for it.
     public func start() async {
-        guard !started else { return }
-        started = true
+        if let startTask { return await startTask.value }
+        let task = Task { await self.performStart() }
+        startTask = task
+        await task.value
+    }
+
+    private func performStart() async {
         do {
             intents = try await store.load()
         } catch {
@@ -161,6 +168,46 @@ public actor SiteAgent {
             latency: latency,
             health: [],
             errors: [routeError, trafficError, probeError].compactMap { $0 })
+    }
+
+    /// The poller's compact answer: the fast-changing figures, plus the whole status only when
+    /// the caller's `known` revision of the rest is out of date.
+    public func statusUpdate(known: String?, historyAfter: Date?, historyPoints: Int = SiteAgent.defaultHistoryPoints) -> StatusUpdate {
+        var full = status(historyAfter: historyAfter, historyPoints: historyPoints)
+        let history = full.traffic.history
+        let traffic = full.traffic
+        let latency = full.latency
+        full.traffic = .empty
+        full.latency = LatencyStatus(p50Ms: nil, p95Ms: nil, p99Ms: nil, source: latency.source)
+        full.agent.now = full.agent.startedAt
+        let revision = revision(of: full)
+        var carried: SiteStatus?
+        let now = clock()
+        if known != revision {
+            full.agent.now = now
+            full.traffic = traffic
+            full.traffic.history = []
+            full.latency = latency
+            carried = full
+        }
+        return StatusUpdate(
+            revision: revision, now: now, qps: traffic.qps, queriesTotal: traffic.queriesTotal,
+            rcodes: traffic.rcodes, sampledAt: traffic.sampledAt, latency: latency, history: history, status: carried)
+    }
+
+    /// A label of `slow` (the status without its fast-changing figures): FNV-1a over its JSON,
+    /// recomputed only when it differs from the last one labelled.
+    private func revision(of slow: SiteStatus) -> String {
+        if let cached = revisionCache, cached.slow == slow { return cached.revision }
+        let bytes = (try? AgentJSON.encoder().encode(slow)) ?? Data()
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01b3
+        }
+        let label = String(hash, radix: 16)
+        revisionCache = (slow, label)
+        return label
     }
 
     /// Events after `seq`, oldest first.
