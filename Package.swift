@@ -131,6 +131,7 @@ let package = Package(
                 "AnycastAgent",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
+            exclude: ["Fixtures"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -12,10 +12,26 @@ struct EventLog: Sendable {
     mutating func record(
         _ kind: EventKind, actor: String, service: String? = nil, message: String, at time: Date
     ) -> AgentEvent {
+        record(AgentEvent(seq: 0, time: time, kind: kind, actor: actor, service: service, message: message))
+    }
+
+    /// Numbers `event` and keeps it.
+    @discardableResult
+    mutating func record(_ event: AgentEvent) -> AgentEvent {
         lastSeq += 1
-        let event = AgentEvent(seq: lastSeq, time: time, kind: kind, actor: actor, service: service, message: message)
-        ring.append(event)
-        return event
+        var numbered = event
+        numbered.seq = lastSeq
+        ring.append(numbered)
+        return numbered
+    }
+
+    /// Puts back events kept from an earlier run (the audit log), oldest first; numbering
+    /// continues after the highest.
+    mutating func restore(_ events: [AgentEvent]) {
+        for e in events where e.seq > lastSeq {
+            ring.append(e)
+            lastSeq = e.seq
+        }
     }
 
     /// Events after `seq`, oldest first, at most `limit`.

@@ -21,6 +21,13 @@ public actor SiteAgent {
     let clock: @Sendable () -> Date
     let logger: Logger
     let startedAt: Date
+    let audit: (any AuditSink)?
+    /// How often the desired state is compared with the daemon's and re-applied; nil: never.
+    let reconcileInterval: Duration?
+    /// How long a drain may take to show in the export tables before it is "not effective";
+    /// nil: drains are not watched.
+    let verifyDeadline: Duration?
+    private var lastReconcile: Date?
 
     private var intents: [String: ServiceIntent] = [:]
     private var observation: RouteObservation?
@@ -43,8 +50,12 @@ public actor SiteAgent {
         traffic: any TrafficSource, probe: (any LatencyProbe)?, store: any DesiredStateStore,
         version: String = AgentVersion.current, backendTimeout: Duration = .seconds(2),
         clock: @escaping @Sendable () -> Date = { Date() },
-        logger: Logger = Logger(label: "anycast-agent")
+        logger: Logger = Logger(label: "anycast-agent"),
+        audit: (any AuditSink)? = nil, reconcileInterval: Duration? = nil, verifyDeadline: Duration? = nil
     ) {
+        self.audit = audit
+        self.reconcileInterval = reconcileInterval
+        self.verifyDeadline = verifyDeadline
         self.identity = identity
         self.services = services
         self.routes = routes
@@ -74,6 +85,11 @@ public actor SiteAgent {
             logger.error("cannot load the desired state", metadata: ["error": "\(error)"])
         }
         history.merge(await traffic.backfill())
+        if let audit {
+            do { eventLog.restore(try audit.load(limit: 10_000)) } catch {
+                logger.error("cannot read the audit log", metadata: ["error": "\(error)"])
+            }
+        }
         eventLog.record(.agentStarted, actor: "agent", message: "agent \(version) started for site \(identity.id)", at: clock())
         await refresh()
     }
@@ -83,6 +99,54 @@ public actor SiteAgent {
         await sampleTraffic()
         await observeRoutes()
         await measureLatency()
+        if let interval = reconcileInterval {
+            let now = clock()
+            if lastReconcile.map({ now.timeIntervalSince($0) >= interval.secondsValue }) ?? true {
+                lastReconcile = now
+                await reconcile()
+            }
+        }
+    }
+
+    /// Compares the desired state with what the routing daemon is doing and re-applies where
+    /// they differ (someone ran `birdc enable` on a drained site, BIRD restarted with its
+    /// config, a drain was recorded while BIRD was down), with a "drift corrected" event.
+    public func reconcile() async {
+        guard routeError == nil, let observation else { return }
+        for def in services {
+            guard let origin = observation.origins[def.name] else { continue }  // daemon cannot say
+            let intent = intents[def.name] ?? .announce
+            guard origin != intent.desired else { continue }
+            let controller = routes
+            let found = origin.map { $0 == .drain ? "withdrawn" : "announced" } ?? "in a mixed state"
+            let wanted = intent.desired == .drain ? "drained" : "announced"
+            do {
+                try await withTimeout(backendTimeout, "routing daemon") {
+                    try await controller.apply(intent.desired, to: def, record: intent.drain)
+                }
+                record(AgentEvent(seq: 0, time: clock(), kind: .driftCorrected, actor: "agent", service: def.name,
+                                  message: "\(def.name) should be \(wanted) but the routing daemon had it \(found); re-applied",
+                                  result: "applied"))
+            } catch {
+                record(AgentEvent(seq: 0, time: clock(), kind: intent.desired == .drain ? .drainFailed : .undrainFailed,
+                                  actor: "agent", service: def.name,
+                                  message: "drift: \(def.name) should be \(wanted) but is \(found); re-applying failed: \(error)",
+                                  result: "failed"))
+            }
+        }
+        await observeRoutes()
+    }
+
+    /// Keeps an event in memory and, for the audit trail, on disk.
+    @discardableResult
+    private func record(_ event: AgentEvent) -> AgentEvent {
+        let numbered = eventLog.record(event)
+        if let audit {
+            do { try audit.append(numbered) } catch {
+                logger.error("cannot write the audit log", metadata: ["error": "\(error)", "event": "\(numbered.message)"])
+            }
+        }
+        return numbered
     }
 
     private func sampleTraffic() async {
@@ -251,6 +315,11 @@ public actor SiteAgent {
     ) async throws(AgentAPIError) {
         let actor = intent.drain?.operator ?? `operator` ?? origin.tokenName
         let verb = intent.desired == .drain ? "drain" : "undrain"
+        let failedKind: EventKind = intent.desired == .drain ? .drainFailed : .undrainFailed
+        func entry(_ kind: EventKind, _ service: String?, _ message: String, _ result: String) -> AgentEvent {
+            AgentEvent(seq: 0, time: clock(), kind: kind, actor: actor, service: service, message: message,
+                       token: origin.tokenName, client: origin.clientAddress, reason: reason, result: result)
+        }
         let previous = intents
         for t in targets { intents[t.name] = intent }
         // The desired state is durable before any route changes, so a crash can never forget a drain.
@@ -258,11 +327,11 @@ public actor SiteAgent {
             try await store.save(intents)
         } catch {
             intents = previous
-            eventLog.record(intent.desired == .drain ? .drainFailed : .undrainFailed, actor: actor,
-                            message: "\(verb) not recorded: cannot persist desired state: \(error)", at: clock())
+            record(entry(failedKind, nil, "\(verb) not recorded: cannot persist desired state: \(error)", "not-recorded"))
             throw .internal("cannot persist the desired state: \(error)")
         }
         var failures: [String] = []
+        var applied: [ServiceDefinition] = []
         for t in targets {
             let controller = routes
             do {
@@ -270,17 +339,62 @@ public actor SiteAgent {
                     try await controller.apply(intent.desired, to: t, record: intent.drain)
                 }
                 let why = reason.map { ": \($0)" } ?? ""
-                eventLog.record(intent.desired == .drain ? .drain : .undrain, actor: actor, service: t.name,
-                                message: "\(verb) by \(actor) (token \(origin.tokenName))\(why)", at: clock())
+                record(entry(intent.desired == .drain ? .drain : .undrain, t.name,
+                             "\(verb) by \(actor) (token \(origin.tokenName))\(why)", "applied"))
+                applied.append(t)
             } catch {
                 failures.append("\(t.name): \(error)")
-                eventLog.record(intent.desired == .drain ? .drainFailed : .undrainFailed, actor: actor, service: t.name,
-                                message: "\(verb) recorded but not applied: \(error); it is applied when the routing daemon answers", at: clock())
+                record(entry(failedKind, t.name,
+                             "\(verb) recorded but not applied: \(error); it is applied when the routing daemon answers",
+                             "recorded-not-applied"))
             }
         }
         await observeRoutes()
+        if !applied.isEmpty, let deadline = verifyDeadline {
+            let desired = intent.desired
+            Task { await self.verify(applied, desired: desired, actor: actor, deadline: deadline) }
+        }
         if !failures.isEmpty {
             throw .unavailable("\(verb) recorded, but the routing daemon did not apply it: \(failures.joined(separator: "; "))")
         }
     }
+
+    /// Watches the export tables after a drain (or undrain) until no Established peer is sent
+    /// the prefixes (or every one is), or the deadline passes: "drain verified" or "drain not
+    /// effective" with what is still exported where.
+    func verify(_ targets: [ServiceDefinition], desired: DesiredState, actor: String, deadline: Duration) async {
+        let started = ContinuousClock.now
+        let goal: ObservedState = desired == .drain ? .withdrawn : .announced
+        let verb = desired == .drain ? "drain" : "undrain"
+        var pending = targets
+        while !pending.isEmpty {
+            if let observation, routeError == nil {
+                pending = pending.filter { observation.services[$0.name]?.observed != goal }
+            }
+            if pending.isEmpty { break }
+            if ContinuousClock.now - started >= deadline {
+                for t in pending {
+                    let wrong = observation?.services[t.name]?.peers.filter { $0.observed != goal }
+                        .map { "\($0.peer) (\($0.observed.rawValue))" } ?? []
+                    let detail = wrong.isEmpty ? "the routing daemon did not answer" : "still \(desired == .drain ? "exported to" : "missing at") \(wrong.joined(separator: ", "))"
+                    record(AgentEvent(seq: 0, time: clock(), kind: .drainNotEffective, actor: actor, service: t.name,
+                                      message: "\(verb) not effective after \(deadline.secondsValue) s: \(detail)", result: "not-effective"))
+                }
+                return
+            }
+            try? await Task.sleep(for: .milliseconds(200))
+            await observeRoutes()
+        }
+        let ms = Int((ContinuousClock.now - started).secondsValue * 1000)
+        for t in targets {
+            record(AgentEvent(seq: 0, time: clock(), kind: .drainVerified, actor: actor, service: t.name,
+                              message: "\(verb) verified: \(desired == .drain ? "withdrawn from" : "announced to") every Established peer within \(ms) ms",
+                              result: "verified"))
+        }
+    }
+}
+
+extension Duration {
+    /// The duration in seconds.
+    var secondsValue: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }

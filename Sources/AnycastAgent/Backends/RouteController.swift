@@ -15,10 +15,15 @@ public struct RouteObservation: Sendable, Hashable {
     public var peers: [PeerStatus]
     /// Observed state per service name.
     public var services: [String: ServiceObservation]
+    /// What the daemon is configured to do per service right now (BIRD: whether the origin
+    /// protocols are enabled); `nil` for a service in a mixed or unknown state. The agent
+    /// compares it with the desired state and re-applies on drift.
+    public var origins: [String: DesiredState?]
 
-    public init(peers: [PeerStatus], services: [String: ServiceObservation]) {
+    public init(peers: [PeerStatus], services: [String: ServiceObservation], origins: [String: DesiredState?] = [:]) {
         self.peers = peers
         self.services = services
+        self.origins = origins
     }
 }
 

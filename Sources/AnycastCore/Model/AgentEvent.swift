@@ -12,10 +12,17 @@ public struct AgentEvent: Codable, Sendable, Hashable {
     public var service: String?
     /// Human text.
     public var message: String
+    /// Audit fields of operator actions: the API token's name, the client's address, the
+    /// operator's reason and the outcome (`applied`, `recorded-not-applied`, `refused`, ...).
+    public var token: String?
+    public var client: String?
+    public var reason: String?
+    public var result: String?
 
     public init(
         seq: UInt64, time: Date, kind: EventKind, actor: String, service: String? = nil,
-        message: String
+        message: String, token: String? = nil, client: String? = nil, reason: String? = nil,
+        result: String? = nil
     ) {
         self.seq = seq
         self.time = time
@@ -23,5 +30,9 @@ public struct AgentEvent: Codable, Sendable, Hashable {
         self.actor = actor
         self.service = service
         self.message = message
+        self.token = token
+        self.client = client
+        self.reason = reason
+        self.result = result
     }
 }

@@ -1,0 +1,38 @@
+/// A site agent's configuration (`agent.toml`): which site it is, where it listens, who may
+/// call it, where it keeps its state, how it talks to BIRD, and the services it announces.
+public struct AgentConfig: Sendable, Hashable {
+    public var site: SiteIdentity
+    /// The IP address (or `localhost`) the HTTP API listens on.
+    public var listenAddress: String
+    public var listenPort: Int
+    /// The bearer tokens the API accepts.
+    public var tokens: [AgentTokenConfig]
+    /// Where the desired state and the audit log are kept (an absolute path once loaded).
+    public var stateDirectory: String
+    /// How often the agent compares the routing daemon with the desired state.
+    public var reconcileInterval: Duration
+    public var bird: BirdConfig
+    public var services: [AgentServiceConfig]
+
+    public static let defaultListenAddress = "127.0.0.1"
+    public static let defaultReconcileInterval: Duration = .seconds(10)
+
+    public init(
+        site: SiteIdentity, listenAddress: String = AgentConfig.defaultListenAddress, listenPort: Int,
+        tokens: [AgentTokenConfig], stateDirectory: String,
+        reconcileInterval: Duration = AgentConfig.defaultReconcileInterval,
+        bird: BirdConfig, services: [AgentServiceConfig]
+    ) {
+        self.site = site
+        self.listenAddress = listenAddress
+        self.listenPort = listenPort
+        self.tokens = tokens
+        self.stateDirectory = stateDirectory
+        self.reconcileInterval = reconcileInterval
+        self.bird = bird
+        self.services = services
+    }
+
+    /// The services as the agent's route controller knows them.
+    public var serviceDefinitions: [ServiceDefinition] { services.map(\.definition) }
+}

@@ -1,0 +1,51 @@
+/// Prints an agent config as TOML that `AgentConfigLoader` reads back: defaults filled in,
+/// paths as resolved, and never a token secret.
+public enum AgentConfigWriter {
+    /// What is printed in place of an inline token value.
+    public static let redacted = "<redacted>"
+
+    /// The effective config as TOML, defaults filled in, token secrets never printed (only their
+    /// source, e.g. `file = "..."` or `env = "..."`, and `value = "<redacted>"`).
+    public static func effective(_ config: AgentConfig) -> String {
+        var out = "# Effective configuration of the anycast agent of site \(config.site.id), defaults filled in.\n"
+        out += "# Token secrets are not shown.\n\n"
+        out += "[site]\n"
+        out += "id = \(quote(config.site.id))\n"
+        out += "name = \(quote(config.site.name))\n"
+        out += "region = \(quote(config.site.region))\n"
+        if let location = config.site.location { out += "location = \(quote(location))\n" }
+        out += "\n[listen]\n"
+        out += "address = \(quote(config.listenAddress))\n"
+        out += "port = \(config.listenPort)\n"
+        out += "\n[state]\n"
+        out += "dir = \(quote(config.stateDirectory))\n"
+        out += "reconcile_interval = \(quote(ConfigDuration.format(config.reconcileInterval)))\n"
+        out += "\n[bird]\n"
+        out += "socket = \(quote(config.bird.socket))\n"
+        out += "command_timeout = \(quote(ConfigDuration.format(config.bird.commandTimeout)))\n"
+        out += "drain_verify_deadline = \(quote(ConfigDuration.format(config.bird.drainVerifyDeadline)))\n"
+        for token in config.tokens {
+            out += "\n[[token]]\n"
+            out += "name = \(quote(token.name))\n"
+            out += "scope = \(quote(token.scope.rawValue))\n"
+            switch token.source {
+            case .file(let path): out += "file = \(quote(path))\n"
+            case .environment(let variable): out += "env = \(quote(variable))\n"
+            case .literal: out += "value = \(quote(redacted))\n"
+            }
+        }
+        for service in config.services {
+            out += "\n[[service]]\n"
+            out += "name = \(quote(service.name))\n"
+            out += "prefixes = \(array(service.prefixes))\n"
+            out += "bird_protocols = \(array(service.birdProtocols))\n"
+        }
+        return out
+    }
+
+    private static func quote(_ s: String) -> String { FleetConfigWriter.quote(s) }
+
+    private static func array(_ items: [String]) -> String {
+        "[" + items.map(quote).joined(separator: ", ") + "]"
+    }
+}
