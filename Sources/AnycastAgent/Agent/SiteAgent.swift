@@ -90,7 +90,7 @@ public actor SiteAgent {
                 logger.error("cannot read the audit log", metadata: ["error": "\(error)"])
             }
         }
-        eventLog.record(.agentStarted, actor: "agent", message: "agent \(version) started for site \(identity.id)", at: clock())
+        record(AgentEvent(seq: 0, time: clock(), kind: .agentStarted, actor: "agent", message: "agent \(version) started for site \(identity.id)"))
         await refresh()
     }
 
@@ -137,7 +137,8 @@ public actor SiteAgent {
         await observeRoutes()
     }
 
-    /// Keeps an event in memory and, for the audit trail, on disk.
+    /// Keeps an event in memory and, for the audit trail, on disk. Every event goes to disk, so
+    /// a restarted agent continues the numbering after the last one it ever issued.
     @discardableResult
     private func record(_ event: AgentEvent) -> AgentEvent {
         let numbered = eventLog.record(event)
@@ -198,10 +199,10 @@ public actor SiteAgent {
     private func setError(_ slot: inout BackendError?, _ new: BackendError?, source: String) {
         switch (slot, new) {
         case (nil, let e?):
-            eventLog.record(.backendError, actor: "agent", message: "\(source): \(e.message)", at: clock())
+            record(AgentEvent(seq: 0, time: clock(), kind: .backendError, actor: "agent", message: "\(source): \(e.message)"))
             logger.warning("backend failing", metadata: ["source": "\(source)", "error": "\(e.message)"])
         case (_?, nil):
-            eventLog.record(.backendRecovered, actor: "agent", message: "\(source) recovered", at: clock())
+            record(AgentEvent(seq: 0, time: clock(), kind: .backendRecovered, actor: "agent", message: "\(source) recovered"))
         default: break
         }
         slot = new

@@ -22,10 +22,14 @@ public struct TrafficSample: Sendable, Hashable {
     public var rcodes: [String: UInt64]
     /// When the counters were read.
     public var time: Date
+    /// Answer latency from the server's own figures (e.g. Unbound's histogram over the last
+    /// interval), when it has them; the agent shows it when no probe is configured.
+    public var latency: LatencyStatus?
 
-    public init(queriesTotal: UInt64, rcodes: [String: UInt64] = [:], time: Date) {
+    public init(queriesTotal: UInt64, rcodes: [String: UInt64] = [:], time: Date, latency: LatencyStatus? = nil) {
         self.queriesTotal = queriesTotal
         self.rcodes = rcodes
         self.time = time
+        self.latency = latency
     }
 }

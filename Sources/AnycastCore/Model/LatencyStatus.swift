@@ -5,19 +5,23 @@ public struct LatencyStatus: Codable, Sendable, Hashable {
     public var p99Ms: Double?
     /// What measured it: `probe`, `unbound-histogram`, `prometheus`, `simulated`, or `none`.
     public var source: String
+    /// Share of probe queries answered as expected over the probe's window (0...1).
+    public var successRatio: Double?
 
     enum CodingKeys: String, CodingKey {
         case p50Ms = "p50_ms"
         case p95Ms = "p95_ms"
         case p99Ms = "p99_ms"
         case source
+        case successRatio = "success_ratio"
     }
 
-    public init(p50Ms: Double?, p95Ms: Double?, p99Ms: Double?, source: String) {
+    public init(p50Ms: Double?, p95Ms: Double?, p99Ms: Double?, source: String, successRatio: Double? = nil) {
         self.p50Ms = p50Ms
         self.p95Ms = p95Ms
         self.p99Ms = p99Ms
         self.source = source
+        self.successRatio = successRatio
     }
 
     /// No latency data.

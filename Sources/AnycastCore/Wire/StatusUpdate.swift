@@ -50,6 +50,7 @@ public struct StatusUpdate: Codable, Sendable, Hashable {
         case p95Ms = "p95_ms"
         case p99Ms = "p99_ms"
         case latencySource = "latency_source"
+        case successRatio = "success_ratio"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -71,7 +72,8 @@ public struct StatusUpdate: Codable, Sendable, Hashable {
             p50Ms: try c.decodeIfPresent(Double.self, forKey: .p50Ms),
             p95Ms: try c.decodeIfPresent(Double.self, forKey: .p95Ms),
             p99Ms: try c.decodeIfPresent(Double.self, forKey: .p99Ms),
-            source: try c.decodeIfPresent(String.self, forKey: .latencySource) ?? "none")
+            source: try c.decodeIfPresent(String.self, forKey: .latencySource) ?? "none",
+            successRatio: try c.decodeIfPresent(Double.self, forKey: .successRatio))
         let flat = try c.decodeIfPresent([Double].self, forKey: .history) ?? []
         guard flat.count % 2 == 0 else {
             throw DecodingError.dataCorruptedError(forKey: .history, in: c, debugDescription: "history must hold pairs of time and rate")
@@ -103,6 +105,7 @@ public struct StatusUpdate: Codable, Sendable, Hashable {
         try c.encodeIfPresent(latency.p95Ms, forKey: .p95Ms)
         try c.encodeIfPresent(latency.p99Ms, forKey: .p99Ms)
         try c.encode(latency.source, forKey: .latencySource)
+        try c.encodeIfPresent(latency.successRatio, forKey: .successRatio)
         var flat: [Double] = []
         flat.reserveCapacity(history.count * 2)
         for p in history {

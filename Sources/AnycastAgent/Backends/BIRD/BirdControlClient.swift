@@ -115,7 +115,11 @@ public final class BirdControlClient: Sendable {
                 return self.eventLoop.makeFailedFuture(BirdControlError.unreachable(socket: path, reason: Self.explain(error)))
             }
             .flatMap { channel in
-                greeting.futureResult.flatMapThrowing { reply in
+                // A BIRD that accepts but never greets: give up on this socket at the deadline
+                // (closing it fails the greeting) instead of leaving it open after the command timed out.
+                let giveUp = channel.eventLoop.scheduleTask(in: .milliseconds(ms)) { channel.close(promise: nil) }
+                greeting.futureResult.whenComplete { _ in giveUp.cancel() }
+                return greeting.futureResult.flatMapThrowing { reply in
                     guard reply.finalCode == 1 else {
                         channel.close(promise: nil)
                         throw BirdControlError.connectionLost("unexpected greeting: \(reply.lines.first?.text ?? "")")

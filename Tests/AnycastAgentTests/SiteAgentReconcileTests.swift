@@ -1,0 +1,140 @@
+import AnycastAgent
+import AnycastCore
+import Foundation
+import Synchronization
+import Testing
+
+/// Reconciliation, drain verification and the audit trail of `SiteAgent`, against a routing
+/// daemon stand-in whose configured state and export tables the test moves by hand.
+@Suite struct SiteAgentReconcileTests {
+    /// A daemon with origin protocols that can be switched behind the agent's back, and export
+    /// tables that can be made to ignore a drain.
+    final class Daemon: RouteController {
+        struct State {
+            var enabled: [String: Bool] = [:]
+            /// Export tables ignore the origin state (a drain that does not take effect).
+            var stuck = false
+            var applied = 0
+        }
+        let state = Mutex(State())
+
+        func observe(services: [ServiceDefinition]) async throws -> RouteObservation {
+            state.withLock { s in
+                var result: [String: ServiceObservation] = [:]
+                var origins: [String: DesiredState?] = [:]
+                for d in services {
+                    let on = s.enabled[d.name] ?? true
+                    let sent = s.stuck || on
+                    let peers = [PeerAnnouncement(peer: "up1", observed: sent ? .announced : .withdrawn)]
+                    result[d.name] = ServiceObservation(observed: ServiceObservation.combine(peers), peers: peers)
+                    origins[d.name] = .some(on ? .announce : .drain)
+                }
+                return RouteObservation(
+                    peers: [PeerStatus(name: "up1", address: "198.51.100.1", asn: 64496, state: .established, exported: 1)],
+                    services: result, origins: origins)
+            }
+        }
+
+        func apply(_ desired: DesiredState, to service: ServiceDefinition, record: DrainRecord?) async throws {
+            state.withLock { $0.enabled[service.name] = desired == .announce; $0.applied += 1 }
+        }
+
+        func setEnabled(_ name: String, _ on: Bool) { state.withLock { $0.enabled[name] = on } }
+        func enabled(_ name: String) -> Bool { state.withLock { $0.enabled[name] ?? true } }
+    }
+
+    /// A clock the test moves by hand.
+    final class TestClock: Sendable {
+        let now = Mutex(Date(timeIntervalSince1970: 1_800_000_000))
+        func advance(_ seconds: Double) { now.withLock { $0 = $0.addingTimeInterval(seconds) } }
+        var read: @Sendable () -> Date { { self.now.withLock { $0 } } }
+    }
+
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("reconcile-\(UUID().uuidString)").path
+    let services = [ServiceDefinition(name: "dns", prefixes: ["203.0.113.0/24"], originProtocols: ["anycast4"])]
+    let origin = RequestOrigin(tokenName: "noc-operate", clientAddress: "192.0.2.7")
+
+    func agent(_ daemon: Daemon, clock: TestClock, verify: Duration? = .milliseconds(600)) async throws -> SiteAgent {
+        let agent = SiteAgent(
+            identity: SiteIdentity(id: "ams1", name: "Amsterdam", region: "eu"), services: services,
+            routes: daemon, traffic: ManualTrafficSource(), probe: nil,
+            store: try FileDesiredStateStore(directory: dir), backendTimeout: .seconds(1), clock: clock.read,
+            audit: try AuditLog(directory: dir), reconcileInterval: .seconds(10), verifyDeadline: verify)
+        await agent.start()
+        return agent
+    }
+
+    func events(_ agent: SiteAgent) async -> [AgentEvent] { await agent.events(since: 0).events }
+
+    /// Waits (up to `seconds`) until an event of `kind` is there.
+    func waitFor(_ kind: EventKind, _ agent: SiteAgent, seconds: Double = 3) async -> AgentEvent? {
+        let end = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+        while ContinuousClock.now < end {
+            if let e = await events(agent).last(where: { $0.kind == kind }) { return e }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        return nil
+    }
+
+    @Test func manualEnableOnADrainedSiteIsUndoneAtTheNextReconcile() async throws {
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let daemon = Daemon(), clock = TestClock()
+        let agent = try await agent(daemon, clock: clock, verify: nil)
+        _ = try await agent.drain(DrainRequest(service: "dns", reason: "CHG-7", operator: "alice"), origin: origin)
+        #expect(!daemon.enabled("dns"))
+
+        daemon.setEnabled("dns", true)  // someone ran `birdc enable anycast4`
+        clock.advance(5)
+        await agent.refresh()
+        #expect(daemon.enabled("dns"), "not yet: the reconcile interval has not passed")
+        clock.advance(5)
+        await agent.refresh()
+        #expect(!daemon.enabled("dns"), "re-applied within one reconcile interval")
+        let drift = try #require(await events(agent).last { $0.kind == .driftCorrected })
+        #expect(drift.service == "dns" && drift.message.contains("should be drained") && drift.result == "applied")
+        let audit = try AuditLog(directory: dir).load(limit: 100)
+        #expect(audit.contains { $0.kind == .driftCorrected }, "drift corrections are audited")
+    }
+
+    @Test func aDrainThatDoesNotReachThePeersIsReportedNotEffective() async throws {
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let daemon = Daemon(), clock = TestClock()
+        daemon.state.withLock { $0.stuck = true }
+        let agent = try await agent(daemon, clock: clock)
+        _ = try await agent.drain(DrainRequest(service: "dns", reason: "CHG-8", operator: "bob"), origin: origin)
+        let status = await agent.status()
+        #expect(status.services[0].desired == .drain && status.services[0].observed == .announced,
+                "until the export tables agree, the service is draining (desired drain, still announced)")
+        let event = try #require(await waitFor(.drainNotEffective, agent))
+        #expect(event.message.contains("up1"), "names where it is still exported: \(event.message)")
+        #expect(!(await events(agent)).contains { $0.kind == .drainVerified })
+    }
+
+    @Test func anEffectiveDrainIsVerifiedAndAudited() async throws {
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let daemon = Daemon(), clock = TestClock()
+        let agent = try await agent(daemon, clock: clock)
+        _ = try await agent.drain(DrainRequest(service: "dns", reason: "CHG-9", operator: "carol"), origin: origin)
+        let verified = try #require(await waitFor(.drainVerified, agent))
+        #expect(verified.service == "dns" && verified.result == "verified")
+        let drain = try #require(try AuditLog(directory: dir).load(limit: 100).first { $0.kind == .drain })
+        #expect(drain.actor == "carol" && drain.token == "noc-operate" && drain.client == "192.0.2.7")
+        #expect(drain.reason == "CHG-9" && drain.result == "applied")
+    }
+
+    @Test func aRestartedAgentKeepsTheDrainTheEventsAndTheNumbering() async throws {
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let daemon = Daemon(), clock = TestClock()
+        let first = try await agent(daemon, clock: clock, verify: nil)
+        _ = try await first.drain(DrainRequest(service: "dns", reason: "CHG-10", operator: "dave"), origin: origin)
+        let lastBefore = await first.events(since: 0).last
+
+        daemon.setEnabled("dns", true)  // BIRD restarted with its config: the origin is back
+        let second = try await agent(daemon, clock: clock, verify: nil)
+        #expect(!daemon.enabled("dns"), "the restarted agent re-applies the drain at once")
+        #expect(await second.status().services[0].desired == .drain)
+        let page = await second.events(since: 0)
+        #expect(page.events.contains { $0.kind == .drain && $0.reason == "CHG-10" }, "the audit trail survives the restart")
+        #expect(page.last > lastBefore, "numbering continues")
+    }
+}
