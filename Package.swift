@@ -88,6 +88,7 @@ let package = Package(
             dependencies: [
                 "AnycastCore",
                 "AnycastAgent",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -1,6 +1,7 @@
 import AnycastAgent
 import AnycastCore
 import ArgumentParser
+import AsyncHTTPClient
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -36,14 +37,14 @@ struct RunCommand: AsyncParsableCommand {
             throw ExitCode(2)
         }
         let client = BirdControlClient(socketPath: settings.bird.socket, commandTimeout: settings.bird.commandTimeout)
-        let services = settings.services.map {
-            ServiceDefinition(name: $0.name, prefixes: $0.prefixes, originProtocols: $0.birdProtocols)
-        }
+        let services = settings.serviceDefinitions
+        let metrics = AgentMetrics(services: services)
         let agent = SiteAgent(
             identity: settings.site, services: services, routes: BirdRouteController(client: client),
-            traffic: UnconfiguredTrafficSource(), probe: nil, store: store,
+            traffic: Self.trafficSource(settings.traffic), probe: Self.probe(settings.probe), store: store,
             backendTimeout: settings.bird.commandTimeout * 3, logger: logger,
-            audit: audit, reconcileInterval: settings.reconcileInterval, verifyDeadline: settings.bird.drainVerifyDeadline)
+            audit: audit, reconcileInterval: settings.reconcileInterval, verifyDeadline: settings.bird.drainVerifyDeadline,
+            health: settings.probe == nil ? nil : settings.health, probeInterval: settings.probe?.interval, metrics: metrics)
         let tokens = settings.tokens.map {
             AgentToken(name: $0.name, scope: $0.scope == .operate ? .operate : .read, value: $0.value)
         }
@@ -56,6 +57,34 @@ struct RunCommand: AsyncParsableCommand {
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         try await group.run()
         client.close()
+    }
+
+    /// The scraper's HTTP client: a refused connection is reported at once (the next second's
+    /// scrape is the retry), not retried until the deadline as the shared client does.
+    static let scrapeClient: HTTPClient = {
+        var config = HTTPClient.Configuration()
+        config.redirectConfiguration = .disallow
+        config.connectionPool.retryConnectionEstablishment = false
+        config.timeout.connect = .seconds(1)
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: config)
+    }()
+
+    static func trafficSource(_ config: TrafficConfig) -> any TrafficSource {
+        switch config {
+        case .none: UnconfiguredTrafficSource()
+        case .unbound(let control): UnboundTrafficSource(controlSocket: control)
+        case .nsd(let control): NSDTrafficSource(controlSocket: control)
+        case .prometheus(let p):
+            PrometheusTrafficSource(url: p.url, counter: p.counter, labels: p.labels, rcodeLabel: p.rcodeLabel,
+                                    latencyHistogram: p.latencyHistogram, httpClient: scrapeClient)
+        }
+    }
+
+    /// The loader has checked the type and rcode names against the probe's own lists.
+    static func probe(_ config: ProbeConfig?) -> (any LatencyProbe)? {
+        guard let config, let type = DNSRecordType(name: config.type), let rcode = DNSRcode(name: config.expectRcode) else { return nil }
+        return DNSProbe(server: config.server, port: config.port, name: config.name, type: type, expectRcode: rcode,
+                        timeout: config.timeout, transport: config.transport == "tcp" ? .tcp : .udp)
     }
 }
 

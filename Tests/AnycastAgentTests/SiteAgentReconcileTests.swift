@@ -138,3 +138,85 @@ import Testing
         #expect(page.last > lastBefore, "numbering continues")
     }
 }
+
+/// Health-driven withdrawal with a probe the test makes fail or succeed.
+@Suite struct SiteAgentHealthTests {
+    final class SwitchProbe: LatencyProbe {
+        let failing = Mutex(false)
+        func measure() async throws -> LatencyStatus {
+            if failing.withLock({ $0 }) { throw BackendError(source: "probe", message: "no answer within 500 ms") }
+            return LatencyStatus(p50Ms: 0.4, p95Ms: 0.6, p99Ms: 0.9, source: "probe", successRatio: 1)
+        }
+    }
+
+    let services = [
+        ServiceDefinition(name: "dns", prefixes: ["203.0.113.0/24"], originProtocols: ["anycast4"], autoWithdraw: true),
+        ServiceDefinition(name: "ntp", prefixes: ["192.0.2.0/24"], originProtocols: ["ntp4"]),
+    ]
+    let origin = RequestOrigin(tokenName: "noc-operate")
+
+    func agent(_ daemon: SiteAgentReconcileTests.Daemon, _ probe: SwitchProbe) async -> SiteAgent {
+        let agent = SiteAgent(
+            identity: SiteIdentity(id: "ams1", name: "Amsterdam", region: "eu"), services: services,
+            routes: daemon, traffic: ManualTrafficSource(), probe: probe, store: InMemoryDesiredStateStore(),
+            backendTimeout: .seconds(1), health: HealthConfig(rise: 2, fall: 3))
+        await agent.start()
+        return agent
+    }
+
+    @Test func healthDownWithdrawsOnlyAutoWithdrawServicesAndUpBringsThemBack() async throws {
+        let daemon = SiteAgentReconcileTests.Daemon(), probe = SwitchProbe()
+        let agent = await agent(daemon, probe)
+        await agent.refresh()  // start did the first check: 2 good checks make it up
+        #expect(await agent.status().health.first?.state == .up)
+
+        probe.failing.withLock { $0 = true }
+        await agent.refresh()
+        await agent.refresh()
+        #expect(daemon.enabled("dns"), "two failures are not yet a fall of 3")
+        await agent.refresh()
+        #expect(!daemon.enabled("dns"), "withdrawn after the third failure")
+        #expect(daemon.enabled("ntp"), "a service without auto_withdraw stays")
+        let dns = try #require(await agent.status().services.first { $0.name == "dns" })
+        #expect(dns.desired == .drain && dns.drain?.mode == .auto && dns.health == .down)
+        #expect(dns.drain?.reason.contains("no answer within 500 ms") == true)
+
+        // An operator undrain while the check is down is refused, unless forced.
+        await #expect(throws: AgentAPIError.self) {
+            _ = try await agent.undrain(UndrainRequest(service: "dns", operator: "alice"), origin: origin)
+        }
+        #expect(!daemon.enabled("dns"))
+
+        probe.failing.withLock { $0 = false }
+        await agent.refresh()
+        #expect(!daemon.enabled("dns"), "one good check is not yet a rise of 2")
+        await agent.refresh()
+        #expect(daemon.enabled("dns"), "announced again after the rise")
+        let events = await agent.events(since: 0).events.map(\.kind)
+        #expect(events.contains(.autoWithdraw) && events.contains(.autoAnnounce) && events.contains(.undrainFailed))
+    }
+
+    @Test func anOperatorDrainWinsOverHealth() async throws {
+        let daemon = SiteAgentReconcileTests.Daemon(), probe = SwitchProbe()
+        let agent = await agent(daemon, probe)
+        await agent.refresh()
+        _ = try await agent.drain(DrainRequest(service: "dns", reason: "CHG-11", operator: "bob"), origin: origin)
+        probe.failing.withLock { $0 = true }
+        for _ in 0..<4 { await agent.refresh() }
+        probe.failing.withLock { $0 = false }
+        for _ in 0..<3 { await agent.refresh() }
+        let dns = try #require(await agent.status().services.first { $0.name == "dns" })
+        #expect(dns.desired == .drain && dns.drain?.mode == .operator && dns.drain?.reason == "CHG-11")
+        #expect(!daemon.enabled("dns"), "health never re-announces what an operator drained")
+    }
+
+    @Test func aForcedUndrainAnnouncesDespiteHealth() async throws {
+        let daemon = SiteAgentReconcileTests.Daemon(), probe = SwitchProbe()
+        let agent = await agent(daemon, probe)
+        probe.failing.withLock { $0 = true }
+        for _ in 0..<3 { await agent.refresh() }
+        #expect(!daemon.enabled("dns"))
+        _ = try await agent.undrain(UndrainRequest(service: "dns", operator: "alice", force: true), origin: origin)
+        #expect(daemon.enabled("dns"))
+    }
+}

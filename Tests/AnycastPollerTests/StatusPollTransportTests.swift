@@ -118,7 +118,7 @@ import Testing
         let elapsed = clock.now - started
         guard case .failure(let error) = answer else { Issue.record("accepted \(answer)"); return }
         #expect(error == .timedOut(milliseconds: 300))
-        #expect(elapsed < .seconds(2), "the deadline covers the body: the server never finishes it (took \(elapsed))")
+        #expect(elapsed < .seconds(10), "the deadline covers the body: the server never finishes it, so without the deadline this would never return (took \(elapsed))")
         try await server.close()
     }
 

@@ -18,6 +18,14 @@ public enum AgentAPI {
         router.get("/healthz") { _, _ in
             jsonResponse(["status": "ok"])
         }
+        if let metrics = agent.metrics {
+            router.get("/metrics") { _, _ in
+                var headers = HTTPFields()
+                headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
+                headers[.cacheControl] = "no-store"
+                return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: metrics.text())))
+            }
+        }
         router.get("/v1/status") { request, _ in
             let (after, points) = try historyParameters(request)
             return jsonResponse(await agent.status(historyAfter: after, historyPoints: points))

@@ -28,6 +28,17 @@ public actor SiteAgent {
     /// nil: drains are not watched.
     let verifyDeadline: Duration?
     private var lastReconcile: Date?
+    /// The health of the site's service as the probe sees it (with a probe only).
+    private var healthCheck: HealthTracker?
+    /// How often the probe runs; nil: every refresh.
+    let probeInterval: Duration?
+    /// Prometheus metrics, updated after every refresh.
+    public nonisolated let metrics: AgentMetrics?
+    private var lastProbe: Date?
+    /// Latency from the traffic source (e.g. Unbound's histogram), shown when there is no probe.
+    private var serverLatency: LatencyStatus?
+    /// Answers per second by rcode between the last two samples.
+    private var rcodeRates: [String: Double] = [:]
 
     private var intents: [String: ServiceIntent] = [:]
     private var observation: RouteObservation?
@@ -51,8 +62,14 @@ public actor SiteAgent {
         version: String = AgentVersion.current, backendTimeout: Duration = .seconds(2),
         clock: @escaping @Sendable () -> Date = { Date() },
         logger: Logger = Logger(label: "anycast-agent"),
-        audit: (any AuditSink)? = nil, reconcileInterval: Duration? = nil, verifyDeadline: Duration? = nil
+        audit: (any AuditSink)? = nil, reconcileInterval: Duration? = nil, verifyDeadline: Duration? = nil,
+        health: HealthConfig? = nil, probeInterval: Duration? = nil, metrics: AgentMetrics? = nil
     ) {
+        self.probeInterval = probeInterval
+        self.metrics = metrics
+        if probe != nil, let health {
+            self.healthCheck = HealthTracker(name: "dns-probe", rise: health.rise, fall: health.fall)
+        }
         self.audit = audit
         self.reconcileInterval = reconcileInterval
         self.verifyDeadline = verifyDeadline
@@ -99,6 +116,7 @@ public actor SiteAgent {
         await sampleTraffic()
         await observeRoutes()
         await measureLatency()
+        defer { metrics?.update(status(historyAfter: .distantFuture)) }
         if let interval = reconcileInterval {
             let now = clock()
             if lastReconcile.map({ now.timeIntervalSince($0) >= interval.secondsValue }) ?? true {
@@ -154,7 +172,14 @@ public actor SiteAgent {
         let source = traffic
         do {
             let sample = try await withTimeout(backendTimeout, "traffic source") { try await source.sample() }
+            rcodeRates = [:]
             if let previous = lastSample {
+                let seconds = sample.time.timeIntervalSince(previous.time)
+                if seconds > 0, seconds <= 3 {
+                    for (name, total) in sample.rcodes {
+                        if let before = previous.rcodes[name], total >= before { rcodeRates[name] = Double(total - before) / seconds }
+                    }
+                }
                 let rate = CounterRate.between(
                     CounterSample(value: previous.queriesTotal, time: previous.time),
                     CounterSample(value: sample.queriesTotal, time: sample.time), maxGap: 3)
@@ -164,10 +189,13 @@ public actor SiteAgent {
                 qps = last.qps  // backfilled history covers the gap until the second reading
             }
             lastSample = sample
+            serverLatency = sample.latency.map { var l = $0; l.successRatio = nil; return l }
             setError(&trafficError, nil, source: "traffic")
         } catch {
             qps = nil
             lastSample = nil
+            serverLatency = nil
+            rcodeRates = [:]
             setError(&trafficError, BackendError(source: "traffic", message: "\(error)"), source: "traffic")
         }
     }
@@ -185,14 +213,89 @@ public actor SiteAgent {
     }
 
     private func measureLatency() async {
-        guard let probe else { return }
+        guard let probe else {
+            latency = serverLatency ?? .none
+            return
+        }
+        let now = clock()
+        if let interval = probeInterval, let last = lastProbe, now.timeIntervalSince(last) < interval.secondsValue - 0.05 { return }
+        lastProbe = now
+        var failure: String?
         do {
+            let started = ContinuousClock.now
             latency = try await withTimeout(backendTimeout, "probe") { try await probe.measure() }
+            metrics?.probeSucceeded(in: ContinuousClock.now - started)
             setError(&probeError, nil, source: "probe")
+        } catch let error as any LatencyProbeFailure {
+            latency = error.latency
+            failure = error.message
         } catch {
             latency = .none
-            setError(&probeError, BackendError(source: "probe", message: "\(error)"), source: "probe")
+            failure = "\(error)"
         }
+        if let failure { setError(&probeError, BackendError(source: "probe", message: failure), source: "probe") }
+        guard healthCheck != nil else { return }
+        let detail = failure ?? latency.p50Ms.map { "ok (p50 \(Self.format($0)) ms)" } ?? "ok"
+        if let changed = healthCheck!.record(ok: failure == nil, detail: detail, at: clock()) {
+            await healthChanged(to: changed, detail: detail)
+        }
+    }
+
+    /// Health went down: withdraw every `auto_withdraw` service that is announced. Health came
+    /// back: re-announce what health withdrew. An operator's drain always wins: health never
+    /// touches a service an operator drained.
+    private func healthChanged(to state: HealthState, detail: String) async {
+        let name = healthCheck?.name ?? "health"
+        record(AgentEvent(seq: 0, time: clock(), kind: state == .down ? .backendError : .backendRecovered,
+                          actor: "health", message: "health check \(name) is \(state.rawValue): \(detail)"))
+        let auto = services.filter(\.autoWithdraw)
+        switch state {
+        case .down:
+            let targets = auto.filter { (intents[$0.name] ?? .announce).desired == .announce }
+            guard !targets.isEmpty else { return }
+            let record = DrainRecord(operator: "health", reason: "health check \(name) down: \(detail)", since: clock(), mode: .auto)
+            await autoChange(targets, to: ServiceIntent(desired: .drain, drain: record), kind: .autoWithdraw,
+                             message: "withdrawn automatically: health check \(name) down (\(detail))")
+        case .up:
+            let targets = auto.filter { intents[$0.name]?.desired == .drain && intents[$0.name]?.drain?.mode == .auto }
+            guard !targets.isEmpty else { return }
+            await autoChange(targets, to: .announce, kind: .autoAnnounce,
+                             message: "announced again automatically: health check \(name) up")
+        case .unknown:
+            return
+        }
+    }
+
+    private func autoChange(_ targets: [ServiceDefinition], to intent: ServiceIntent, kind: EventKind, message: String) async {
+        let previous = intents
+        for t in targets { intents[t.name] = intent }
+        do {
+            try await store.save(intents)
+        } catch {
+            intents = previous
+            record(AgentEvent(seq: 0, time: clock(), kind: kind, actor: "health",
+                              message: "\(message) — not done: cannot persist the desired state: \(error)", result: "not-recorded"))
+            return
+        }
+        for t in targets {
+            let controller = routes
+            do {
+                try await withTimeout(backendTimeout, "routing daemon") {
+                    try await controller.apply(intent.desired, to: t, record: intent.drain)
+                }
+                record(AgentEvent(seq: 0, time: clock(), kind: kind, actor: "health", service: t.name, message: message,
+                                  reason: intent.drain?.reason, result: "applied"))
+            } catch {
+                record(AgentEvent(seq: 0, time: clock(), kind: kind, actor: "health", service: t.name,
+                                  message: "\(message) — recorded, not applied: \(error)", reason: intent.drain?.reason,
+                                  result: "recorded-not-applied"))
+            }
+        }
+        await observeRoutes()
+    }
+
+    private static func format(_ ms: Double) -> String {
+        ms < 10 ? String(format: "%.2f", ms) : String(format: "%.0f", ms)
     }
 
     /// Records the transitions of a backend's error state as events (not every failed read).
@@ -216,14 +319,16 @@ public actor SiteAgent {
             let obs = routeError == nil ? observation?.services[def.name] : nil
             return ServiceStatus(
                 name: def.name, prefixes: def.prefixes, desired: intent.desired,
-                observed: obs?.observed ?? .unknown, drain: intent.drain, peers: obs?.peers ?? [])
+                observed: obs?.observed ?? .unknown, drain: intent.drain, peers: obs?.peers ?? [],
+                health: healthCheck?.state)
         }
         // Times travel with millisecond precision, so a point the caller already holds may
         // come back a fraction of a millisecond later than `historyAfter`: skip those.
         let points = historyAfter.map { history.points(after: $0.addingTimeInterval(0.001)) } ?? history.recent(historyPoints)
         let trafficStatus = TrafficStatus(
             qps: trafficError == nil ? qps : nil, queriesTotal: lastSample?.queriesTotal,
-            rcodes: lastSample?.rcodes ?? [:], sampledAt: lastSample?.time, history: points)
+            rcodes: lastSample?.rcodes ?? [:], sampledAt: lastSample?.time, history: points,
+            rcodeRates: trafficError == nil ? rcodeRates : [:])
         return SiteStatus(
             site: identity,
             agent: AgentInfo(version: version, startedAt: startedAt, now: clock()),
@@ -231,7 +336,7 @@ public actor SiteAgent {
             peers: routeError == nil ? observation?.peers ?? [] : [],
             traffic: trafficStatus,
             latency: latency,
-            health: [],
+            health: healthCheck.map { [$0.status] } ?? [],
             errors: [routeError, trafficError, probeError].compactMap { $0 })
     }
 
@@ -298,6 +403,14 @@ public actor SiteAgent {
         let targets = try selectServices(request.service)
         let changed = targets.filter { (intents[$0.name] ?? .announce).desired != .announce }
         if changed.isEmpty { return status() }
+        if request.force != true, let check = healthCheck, check.state == .down,
+           let held = changed.first(where: { intents[$0.name]?.drain?.mode == .auto }) {
+            record(AgentEvent(seq: 0, time: clock(), kind: .undrainFailed, actor: request.operator, service: held.name,
+                              message: "undrain refused: \(held.name) is withdrawn because health check \(check.name) is down (\(check.detail))",
+                              token: origin.tokenName, client: origin.clientAddress, reason: request.reason, result: "refused"))
+            throw .conflict("\(held.name) is withdrawn automatically because health check \(check.name) is down (\(check.detail)); "
+                            + "it comes back by itself when the check recovers, or undrain with \"force\": true to announce it anyway")
+        }
         try await change(changed, to: .announce, origin: origin, operator: request.operator, reason: request.reason)
         return status()
     }

@@ -13,6 +13,9 @@ public struct AgentConfig: Sendable, Hashable {
     public var reconcileInterval: Duration
     public var bird: BirdConfig
     public var services: [AgentServiceConfig]
+    public var traffic: TrafficConfig
+    public var probe: ProbeConfig?
+    public var health: HealthConfig
 
     public static let defaultListenAddress = "127.0.0.1"
     public static let defaultReconcileInterval: Duration = .seconds(10)
@@ -21,8 +24,12 @@ public struct AgentConfig: Sendable, Hashable {
         site: SiteIdentity, listenAddress: String = AgentConfig.defaultListenAddress, listenPort: Int,
         tokens: [AgentTokenConfig], stateDirectory: String,
         reconcileInterval: Duration = AgentConfig.defaultReconcileInterval,
-        bird: BirdConfig, services: [AgentServiceConfig]
+        bird: BirdConfig, services: [AgentServiceConfig],
+        traffic: TrafficConfig = .none, probe: ProbeConfig? = nil, health: HealthConfig = HealthConfig()
     ) {
+        self.traffic = traffic
+        self.probe = probe
+        self.health = health
         self.site = site
         self.listenAddress = listenAddress
         self.listenPort = listenPort

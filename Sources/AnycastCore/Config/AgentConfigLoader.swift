@@ -24,7 +24,7 @@ public enum AgentConfigLoader {
         _ text: String, file: String, environment: [String: String] = [:], baseDirectory: String? = nil
     ) throws(ConfigError) -> AgentConfig {
         let root = try TOMLDocument(source: text, file: file).rootReader
-        try root.rejectUnknownKeys(["site", "listen", "token", "state", "bird", "service"])
+        try root.rejectUnknownKeys(["site", "listen", "token", "state", "bird", "service", "traffic", "probe", "health"])
 
         let site = try requiredTable(root, "site", file: file)
         try site.rejectUnknownKeys(["id", "name", "region", "location"])
@@ -59,10 +59,24 @@ public enum AgentConfigLoader {
 
         let tokens = try readTokens(root, environment: environment, baseDirectory: baseDirectory)
         let services = try readServices(root, file: file)
+        let traffic = try readTraffic(root, baseDirectory: baseDirectory)
+        let probe = try readProbe(root)
+        var health = HealthConfig()
+        if let h = try root.table("health") {
+            try h.rejectUnknownKeys(["rise", "fall"])
+            health.rise = try h.int("rise") ?? health.rise
+            health.fall = try h.int("fall") ?? health.fall
+            guard (1...100).contains(health.rise) else { throw h.error("rise", "'health.rise' must be 1–100") }
+            guard (1...100).contains(health.fall) else { throw h.error("fall", "'health.fall' must be 1–100") }
+        }
+        if let auto = services.first(where: \.autoWithdraw), probe == nil {
+            throw ConfigError(file: file, line: nil, message: "service '\(auto.name)' has auto_withdraw = true but there is no [probe] to tell its health")
+        }
 
         return AgentConfig(
             site: identity, listenAddress: address, listenPort: port, tokens: tokens,
-            stateDirectory: stateDirectory, reconcileInterval: reconcileInterval, bird: bird, services: services)
+            stateDirectory: stateDirectory, reconcileInterval: reconcileInterval, bird: bird, services: services,
+            traffic: traffic, probe: probe, health: health)
     }
 
     private static func requiredTable(_ root: TOMLTableReader, _ key: String, file: String) throws(ConfigError) -> TOMLTableReader {
@@ -147,7 +161,7 @@ public enum AgentConfigLoader {
         var prefixOwner: [String: String] = [:]
         var protocolOwner: [String: String] = [:]
         for s in try root.tableArray("service") {
-            try s.rejectUnknownKeys(["name", "prefixes", "bird_protocols"])
+            try s.rejectUnknownKeys(["name", "prefixes", "bird_protocols", "auto_withdraw"])
             let name = try s.requiredString("name")
             guard name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ".") }) else {
                 throw s.error("name", "service name '\(name)' may hold only letters, digits, '-', '_' and '.'")
@@ -193,11 +207,64 @@ public enum AgentConfigLoader {
                 }
                 protocolOwner[proto] = name
             }
-            services.append(AgentServiceConfig(name: name, prefixes: prefixes, birdProtocols: protocols))
+            services.append(AgentServiceConfig(name: name, prefixes: prefixes, birdProtocols: protocols,
+                                               autoWithdraw: try s.bool("auto_withdraw") ?? false))
         }
         if services.isEmpty {
             throw ConfigError(file: file, line: nil, message: "no [[service]] is defined")
         }
         return services
+    }
+
+    private static func readTraffic(_ root: TOMLTableReader, baseDirectory: String?) throws(ConfigError) -> TrafficConfig {
+        guard let t = try root.table("traffic") else { return .none }
+        let kind = try t.requiredString("kind")
+        switch kind {
+        case "unbound", "nsd":
+            try t.rejectUnknownKeys(["kind", "control"])
+            let control = resolvePath(try t.requiredString("control"), against: baseDirectory)
+            return kind == "unbound" ? .unbound(control: control) : .nsd(control: control)
+        case "prometheus":
+            try t.rejectUnknownKeys(["kind", "url", "counter", "labels", "rcode_label", "latency_histogram"])
+            let url = try t.requiredString("url")
+            if let problem = AgentURL.problem(with: url) { throw t.error("url", "'traffic.url' = \"\(url)\": \(problem)") }
+            var labels: [String: String] = [:]
+            if let l = try t.table("labels") {
+                for key in l.keys { labels[key] = try l.requiredString(key) }
+            }
+            return .prometheus(PrometheusTrafficConfig(
+                url: url, counter: try t.requiredString("counter"), labels: labels,
+                rcodeLabel: try t.string("rcode_label"), latencyHistogram: try t.string("latency_histogram")))
+        default:
+            throw t.error("kind", "'traffic.kind' = \"\(kind)\" must be unbound, nsd or prometheus")
+        }
+    }
+
+    private static func readProbe(_ root: TOMLTableReader) throws(ConfigError) -> ProbeConfig? {
+        guard let p = try root.table("probe") else { return nil }
+        try p.rejectUnknownKeys(["kind", "server", "port", "name", "type", "expect_rcode", "interval", "timeout", "transport"])
+        let kind = try p.string("kind") ?? "dns"
+        guard kind == "dns" else { throw p.error("kind", "'probe.kind' = \"\(kind)\": only dns is known") }
+        let server = try p.requiredString("server")
+        guard IPPrefix.isAddress(server) else { throw p.error("server", "'probe.server' = \"\(server)\" must be an IPv4 or IPv6 address") }
+        var probe = ProbeConfig(server: server, name: try p.requiredString("name"))
+        probe.port = try p.int("port") ?? probe.port
+        guard (1...65535).contains(probe.port) else { throw p.error("port", "'probe.port' must be 1–65535") }
+        probe.type = (try p.string("type") ?? probe.type).uppercased()
+        guard ProbeConfig.recordTypes.contains(probe.type) else {
+            throw p.error("type", "'probe.type' = \"\(probe.type)\" is not one of \(ProbeConfig.recordTypes.sorted().joined(separator: ", "))")
+        }
+        probe.expectRcode = (try p.string("expect_rcode") ?? probe.expectRcode).uppercased()
+        guard ProbeConfig.rcodes.contains(probe.expectRcode) else {
+            throw p.error("expect_rcode", "'probe.expect_rcode' = \"\(probe.expectRcode)\" is not one of \(ProbeConfig.rcodes.sorted().joined(separator: ", "))")
+        }
+        probe.interval = try p.duration("interval") ?? probe.interval
+        probe.timeout = try p.duration("timeout") ?? probe.timeout
+        guard probe.timeout < probe.interval || probe.timeout == probe.interval else {
+            throw p.error("timeout", "'probe.timeout' must not be longer than 'probe.interval'")
+        }
+        probe.transport = (try p.string("transport") ?? probe.transport).lowercased()
+        guard probe.transport == "udp" || probe.transport == "tcp" else { throw p.error("transport", "'probe.transport' is udp or tcp") }
+        return probe
     }
 }

@@ -39,7 +39,27 @@ public enum AgentConfigWriter {
             out += "name = \(quote(service.name))\n"
             out += "prefixes = \(array(service.prefixes))\n"
             out += "bird_protocols = \(array(service.birdProtocols))\n"
+            out += "auto_withdraw = \(service.autoWithdraw)\n"
         }
+        switch config.traffic {
+        case .none: break
+        case .unbound(let control): out += "\n[traffic]\nkind = \"unbound\"\ncontrol = \(quote(control))\n"
+        case .nsd(let control): out += "\n[traffic]\nkind = \"nsd\"\ncontrol = \(quote(control))\n"
+        case .prometheus(let p):
+            out += "\n[traffic]\nkind = \"prometheus\"\nurl = \(quote(p.url))\ncounter = \(quote(p.counter))\n"
+            if !p.labels.isEmpty {
+                out += "labels = { " + p.labels.keys.sorted().map { "\($0) = \(quote(p.labels[$0]!))" }.joined(separator: ", ") + " }\n"
+            }
+            if let r = p.rcodeLabel { out += "rcode_label = \(quote(r))\n" }
+            if let h = p.latencyHistogram { out += "latency_histogram = \(quote(h))\n" }
+        }
+        if let p = config.probe {
+            out += "\n[probe]\nkind = \"dns\"\nserver = \(quote(p.server))\nport = \(p.port)\nname = \(quote(p.name))\n"
+            out += "type = \(quote(p.type))\nexpect_rcode = \(quote(p.expectRcode))\n"
+            out += "interval = \(quote(ConfigDuration.format(p.interval)))\ntimeout = \(quote(ConfigDuration.format(p.timeout)))\n"
+            out += "transport = \(quote(p.transport))\n"
+        }
+        out += "\n[health]\nrise = \(config.health.rise)\nfall = \(config.health.fall)\n"
         return out
     }
 

@@ -8,6 +8,8 @@ public struct TrafficStatus: Codable, Sendable, Hashable {
     public var queriesTotal: UInt64?
     /// Monotonic answer counters by rcode name (`NOERROR`, `SERVFAIL`, ...).
     public var rcodes: [String: UInt64]
+    /// Answers per second by rcode over the last sample interval (from the counters' deltas).
+    public var rcodeRates: [String: Double]
     /// When the counters were read.
     public var sampledAt: Date?
     /// One-second rates, oldest first.
@@ -17,12 +19,14 @@ public struct TrafficStatus: Codable, Sendable, Hashable {
         case qps, rcodes, history
         case queriesTotal = "queries_total"
         case sampledAt = "sampled_at"
+        case rcodeRates = "rcode_rates"
     }
 
     public init(
         qps: Double?, queriesTotal: UInt64?, rcodes: [String: UInt64] = [:],
-        sampledAt: Date?, history: [RatePoint]
+        sampledAt: Date?, history: [RatePoint], rcodeRates: [String: Double] = [:]
     ) {
+        self.rcodeRates = rcodeRates
         self.qps = qps
         self.queriesTotal = queriesTotal
         self.rcodes = rcodes
@@ -35,6 +39,7 @@ public struct TrafficStatus: Codable, Sendable, Hashable {
         qps = try c.decodeIfPresent(Double.self, forKey: .qps)
         queriesTotal = try c.decodeIfPresent(UInt64.self, forKey: .queriesTotal)
         rcodes = try c.decodeIfPresent([String: UInt64].self, forKey: .rcodes) ?? [:]
+        rcodeRates = try c.decodeIfPresent([String: Double].self, forKey: .rcodeRates) ?? [:]
         sampledAt = try c.decodeIfPresent(Date.self, forKey: .sampledAt)
         history = try c.decodeIfPresent([RatePoint].self, forKey: .history) ?? []
     }
