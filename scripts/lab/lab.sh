@@ -1,0 +1,580 @@
+#!/usr/bin/env bash
+# Anycast lab: a real anycast DNS service on one machine, in network namespaces.
+# An upstream router (BIRD, AS 65000) spreads traffic with ECMP over N sites; each site runs
+# BIRD (AS 65100), Unbound on 203.0.113.53 and anycast-agent; a client namespace runs dnsperf.
+# The dashboard reaches the agents from the root namespace over per-site management veths.
+#
+#   lab up [--sites N] [--dir D] [--rate QPS] [--bin DIR]
+#   lab status [--dir D]
+#   lab down [--dir D]
+#
+# See scripts/lab/README.md. Conventions as scripts/lab/bird-pair.sh: LAB_PREFIX (default
+# "acl") names the namespaces ${LAB_PREFIX}-up, -cl, -s1..sN; daemons are killed by their pid
+# files after checking /proc/PID/comm; down is idempotent and touches only what the lab made.
+set -Eeuo pipefail
+
+LAB_CMD="${LAB_CMD:-$0}"
+SCRIPT_DIR="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)"
+REPO_ROOT="$(cd "$SCRIPT_DIR/../.." && pwd)"
+
+MARKER=".anycast-lab"           # present in every work dir the lab made; down removes only those
+ANYCAST_ADDR="203.0.113.53"
+ANYCAST_PREFIX="203.0.113.0/24"
+AGENT_PORT=9100
+WAIT_SECS="${LAB_WAIT_SECS:-20}"
+MAX_SITES=8
+
+log() { echo "lab: $*" >&2; }
+die() { local code="$1"; shift; echo "lab: $*" >&2; exit "$code"; }
+
+usage() {
+    cat >&2 <<'USAGE'
+usage: lab up [--sites N] [--dir D] [--rate QPS] [--bin DIR]
+       lab status [--dir D]
+       lab down [--dir D]
+USAGE
+    exit 2
+}
+
+# ---------------------------------------------------------------- arguments and settings
+
+CMD="${1:-}"
+[[ -n "$CMD" ]] || usage
+shift
+SITES=3
+DIR_ARG="/tmp/anycast-lab"
+RATE=2000
+BIN_DIR="$REPO_ROOT/.build/debug"
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+        --sites) [[ $# -ge 2 ]] || usage; SITES="$2"; shift 2 ;;
+        --dir) [[ $# -ge 2 ]] || usage; DIR_ARG="$2"; shift 2 ;;
+        --rate) [[ $# -ge 2 ]] || usage; RATE="$2"; shift 2 ;;
+        --bin) [[ $# -ge 2 ]] || usage; BIN_DIR="$2"; shift 2 ;;
+        -h|--help) usage ;;
+        *) echo "lab: unknown argument '$1'" >&2; usage ;;
+    esac
+done
+if [[ "$CMD" != up ]]; then
+    [[ "$SITES" == 3 && "$RATE" == 2000 && "$BIN_DIR" == "$REPO_ROOT/.build/debug" ]] \
+        || die 2 "--sites, --rate and --bin are options of 'up' only"
+fi
+[[ "$SITES" =~ ^[0-9]+$ ]] && (( SITES >= 1 && SITES <= MAX_SITES )) \
+    || die 2 "--sites must be 1..$MAX_SITES (got '$SITES')"
+[[ "$RATE" =~ ^[0-9]+$ ]] && (( RATE >= 1 )) || die 2 "--rate must be a positive number of queries per second"
+[[ -n "$DIR_ARG" && "$DIR_ARG" != / ]] || die 2 "--dir must not be empty or /"
+DIR="$(realpath -m -- "$DIR_ARG")"
+[[ "$DIR" != / ]] || die 2 "--dir must not be /"
+
+PREFIX="${LAB_PREFIX:-acl}"
+[[ "$PREFIX" =~ ^[a-z][a-z0-9]{0,9}$ ]] \
+    || die 2 "LAB_PREFIX must be 1-10 lower-case letters/digits starting with a letter (got '$PREFIX')"
+
+ns_up() { echo "${1}-up"; }
+ns_cl() { echo "${1}-cl"; }
+ns_site() { echo "${1}-s${2}"; }
+mgmt_if() { echo "${1}-m${2}"; }      # root-namespace end of site K's management veth
+
+# Addresses (documentation ranges only). Site K (1..8):
+#   upstream link 198.51.100.4K/30: upstream .4K+1 (dev sK), site .4K+2 (dev uplink)
+#   management    198.51.100.(128+4K)/30: root .128+4K+1 (dev PREFIX-mK), site .128+4K+2 (dev mgmt)
+#   (not 192.0.2.0/24: some hosts, this CI kind among them, use that range on their own network)
+# Client link 198.51.100.0/30: upstream .1 (dev cl), client .2 (dev uplink).
+link_up_addr() { echo "198.51.100.$((4 * $1 + 1))"; }
+link_site_addr() { echo "198.51.100.$((4 * $1 + 2))"; }
+mgmt_root_addr() { echo "198.51.100.$((128 + 4 * $1 + 1))"; }
+mgmt_site_addr() { echo "198.51.100.$((128 + 4 * $1 + 2))"; }
+site_region() {
+    case "$1" in
+        1|2) echo eu ;;
+        3) echo na ;;
+        *) local r=(eu na ap); echo "${r[$(( ($1 - 4) % 3 ))]}" ;;
+    esac
+}
+
+now_ms() { date +%s%3N; }
+
+# ---------------------------------------------------------------- down
+
+# Prints the pid in $1 if it names a live process whose comm is $2.
+verified_pid() {
+    local pidfile="$1" comm="$2" pid
+    [[ -f "$pidfile" ]] || return 0
+    pid="$(tr -dc '0-9' <"$pidfile" 2>/dev/null || true)"
+    [[ -n "$pid" ]] || return 0
+    if [[ "$(cat "/proc/$pid/comm" 2>/dev/null || true)" == "$comm" ]]; then echo "$pid"; fi
+}
+
+# TERM the given pids, wait up to $1 tenths of a second for all, then KILL what is left.
+stop_pids() {
+    local tenths="$1"; shift
+    [[ $# -gt 0 ]] || return 0
+    kill "$@" 2>/dev/null || true
+    local i alive p
+    for (( i = 0; i < tenths; i++ )); do
+        alive=0
+        for p in "$@"; do
+            if kill -0 "$p" 2>/dev/null; then alive=1; fi
+        done
+        (( alive )) || return 0
+        sleep 0.1
+    done
+    kill -9 "$@" 2>/dev/null || true
+}
+
+lab_namespaces() { # the namespaces of prefix $1 that exist
+    ip netns list 2>/dev/null | awk '{print $1}' | grep -E "^${1}-(up|cl|s[0-9]+)$" || true
+}
+
+down_prefix() { # $1 = prefix
+    local p="$1" ns pids
+    for ns in $(lab_namespaces "$p"); do
+        pids="$(ip netns pids "$ns" 2>/dev/null | tr '\n' ' ' || true)"
+        # shellcheck disable=SC2086
+        [[ -z "${pids// /}" ]] || stop_pids 30 $pids
+        ip netns del "$ns" 2>/dev/null || true
+    done
+    # Management veths whose namespace end vanished (half-built lab) stay in the root namespace.
+    local ifname
+    for ifname in $(ip -o link show 2>/dev/null | awk -F': ' '{print $2}' | cut -d@ -f1 \
+                    | grep -E "^${p}-m[0-9]+$" || true); do
+        ip link del "$ifname" 2>/dev/null || true
+    done
+}
+
+down() {
+    local prefixes=("$PREFIX") recorded="" pids=() f pid
+    if [[ -f "$DIR/$MARKER" ]]; then
+        recorded="$(sed -n 's/^PREFIX=//p' "$DIR/lab.env" 2>/dev/null || true)"
+        [[ -n "$recorded" && "$recorded" != "$PREFIX" && "$recorded" =~ ^[a-z][a-z0-9]{0,9}$ ]] \
+            && prefixes+=("$recorded")
+        # Processes by pid file, checked against their command name (pid files survive crashes).
+        for f in "$DIR"/cl/dnsperf.pid; do pid="$(verified_pid "$f" dnsperf)"; [[ -z "$pid" ]] || pids+=("$pid"); done
+        for f in "$DIR"/s*/agent.pid; do pid="$(verified_pid "$f" anycast-agent)"; [[ -z "$pid" ]] || pids+=("$pid"); done
+        for f in "$DIR"/s*/unbound.pid; do pid="$(verified_pid "$f" unbound)"; [[ -z "$pid" ]] || pids+=("$pid"); done
+        for f in "$DIR"/up/bird.pid "$DIR"/s*/bird.pid; do pid="$(verified_pid "$f" bird)"; [[ -z "$pid" ]] || pids+=("$pid"); done
+        stop_pids 30 "${pids[@]}"
+    fi
+    local p
+    for p in "${prefixes[@]}"; do down_prefix "$p"; done
+    if [[ -f "$DIR/$MARKER" ]]; then
+        rm -rf -- "$DIR"
+    elif [[ -d "$DIR" ]] && [[ -z "$(ls -A "$DIR")" ]]; then
+        rmdir -- "$DIR"
+    elif [[ -e "$DIR" ]]; then
+        log "$DIR was not made by the lab (no $MARKER): left as it is"
+    fi
+}
+
+# ---------------------------------------------------------------- up: checks
+
+require_root() { [[ "$(id -u)" == 0 ]] || die 2 "needs root (network namespaces): run it with sudo"; }
+
+require_tools() {
+    local missing=() pkgs=() t pkg
+    declare -A pkg_of=([bird]=bird2 [birdc]=bird2 [unbound]=unbound [unbound-control]=unbound
+                       [dnsperf]=dnsperf [ip]=iproute2 [dig]=bind9-dnsutils [curl]=curl)
+    for t in bird birdc unbound unbound-control dnsperf ip dig curl; do
+        if ! command -v "$t" >/dev/null 2>&1; then
+            missing+=("$t")
+            pkg="${pkg_of[$t]}"
+            [[ " ${pkgs[*]-} " == *" $pkg "* ]] || pkgs+=("$pkg")
+        fi
+    done
+    if (( ${#missing[@]} )); then
+        echo "lab: missing: ${missing[*]}. Install with:" >&2
+        echo "apt-get install -y ${pkgs[*]}" >&2
+        exit 2
+    fi
+}
+
+# ---------------------------------------------------------------- up: configs
+
+write_upstream_conf() {
+    local k
+    {
+        echo "# Upstream router (AS 65000), namespace $(ns_up "$PREFIX"): ECMP over the sites"
+        echo "router id 198.51.100.1;"
+        echo "log \"$DIR/up/bird.log\" all;"
+        echo "timeformat protocol iso long;"
+        echo "timeformat route iso long;"
+        echo "protocol device {}"
+        echo "protocol kernel { ipv4 { export all; }; merge paths on; }   # ECMP into the kernel"
+        echo "template bgp site {"
+        echo "    local as 65000;"
+        echo "    connect delay time 1; connect retry time 2; error wait time 1, 10;"
+        echo "    ipv4 { import all; export none; };"
+        echo "}"
+        for (( k = 1; k <= SITES; k++ )); do
+            echo "protocol bgp s$k from site { local $(link_up_addr "$k"); neighbor $(link_site_addr "$k") as 65100; }"
+        done
+    } >"$DIR/up/bird.conf"
+}
+
+write_site_confs() { # $1 = K
+    local k="$1" d="$DIR/s$1"
+    cat >"$d/bird.conf" <<CONF
+# Anycast site s$k (AS 65100), namespace $(ns_site "$PREFIX" "$k")
+router id $(link_site_addr "$k");
+log "$d/bird.log" all;
+timeformat protocol iso long;
+timeformat route iso long;
+protocol device {}
+protocol static anycast4 { ipv4; route $ANYCAST_PREFIX blackhole; }
+protocol bgp upstream {
+    local $(link_site_addr "$k") as 65100;
+    neighbor $(link_up_addr "$k") as 65000;
+    connect delay time 1; connect retry time 2; error wait time 1, 10;
+    ipv4 { import none; export where proto = "anycast4"; };
+}
+CONF
+    cat >"$d/unbound.conf" <<CONF
+# Unbound of site s$k: answers only from local data, never recurses to the Internet.
+server:
+  interface: $ANYCAST_ADDR
+  access-control: 0.0.0.0/0 allow
+  do-ip6: no
+  do-daemonize: yes
+  username: ""
+  chroot: ""
+  directory: "$d"
+  pidfile: "$d/unbound.pid"
+  logfile: "$d/unbound.log"
+  use-syslog: no
+  verbosity: 1
+  num-threads: 1
+  extended-statistics: yes
+  local-zone: "." static
+  local-zone: "example.test." static
+  local-data: 'site.example.test. TXT "s$k"'
+remote-control:
+  control-enable: yes
+  control-interface: "$d/unbound.ctl"
+CONF
+    cat >"$d/agent.toml" <<CONF
+# anycast-agent of lab site s$k (runs inside namespace $(ns_site "$PREFIX" "$k"))
+[site]
+id = "s$k"
+name = "Lab site $k"
+region = "$(site_region "$k")"
+location = "netns $(ns_site "$PREFIX" "$k")"
+
+[listen]
+address = "$(mgmt_site_addr "$k")"
+port = $AGENT_PORT
+
+[[token]]
+name = "lab-read"
+scope = "read"
+file = "$DIR/read.token"
+
+[[token]]
+name = "lab-operate"
+scope = "operate"
+file = "$DIR/operate.token"
+
+[state]
+dir = "$d/state"
+reconcile_interval = "5s"
+
+[bird]
+socket = "$d/bird.ctl"
+
+[traffic]
+kind = "unbound"
+control = "$d/unbound.ctl"
+
+[probe]
+kind = "dns"
+server = "$ANYCAST_ADDR"
+name = "site.example.test"
+type = "TXT"
+interval = "1s"
+timeout = "500ms"
+
+[health]
+rise = 3
+fall = 3
+
+[[service]]
+name = "dns"
+prefixes = ["$ANYCAST_PREFIX"]
+bird_protocols = ["anycast4"]
+auto_withdraw = true
+CONF
+}
+
+write_fleet() {
+    local k regions=() r
+    for (( k = 1; k <= SITES; k++ )); do
+        r="$(site_region "$k")"
+        [[ " ${regions[*]-} " == *" $r "* ]] || regions+=("$r")
+    done
+    {
+        echo "# Dashboard fleet of the anycast lab in $DIR (made by scripts/lab/lab up)"
+        echo "[fleet]"
+        echo "name = \"lab\""
+        echo "poll_interval = \"1s\""
+        echo "min_active_sites = $(( SITES >= 2 ? 2 : 1 ))"
+        for r in "${regions[@]}"; do
+            echo
+            echo "[[region]]"
+            echo "name = \"$r\""
+            echo "min_active = 1"
+        done
+        for (( k = 1; k <= SITES; k++ )); do
+            echo
+            echo "[[site]]"
+            echo "id = \"s$k\""
+            echo "name = \"Lab site $k\""
+            echo "region = \"$(site_region "$k")\""
+            echo "url = \"http://$(mgmt_site_addr "$k"):$AGENT_PORT\""
+            echo "token_file = \"$DIR/operate.token\""
+            echo "read_token_file = \"$DIR/read.token\""
+            echo "capacity_qps = 5000"
+            echo "location = \"netns $(ns_site "$PREFIX" "$k")\""
+        done
+    } >"$DIR/fleet.toml"
+}
+
+new_token() { od -An -N24 -tx1 /dev/urandom | tr -d ' \n'; }
+
+# ---------------------------------------------------------------- up: checks while waiting
+
+bgp_state() { # $1 = K; prints e.g. "Established" or "Active (Connect)"
+    local out
+    out="$(birdc -s "$DIR/s$1/bird.ctl" show protocols all upstream 2>/dev/null || true)"
+    sed -n 's/^[[:space:]]*BGP state:[[:space:]]*//p' <<<"$out" | head -n 1
+}
+upstream_nexthops() { # number of next hops of the anycast prefix in the upstream's kernel
+    ip -n "$(ns_up "$PREFIX")" route show "$ANYCAST_PREFIX" 2>/dev/null | grep -c "via 198\.51\.100\." || true
+}
+upstream_has_site() { # $1 = K
+    ip -n "$(ns_up "$PREFIX")" route show "$ANYCAST_PREFIX" 2>/dev/null \
+        | grep -Eq "via $(link_site_addr "$1")( |$)"
+}
+agent_healthy() { curl -sf -m 1 -o /dev/null "http://$(mgmt_site_addr "$1"):$AGENT_PORT/healthz"; }
+unbound_queries() { # $1 = K; total.num.queries or empty
+    unbound-control -c "$DIR/s$1/unbound.conf" stats_noreset 2>/dev/null \
+        | sed -n 's/^total\.num\.queries=//p' || true
+}
+
+fail_up() { # $1 = message; prints log tails, tears down, exits 1
+    trap - ERR
+    log "FAILED: $1"
+    local f
+    for f in "$DIR"/up/bird.log "$DIR"/s*/bird.log "$DIR"/s*/unbound.log "$DIR"/s*/agent.log "$DIR"/cl/dnsperf.log; do
+        [[ -s "$f" ]] || continue
+        echo "----- tail ${f#"$DIR"/}" >&2
+        tail -n 8 "$f" >&2
+    done
+    echo "----- upstream route: $(ip -n "$(ns_up "$PREFIX")" route show "$ANYCAST_PREFIX" 2>/dev/null | tr '\n' ' ')" >&2
+    if [[ "${LAB_KEEP_ON_FAILURE:-}" == 1 ]]; then
+        log "LAB_KEEP_ON_FAILURE=1: left up for inspection; take it down with: $LAB_CMD down --dir $DIR"
+    else
+        log "tearing the lab down (set LAB_KEEP_ON_FAILURE=1 to keep it)"
+        down
+    fi
+    exit 1
+}
+
+# ---------------------------------------------------------------- up
+
+up() {
+    require_root
+    require_tools
+    [[ -x "$BIN_DIR/anycast-agent" ]] \
+        || die 2 "no anycast-agent in $BIN_DIR: run swift build first (cd $REPO_ROOT && swift build --product anycast-agent)"
+    BIN_DIR="$(cd "$BIN_DIR" && pwd)"
+    if [[ -e "$DIR" && ! -f "$DIR/$MARKER" ]]; then
+        [[ -d "$DIR" && -z "$(ls -A "$DIR")" ]] \
+            || die 2 "$DIR exists and was not made by the lab: choose another --dir"
+    fi
+
+    local t0 k ns_u ns_c ns_s
+    t0="$(now_ms)"
+    down
+    trap 'log "unexpected error on line $LINENO"; fail_up "a command failed"' ERR
+
+    mkdir -p "$DIR"
+    touch "$DIR/$MARKER"
+    printf 'PREFIX=%s\nSITES=%s\nRATE=%s\nBIN=%s\n' "$PREFIX" "$SITES" "$RATE" "$BIN_DIR" >"$DIR/lab.env"
+    mkdir -p "$DIR/up" "$DIR/cl"
+    for (( k = 1; k <= SITES; k++ )); do mkdir -p "$DIR/s$k/state"; done
+    ( umask 077; new_token >"$DIR/read.token"; new_token >"$DIR/operate.token" )
+    chmod 600 "$DIR/read.token" "$DIR/operate.token"
+
+    # Namespaces and links.
+    ns_u="$(ns_up "$PREFIX")"; ns_c="$(ns_cl "$PREFIX")"
+    echo "lab: namespaces $ns_u, $ns_c, $(ns_site "$PREFIX" 1)..$(ns_site "$PREFIX" "$SITES") in $DIR"
+    ip netns add "$ns_u"; ip -n "$ns_u" link set lo up
+    ip netns exec "$ns_u" sysctl -qw net.ipv4.ip_forward=1
+    ip netns exec "$ns_u" sysctl -qw net.ipv4.fib_multipath_hash_policy=1   # hash on ports too
+    ip netns add "$ns_c"; ip -n "$ns_c" link set lo up
+    ip link add cl netns "$ns_u" type veth peer name uplink netns "$ns_c"
+    ip -n "$ns_u" addr add 198.51.100.1/30 dev cl
+    ip -n "$ns_c" addr add 198.51.100.2/30 dev uplink
+    ip -n "$ns_u" link set cl up
+    ip -n "$ns_c" link set dev uplink up
+    ip -n "$ns_c" route add default via 198.51.100.1
+    for (( k = 1; k <= SITES; k++ )); do
+        ns_s="$(ns_site "$PREFIX" "$k")"
+        ip netns add "$ns_s"; ip -n "$ns_s" link set lo up
+        ip -n "$ns_s" addr add "$ANYCAST_ADDR/32" dev lo
+        ip link add "s$k" netns "$ns_u" type veth peer name uplink netns "$ns_s"
+        ip -n "$ns_u" addr add "$(link_up_addr "$k")/30" dev "s$k"
+        ip -n "$ns_s" addr add "$(link_site_addr "$k")/30" dev uplink
+        ip -n "$ns_u" link set "s$k" up
+        ip -n "$ns_s" link set dev uplink up
+        ip -n "$ns_s" route add default via "$(link_up_addr "$k")"
+        ip link add "$(mgmt_if "$PREFIX" "$k")" type veth peer name mgmt netns "$ns_s"
+        ip addr add "$(mgmt_root_addr "$k")/30" dev "$(mgmt_if "$PREFIX" "$k")"
+        ip -n "$ns_s" addr add "$(mgmt_site_addr "$k")/30" dev mgmt
+        ip link set "$(mgmt_if "$PREFIX" "$k")" up
+        ip -n "$ns_s" link set mgmt up
+    done
+
+    # Daemons: BIRDs and Unbounds daemonize themselves with pid files.
+    write_upstream_conf
+    ip netns exec "$ns_u" bird -c "$DIR/up/bird.conf" -s "$DIR/up/bird.ctl" -P "$DIR/up/bird.pid"
+    for (( k = 1; k <= SITES; k++ )); do
+        ns_s="$(ns_site "$PREFIX" "$k")"
+        write_site_confs "$k"
+        ip netns exec "$ns_s" bird -c "$DIR/s$k/bird.conf" -s "$DIR/s$k/bird.ctl" -P "$DIR/s$k/bird.pid"
+        ip netns exec "$ns_s" unbound -c "$DIR/s$k/unbound.conf" >>"$DIR/s$k/unbound.log" 2>&1 \
+            || fail_up "unbound of s$k did not start"
+    done
+    # Agents: started inside their site namespace, in their own session; the pid file is
+    # written by the process that then becomes the agent (exec).
+    for (( k = 1; k <= SITES; k++ )); do
+        ns_s="$(ns_site "$PREFIX" "$k")"
+        setsid ip netns exec "$ns_s" sh -c 'echo $$ >"$1"; shift; exec "$@"' sh "$DIR/s$k/agent.pid" \
+            "$BIN_DIR/anycast-agent" run --config "$DIR/s$k/agent.toml" --log-level info \
+            </dev/null >>"$DIR/s$k/agent.log" 2>&1 &
+    done
+    echo "lab: daemons started after $(( $(now_ms) - t0 )) ms; waiting for BGP, ECMP and agents (up to ${WAIT_SECS}s)"
+
+    # Wait: every session Established, N next hops at the upstream, every agent answering.
+    local deadline=$(( $(now_ms) + WAIT_SECS * 1000 )) est nh healthy last="" line
+    while :; do
+        est=0; healthy=0
+        for (( k = 1; k <= SITES; k++ )); do
+            [[ "$(bgp_state "$k")" == Established* ]] && est=$((est + 1))
+            agent_healthy "$k" && healthy=$((healthy + 1))
+        done
+        nh="$(upstream_nexthops)"
+        line="BGP Established $est/$SITES, upstream next hops $nh/$SITES, agents healthy $healthy/$SITES"
+        if [[ "$line" != "$last" ]]; then
+            echo "lab:   $(( $(now_ms) - t0 )) ms: $line"; last="$line"
+        fi
+        (( est == SITES && nh == SITES && healthy == SITES )) && break
+        if (( $(now_ms) > deadline )); then
+            for (( k = 1; k <= SITES; k++ )); do
+                echo "lab:   s$k: BGP $(bgp_state "$k"), agent $(agent_healthy "$k" && echo ok || echo 'not answering')" >&2
+            done
+            fail_up "not ready after ${WAIT_SECS}s: $line"
+        fi
+        sleep 0.2
+    done
+
+    # Load from the client: 30 sockets, so the upstream's port hash spreads it over the sites.
+    local i
+    for i in $(seq 1 10); do
+        for (( k = 0; k < 9; k++ )); do echo "site.example.test TXT"; done
+        echo "nx$i.example.test A"
+    done >"$DIR/cl/queries.txt"
+    setsid ip netns exec "$ns_c" sh -c 'echo $$ >"$1"; shift; exec "$@"' sh "$DIR/cl/dnsperf.pid" \
+        dnsperf -s "$ANYCAST_ADDR" -d "$DIR/cl/queries.txt" -l 86400 -Q "$RATE" -c 30 -S 1 \
+        </dev/null >>"$DIR/cl/dnsperf.log" 2>&1 &
+    # Taking load: every site's Unbound counts queries (bounded wait).
+    local loaded=0 q
+    deadline=$(( $(now_ms) + 10000 ))
+    while (( $(now_ms) < deadline )); do
+        loaded=0
+        for (( k = 1; k <= SITES; k++ )); do
+            q="$(unbound_queries "$k")"
+            [[ -n "$q" && "$q" -gt 0 ]] && loaded=$((loaded + 1))
+        done
+        (( loaded == SITES )) && break
+        sleep 0.2
+    done
+    [[ -n "$(verified_pid "$DIR/cl/dnsperf.pid" dnsperf)" ]] || fail_up "dnsperf is not running"
+    if (( loaded == SITES )); then
+        echo "lab:   $(( $(now_ms) - t0 )) ms: all $SITES sites take load (dnsperf at $RATE qps)"
+    else
+        echo "lab:   WARNING: only $loaded/$SITES sites see queries after 10 s (ECMP hash may not spread $RATE qps)" >&2
+    fi
+    trap - ERR
+
+    write_fleet
+    echo "lab: up in $(( $(now_ms) - t0 )) ms"
+    echo
+    status
+    if [[ -x "$BIN_DIR/anycast-dash" ]]; then
+        echo
+        echo "lab: checking the fleet config: $BIN_DIR/anycast-dash snapshot --fleet $DIR/fleet.toml"
+        local rc=0
+        "$BIN_DIR/anycast-dash" snapshot --fleet "$DIR/fleet.toml" || rc=$?
+        (( rc == 0 )) || echo "lab: WARNING: anycast-dash snapshot exited $rc: check $DIR/fleet.toml" >&2
+    fi
+    cat <<EOF
+
+Fleet config: $DIR/fleet.toml   (tokens: $DIR/read.token, $DIR/operate.token)
+Open the dashboard (from $REPO_ROOT):
+  swift run anycast-dash --fleet $DIR/fleet.toml
+  swift run anycast-dash --fleet $DIR/fleet.toml --monitor      # read-only
+Status:  $LAB_CMD status --dir $DIR
+Down:    $LAB_CMD down --dir $DIR
+EOF
+}
+
+# ---------------------------------------------------------------- status
+
+status() {
+    [[ -f "$DIR/$MARKER" && -f "$DIR/lab.env" ]] || { echo "lab: no lab in $DIR"; return 1; }
+    local p n k st hop q h agent pid
+    p="$(sed -n 's/^PREFIX=//p' "$DIR/lab.env")"
+    n="$(sed -n 's/^SITES=//p' "$DIR/lab.env")"
+    PREFIX="$p"
+    echo "lab in $DIR (prefix $p, $n sites)"
+    for (( k = 1; k <= n; k++ )); do
+        st="$(bgp_state "$k")"; [[ -n "$st" ]] || st="no BIRD"
+        if upstream_has_site "$k"; then hop="yes"; else hop="no"; fi
+        q="$(unbound_queries "$k")"; [[ -n "$q" ]] || q="unbound down"
+        if agent_healthy "$k"; then h="ok"; else h="down"; fi
+        agent="$(curl -s -m 1 -H "Authorization: Bearer $(cat "$DIR/read.token" 2>/dev/null)" \
+            "http://$(mgmt_site_addr "$k"):$AGENT_PORT/v1/status" 2>/dev/null | agent_summary || true)"
+        printf 's%-2s %-9s bgp=%-26s nexthop=%-3s unbound.queries=%-12s agent=%-4s %s\n' \
+            "$k" "($(site_region "$k"))" "\"$st\"" "$hop" "$q" "$h" "$agent"
+    done
+    echo "upstream route: $(ip -n "$(ns_up "$p")" route show "$ANYCAST_PREFIX" 2>/dev/null | tr -s ' \n' ' ')"
+    pid="$(verified_pid "$DIR/cl/dnsperf.pid" dnsperf)"
+    if [[ -n "$pid" ]]; then
+        echo "dnsperf: running (pid $pid, $(sed -n 's/^RATE=//p' "$DIR/lab.env") qps target; log $DIR/cl/dnsperf.log)"
+    else
+        echo "dnsperf: not running"
+    fi
+}
+
+# Reads the agent's /v1/status JSON on stdin, prints "dns=STATE qps=N health=H" (python3 if any).
+agent_summary() {
+    command -v python3 >/dev/null 2>&1 || { cat >/dev/null; return 0; }
+    python3 -c '
+import json, sys
+try:
+    s = json.load(sys.stdin)
+except Exception:
+    sys.exit(0)
+svc = " ".join("%s=%s/%s" % (x.get("name"), x.get("desired"), x.get("observed")) for x in s.get("services", []))
+qps = (s.get("traffic") or {}).get("qps")
+health = ",".join(str(h.get("state")) for h in s.get("health", []))
+print("%s qps=%s health=%s" % (svc, "null" if qps is None else round(qps), health or "-"))
+' 2>/dev/null || true
+}
+
+case "$CMD" in
+    up) up ;;
+    status) status ;;
+    down) require_root; down; echo "lab: down ($DIR)" ;;
+    *) usage ;;
+esac
