@@ -63,13 +63,6 @@ start_agent() {
 status() { curl -s "${R[@]}" "$URL/v1/status"; }
 # upstream_has PREFIX: the upstream's BIRD has a route to PREFIX learned from the site.
 upstream_has() { birdc -s "$UP_CTL" show route "$1" 2>/dev/null | grep -q "s1 "; }
-# wait_until SECONDS COMMAND...: polls every 50 ms.
-wait_until() {
-    local end=$(( $(date +%s%N) + $1 * 1000000000 )); shift
-    while [ "$(date +%s%N)" -lt "$end" ]; do "$@" && return 0; sleep 0.05; done
-    return 1
-}
-not() { ! "$@"; }
 
 check "check-config prints the effective config without secrets" bash -c "'$BIN/anycast-agent' check-config '$WORK/agent.toml' | grep -q 'anycast4' && ! '$BIN/anycast-agent' check-config '$WORK/agent.toml' | grep -q operate-secret"
 printf '[site]\nid = "s1"\nname = "x"\nregion = "eu"\n[listen]\nport = "nine"\n' >"$WORK/bad.toml"

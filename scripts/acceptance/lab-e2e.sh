@@ -38,12 +38,6 @@ wait_for() {
     for ((i = 0; i < $3 * 5; i++)); do screen "$1" | grep -Eq "$2" && return 0; sleep 0.2; done
     echo "screen of $1 never matched /$2/:"; screen "$1"; return 1
 }
-wait_until() {
-    local end=$(( $(date +%s%N) + $1 * 1000000000 )); shift
-    while [ "$(date +%s%N)" -lt "$end" ]; do "$@" && return 0; sleep 0.1; done
-    return 1
-}
-not() { ! "$@"; }
 keys() { $T send-keys -t "$1" "${@:2}"; }
 typed() { $T send-keys -t "$1" -l "$2"; }
 # grows K SECONDS: site K's unbound answered more than 50 queries in SECONDS (the agent's own

@@ -35,6 +35,16 @@ wait_for_file() {
     return 1
 }
 
+# wait_until SECONDS COMMAND...: runs the command every 50 ms until it succeeds or time is up.
+wait_until() {
+    local end=$(( $(date +%s%N) + $1 * 1000000000 )); shift
+    while [ "$(date +%s%N)" -lt "$end" ]; do "$@" && return 0; sleep 0.05; done
+    return 1
+}
+
+# not COMMAND...: succeeds when the command fails (for wait_until and check).
+not() { ! "$@"; }
+
 # summary NAME: the plain closing line, and the exit status.
 summary() {
     echo "$1: $PASSED passed, $FAILED failed"

@@ -95,12 +95,6 @@ AGENT=$!
 CLEANUP+=("$AGENT")
 status_py() { curl -s -H 'Authorization: Bearer read-secret' "$URL/v1/status" | python3 -c "import json,sys; s=json.load(sys.stdin); $1"; }
 upstream_has() { birdc -s "$LAB/up.ctl" show route "$1" 2>/dev/null | grep -q "s1 "; }
-wait_until() {
-    local end=$(( $(date +%s%N) + $1 * 1000000000 )); shift
-    while [ "$(date +%s%N)" -lt "$end" ]; do "$@" && return 0; sleep 0.1; done
-    return 1
-}
-not() { ! "$@"; }
 export -f status_py; export URL
 check "the agent starts" wait_until 10 curl -sf "$URL/healthz"
 check "health rises to up after 3 good probes; the service is announced" wait_until 15 status_py "assert s['health'][0]['state']=='up' and s['services'][0]['observed']=='announced', s"
