@@ -151,6 +151,29 @@ import Testing
         }
     }
 
+    @Test func theEncodedStatusIsReusedUntilTheStateChanges() async throws {
+        let traffic = ManualTrafficSource()
+        let agent = await TestAgent.make(traffic: traffic)
+        try await app(agent).test(.router) { client in
+            func body() async throws -> String {
+                try await client.execute(uri: "/v1/status", method: .get, headers: Self.read) { r in
+                    #expect(r.status == .ok)
+                    return String(buffer: r.body)
+                }
+            }
+            let first = try await body()
+            #expect(try await body() == first, "nothing changed: the same bytes")
+            _ = try await client.execute(uri: "/v1/drain", method: .post, headers: Self.operate,
+                                         body: json(#"{"service":"dns","reason":"CHG-3","operator":"alice"}"#)) { $0.status }
+            let drained = try await body()
+            #expect(drained != first && drained.contains("CHG-3"), "a drain shows at once")
+            traffic.advance(seconds: 1, queries: 500)
+            await agent.refresh()
+            let refreshed = try await body()
+            #expect(refreshed != drained && refreshed.contains("\"queries_total\":500"), "a refresh shows at once")
+        }
+    }
+
     @Test func drainWithoutServiceDrainsEveryService() async throws {
         try await app(await TestAgent.make()).test(.router) { client in
             try await client.execute(uri: "/v1/drain", method: .post, headers: Self.operate, body: json(#"{"reason":"site down for power work","operator":"alice"}"#)) { r in

@@ -28,7 +28,12 @@ public enum AgentAPI {
         }
         router.get("/v1/status") { request, _ in
             let (after, points) = try historyParameters(request)
-            return jsonResponse(await agent.status(historyAfter: after, historyPoints: points))
+            guard after == nil else { return jsonResponse(await agent.status(historyAfter: after, historyPoints: points)) }
+            let data: Data
+            do { data = try await agent.encodedStatus(historyPoints: points) } catch {
+                return errorResponse(.internal("cannot encode the response"))
+            }
+            return jsonResponse(encoded: data)
         }
         router.get("/v1/status/update") { request, _ in
             let (after, points) = try historyParameters(request)
@@ -132,6 +137,11 @@ public enum AgentAPI {
         do { data = try AgentJSON.encoder().encode(value) } catch {
             return errorResponse(.internal("cannot encode the response"))
         }
+        return jsonResponse(encoded: data, status: status)
+    }
+
+    /// A JSON answer from bytes already encoded.
+    static func jsonResponse(encoded data: Data, status: HTTPResponse.Status = .ok) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
         headers[.cacheControl] = "no-store"

@@ -29,7 +29,7 @@ public actor SiteAgent {
     let verifyDeadline: Duration?
     private var lastReconcile: Date?
     /// The health of the site's service as the probe sees it (with a probe only).
-    private var healthCheck: HealthTracker?
+    private var healthCheck: HealthTracker? { didSet { generation &+= 1 } }
     /// How often the probe runs; nil: every refresh.
     let probeInterval: Duration?
     /// Prometheus metrics, updated after every refresh.
@@ -38,20 +38,23 @@ public actor SiteAgent {
     /// Latency from the traffic source (e.g. Unbound's histogram), shown when there is no probe.
     private var serverLatency: LatencyStatus?
     /// Answers per second by rcode between the last two samples.
-    private var rcodeRates: [String: Double] = [:]
+    private var rcodeRates: [String: Double] = [:] { didSet { generation &+= 1 } }
 
-    private var intents: [String: ServiceIntent] = [:]
-    private var observation: RouteObservation?
-    private var routeError: BackendError?
-    private var lastSample: TrafficSample?
-    private var trafficError: BackendError?
-    private var qps: Double?
-    private var history = RateHistory()
-    private var latency = LatencyStatus.none
-    private var probeError: BackendError?
+    private var intents: [String: ServiceIntent] = [:] { didSet { generation &+= 1 } }
+    private var observation: RouteObservation? { didSet { generation &+= 1 } }
+    private var routeError: BackendError? { didSet { generation &+= 1 } }
+    private var lastSample: TrafficSample? { didSet { generation &+= 1 } }
+    private var trafficError: BackendError? { didSet { generation &+= 1 } }
+    private var qps: Double? { didSet { generation &+= 1 } }
+    private var history = RateHistory() { didSet { generation &+= 1 } }
+    private var latency = LatencyStatus.none { didSet { generation &+= 1 } }
+    private var probeError: BackendError? { didSet { generation &+= 1 } }
     private var eventLog = EventLog()
     private var startTask: Task<Void, Never>?
     private var revisionCache: (slow: SiteStatus, revision: String)?
+    /// Bumped by every change of what `status()` shows; keys the cache of the encoded answer.
+    private var generation: UInt64 = 0
+    private var encodedCache: (generation: UInt64, points: Int, data: Data)?
 
     /// How many history points `status()` returns when the caller does not say.
     public static let defaultHistoryPoints = 300
@@ -338,6 +341,18 @@ public actor SiteAgent {
             latency: latency,
             health: healthCheck.map { [$0.status] } ?? [],
             errors: [routeError, trafficError, probeError].compactMap { $0 })
+    }
+
+    /// `GET /v1/status` without `history_after`, encoded: the bytes are made once per change of
+    /// the state (at most once a refresh, plus drains), not once per request. `agent.now` is
+    /// then the time the answer was made.
+    public func encodedStatus(historyPoints: Int = SiteAgent.defaultHistoryPoints) throws -> Data {
+        if let cached = encodedCache, cached.generation == generation, cached.points == historyPoints {
+            return cached.data
+        }
+        let data = try AgentJSON.encoder().encode(status(historyPoints: historyPoints))
+        encodedCache = (generation, historyPoints, data)
+        return data
     }
 
     /// The poller's compact answer: the fast-changing figures, plus the whole status only when
