@@ -20,7 +20,7 @@ public struct AgentClient: Sendable {
     public static func makeHTTPClient(connectTimeout: Duration = .seconds(2)) -> HTTPClient {
         var config = HTTPClient.Configuration()
         config.redirectConfiguration = .disallow
-        config.timeout.connect = .milliseconds(connectTimeout.milliseconds)
+        config.timeout.connect = .milliseconds(connectTimeout.wholeMilliseconds)
         config.httpVersion = .http1Only
         config.decompression = .disabled
         // Fail fast on a refused connection: the next poll cycle is the retry. (By default
@@ -96,7 +96,7 @@ public struct AgentClient: Sendable {
             // The timeout covers the whole exchange: a peer that sends its body one byte a
             // second must not hold the caller longer than one sent nothing.
             let (status, buffer) = try await withTimeout(timeout, "request") {
-                let response = try await http.execute(prepared, timeout: .milliseconds(timeout.milliseconds + 50))
+                let response = try await http.execute(prepared, timeout: .milliseconds(timeout.wholeMilliseconds + 50))
                 let buffer = try await response.body.collect(upTo: cap)
                 return (Int(response.status.code), buffer)
             }
@@ -125,11 +125,11 @@ public struct AgentClient: Sendable {
     }
 
     static func classify(_ error: any Error, timeout: Duration, cap: Int) -> AgentClientError {
-        if error is TimeoutError { return .timedOut(milliseconds: timeout.milliseconds) }
+        if error is TimeoutError { return .timedOut(milliseconds: timeout.wholeMilliseconds) }
         if error is NIOTooManyBytesError { return .responseTooLarge(limit: cap) }
         if let e = error as? HTTPClientError {
             switch e {
-            case .deadlineExceeded, .readTimeout: return .timedOut(milliseconds: timeout.milliseconds)
+            case .deadlineExceeded, .readTimeout: return .timedOut(milliseconds: timeout.wholeMilliseconds)
             case .connectTimeout: return .connection("connect timed out")
             case .remoteConnectionClosed: return .connection("connection closed by the agent")
             case .invalidURL, .emptyHost, .emptyScheme: return .badURL("\(e)")
@@ -157,7 +157,3 @@ public struct AgentClient: Sendable {
     }
 }
 
-extension Duration {
-    /// Whole milliseconds.
-    var milliseconds: Int64 { components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000 }
-}

@@ -114,7 +114,7 @@ public actor FleetPoller {
         }
         health.cycles += 1
         let elapsed = ContinuousClock.now - started
-        health.lastCycleSeconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        health.lastCycleSeconds = elapsed.inSeconds
         return snapshot()
     }
 
@@ -150,7 +150,7 @@ public actor FleetPoller {
         sites[i].history.merge(status.traffic.history)
         if let total = status.traffic.queriesTotal, let at = status.traffic.sampledAt {
             let sample = CounterSample(value: total, time: at)
-            let maxGap = max(3, 3 * config.pollInterval.seconds)
+            let maxGap = max(3, 3 * config.pollInterval.inSeconds)
             let rate = CounterRate.between(sites[i].lastCounter, sample, maxGap: maxGap)
             if status.traffic.history.isEmpty, let r = rate.perSecond, !rate.spansGap {
                 sites[i].history.append(RatePoint(t: at, qps: r))  // agents without a history
@@ -179,7 +179,7 @@ public actor FleetPoller {
             sites[i].reachability = .unreachable
             sites[i].qps = nil
             let steps = min(failures - config.unreachableAfter + 1, 16)
-            let backoff = min(config.pollInterval.seconds * pow(2, Double(steps)), maxBackoff.seconds)
+            let backoff = min(config.pollInterval.inSeconds * pow(2, Double(steps)), maxBackoff.inSeconds)
             nextAttempt[i] = now.addingTimeInterval(backoff)
         } else {
             sites[i].reachability = sites[i].status == nil ? .pending : .stale
@@ -209,7 +209,3 @@ public actor FleetPoller {
     }
 }
 
-extension Duration {
-    /// The duration in seconds as a floating-point number.
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
-}

@@ -27,7 +27,7 @@ public final class StatusPollTransport: Sendable {
     ) -> EventLoopFuture<Result<PollResponse, AgentClientError>> {
         let promise = eventLoop.makePromise(of: Result<PollResponse, AgentClientError>.self)
         let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: endpoint.basePath + path, headers: endpoint.headers)
-        let ms = timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000
+        let ms = timeout.wholeMilliseconds
         eventLoop.execute { [self] in
             let exchange = PollExchange(endpoint: endpoint, head: head, maxBytes: maxBytes, timeoutMilliseconds: ms, promise: promise)
             exchange.release = { [self] channel, key in self.release(channel, key) }

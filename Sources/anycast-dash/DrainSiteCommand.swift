@@ -127,7 +127,7 @@ struct SiteChangeOptions: ParsableArguments {
             if let s = now.sites.first(where: { $0.config.id == site }),
                kind == .drain ? [.drained, .autoWithdrawn].contains(s.condition) : s.condition == .active {
                 let elapsed = ContinuousClock.now - started
-                let secs = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+                let secs = elapsed.inSeconds
                 emit("\(site): \(kind == .drain ? "withdrawn from every peer" : "announced to every peer") after \(String(format: "%.1f", secs)) s; status \(s.condition.badge)\n")
                 return 0
             }

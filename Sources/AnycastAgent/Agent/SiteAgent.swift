@@ -122,7 +122,7 @@ public actor SiteAgent {
         defer { metrics?.update(status(historyAfter: .distantFuture)) }
         if let interval = reconcileInterval {
             let now = clock()
-            if lastReconcile.map({ now.timeIntervalSince($0) >= interval.secondsValue }) ?? true {
+            if lastReconcile.map({ now.timeIntervalSince($0) >= interval.inSeconds }) ?? true {
                 lastReconcile = now
                 await reconcile()
             }
@@ -221,7 +221,7 @@ public actor SiteAgent {
             return
         }
         let now = clock()
-        if let interval = probeInterval, let last = lastProbe, now.timeIntervalSince(last) < interval.secondsValue - 0.05 { return }
+        if let interval = probeInterval, let last = lastProbe, now.timeIntervalSince(last) < interval.inSeconds - 0.05 { return }
         lastProbe = now
         var failure: String?
         do {
@@ -507,14 +507,14 @@ public actor SiteAgent {
                         .map { "\($0.peer) (\($0.observed.rawValue))" } ?? []
                     let detail = wrong.isEmpty ? "the routing daemon did not answer" : "still \(desired == .drain ? "exported to" : "missing at") \(wrong.joined(separator: ", "))"
                     record(AgentEvent(seq: 0, time: clock(), kind: .drainNotEffective, actor: actor, service: t.name,
-                                      message: "\(verb) not effective after \(deadline.secondsValue) s: \(detail)", result: "not-effective"))
+                                      message: "\(verb) not effective after \(deadline.inSeconds) s: \(detail)", result: "not-effective"))
                 }
                 return
             }
             try? await Task.sleep(for: .milliseconds(200))
             await observeRoutes()
         }
-        let ms = Int((ContinuousClock.now - started).secondsValue * 1000)
+        let ms = Int((ContinuousClock.now - started).inSeconds * 1000)
         for t in targets {
             record(AgentEvent(seq: 0, time: clock(), kind: .drainVerified, actor: actor, service: t.name,
                               message: "\(verb) verified: \(desired == .drain ? "withdrawn from" : "announced to") every Established peer within \(ms) ms",
@@ -523,7 +523,3 @@ public actor SiteAgent {
     }
 }
 
-extension Duration {
-    /// The duration in seconds.
-    var secondsValue: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
-}

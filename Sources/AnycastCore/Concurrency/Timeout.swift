@@ -29,7 +29,7 @@ public struct TimeoutError: Error, Sendable, CustomStringConvertible {
     }
 
     public var description: String {
-        let ms = limit.components.seconds * 1000 + limit.components.attoseconds / 1_000_000_000_000_000
+        let ms = limit.wholeMilliseconds
         return "\(what) timed out after \(ms) ms"
     }
 }

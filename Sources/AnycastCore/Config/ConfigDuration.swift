@@ -16,7 +16,7 @@ public enum ConfigDuration {
 
     /// `1s`, `500ms`, `2m`: the shortest exact form of `duration`.
     public static func format(_ duration: Duration) -> String {
-        let ms = duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
+        let ms = duration.wholeMilliseconds
         if ms % 3_600_000 == 0 { return "\(ms / 3_600_000)h" }
         if ms % 60_000 == 0 { return "\(ms / 60_000)m" }
         if ms % 1000 == 0 { return "\(ms / 1000)s" }

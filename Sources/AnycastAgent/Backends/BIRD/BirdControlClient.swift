@@ -28,7 +28,7 @@ public final class BirdControlClient: Sendable {
         guard !line.isEmpty, !line.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7f }) else {
             throw .invalidCommand("empty or contains a control character")
         }
-        let ms = commandTimeout.components.seconds * 1000 + commandTimeout.components.attoseconds / 1_000_000_000_000_000
+        let ms = commandTimeout.wholeMilliseconds
         let future: EventLoopFuture<BirdReply> = eventLoop.flatSubmit { [self] in
             send(line, timeoutMilliseconds: ms)
         }

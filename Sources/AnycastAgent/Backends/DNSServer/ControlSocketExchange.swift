@@ -108,7 +108,7 @@ public struct ControlSocketExchange: Sendable {
     }
 
     private func failure(_ error: Failure) -> BackendError {
-        let ms = timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000
+        let ms = timeout.wholeMilliseconds
         switch error {
         case .timedOut:
             return failure("no complete answer within \(ms) ms (is \(daemon) overloaded or stuck, or is something else listening there?)")

@@ -251,7 +251,7 @@ public struct PrometheusTrafficSource: TrafficSource {
     }
 
     static func milliseconds(_ d: Duration) -> Int64 {
-        d.components.seconds * 1000 + d.components.attoseconds / 1_000_000_000_000_000
+        d.wholeMilliseconds
     }
 }
 
