@@ -13,6 +13,8 @@ public final class AgentMetrics: Sendable {
     /// Gauges with per-peer labels, by peer name, so a peer that disappears is unregistered.
     private let peerGauges = Mutex<[String: (established: Gauge, exported: Gauge)]>([:])
     private let services: [String: ServiceGauges]
+    /// `anycast_backend_error{source}` for routes, traffic and probe.
+    private let backendErrors: [String: Gauge]
 
     struct ServiceGauges: Sendable {
         var desiredAnnounce: Gauge
@@ -44,9 +46,9 @@ public final class AgentMetrics: Sendable {
                 healthUp: registry.makeGauge(descriptor: Self.named("anycast_service_health_up", "1 when the service's health check is up, 0 when down or unknown."), labels: l))
         }
         self.services = byName
-        for source in ["routes", "traffic", "probe"] {
-            _ = registry.makeGauge(descriptor: Self.named("anycast_backend_error", "1 while the backend fails."), labels: [("source", source)])
-        }
+        backendErrors = Dictionary(uniqueKeysWithValues: ["routes", "traffic", "probe"].map { source in
+            (source, registry.makeGauge(descriptor: Self.named("anycast_backend_error", "1 while the backend fails."), labels: [("source", source)]))
+        })
     }
 
     /// A successful probe check took `duration`.
@@ -64,10 +66,7 @@ public final class AgentMetrics: Sendable {
             g.healthUp.set(to: s.health == .up ? 1 : 0)
         }
         let failing = Set(status.errors.map(\.source))
-        for source in ["routes", "traffic", "probe"] {
-            registry.makeGauge(descriptor: Self.named("anycast_backend_error", "1 while the backend fails."), labels: [("source", source)])
-                .set(to: failing.contains(source) ? 1 : 0)
-        }
+        for (source, gauge) in backendErrors { gauge.set(to: failing.contains(source) ? 1 : 0) }
         peerGauges.withLock { gauges in
             let present = Set(status.peers.map(\.name))
             for (name, g) in gauges where !present.contains(name) {

@@ -8,13 +8,6 @@ struct EventLog: Sendable {
 
     init(capacity: Int = 10_000) { ring = RingBuffer(capacity: capacity) }
 
-    @discardableResult
-    mutating func record(
-        _ kind: EventKind, actor: String, service: String? = nil, message: String, at time: Date
-    ) -> AgentEvent {
-        record(AgentEvent(seq: 0, time: time, kind: kind, actor: actor, service: service, message: message))
-    }
-
     /// Numbers `event` and keeps it.
     @discardableResult
     mutating func record(_ event: AgentEvent) -> AgentEvent {
