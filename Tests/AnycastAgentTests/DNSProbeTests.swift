@@ -9,6 +9,10 @@ import Testing
 /// The DNS probe: its wire encoder/decoder, its window, and whole checks against a fake UDP
 /// DNS server in the test (which answers as its script says) and against a real unbound.
 @Suite struct DNSProbeTests {
+    /// The wait for a server that does answer: generous, because CI runs the suites in
+    /// parallel on two cores; what each test asserts does not depend on it.
+    static let answered: Duration = .seconds(5)
+
     // MARK: - Encoder
 
     /// What `dig @127.0.0.1 -p P +noedns +noadflag site.example.test TXT` (DiG 9.18.49) sent,
@@ -185,7 +189,7 @@ import Testing
     @Test func answeredNormally() async throws {
         let server = try await FakeDNSServer.start(fallback: .answer)
         defer { server.stop() }
-        let probe = DNSProbe(server: "127.0.0.1", port: server.port, name: "site.example.test", type: .txt)
+        let probe = DNSProbe(server: "127.0.0.1", port: server.port, name: "site.example.test", type: .txt, timeout: Self.answered)
         let status = try await probe.measure()
         #expect(status.source == "probe")
         #expect(status.successRatio == 1)
@@ -203,7 +207,7 @@ import Testing
         try #require(Self.loopbackIPv6, "::1 is not configured on lo")
         let server = try await FakeDNSServer.start(host: "::1", fallback: .answer)
         defer { server.stop() }
-        let probe = DNSProbe(server: "::1", port: server.port, name: "site.example.test", type: .txt)
+        let probe = DNSProbe(server: "::1", port: server.port, name: "site.example.test", type: .txt, timeout: Self.answered)
         #expect(probe.serverLabel == "[::1]:\(server.port)")
         let status = try await probe.measure()
         #expect(status.successRatio == 1)
@@ -213,20 +217,20 @@ import Testing
     func unexpectedRcodeFails(rcode: DNSRcode) async throws {
         let server = try await FakeDNSServer.start(fallback: .rcode(rcode))
         defer { server.stop() }
-        let probe = DNSProbe(server: "127.0.0.1", port: server.port, name: "site.example.test", type: .txt)
+        let probe = DNSProbe(server: "127.0.0.1", port: server.port, name: "site.example.test", type: .txt, timeout: Self.answered)
         let failure = try await Self.failure(of: probe)
         #expect(failure.message == "127.0.0.1:\(server.port) answered \(rcode.name), expected NOERROR")
         #expect(failure.latency.successRatio == 0)
         #expect(failure.latency.p50Ms == nil)
         // The same rcode is fine when it is what the probe expects.
-        let expecting = DNSProbe(server: "127.0.0.1", port: server.port, name: "site.example.test", type: .txt, expectRcode: rcode)
+        let expecting = DNSProbe(server: "127.0.0.1", port: server.port, name: "site.example.test", type: .txt, expectRcode: rcode, timeout: Self.answered)
         #expect(try await expecting.measure().successRatio == 1)
     }
 
     @Test func wrongIdFirstThenRightIdSucceeds() async throws {
         let server = try await FakeDNSServer.start(fallback: .wrongIdThenRight)
         defer { server.stop() }
-        let probe = DNSProbe(server: "127.0.0.1", port: server.port, name: "site.example.test", type: .txt)
+        let probe = DNSProbe(server: "127.0.0.1", port: server.port, name: "site.example.test", type: .txt, timeout: Self.answered)
         let status = try await probe.measure()
         #expect(status.successRatio == 1)
         #expect(probe.mismatchedAnswers == 1)
@@ -276,7 +280,7 @@ import Testing
     @Test func truncatedAndMalformedAnswersFail() async throws {
         let server = try await FakeDNSServer.start(fallback: .answer, script: [.truncated, .malformed, .notAResponse])
         defer { server.stop() }
-        let probe = DNSProbe(server: "127.0.0.1", port: server.port, name: "site.example.test", type: .txt)
+        let probe = DNSProbe(server: "127.0.0.1", port: server.port, name: "site.example.test", type: .txt, timeout: Self.answered)
         #expect(try await Self.failure(of: probe).message == "truncated answer from 127.0.0.1:\(server.port) (TC bit set)")
         #expect(try await Self.failure(of: probe).message.hasPrefix("malformed answer from 127.0.0.1:\(server.port): "))
         #expect(try await Self.failure(of: probe).message.hasSuffix("QR bit not set"))
@@ -318,7 +322,7 @@ import Testing
             script: [.answer, .rcode(.refused), .answer, .rcode(.servFail), .answer, .answer]
         )
         defer { server.stop() }
-        let probe = DNSProbe(server: "127.0.0.1", port: server.port, name: "site.example.test", type: .txt, window: 5)
+        let probe = DNSProbe(server: "127.0.0.1", port: server.port, name: "site.example.test", type: .txt, timeout: Self.answered, window: 5)
         var outcomes: [Bool] = []
         var last = LatencyStatus.none
         for _ in 0..<6 {
@@ -404,20 +408,20 @@ import Testing
         let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
         try #require(ready, "unbound did not answer within 10 s; its log:\n\(output)")
 
-        let probe = DNSProbe(server: "127.0.0.1", port: port, name: "site.example.test", type: .txt)
+        let probe = DNSProbe(server: "127.0.0.1", port: port, name: "site.example.test", type: .txt, timeout: Self.answered)
         var status = LatencyStatus.none
         for _ in 0..<5 { status = try await probe.measure() }
         let p50 = try #require(status.p50Ms)
         #expect(p50 > 0 && p50 < 1000)
         #expect(status.successRatio == 1)
 
-        let overTCP = DNSProbe(server: "127.0.0.1", port: port, name: "site.example.test", type: .txt, transport: .tcp)
+        let overTCP = DNSProbe(server: "127.0.0.1", port: port, name: "site.example.test", type: .txt, timeout: Self.answered, transport: .tcp)
         #expect(try await overTCP.measure().successRatio == 1)
 
-        let outside = DNSProbe(server: "127.0.0.1", port: port, name: "nothing.outside.invalid", type: .a)
+        let outside = DNSProbe(server: "127.0.0.1", port: port, name: "nothing.outside.invalid", type: .a, timeout: Self.answered)
         let failure = try await Self.failure(of: outside)
         #expect(failure.message == "127.0.0.1:\(port) answered NXDOMAIN, expected NOERROR")
-        let expectingNX = DNSProbe(server: "127.0.0.1", port: port, name: "nothing.outside.invalid", type: .a, expectRcode: .nxDomain)
+        let expectingNX = DNSProbe(server: "127.0.0.1", port: port, name: "nothing.outside.invalid", type: .a, expectRcode: .nxDomain, timeout: Self.answered)
         #expect(try await expectingNX.measure().successRatio == 1)
     }
 
