@@ -38,12 +38,17 @@ public struct AgentClient: Sendable {
 
     /// `GET /v1/status/update`: the fast-changing figures, and the whole status when `known`
     /// is not the agent's current revision.
-    public func statusUpdate(of site: SiteConfig, known: String?, historyAfter: Date?, timeout: Duration) async throws(AgentClientError) -> StatusUpdate {
-        try await send(StatusUpdate.self, site: site, method: .GET, path: Self.updatePath(known: known, historyAfter: historyAfter), body: nil, timeout: timeout)
+    public func statusUpdate(
+        of site: SiteConfig, known: String?, historyAfter: Date?, historyPoints: Int = RateHistory.defaultCapacity, timeout: Duration
+    ) async throws(AgentClientError) -> StatusUpdate {
+        try await send(StatusUpdate.self, site: site, method: .GET, path: Self.updatePath(known: known, historyAfter: historyAfter, historyPoints: historyPoints),
+                       body: nil, timeout: timeout)
     }
 
-    /// The path and query of a status-update poll.
-    public static func updatePath(known: String?, historyAfter: Date?) -> String {
+    /// The path and query of a status-update poll. The first poll of a site (no
+    /// `historyAfter`) asks for `historyPoints` points, so that a dashboard shows the whole
+    /// history window at once; later polls ask only for what is new.
+    public static func updatePath(known: String?, historyAfter: Date?, historyPoints: Int = RateHistory.defaultCapacity) -> String {
         var path = "/v1/status/update"
         var separator = "?"
         if let known {
@@ -52,6 +57,8 @@ public struct AgentClient: Sendable {
         }
         if let historyAfter {
             path += separator + "history_after=" + String(format: "%.3f", historyAfter.timeIntervalSince1970)
+        } else {
+            path += separator + "history=" + String(historyPoints)
         }
         return path
     }
@@ -122,6 +129,15 @@ public struct AgentClient: Sendable {
         } catch {
             throw .invalidResponse("\(error)")
         }
+    }
+
+    /// A status update from an answer: the flat common form without `JSONDecoder`
+    /// (`FlatStatusUpdateReader`), anything else through `decoder`.
+    static func decodeUpdate(status: Int, body buffer: ByteBuffer, decoder: JSONDecoder) throws(AgentClientError) -> StatusUpdate {
+        if (200..<300).contains(status), let update = buffer.withUnsafeReadableBytes({ FlatStatusUpdateReader.read($0) }) {
+            return update
+        }
+        return try decode(StatusUpdate.self, status: status, body: buffer, decoder: decoder)
     }
 
     static func classify(_ error: any Error, timeout: Duration, cap: Int) -> AgentClientError {

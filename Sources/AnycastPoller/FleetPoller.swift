@@ -15,23 +15,32 @@ public actor FleetPoller {
     let logger: Logger
     /// Longest wait between retries of an unreachable agent.
     public let maxBackoff: Duration
+    /// How many sites a cycle may ask for their whole history window (once per site). The
+    /// other sites' first polls bring their current state only; their history follows in
+    /// later cycles, so a large fleet shows at once and its agents and the dashboard never
+    /// take a whole fleet's history in one second.
+    public let historyLoadsPerCycle: Int
 
     private var sites: [SiteSnapshot]
     private var nextAttempt: [Date?]
     /// Each agent's revision of its slow-changing status, as last received.
     private var revisions: [String?]
+    /// Whether each site's whole history window has arrived.
+    private var historyLoaded: [Bool]
     private let endpoints: [AgentEndpoint?]
     private let transport: StatusPollTransport
     private let decoder: NIOLoopBoundBox<JSONDecoder>
     private var health = PollHealth()
 
     public init(
-        config: FleetConfig, client: AgentClient, maxBackoff: Duration = .seconds(30),
+        config: FleetConfig, client: AgentClient, maxBackoff: Duration = .seconds(30), historyLoadsPerCycle: Int = 100,
         clock: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "anycast-dash.poller")
     ) {
         self.config = config
         self.client = client
         self.maxBackoff = maxBackoff
+        self.historyLoadsPerCycle = max(1, historyLoadsPerCycle)
+        self.historyLoaded = Array(repeating: false, count: config.sites.count)
         self.clock = clock
         self.logger = logger
         self.sites = config.sites.map { SiteSnapshot(config: $0) }
@@ -62,55 +71,62 @@ public actor FleetPoller {
         let now = clock()
         let timeout = config.requestTimeout
         let client = self.client
-        var jobs: [(Int, SiteConfig, Date?)] = []
+        var jobs: [(Int, SiteConfig, Date?, Bool)] = []
+        var historyLoads = 0
         for i in sites.indices {
             if !force, let due = nextAttempt[i], due > now { continue }
-            jobs.append((i, sites[i].config, sites[i].history.latest?.t))
+            let wholeHistory = !historyLoaded[i] && historyLoads < historyLoadsPerCycle
+            if wholeHistory { historyLoads += 1 }
+            jobs.append((i, sites[i].config, sites[i].history.latest?.t, wholeHistory))
         }
         // Plain-HTTP agents go through the poll transport: one event loop, no task per
         // request, decoding on the loop. TLS agents go through AsyncHTTPClient.
         let loop = transport.eventLoop
         let decoder = self.decoder
-        var futures: [EventLoopFuture<(Int, Result<StatusUpdate, AgentClientError>)>] = []
+        var futures: [EventLoopFuture<(Int, Bool, Result<StatusUpdate, AgentClientError>)>] = []
         futures.reserveCapacity(jobs.count)
-        for (i, site, after) in jobs {
+        for (i, site, newest, wholeHistory) in jobs {
             let known = revisions[i]
             guard let endpoint = endpoints[i] else {
-                futures.append(loop.makeSucceededFuture((i, .failure(.badURL(site.url)))))
+                futures.append(loop.makeSucceededFuture((i, false, .failure(.badURL(site.url)))))
                 continue
             }
+            // The whole window, or what is newer than the newest point held (nothing at all
+            // for a first poll that must wait for its history).
+            let after = wholeHistory ? nil : newest
+            let points = wholeHistory ? min(sites[i].history.capacity, RateHistory.defaultCapacity) : 0
             if endpoint.tls {
                 futures.append(loop.makeFutureWithTask {
                     // A plain do/catch on purpose: `do throws(AgentClientError)` returning from
                     // a child task trapped ("Index out of range" in apply) in release builds with Swift 6.3.1.
                     do {
-                        return (i, .success(try await client.statusUpdate(of: site, known: known, historyAfter: after, timeout: timeout)))
+                        return (i, wholeHistory, .success(try await client.statusUpdate(of: site, known: known, historyAfter: after, historyPoints: points, timeout: timeout)))
                     } catch let error as AgentClientError {
-                        return (i, .failure(error))
+                        return (i, false, .failure(error))
                     } catch {
-                        return (i, .failure(.connection("\(error)")))
+                        return (i, false, .failure(.connection("\(error)")))
                     }
                 })
                 continue
             }
-            let path = AgentClient.updatePath(known: known, historyAfter: after)
+            let path = AgentClient.updatePath(known: known, historyAfter: after, historyPoints: points)
             futures.append(transport.get(endpoint, path: path, timeout: timeout, maxBytes: client.maxResponseBytes).map { answer in
                 switch answer {
                 case .success(let response):
                     do {
-                        return (i, .success(try AgentClient.decode(StatusUpdate.self, status: response.status, body: response.body, decoder: decoder.value)))
+                        return (i, wholeHistory, .success(try AgentClient.decodeUpdate(status: response.status, body: response.body, decoder: decoder.value)))
                     } catch let error as AgentClientError {
-                        return (i, .failure(error))
+                        return (i, false, .failure(error))
                     } catch {
-                        return (i, .failure(.invalidResponse("\(error)")))
+                        return (i, false, .failure(.invalidResponse("\(error)")))
                     }
                 case .failure(let error):
-                    return (i, .failure(error))
+                    return (i, false, .failure(error))
                 }
             })
         }
         if let answers = try? await EventLoopFuture.whenAllSucceed(futures, on: loop).get() {
-            for (i, result) in answers { apply(result, to: i) }
+            for (i, wholeHistory, result) in answers { apply(result, to: i, wholeHistory: wholeHistory) }
         }
         health.cycles += 1
         let elapsed = ContinuousClock.now - started
@@ -118,14 +134,14 @@ public actor FleetPoller {
         return snapshot()
     }
 
-    private func apply(_ result: Result<StatusUpdate, AgentClientError>, to i: Int) {
+    private func apply(_ result: Result<StatusUpdate, AgentClientError>, to i: Int, wholeHistory: Bool) {
         let now = clock()
         sites[i].lastAttempt = now
         switch result {
         case .success(let update):
             if let status = update.applied(to: sites[i].status) {
                 revisions[i] = Self.usableRevision(update.revision)
-                apply(status, to: i, now: now)
+                apply(status, to: i, now: now, wholeHistory: wholeHistory)
             } else {
                 // "Unchanged" for a status we do not hold: ask for the whole status next time.
                 revisions[i] = nil
@@ -144,10 +160,15 @@ public actor FleetPoller {
         return text
     }
 
-    private func apply(_ status: SiteStatus, to i: Int, now: Date) {
+    private func apply(_ status: SiteStatus, to i: Int, now: Date, wholeHistory: Bool) {
         let restarted = sites[i].status.map { $0.agent.startedAt != status.agent.startedAt } ?? false
         if restarted { sites[i].lastCounter = nil }
-        sites[i].history.merge(status.traffic.history)
+        if wholeHistory {
+            sites[i].history.backfill(status.traffic.history)
+            historyLoaded[i] = true
+        } else {
+            sites[i].history.merge(status.traffic.history)
+        }
         if let total = status.traffic.queriesTotal, let at = status.traffic.sampledAt {
             let sample = CounterSample(value: total, time: at)
             let maxGap = max(3, 3 * config.pollInterval.inSeconds)

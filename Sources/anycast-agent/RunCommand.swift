@@ -48,14 +48,16 @@ struct RunCommand: AsyncParsableCommand {
         let tokens = settings.tokens.map {
             AgentToken(name: $0.name, scope: $0.scope == .operate ? .operate : .read, value: $0.value)
         }
+        // The event loops that serve the API also run the agent (see EventLoopTaskExecutor).
+        let executor = EventLoopTaskExecutor()
         let app = AgentServer.application(
             agent: agent, tokens: tokens, host: settings.listenAddress, port: settings.listenPort,
-            logger: logger,
+            logger: logger, eventLoopGroup: executor.group,
             onListening: { port in logger.notice("listening", metadata: ["address": "\(settings.listenAddress)", "port": "\(port)", "site": "\(settings.site.id)"]) })
         let group = ServiceGroup(
             services: [app, AgentRefreshService(agent: agent)],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
-        try await group.run()
+        try await withTaskExecutorPreference(executor) { try await group.run() }
         client.close()
     }
 

@@ -57,10 +57,12 @@ struct SimulateCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "anycast-agent.simulate")
+        let executor = EventLoopTaskExecutor()
         let fleet = SimulatedFleet(siteCount: sites, seed: seed, logger: logger)
         let host = SimulatedFleetHost(
             fleet: fleet, host: self.host, basePort: basePort,
-            tokens: SimulatedFleet.defaultTokens(read: readToken, operate: operateToken), logger: logger)
+            tokens: SimulatedFleet.defaultTokens(read: readToken, operate: operateToken), logger: logger,
+            eventLoopGroup: executor.group)
         let group = ServiceGroup(services: host.services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         let outPath = fleetOut
         let token = fleetToken == "read" ? readToken : operateToken
@@ -81,7 +83,7 @@ struct SimulateCommand: AsyncParsableCommand {
             emit("simulating \(fleet.agents.count) sites; tokens: read=\(readToken == "demo-read" ? "demo-read" : "(custom)") operate=\(operateToken == "demo-operate" ? "demo-operate" : "(custom)")\n")
         }
         defer { announce.cancel() }
-        try await group.run()
+        try await withTaskExecutorPreference(executor) { try await group.run() }
     }
 }
 

@@ -8,7 +8,7 @@ struct DecodeBench: ParsableCommand {
 
     @Option(help: "A status JSON file (default: a typical incremental answer built in).") var file: String?
     @Option(help: "Decodes per measurement.") var iterations = 20_000
-    @Option(help: "status (GET /v1/status) or update (GET /v1/status/update).") var type = "status"
+    @Option(help: "status (GET /v1/status), update (GET /v1/status/update with JSONDecoder) or update-flat (the same with the poller's FlatStatusUpdateReader).") var type = "status"
 
     func run() throws {
         let data: Data
@@ -20,7 +20,10 @@ struct DecodeBench: ParsableCommand {
         let decoder = AgentJSON.decoder()
         var sink = 0
         let start = ContinuousClock.now
-        if type == "update" {
+        if type == "update-flat" {
+            guard FlatStatusUpdateReader.read(data) != nil else { throw ValidationError("not a flat status update: the poller would use JSONDecoder") }
+            for _ in 0..<iterations { sink &+= FlatStatusUpdateReader.read(data)!.history.count }
+        } else if type == "update" {
             for _ in 0..<iterations { sink &+= try decoder.decode(StatusUpdate.self, from: data).history.count }
         } else {
             for _ in 0..<iterations { sink &+= try decoder.decode(SiteStatus.self, from: data).peers.count }

@@ -16,6 +16,35 @@ import Testing
         #expect(ring.suffix(99) == [8, 9, 10])
     }
 
+    @Test func ringReadsTheSameBeforeAndAfterItIsFull() {
+        var ring = RingBuffer<Int>(capacity: 4)
+        #expect(ring.isEmpty && ring.first == nil && ring.last == nil)
+        ring.append(1); ring.append(2)
+        #expect(Array(ring) == [1, 2] && ring.first == 1 && ring.last == 2 && ring[1] == 2)
+        for i in 3...9 { ring.append(i) }
+        #expect(Array(ring) == [6, 7, 8, 9] && ring[0] == 6 && ring[3] == 9)
+        ring.removeAll()
+        #expect(ring.isEmpty && ring.capacity == 4)
+        ring.append(42)
+        #expect(Array(ring) == [42])
+    }
+
+    @Test func backfillPutsOlderPointsBeforeTheHeldOnes() {
+        var h = RateHistory(capacity: 6)
+        h.merge([point(10, 100), point(11, 110)])  // the first polls brought no history
+        // Then the whole history arrives: older seconds, the held ones (other rates), newer ones.
+        h.backfill([point(6, 60), point(7, 70), point(8, 80), point(9, 90), point(10, 999), point(11, 999), point(12, 120)])
+        #expect(h.points.map(\.qps) == [70, 80, 90, 100, 110, 120], "newest 6 kept, held rates kept")
+        #expect(h.points.map(\.t) == (7...12).map { t0.addingTimeInterval(Double($0)) })
+        var empty = RateHistory(capacity: 3)
+        empty.backfill([point(1), point(2), point(3), point(4)])
+        #expect(empty.points.map(\.t) == (2...4).map { t0.addingTimeInterval(Double($0)) })
+        var same = RateHistory(capacity: 5)
+        same.merge([point(1, 1), point(2, 2)])
+        same.backfill([point(2, 9), point(3, 3)])  // nothing older: an ordinary merge
+        #expect(same.points.map(\.qps) == [1, 2, 3])
+    }
+
     @Test func historyHoldsFifteenMinutesByDefault() {
         var h = RateHistory()
         for s in 0..<2000 { h.append(point(s)) }

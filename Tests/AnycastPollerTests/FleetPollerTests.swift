@@ -31,7 +31,7 @@ import Testing
             let s = try #require(byID[site.id])
             #expect(s.reachability == .ok, "\(site.id): \(s.lastError ?? "")")
             #expect(s.qps ?? 0 > 0)
-            #expect(s.history.count >= 300, "the agent's history arrives with the first poll")
+            #expect(s.history.count == RateHistory.defaultCapacity, "the agent's whole 15-minute history arrives with the first poll: \(s.history.count)")
             #expect(s.status?.peers.isEmpty == false, "\(site.id): \(String(describing: s.status))")
         }
         let errors = ["hung", "invalid", "error500", "dead"].map { byID[$0]?.lastError ?? "" }
@@ -93,6 +93,33 @@ import Testing
         }
         try await http.shutdown()
         await servers.stop()
+    }
+
+    @Test func aFleetShowsAtOnceAndItsHistoriesFollowWithinABudgetPerCycle() async throws {
+        let servers = try await TestServers.start(simulatedSites: 3)
+        let http = AgentClient.makeHTTPClient()
+        let poller = FleetPoller(config: fleet(servers.simulatedSites()), client: AgentClient(http: http), historyLoadsPerCycle: 1)
+        let first = await poller.pollOnce()
+        #expect(first.sites.allSatisfy { $0.reachability == .ok && $0.status != nil }, "every site's state shows after the first cycle")
+        #expect(first.sites.filter { $0.history.count == RateHistory.defaultCapacity }.count == 1, "one whole history per cycle: \(first.sites.map(\.history.count))")
+        #expect(first.sites.filter { $0.history.count == 0 }.count == 2)
+        try await Task.sleep(for: .milliseconds(1100))
+        _ = await poller.pollOnce()
+        try await Task.sleep(for: .milliseconds(1100))
+        let third = await poller.pollOnce()
+        for site in third.sites {
+            #expect(site.history.count == RateHistory.defaultCapacity, "\(site.config.id): \(site.history.count)")
+            let times = site.history.points.map(\.t)
+            #expect(zip(times, times.dropFirst()).allSatisfy { $0 < $1 }, "\(site.config.id): times strictly rising")
+        }
+        try await http.shutdown()
+        await servers.stop()
+    }
+
+    @Test func thePollPathAsksForTheWholeWindowFirstAndThenOnlyWhatIsNew() {
+        #expect(AgentClient.updatePath(known: nil, historyAfter: nil) == "/v1/status/update?history=900")
+        #expect(AgentClient.updatePath(known: "r1", historyAfter: nil, historyPoints: 60) == "/v1/status/update?known=r1&history=60")
+        #expect(AgentClient.updatePath(known: "r1", historyAfter: Date(timeIntervalSince1970: 12.5)) == "/v1/status/update?known=r1&history_after=12.500")
     }
 
     @Test func historyIsFetchedIncrementally() async throws {

@@ -3,37 +3,49 @@
 # the same JSON bytes as a static file, in the same run: requests/s at saturation, and p99 at a
 # paced 1,000 requests/s (wrk's delay() hook: 10 connections, one request per 10 ms each);
 # the agent's RSS under load from /proc.
-# Usage: scripts/bench/agent-throughput.sh [--seconds N] [--debug]
+# With --url, a running agent is measured instead (the lab's BIRD-backed agents:
+# scripts/bench/lab.sh); --pid names its process for the RSS, --label names the line.
+# Agent and nginx alternate for --rounds rounds of --seconds each; the medians are printed.
+# Usage: scripts/bench/agent-throughput.sh [--seconds N] [--rounds N] [--debug]
+#        scripts/bench/agent-throughput.sh --url URL --token-file FILE --pid PID [--label TEXT] [--seconds N]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-SECS=10; CONFIG=release
+SECS=10; ROUNDS=3; CONFIG=release; URL=""; TOKEN=demo-read; LABEL="simulated backend"
 while [ $# -gt 0 ]; do
     case $1 in
         --seconds) SECS=$2; shift 2 ;;
+        --rounds) ROUNDS=$2; shift 2 ;;
         --debug) CONFIG=debug; shift ;;
-        *) echo "usage: $0 [--seconds N] [--debug]"; exit 2 ;;
+        --url) URL=$2; shift 2 ;;
+        --token-file) TOKEN=$(cat "$2"); shift 2 ;;
+        --pid) SIM=$2; ATTACHED=1; shift 2 ;;
+        --label) LABEL=$2; shift 2 ;;
+        *) echo "usage: $0 [--seconds N] [--debug] [--url URL --token-file FILE --pid PID [--label TEXT]]"; exit 2 ;;
     esac
 done
 for tool in wrk nginx curl python3; do
     command -v $tool >/dev/null || { echo "$tool is missing: apt-get install wrk nginx curl python3"; exit 1; }
 done
-swift build -c "$CONFIG" --product anycast-agent >/dev/null
-BIN=.build/$CONFIG
+if [ -n "$URL" ] && [ -z "${ATTACHED:-}" ]; then echo "--url needs --pid (the agent's process, for its RSS)"; exit 2; fi
 WORK=$(mktemp -d)
 cleanup() {
-    [ -n "${SIM:-}" ] && kill "$SIM" 2>/dev/null
+    [ -z "${ATTACHED:-}" ] && [ -n "${SIM:-}" ] && kill "$SIM" 2>/dev/null
     [ -s "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null
     rm -rf "$WORK"
 }
 trap cleanup EXIT
 source scripts/free-port.sh
 BASE=$(free_port_range 2); AGENT_PORT=$BASE; NGINX_PORT=$((BASE + 1))
-"$BIN/anycast-agent" simulate --sites 1 --base-port "$AGENT_PORT" --log-level error >/dev/null 2>&1 &
-SIM=$!
-for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$AGENT_PORT/healthz" >/dev/null && break; sleep 0.1; done
-URL="http://127.0.0.1:$AGENT_PORT/v1/status"
+if [ -z "$URL" ]; then
+    swift build -c "$CONFIG" --product anycast-agent >/dev/null
+    ".build/$CONFIG/anycast-agent" simulate --sites 1 --base-port "$AGENT_PORT" --log-level error >/dev/null 2>&1 &
+    SIM=$!
+    for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$AGENT_PORT/healthz" >/dev/null && break; sleep 0.1; done
+    URL="http://127.0.0.1:$AGENT_PORT"
+fi
+URL="${URL%/}/v1/status"
 mkdir -p "$WORK/www"
-curl -sf -H 'Authorization: Bearer demo-read' "$URL" >"$WORK/www/status.json"
+curl -sf -H "Authorization: Bearer $TOKEN" "$URL" >"$WORK/www/status.json"
 cat >"$WORK/nginx.conf" <<CONF
 worker_processes 1;
 daemon on;
@@ -65,17 +77,28 @@ m = re.search(r'99%\s+([\d.]+)(us|ms|s)\b', t)
 p99 = float(m.group(1)) * {'us': 0.001, 'ms': 1, 's': 1000}[m.group(2)]
 print('$label', rps, p99)"
 }
-AUTH=(-H 'Authorization: Bearer demo-read')
-A=$(run agent -t2 -c50 -d"${SECS}s" "${AUTH[@]}" "$URL")
-RSS=$(awk '/VmRSS/ {print $2}' "/proc/$SIM/status")
-N=$(run nginx -t2 -c50 -d"${SECS}s" "http://127.0.0.1:$NGINX_PORT/status.json")
-AP=$(run agent-paced -t1 -c10 -d"${SECS}s" -s "$WORK/paced.lua" "${AUTH[@]}" "$URL")
-NP=$(run nginx-paced -t1 -c10 -d"${SECS}s" -s "$WORK/paced.lua" "http://127.0.0.1:$NGINX_PORT/status.json")
-python3 - "$A" "$N" "$AP" "$NP" "$RSS" "$(wc -c <"$WORK/www/status.json")" <<'PY'
-import sys
-a, n, ap, np_, rss, size = sys.argv[1:]
-_, ar, a99 = a.split(); _, nr, n99 = n.split(); _, apr, ap99 = ap.split(); _, npr, np99 = np_.split()
-ar, nr, apr, ap99, npr, np99 = map(float, (ar, nr, apr, ap99, npr, np99))
-print(f"agent-throughput: {size}-byte /v1/status: agent {ar:.0f} req/s, nginx (same bytes) {nr:.0f} req/s, ratio {ar / nr:.2f}; "
-      f"paced ~1000 req/s: agent {apr:.0f} req/s p99 {ap99:.2f} ms, nginx {npr:.0f} req/s p99 {np99:.2f} ms; agent RSS under load {int(rss) / 1024:.1f} MiB")
+AUTH=(-H "Authorization: Bearer $TOKEN")
+NGINX_URL="http://127.0.0.1:$NGINX_PORT/status.json"
+: >"$WORK/results"; : >"$WORK/rss"
+for _ in $(seq 1 "$ROUNDS"); do
+    run agent -t2 -c50 -d"${SECS}s" "${AUTH[@]}" "$URL" >>"$WORK/results"
+    awk '/VmRSS/ {print $2}' "/proc/$SIM/status" >>"$WORK/rss"
+    run nginx -t2 -c50 -d"${SECS}s" "$NGINX_URL" >>"$WORK/results"
+    run agent-paced -t1 -c10 -d"${SECS}s" -s "$WORK/paced.lua" "${AUTH[@]}" "$URL" >>"$WORK/results"
+    run nginx-paced -t1 -c10 -d"${SECS}s" -s "$WORK/paced.lua" "$NGINX_URL" >>"$WORK/results"
+done
+python3 - "$WORK/results" "$WORK/rss" "$(wc -c <"$WORK/www/status.json")" "$LABEL" "$ROUNDS" <<'PY'
+import statistics, sys
+results, rss_file, size, label, rounds = sys.argv[1:]
+runs = {}
+for line in open(results):
+    name, rps, p99 = line.split()
+    runs.setdefault(name, []).append((float(rps), float(p99)))
+med = lambda name, i: statistics.median(r[i] for r in runs[name])
+ratios = [a[0] / n[0] for a, n in zip(runs["agent"], runs["nginx"])]
+rss = max(int(x) for x in open(rss_file).read().split())
+print(f"agent-throughput ({label}): {size}-byte /v1/status, medians of {rounds} alternating rounds: agent {med('agent', 0):.0f} req/s, "
+      f"nginx (same bytes) {med('nginx', 0):.0f} req/s, ratio {statistics.median(ratios):.2f} (rounds {' '.join(f'{r:.2f}' for r in ratios)}); "
+      f"paced ~1000 req/s: agent {med('agent-paced', 0):.0f} req/s p99 {med('agent-paced', 1):.2f} ms, "
+      f"nginx {med('nginx-paced', 0):.0f} req/s p99 {med('nginx-paced', 1):.2f} ms; agent RSS under load {rss / 1024:.1f} MiB")
 PY

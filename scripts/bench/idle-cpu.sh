@@ -15,34 +15,23 @@ while [ $# -gt 0 ]; do
         *) echo "usage: $0 [--seconds N] [--sites N] [--debug]"; exit 2 ;;
     esac
 done
-for tool in tmux htop python3; do
-    command -v $tool >/dev/null || { echo "$tool is missing: apt-get install tmux htop python3"; exit 1; }
-done
-swift build -c "$CONFIG" --product anycast-dash >/dev/null
-swift build -c "$CONFIG" --product anycast-agent >/dev/null
-BIN=.build/$CONFIG
-WORK=$(mktemp -d); SOCK=$WORK/tmux.sock
-cleanup() { tmux -S "$SOCK" kill-server 2>/dev/null || true; [ -n "${SIM:-}" ] && kill "$SIM" 2>/dev/null; rm -rf "$WORK"; }
-trap cleanup EXIT
-source scripts/free-port.sh
-BASE=$(free_port_range "$SITES")
-"$BIN/anycast-agent" simulate --sites "$SITES" --base-port "$BASE" --log-level error --fleet-out "$WORK/fleet.toml" >/dev/null 2>&1 &
-SIM=$!
-for _ in $(seq 1 300); do [ -s "$WORK/fleet.toml" ] && break; sleep 0.1; done
-tmux -S "$SOCK" new-session -d -s dash -x 200 -y 60 "$BIN/anycast-dash --fleet $WORK/fleet.toml 2>$WORK/dash.err; echo exited \$? >>$WORK/dash.err; sleep 600"
+source scripts/bench/common.sh
+bench_require tmux htop python3
+bench_build "$CONFIG" anycast-dash anycast-agent
+bench_simulate "$SITES"
+SOCK=$BENCH_WORK/tmux.sock
+bench_dash_in_tmux dash "$SOCK"
 tmux -S "$SOCK" new-session -d -s htop -x 200 -y 60 "htop -d 10"
 sleep 5  # let both settle: first polls, history, screen
-pid_of() { tmux -S "$SOCK" list-panes -t "$1" -F '#{pane_pid}'; }
-# The dash pane runs a shell around the dashboard (to keep its error output): take its child.
-DASH=$(pgrep -P "$(pid_of dash)" -f anycast-dash); HTOP=$(pid_of htop)
+HTOP=$(tmux -S "$SOCK" list-panes -t htop -F '#{pane_pid}')
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 D0=$(ticks "$DASH"); H0=$(ticks "$HTOP")
 sleep "$SECONDS_RUN"
-D1=$(ticks "$DASH" 2>/dev/null) || { echo "the dashboard died:"; cat "$WORK/dash.err"; exit 1; }
+D1=$(ticks "$DASH" 2>/dev/null) || { echo "the dashboard died:"; cat "$BENCH_WORK/dash.err"; exit 1; }
 H1=$(ticks "$HTOP")
 HZ=$(getconf CLK_TCK)
-tmux -S "$SOCK" capture-pane -t dash -p | head -1 >"$WORK/header"
-grep -q "$SITES sites" "$WORK/header" || { echo "the dashboard did not show the fleet:"; cat "$WORK/header"; exit 1; }
+tmux -S "$SOCK" capture-pane -t dash -p | head -1 >"$BENCH_WORK/header"
+grep -q "$SITES sites" "$BENCH_WORK/header" || { echo "the dashboard did not show the fleet:"; cat "$BENCH_WORK/header"; exit 1; }
 python3 - "$D0" "$D1" "$H0" "$H1" "$HZ" "$SECONDS_RUN" "$SITES" <<'PY'
 import sys
 d0, d1, h0, h1, hz, secs, sites = map(float, sys.argv[1:])

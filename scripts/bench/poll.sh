@@ -15,29 +15,20 @@ while [ $# -gt 0 ]; do
         *) echo "usage: $0 [--sites N] [--cycles N] [--debug]"; exit 2 ;;
     esac
 done
-for tool in wrk python3 curl; do
-    command -v $tool >/dev/null || { echo "$tool is missing: apt-get install wrk python3 curl"; exit 1; }
-done
-swift build -c "$CONFIG" --product anycast-bench >/dev/null
-swift build -c "$CONFIG" --product anycast-agent >/dev/null
-BIN=.build/$CONFIG
-WORK=$(mktemp -d)
-cleanup() { [ -n "${SIM:-}" ] && kill "$SIM" 2>/dev/null; rm -rf "$WORK"; }
-trap cleanup EXIT
-source scripts/free-port.sh
-BASE=$(free_port_range "$SITES")
-"$BIN/anycast-agent" simulate --sites "$SITES" --base-port "$BASE" --log-level error --fleet-out "$WORK/fleet.toml" >/dev/null 2>&1 &
-SIM=$!
-for _ in $(seq 1 300); do [ -s "$WORK/fleet.toml" ] && break; sleep 0.1; done
+source scripts/bench/common.sh
+bench_require wrk python3 curl
+bench_build "$CONFIG" anycast-bench anycast-agent
+bench_simulate "$SITES"
 sleep 1
-"$BIN/anycast-bench" poll --fleet "$WORK/fleet.toml" --cycles "$CYCLES"
+POLL=$("$BIN/anycast-bench" poll --fleet "$FLEET" --cycles "$CYCLES")
+echo "$POLL"
 # wrk: the same request the poller sends once it holds the agent's revision.
-URL=$(grep -m1 '^url' "$WORK/fleet.toml" | cut -d'"' -f2)
-TOKEN=$(grep -m1 '^token' "$WORK/fleet.toml" | cut -d'"' -f2)
+URL=$(grep -m1 '^url' "$FLEET" | cut -d'"' -f2)
+TOKEN=$(grep -m1 '^token' "$FLEET" | cut -d'"' -f2)
 REV=$(curl -s -H "Authorization: Bearer $TOKEN" "$URL/v1/status/update?history_after=9999999999" | python3 -c 'import json,sys; print(json.load(sys.stdin)["revision"])')
-python3 - "$URL/v1/status/update?known=$REV&history_after=9999999999" "$TOKEN" <<'PY'
+python3 - "$URL/v1/status/update?known=$REV&history_after=9999999999" "$TOKEN" "$POLL" <<'PY'
 import re, resource, subprocess, sys
-url, token = sys.argv[1:]
+url, token, poll = sys.argv[1:]
 before = resource.getrusage(resource.RUSAGE_CHILDREN)
 out = subprocess.run(["wrk", "-t1", "-c10", "-d5s", "-H", f"Authorization: Bearer {token}", url],
                      capture_output=True, text=True, check=True).stdout
@@ -45,4 +36,6 @@ after = resource.getrusage(resource.RUSAGE_CHILDREN)
 cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 n = int(re.search(r"(\d+) requests in", out).group(1))
 print(f"poll-baseline: wrk -t1 -c10 -d5s on one agent's /v1/status/update: {1e6 * cpu / n:.1f} µs CPU per request ({n} requests, {cpu:.2f} s CPU)")
+ours = float(re.search(r"([\d.]+) µs CPU per site-poll", poll).group(1))
+print(f"poll-ratio: poller {ours:.1f} µs / wrk {1e6 * cpu / n:.1f} µs per request = {ours / (1e6 * cpu / n):.2f} (goal <= 3)")
 PY

@@ -29,11 +29,12 @@ public enum AgentAPI {
         router.get("/v1/status") { request, _ in
             let (after, points) = try historyParameters(request)
             guard after == nil else { return jsonResponse(await agent.status(historyAfter: after, historyPoints: points)) }
-            let data: Data
-            do { data = try await agent.encodedStatus(historyPoints: points) } catch {
+            if let body = agent.cachedEncodedStatus(historyPoints: points) { return jsonResponse(body: body) }
+            let body: ByteBuffer
+            do { body = try await agent.encodedStatus(historyPoints: points) } catch {
                 return errorResponse(.internal("cannot encode the response"))
             }
-            return jsonResponse(encoded: data)
+            return jsonResponse(body: body)
         }
         router.get("/v1/status/update") { request, _ in
             let (after, points) = try historyParameters(request)
@@ -137,15 +138,15 @@ public enum AgentAPI {
         do { data = try AgentJSON.encoder().encode(value) } catch {
             return errorResponse(.internal("cannot encode the response"))
         }
-        return jsonResponse(encoded: data, status: status)
+        return jsonResponse(body: ByteBuffer(bytes: data), status: status)
     }
 
     /// A JSON answer from bytes already encoded.
-    static func jsonResponse(encoded data: Data, status: HTTPResponse.Status = .ok) -> Response {
+    static func jsonResponse(body: ByteBuffer, status: HTTPResponse.Status = .ok) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
         headers[.cacheControl] = "no-store"
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return Response(status: status, headers: headers, body: .init(byteBuffer: body))
     }
 
     static func errorResponse(_ error: AgentAPIError) -> Response {

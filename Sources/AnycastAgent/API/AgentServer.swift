@@ -2,20 +2,24 @@ import AnycastCore
 import Hummingbird
 import Logging
 import NIOCore
+import NIOPosix
 
 /// Builds the Hummingbird application that serves one agent's API.
 public enum AgentServer {
     /// An application serving `agent` on `host:port` (port 0 picks a free port; `onListening`
-    /// is told the real one).
+    /// is told the real one). With an `EventLoopTaskExecutor`, pass its loop as
+    /// `eventLoopGroup` and run the application under its preference.
     public static func application(
         agent: SiteAgent, tokens: [AgentToken], host: String, port: Int,
         logger: Logger = Logger(label: "anycast-agent.http"),
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         Application(
             router: AgentAPI.router(agent: agent, tokens: tokens),
             configuration: .init(address: .hostname(host, port: port), serverName: "anycast-agent/\(AgentVersion.current)"),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? port) },
+            eventLoopGroupProvider: .shared(eventLoopGroup),
             logger: logger)
     }
 }

@@ -1,6 +1,7 @@
 import AnycastCore
 import Foundation
 import Logging
+import NIOCore
 
 /// One site's agent: keeps the desired state of its services, reads the routing daemon, the
 /// traffic source and the probe, and carries out drains and undrains.
@@ -53,8 +54,8 @@ public actor SiteAgent {
     private var startTask: Task<Void, Never>?
     private var revisionCache: (slow: SiteStatus, revision: String)?
     /// Bumped by every change of what `status()` shows; keys the cache of the encoded answer.
-    private var generation: UInt64 = 0
-    private var encodedCache: (generation: UInt64, points: Int, data: Data)?
+    private var generation: UInt64 = 0 { didSet { statusCache.invalidate(generation: generation) } }
+    private nonisolated let statusCache = EncodedStatusCache()
 
     /// How many history points `status()` returns when the caller does not say.
     public static let defaultHistoryPoints = 300
@@ -346,13 +347,17 @@ public actor SiteAgent {
     /// `GET /v1/status` without `history_after`, encoded: the bytes are made once per change of
     /// the state (at most once a refresh, plus drains), not once per request. `agent.now` is
     /// then the time the answer was made.
-    public func encodedStatus(historyPoints: Int = SiteAgent.defaultHistoryPoints) throws -> Data {
-        if let cached = encodedCache, cached.generation == generation, cached.points == historyPoints {
-            return cached.data
-        }
-        let data = try AgentJSON.encoder().encode(status(historyPoints: historyPoints))
-        encodedCache = (generation, historyPoints, data)
-        return data
+    public func encodedStatus(historyPoints: Int = SiteAgent.defaultHistoryPoints) throws -> ByteBuffer {
+        if let body = statusCache.body(points: historyPoints) { return body }
+        let body = ByteBuffer(bytes: try AgentJSON.encoder().encode(status(historyPoints: historyPoints)))
+        statusCache.store(body, generation: generation, points: historyPoints)
+        return body
+    }
+
+    /// The encoded `GET /v1/status` answer if the state has not changed since it was made;
+    /// callable from any thread, without waiting for the actor.
+    public nonisolated func cachedEncodedStatus(historyPoints: Int = SiteAgent.defaultHistoryPoints) -> ByteBuffer? {
+        statusCache.body(points: historyPoints)
     }
 
     /// The poller's compact answer: the fast-changing figures, plus the whole status only when

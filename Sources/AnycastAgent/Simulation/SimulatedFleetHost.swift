@@ -1,6 +1,8 @@
 import AnycastCore
 import Foundation
 import Logging
+import NIOCore
+import NIOPosix
 import ServiceLifecycle
 
 /// Serves a simulated fleet: one HTTP server per site (port `basePort + i`, or free ports when
@@ -10,7 +12,8 @@ public struct SimulatedFleetHost: Sendable {
     public let services: [any Service]
     let listening: ListeningPorts
 
-    public init(fleet: SimulatedFleet, host: String = "127.0.0.1", basePort: Int?, tokens: [AgentToken], logger: Logger) {
+    public init(fleet: SimulatedFleet, host: String = "127.0.0.1", basePort: Int?, tokens: [AgentToken], logger: Logger,
+                eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
         self.fleet = fleet
         let listening = ListeningPorts(expected: fleet.agents.count)
         self.listening = listening
@@ -21,7 +24,7 @@ public struct SimulatedFleetHost: Sendable {
             let id = agent.identity.id
             services.append(AgentServer.application(
                 agent: agent, tokens: tokens, host: host, port: basePort.map { $0 + i } ?? 0,
-                logger: httpLogger, onListening: { port in await listening.record(id, port) }))
+                logger: httpLogger, eventLoopGroup: eventLoopGroup, onListening: { port in await listening.record(id, port) }))
         }
         self.services = services
     }

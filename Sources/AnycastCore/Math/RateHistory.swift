@@ -28,6 +28,26 @@ public struct RateHistory: Sendable {
         for p in points { append(p) }
     }
 
+    /// Adds `points` that may be older than the points held, as when a site's older history
+    /// arrives after its first polls: points older than the oldest held go before it, points
+    /// newer than the newest held after it, the newest `capacity` are kept; the points held
+    /// keep their rates.
+    public mutating func backfill(_ points: [RatePoint]) {
+        guard let oldest = ring.first else { merge(points); return }
+        var older = points.filter { $0.t < oldest.t && $0.qps.isFinite && $0.qps >= 0 }
+        guard !older.isEmpty else { merge(points); return }
+        older.sort { $0.t < $1.t }
+        let held = Array(ring)
+        let newer = points.filter { $0.t > (held.last?.t ?? oldest.t) }
+        ring.removeAll()
+        var lastTime: Date?
+        for p in older + held where lastTime.map({ p.t > $0 }) ?? true {
+            ring.append(p)
+            lastTime = p.t
+        }
+        merge(newer)
+    }
+
     /// Every point, oldest first.
     public var points: [RatePoint] { Array(ring) }
 

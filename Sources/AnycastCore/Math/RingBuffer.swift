@@ -1,43 +1,46 @@
 /// A fixed-capacity buffer that keeps the newest `capacity` elements; memory never grows.
+///
+/// Elements are stored unwrapped (no `Optional` per slot): the storage grows to `capacity`
+/// once and is then written over in place.
 public struct RingBuffer<Element>: Sequence {
-    private var storage: ContiguousArray<Element?>
-    private var head = 0  // index of the oldest element
-    public private(set) var count = 0
-
+    private var storage: ContiguousArray<Element>
+    private var head = 0  // index of the oldest element once the buffer is full
     /// How many elements the buffer keeps.
-    public var capacity: Int { storage.count }
+    public let capacity: Int
 
     public init(capacity: Int) {
         precondition(capacity > 0, "a ring buffer needs room for at least one element")
-        storage = ContiguousArray(repeating: nil, count: capacity)
+        self.capacity = capacity
+        storage = []
     }
 
-    public var isEmpty: Bool { count == 0 }
+    public var count: Int { storage.count }
+    public var isEmpty: Bool { storage.isEmpty }
 
     /// Appends an element, dropping the oldest when full.
     public mutating func append(_ element: Element) {
-        if count < capacity {
-            storage[(head + count) % capacity] = element
-            count += 1
+        if storage.count < capacity {
+            if storage.isEmpty { storage.reserveCapacity(capacity) }
+            storage.append(element)
         } else {
             storage[head] = element
-            head = (head + 1) % capacity
+            head = head + 1 == capacity ? 0 : head + 1
         }
     }
 
     /// The element `index` places after the oldest one.
     public subscript(index: Int) -> Element {
-        precondition(index >= 0 && index < count, "ring buffer index out of range")
-        return storage[(head + index) % capacity]!
+        precondition(index >= 0 && index < storage.count, "ring buffer index out of range")
+        let i = head + index
+        return storage[i < storage.count ? i : i - storage.count]
     }
 
-    public var last: Element? { count == 0 ? nil : self[count - 1] }
-    public var first: Element? { count == 0 ? nil : self[0] }
+    public var last: Element? { storage.isEmpty ? nil : self[storage.count - 1] }
+    public var first: Element? { storage.isEmpty ? nil : self[0] }
 
     public mutating func removeAll() {
-        storage = ContiguousArray(repeating: nil, count: capacity)
+        storage = []
         head = 0
-        count = 0
     }
 
     /// The newest `n` elements, oldest first.

@@ -1,0 +1,111 @@
+import AnycastCore
+import Foundation
+import Testing
+
+/// The poller's fast reader of status updates answers exactly what `JSONDecoder` answers, or
+/// nothing (and the poller then uses `JSONDecoder`).
+@Suite struct FlatStatusUpdateReaderTests {
+    struct Generator: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    func randomUpdate(_ g: inout Generator) -> StatusUpdate {
+        let now = 1_795_820_650 + Double(Int.random(in: 0..<1_000_000, using: &g)) / 1000
+        func maybe(_ v: Double) -> Double? { Bool.random(using: &g) ? v : nil }
+        var rcodes: [String: UInt64] = [:]
+        for name in ["NOERROR", "NXDOMAIN", "SERVFAIL", "REFUSED", "Ünïcode"] where Bool.random(using: &g) {
+            rcodes[name] = UInt64.random(in: 0...UInt64.max / 2, using: &g)
+        }
+        let history = (0..<Int.random(in: 0...20, using: &g)).map { k in
+            RatePoint(t: Date(timeIntervalSince1970: now - Double(20 - k)), qps: Double.random(in: 0...1e7, using: &g))
+        }
+        return StatusUpdate(
+            revision: String(UInt64.random(in: 0...UInt64.max, using: &g), radix: 16), now: Date(timeIntervalSince1970: now),
+            qps: maybe(Double.random(in: 0...1e7, using: &g)), queriesTotal: Bool.random(using: &g) ? UInt64.random(in: 0...1 << 60, using: &g) : nil,
+            rcodes: rcodes, sampledAt: maybe(now - 0.3).map { Date(timeIntervalSince1970: $0) },
+            latency: LatencyStatus(p50Ms: maybe(Double.random(in: 0...50, using: &g)), p95Ms: maybe(3.25), p99Ms: maybe(1e-3),
+                                   source: ["probe", "unbound", "none"].randomElement(using: &g)!, successRatio: maybe(0.995)),
+            history: history, status: nil)
+    }
+
+    func decoded(_ data: Data) -> StatusUpdate? { try? AgentJSON.decoder().decode(StatusUpdate.self, from: data) }
+
+    @Test func readsWhatTheAgentSendsAsJSONDecoderDoes() throws {
+        var g = Generator(state: 7)
+        for _ in 0..<500 {
+            let data = try AgentJSON.encoder().encode(randomUpdate(&g))
+            let fast = try #require(FlatStatusUpdateReader.read(data), "\(String(decoding: data, as: UTF8.self))")
+            #expect(fast == decoded(data))
+        }
+    }
+
+    @Test func handWrittenFormsReadAlike() throws {
+        let docs = [
+            #"{"revision":"r","now":1}"#,
+            #" { "now" : 1.5e3 , "revision" : "r" , "qps" : null , "history" : [ ] , "rcode_names" : [ ] , "rcode_totals" : [ ] } "#,
+            #"{"revision":"r","now":-0,"qps":0.1,"history":[1,2,3,4],"unknown":[1,2],"other":"x","latency_source":null}"#,
+            "{\"revision\":\"r\",\n\t\"now\":1E+2,\r\n\"p50_ms\":1.0e-2}",
+        ]
+        for doc in docs {
+            let data = Data(doc.utf8)
+            let fast = try #require(FlatStatusUpdateReader.read(data), "\(doc)")
+            #expect(fast == decoded(data), "\(doc)")
+        }
+    }
+
+    @Test func leavesEverythingElseToJSONDecoder() throws {
+        let docs = [
+            #"{"revision":"r\"q","now":1}"#,                  // an escape
+            #"{"revision":"r","now":1,"status":{"a":1}}"#,    // a nested object
+            #"{"revision":"r","now":1,"revision":"s"}"#,      // a repeated key
+            #"{"revision":"r","now":01}"#,                    // not JSON
+            #"{"revision":"r","now":1e999}"#,                 // not finite
+            #"{"revision":"r","now":1} x"#,                   // trailing bytes
+            #"{"revision":"r","now":1,"queries_total":1.5}"#, // not an integer
+            #"{"revision":"r","now":1,"queries_total":-1}"#,
+            #"{"revision":"r","now":1,"history":[1]}"#,       // not pairs
+            #"{"revision":"r","now":1,"rcode_names":["A"]}"#, // arrays of different lengths
+            #"{"revision":"r","now":"1"}"#,
+            #"{"now":1}"#,
+            "{\"revision\":\"a\u{01}\",\"now\":1}",           // a control character
+            "", "{", "[]", "null",
+        ]
+        for doc in docs { #expect(FlatStatusUpdateReader.read(Data(doc.utf8)) == nil, "\(doc)") }
+        var bad = Data(#"{"revision":"ab","now":1}"#.utf8)
+        bad[14] = 0xFF  // invalid UTF-8 inside a string
+        #expect(FlatStatusUpdateReader.read(bad) == nil)
+    }
+
+    /// Random damage to real updates: whatever the reader accepts, JSONDecoder decodes the same.
+    @Test func neverAcceptsWhatJSONDecoderRejects() throws {
+        var g = Generator(state: 99)
+        let alphabet = Array(#"{}[]",:0123456789.eE+- \nnulltrx"#.utf8) + [0x00, 0x1F, 0x5C, 0xC3, 0xFF]
+        var accepted = 0
+        for _ in 0..<6000 {
+            var bytes = Array(try AgentJSON.encoder().encode(randomUpdate(&g)))
+            for _ in 0..<Int.random(in: 1...3, using: &g) {
+                let at = Int.random(in: 0..<bytes.count, using: &g)
+                switch Int.random(in: 0..<4, using: &g) {
+                case 0: bytes[at] = alphabet.randomElement(using: &g)!
+                case 1: bytes.remove(at: at)
+                case 2: bytes.insert(alphabet.randomElement(using: &g)!, at: at)
+                default: bytes.removeSubrange(at...)
+                }
+                if bytes.isEmpty { bytes = [0x7B] }
+            }
+            let data = Data(bytes)
+            if let fast = FlatStatusUpdateReader.read(data) {
+                accepted += 1
+                #expect(fast == decoded(data), "\(String(decoding: data, as: UTF8.self))")
+            }
+        }
+        #expect(accepted > 100, "the damage left some documents readable: \(accepted)")
+    }
+}

@@ -1,0 +1,58 @@
+# Sourced by the benchmark scripts (run from the repository root): the simulated fleet they
+# measure against, and cleanup.
+
+source scripts/free-port.sh
+BENCH_WORK=$(mktemp -d)
+BENCH_CLEANUPS=()
+bench_cleanup() {
+    local c
+    for c in "${BENCH_CLEANUPS[@]}"; do eval "$c" || true; done
+    rm -rf "$BENCH_WORK"
+}
+trap bench_cleanup EXIT
+
+# bench_require TOOL... : exits with the apt-get line when one is missing.
+bench_require() {
+    local tool
+    for tool in "$@"; do
+        command -v "$tool" >/dev/null || { echo "$tool is missing: apt-get install $*"; exit 1; }
+    done
+}
+
+# bench_build CONFIG PRODUCT... : builds the products; BIN is their folder.
+bench_build() {
+    local config=$1 product; shift
+    for product in "$@"; do swift build -c "$config" --product "$product" >/dev/null; done
+    BIN=.build/$config
+}
+
+# bench_simulate N : N simulated agents in one process (not counted in any figure), on free
+# ports; FLEET is a fleet config for them, SIM the process.
+bench_simulate() {
+    local base
+    base=$(free_port_range "$1")
+    FLEET=$BENCH_WORK/fleet.toml
+    "$BIN/anycast-agent" simulate --sites "$1" --base-port "$base" --log-level error --fleet-out "$FLEET" >/dev/null 2>&1 &
+    SIM=$!
+    BENCH_CLEANUPS+=("kill $SIM 2>/dev/null")
+    local _
+    for _ in $(seq 1 600); do [ -s "$FLEET" ] && return 0; sleep 0.1; done
+    echo "the simulated fleet did not start"; exit 1
+}
+
+# bench_dash_in_tmux SESSION SOCKET : anycast-dash watching FLEET in a 200x60 tmux session;
+# DASH is its process.
+bench_dash_in_tmux() {
+    local session=$1 sock=$2
+    tmux -S "$sock" new-session -d -s "$session" -x 200 -y 60 \
+        "$BIN/anycast-dash --fleet $FLEET 2>$BENCH_WORK/dash.err; echo exited \$? >>$BENCH_WORK/dash.err; sleep 600"
+    BENCH_CLEANUPS+=("tmux -S $sock kill-server 2>/dev/null")
+    local _ pane
+    for _ in $(seq 1 100); do
+        pane=$(tmux -S "$sock" list-panes -t "$session" -F '#{pane_pid}' 2>/dev/null) || true
+        # The pane runs a shell around the dashboard (to keep its error output): take its child.
+        DASH=$(pgrep -P "$pane" -f anycast-dash 2>/dev/null) && return 0
+        sleep 0.1
+    done
+    echo "the dashboard did not start:"; cat "$BENCH_WORK/dash.err"; exit 1
+}
