@@ -74,6 +74,7 @@ public final class StatusPollTransport: Sendable {
         ClientBootstrap(group: eventLoop)
             .connectTimeout(.milliseconds(ms))
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 1024))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHTTPClientHandlers()

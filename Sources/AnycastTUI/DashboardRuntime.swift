@@ -46,9 +46,12 @@ public enum DashboardRuntime {
             }
         })
         tasks.append(Task {
+            var ticks = 0
             while !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(1))
                 sink.yield(.tick(Date()))
+                ticks += 1
+                if ticks % 10 == 0 { HeapTrimmer.trimNow() }
             }
         })
         tasks.append(Task {

@@ -58,9 +58,19 @@ struct PollBench: AsyncParsableCommand {
         let cpu = Self.cpuSeconds() - cpu0
         let wall = ContinuousClock.now - wall0
         cycleTimes.sort()
+        let resident = Self.residentBytes()
         try await http.shutdown()
+        print(String(format: "poll-memory: %d sites: the poller alone (no screen) %.1f MiB resident", n, Double(resident) / 1048576))
         print(String(format: "poll: %d sites, %d cycles, mode %@: %.1f µs CPU per site-poll (%.3f s CPU in %.1f s), cycle p50 %.1f ms p99 %.1f ms, missed cycles %d, sites not ok after a cycle %d",
                      n, cycles, mode, cpu / Double(n * cycles) * 1e6, cpu, wall.inSeconds, cycleTimes[cycles / 2] * 1000, cycleTimes[cycles * 99 / 100] * 1000, missed, failed))
+    }
+
+    /// The process's resident set in bytes.
+    static func residentBytes() -> Int {
+        let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+        let rss = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") }
+            .flatMap { Int($0.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") } ?? 0
+        return rss * 1024
     }
 
     static func cpuSeconds() -> Double {

@@ -28,6 +28,7 @@ struct OpenCommand: AsyncParsableCommand {
     var `operator`: String?
 
     func run() async throws {
+        HeapTrimmer.limitHeaps(to: 2)  // before the poller's and the screen's threads allocate
         LoggingSystem.bootstrap { _ in SwiftLogNoOpLogHandler() }  // nothing may write over the screen
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
             FileHandle.standardError.write(Data("anycast-dash: the dashboard needs a terminal; for scripts use 'anycast-dash snapshot'\n".utf8))

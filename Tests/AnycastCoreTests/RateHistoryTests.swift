@@ -29,6 +29,26 @@ import Testing
         #expect(Array(ring) == [42])
     }
 
+    @Test func chunkedRingKeepsTheNewestAndCopiesStayIndependent() {
+        var ring = ChunkedRing<Int>(capacity: 10, chunkSize: 4)
+        for i in 1...25 { ring.append(i) }
+        #expect(Array(ring) == Array(16...25) && ring.count == 10 && ring.first == 16 && ring.last == 25)
+        #expect(ring.suffix(3) == [23, 24, 25] && ring[0] == 16 && ring[9] == 25)
+        var copy = ring        // shares every chunk
+        copy.append(100)       // copies the last chunk only
+        ring.append(200)
+        #expect(Array(copy) == Array(17...25) + [100])
+        #expect(Array(ring) == Array(17...25) + [200])
+        for i in 0..<37 { copy.append(i) }
+        #expect(Array(copy) == Array(27...36), "wrapped many times: \(Array(copy))")
+        #expect(Array(ring) == Array(17...25) + [200], "the other copy is untouched")
+        ring.removeAll()
+        #expect(ring.isEmpty && ring.capacity == 10 && Array(ring) == [])
+        var one = ChunkedRing<Int>(capacity: 1)
+        one.append(1); one.append(2)
+        #expect(Array(one) == [2])
+    }
+
     @Test func backfillPutsOlderPointsBeforeTheHeldOnes() {
         var h = RateHistory(capacity: 6)
         h.merge([point(10, 100), point(11, 110)])  // the first polls brought no history

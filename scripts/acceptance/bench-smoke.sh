@@ -18,6 +18,7 @@ if command -v wrk >/dev/null; then
     bash "$ROOT/scripts/bench/poll.sh" --debug --sites 5 --cycles 2 >"$WORK/poll.out" 2>&1
     check "poll.sh prints the poller's CPU per site-poll" bash -c "grep -Eq '^poll: 5 sites, 2 cycles.* µs CPU per site-poll' '$WORK/poll.out' || cat '$WORK/poll.out'"
     check "poll.sh prints the wrk baseline" bash -c "grep -Eq '^poll-baseline: .* µs CPU per request' '$WORK/poll.out' || cat '$WORK/poll.out'"
+    check "poll.sh prints missed cycles and the ratio" bash -c "grep -Eq 'missed cycles [0-9]+, sites not ok' '$WORK/poll.out' && grep -Eq '^poll-ratio: .* = [0-9.]+ ' '$WORK/poll.out' || cat '$WORK/poll.out'"
 else
     FAILED=$((FAILED + 1)); echo "FAIL - poll.sh needs wrk: apt-get install wrk"
 fi
@@ -26,5 +27,16 @@ if command -v wrk >/dev/null && command -v nginx >/dev/null; then
     check "agent-throughput.sh prints the agent against nginx" bash -c "grep -Eq '^agent-throughput \(simulated backend\): .* ratio [0-9.]+; paced .* RSS' '$WORK/throughput.out' || cat '$WORK/throughput.out'"
 else
     FAILED=$((FAILED + 1)); echo "FAIL - agent-throughput.sh needs wrk and nginx: apt-get install wrk nginx"
+fi
+bash "$ROOT/scripts/bench/memory.sh" --debug --sites 5 --seconds 2 >"$WORK/memory.out" 2>&1
+check "memory.sh prints the dashboard's RSS and peak" bash -c "grep -Eq '^memory: anycast-dash with 5 sites.* RSS [0-9.]+ MiB.* peak [0-9.]+ MiB' '$WORK/memory.out' || cat '$WORK/memory.out'"
+if [ "$(id -u)" = 0 ]; then
+    bash "$ROOT/scripts/bench/lab.sh" --debug --rounds 1 --seconds 1 >"$WORK/lab.out" 2>&1
+    check "lab.sh prints drain latency against birdc" bash -c "grep -Eq '^drain-latency: API drain .* birdc disable alone median [0-9.]+ ms' '$WORK/lab.out' || cat '$WORK/lab.out'"
+    check "lab.sh prints the BIRD-backed agent's throughput against nginx" bash -c "grep -Eq '^agent-throughput \(BIRD backend, lab\): .* ratio [0-9.]+' '$WORK/lab.out' || cat '$WORK/lab.out'"
+elif [ "${SKIP_ROOT_TESTS:-0}" = 1 ]; then
+    echo "skip - lab.sh smoke (needs root: network namespaces; SKIP_ROOT_TESTS=1)"
+else
+    FAILED=$((FAILED + 1)); echo "FAIL - lab.sh needs root (network namespaces); run as root or set SKIP_ROOT_TESTS=1"
 fi
 summary "bench-smoke"

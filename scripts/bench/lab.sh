@@ -54,10 +54,10 @@ for r in $(seq 1 "$ROUNDS"); do
     wait_state present 20
     sleep 1
     t0=$(date +%s%N)
-    birdc -s "$LAB/s1/bird.ctl" disable anycast >/dev/null
+    birdc -s "$LAB/s1/bird.ctl" disable anycast4 >/dev/null
     wait_state absent 10
     echo $(( ($(date +%s%N) - t0) / 1000 )) >>"$WORK/birdc.ms"
-    birdc -s "$LAB/s1/bird.ctl" enable anycast >/dev/null
+    birdc -s "$LAB/s1/bird.ctl" enable anycast4 >/dev/null
     wait_state present 20
     sleep 1
 done

@@ -1,14 +1,15 @@
 import Foundation
 
-/// The recent one-second query rates of a site in a fixed-size ring (15 minutes by default).
+/// The recent one-second query rates of a site in a fixed-size ring (15 minutes by default);
+/// copies share their storage (`ChunkedRing`).
 public struct RateHistory: Sendable {
     /// Fifteen minutes of one-second points.
     public static let defaultCapacity = 900
 
-    private var ring: RingBuffer<RatePoint>
+    private var ring: ChunkedRing<RatePoint>
 
     public init(capacity: Int = RateHistory.defaultCapacity) {
-        ring = RingBuffer(capacity: capacity)
+        ring = ChunkedRing(capacity: capacity)
     }
 
     public var count: Int { ring.count }

@@ -1,0 +1,93 @@
+/// A ring of the newest `capacity` elements kept in fixed-size chunks, so that copies share
+/// their storage: appending to a copy copies one chunk, not the whole ring.
+///
+/// A site's 15-minute history is held by the poller and by every fleet snapshot it hands to
+/// the screen; with a flat ring each append after a hand-off copied all 900 points of each
+/// site, so a thousand sites kept two to three full copies alive (BENCHMARKS.md, memory).
+public struct ChunkedRing<Element>: Sequence {
+    final class Chunk {
+        var items: ContiguousArray<Element>
+
+        init(capacity: Int) {
+            items = []
+            items.reserveCapacity(capacity)
+        }
+
+        init(copying other: Chunk, capacity: Int) {
+            items = []
+            items.reserveCapacity(capacity)
+            items.append(contentsOf: other.items)
+        }
+    }
+
+    /// How many elements the ring keeps.
+    public let capacity: Int
+    private let chunkSize: Int
+    private var chunks: [Chunk] = []
+    /// Index of the oldest element in `chunks[0]`.
+    private var start = 0
+    public private(set) var count = 0
+
+    public init(capacity: Int, chunkSize: Int = 64) {
+        precondition(capacity > 0, "a ring needs room for at least one element")
+        self.capacity = capacity
+        self.chunkSize = Swift.max(1, Swift.min(chunkSize, capacity))
+    }
+
+    public var isEmpty: Bool { count == 0 }
+
+    /// Appends an element, dropping the oldest when full.
+    public mutating func append(_ element: Element) {
+        let last = chunks.count - 1
+        if last < 0 || chunks[last].items.count == chunkSize {
+            chunks.append(Chunk(capacity: chunkSize))
+        } else if !isKnownUniquelyReferenced(&chunks[last]) {
+            chunks[last] = Chunk(copying: chunks[last], capacity: chunkSize)  // shared with a copy
+        }
+        chunks[chunks.count - 1].items.append(element)
+        count += 1
+        if count > capacity {
+            count -= 1
+            start += 1
+            if start == chunkSize {
+                chunks.removeFirst()
+                start = 0
+            }
+        }
+    }
+
+    /// The element `index` places after the oldest one.
+    public subscript(index: Int) -> Element {
+        precondition(index >= 0 && index < count, "ring index out of range")
+        let i = start + index
+        return chunks[i / chunkSize].items[i % chunkSize]
+    }
+
+    public var first: Element? { count == 0 ? nil : self[0] }
+    public var last: Element? { count == 0 ? nil : self[count - 1] }
+
+    public mutating func removeAll() {
+        chunks = []
+        start = 0
+        count = 0
+    }
+
+    /// The newest `n` elements, oldest first.
+    public func suffix(_ n: Int) -> [Element] {
+        let n = Swift.min(Swift.max(n, 0), count)
+        return (count - n..<count).map { self[$0] }
+    }
+
+    public func makeIterator() -> AnyIterator<Element> {
+        var i = 0
+        return AnyIterator {
+            guard i < count else { return nil }
+            defer { i += 1 }
+            return self[i]
+        }
+    }
+}
+
+// Chunks are written only while uniquely referenced (checked in `append`), as Array's own
+// copy-on-write does; a chunk shared between copies is never written.
+extension ChunkedRing: @unchecked Sendable where Element: Sendable {}

@@ -1,0 +1,47 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Gives the C heap's free pages back to the system (glibc's `malloc_trim`).
+///
+/// The poller decodes on its event loop and the screen renders on other threads; glibc keeps
+/// a heap per thread and keeps the pages that those short-lived allocations freed, so a
+/// long-running dashboard with 1000 sites held about twice its live heap as resident memory
+/// (BENCHMARKS.md, memory). Trimming every few seconds costs a walk of the free lists.
+/// Limiting glibc to two heaps (`mallopt(M_ARENA_MAX, 2)`, as many long-running servers
+/// do) keeps those freed pages reusable across threads. Elsewhere than glibc this does nothing.
+public enum HeapTrimmer {
+    private typealias Trim = @convention(c) (Int) -> Int32
+    private typealias Option = @convention(c) (Int32, Int32) -> Int32
+    /// glibc's `M_ARENA_MAX`.
+    private static let arenaMaxOption: Int32 = -8
+
+    #if canImport(Glibc)
+    private static let trim: Trim? = {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") else { return nil }
+        return unsafeBitCast(symbol, to: Trim.self)
+    }()
+    private static let mallopt: Option? = {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return nil }
+        return unsafeBitCast(symbol, to: Option.self)
+    }()
+    #else
+    private static let trim: Trim? = nil
+    private static let mallopt: Option? = nil
+    #endif
+
+    /// At most `count` heaps for all threads; call before the threads start. True if set.
+    @discardableResult
+    public static func limitHeaps(to count: Int32) -> Bool {
+        guard let mallopt else { return false }
+        return mallopt(arenaMaxOption, count) == 1
+    }
+
+    /// Returns free heap pages to the system; true if the platform can.
+    @discardableResult
+    public static func trimNow() -> Bool {
+        guard let trim else { return false }
+        _ = trim(0)
+        return true
+    }
+}
