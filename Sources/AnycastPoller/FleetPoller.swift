@@ -33,7 +33,7 @@ public actor FleetPoller {
     private var health = PollHealth()
 
     public init(
-        config: FleetConfig, client: AgentClient, maxBackoff: Duration = .seconds(30), historyLoadsPerCycle: Int = 100,
+        config: FleetConfig, client: AgentClient, maxBackoff: Duration = .seconds(30), historyLoadsPerCycle: Int = 50,
         clock: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "anycast-dash.poller")
     ) {
         self.config = config

@@ -51,7 +51,7 @@ public enum DashboardRuntime {
                 try? await Task.sleep(for: .seconds(1))
                 sink.yield(.tick(Date()))
                 ticks += 1
-                if ticks % 10 == 0 { HeapTrimmer.trimNow() }
+                if ticks % 2 == 0 { HeapTrimmer.trimNow() }
             }
         })
         tasks.append(Task {

@@ -258,12 +258,13 @@ import Testing
     @Test func aCommandNeverAnsweredTimesOutAndTheNextUsesANewConnection() async throws {
         let script = Script(replies: ["show status": try Self.fixture("show-status")], silent: ["show hang"])
         try await Self.withFakeBird(script) { bird in
-            let client = BirdControlClient(socketPath: bird.path, commandTimeout: .milliseconds(300))
+            // Long enough for the second command's new connection under CI's parallel load.
+            let client = BirdControlClient(socketPath: bird.path, commandTimeout: .milliseconds(1500))
             defer { client.close() }
             let started = ContinuousClock.now
             let error = await #expect(throws: BirdControlError.self) { try await client.command("show hang") }
             let elapsed = ContinuousClock.now - started
-            #expect(error == .timedOut(command: "show hang", milliseconds: 300))
+            #expect(error == .timedOut(command: "show hang", milliseconds: 1500))
             #expect(elapsed < .seconds(5), "took \(elapsed)")
             #expect(await Self.eventually { bird.stats.closedCount == 1 }, "the timed-out connection is closed")
 

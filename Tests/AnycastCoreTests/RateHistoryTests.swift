@@ -65,6 +65,27 @@ import Testing
         #expect(same.points.map(\.qps) == [1, 2, 3])
     }
 
+    @Test func pointsArePackedWithoutLosingWhatTheAPISends() {
+        var h = RateHistory(capacity: 10)
+        h.append(RatePoint(t: t0.addingTimeInterval(0.1231), qps: 10193.18))
+        h.append(RatePoint(t: t0.addingTimeInterval(0.1234), qps: 5))        // the same millisecond: a repeat
+        h.append(RatePoint(t: t0.addingTimeInterval(1.001), qps: 9_876_543.21))
+        let p = h.points
+        #expect(p.count == 2)
+        #expect(p[0].t == Date(timeIntervalSince1970: 1_800_000_000.123), "times to the millisecond")
+        #expect((p[0].qps * 100).rounded() / 100 == 10193.18, "two decimals survive: \(p[0].qps)")
+        #expect(abs(p[1].qps - 9_876_543.21) / 9_876_543.21 < 1e-7, "\(p[1].qps)")
+        // Thirty days later the times still come back exact (the packing counts from a later
+        // time); points more than 24 days older than the newest are dropped.
+        let later = t0.addingTimeInterval(30 * 86_400)
+        h.append(RatePoint(t: later, qps: 7))
+        h.append(RatePoint(t: later.addingTimeInterval(1), qps: 8))
+        #expect(h.points.map(\.t) == [later, later.addingTimeInterval(1)])
+        #expect(h.latest?.qps == 8)
+        h.append(RatePoint(t: later.addingTimeInterval(2), qps: 1e39))       // beyond a 32-bit float
+        #expect(h.count == 2)
+    }
+
     @Test func historyHoldsFifteenMinutesByDefault() {
         var h = RateHistory()
         for s in 0..<2000 { h.append(point(s)) }
