@@ -41,10 +41,19 @@ import Testing
 
     @Test func missingWrongAndUnknownTokensAre401() async throws {
         try await app(await TestAgent.make()).test(.router) { client in
-            for headers: HTTPFields in [[:], [.authorization: "Basic cmVhZA=="], [.authorization: "Bearer nope"], [.authorization: "Bearer read-secre"], [.authorization: "Bearer "]] {
+            let refused: [String?] = [nil, "Basic cmVhZA==", "Bearer nope", "Bearer read-secre", "Bearer ", "Bearer", "Bearerread-secret",
+                                       "Bearer read-secret x", "Bearer\tread-secret", "Beare read-secret", "Bearer read-secret2"]
+            for value in refused {
+                let headers: HTTPFields = value.map { [.authorization: $0] } ?? [:]
                 try await client.execute(uri: "/v1/status", method: .get, headers: headers) { r in
                     #expect(r.status == .unauthorized, "\(headers)")
                     #expect(error(r).error == "unauthorized")
+                }
+            }
+            // The scheme in any case; blanks around the token are not part of it.
+            for value in ["bearer read-secret", "BEARER read-secret", "Bearer   read-secret", "Bearer read-secret \t"] {
+                try await client.execute(uri: "/v1/status", method: .get, headers: [.authorization: value]) { r in
+                    #expect(r.status == .ok, "\(value)")
                 }
             }
         }
