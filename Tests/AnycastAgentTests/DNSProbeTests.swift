@@ -140,7 +140,7 @@ import Testing
     }
 
     @Test func randomGarbageNeverCrashes() {
-        var generator = SplitMix64(seed: 0xD15EA5E)
+        var generator = SeededRandom(seed: 0xD15EA5E)
         for round in 0..<5_000 {
             let length = Int(generator.next() % 80)
             var bytes = (0..<length).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
@@ -463,19 +463,6 @@ import Testing
         return true
         #endif
     }()
-}
-
-/// A deterministic generator for the garbage test.
-private struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }
 
 /// A UDP DNS server on loopback that answers each query as its script says (then as the

@@ -5,18 +5,7 @@ import Testing
 /// The poller's fast reader of status updates answers exactly what `JSONDecoder` answers, or
 /// nothing (and the poller then uses `JSONDecoder`).
 @Suite struct FlatStatusUpdateReaderTests {
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
-    func randomUpdate(_ g: inout Generator) -> StatusUpdate {
+    func randomUpdate(_ g: inout SeededRandom) -> StatusUpdate {
         let now = 1_795_820_650 + Double(Int.random(in: 0..<1_000_000, using: &g)) / 1000
         func maybe(_ v: Double) -> Double? { Bool.random(using: &g) ? v : nil }
         var rcodes: [String: UInt64] = [:]
@@ -38,7 +27,7 @@ import Testing
     func decoded(_ data: Data) -> StatusUpdate? { try? AgentJSON.decoder().decode(StatusUpdate.self, from: data) }
 
     @Test func readsWhatTheAgentSendsAsJSONDecoderDoes() throws {
-        var g = Generator(state: 7)
+        var g = SeededRandom(seed: 7)
         for _ in 0..<500 {
             let data = try AgentJSON.encoder().encode(randomUpdate(&g))
             let fast = try #require(FlatStatusUpdateReader.read(data), "\(String(decoding: data, as: UTF8.self))")
@@ -85,7 +74,7 @@ import Testing
 
     /// Random damage to real updates: whatever the reader accepts, JSONDecoder decodes the same.
     @Test func neverAcceptsWhatJSONDecoderRejects() throws {
-        var g = Generator(state: 99)
+        var g = SeededRandom(seed: 99)
         let alphabet = Array(#"{}[]",:0123456789.eE+- \nnulltrx"#.utf8) + [0x00, 0x1F, 0x5C, 0xC3, 0xFF]
         var accepted = 0
         for _ in 0..<6000 {
