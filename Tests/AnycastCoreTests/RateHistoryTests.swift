@@ -7,7 +7,7 @@ import Testing
     func point(_ s: Int, _ qps: Double = 1) -> RatePoint { RatePoint(t: t0.addingTimeInterval(Double(s)), qps: qps) }
 
     @Test func ringKeepsTheNewestAndNeverGrows() {
-        var ring = RingBuffer<Int>(capacity: 3)
+        var ring = ChunkedRing<Int>(capacity: 3)
         for i in 1...10 { ring.append(i) }
         #expect(Array(ring) == [8, 9, 10])
         #expect(ring.count == 3 && ring.capacity == 3)
@@ -17,7 +17,7 @@ import Testing
     }
 
     @Test func ringReadsTheSameBeforeAndAfterItIsFull() {
-        var ring = RingBuffer<Int>(capacity: 4)
+        var ring = ChunkedRing<Int>(capacity: 4)
         #expect(ring.isEmpty && ring.first == nil && ring.last == nil)
         ring.append(1); ring.append(2)
         #expect(Array(ring) == [1, 2] && ring.first == 1 && ring.last == 2 && ring[1] == 2)

@@ -3,10 +3,10 @@ import Foundation
 
 /// The agent's recent events in memory, numbered by a strictly increasing sequence.
 struct EventLog: Sendable {
-    private var ring: RingBuffer<AgentEvent>
+    private var ring: ChunkedRing<AgentEvent>
     private(set) var lastSeq: UInt64 = 0
 
-    init(capacity: Int = 10_000) { ring = RingBuffer(capacity: capacity) }
+    init(capacity: Int = 10_000) { ring = ChunkedRing(capacity: capacity) }
 
     /// Numbers `event` and keeps it.
     @discardableResult

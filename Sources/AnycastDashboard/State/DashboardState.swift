@@ -31,7 +31,7 @@ public struct DashboardState: Sendable {
     /// Actions this dashboard sent, by site id, followed until verified.
     public var pending: [String: PendingAction] = [:]
     /// The fleet-wide timeline, oldest first.
-    public var log = RingBuffer<DashboardLogEntry>(capacity: 2000)
+    public var log = ChunkedRing<DashboardLogEntry>(capacity: 2000)
     /// Recent agent events per site (detail view).
     public var agentEvents: [String: [AgentEvent]] = [:]
     /// Selected service in the detail view.
