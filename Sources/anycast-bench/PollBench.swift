@@ -18,8 +18,8 @@ struct PollBench: AsyncParsableCommand {
         let http = AgentClient.makeHTTPClient()
         let poller = FleetPoller(config: config, client: AgentClient(http: http))
         let n = config.sites.count
-        func cycle() async {
-            if mode == "status" { await poller.pollOnce(); return }
+        /// One round of bare AsyncHTTPClient requests (the `ahc-healthz` mode).
+        func healthzCycle() async {
             await withTaskGroup(of: Void.self) { group in
                 for site in config.sites {
                     group.addTask { _ = try? await http.execute(HTTPClientRequest(url: site.url + "/healthz"), timeout: .seconds(1)).body.collect(upTo: 1 << 20) }
@@ -46,11 +46,11 @@ struct PollBench: AsyncParsableCommand {
             missed = await log.missed
             failed = await log.failed
         } else {
-            for _ in 0..<3 { await cycle() }
+            for _ in 0..<3 { await healthzCycle() }
             cpu0 = Self.cpuSeconds(); wall0 = .now
             for _ in 0..<cycles {
                 let s = ContinuousClock.now
-                await cycle()
+                await healthzCycle()
                 cycleTimes.append((ContinuousClock.now - s).inSeconds)
                 try await Task.sleep(until: s + .seconds(1), clock: .continuous)
             }
