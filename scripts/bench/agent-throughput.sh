@@ -23,25 +23,17 @@ while [ $# -gt 0 ]; do
         *) echo "usage: $0 [--seconds N] [--debug] [--url URL --token-file FILE --pid PID [--label TEXT]]"; exit 2 ;;
     esac
 done
-for tool in wrk nginx curl python3; do
-    command -v $tool >/dev/null || { echo "$tool is missing: apt-get install wrk nginx curl python3"; exit 1; }
-done
 if [ -n "$URL" ] && [ -z "${ATTACHED:-}" ]; then echo "--url needs --pid (the agent's process, for its RSS)"; exit 2; fi
-WORK=$(mktemp -d)
-cleanup() {
-    [ -z "${ATTACHED:-}" ] && [ -n "${SIM:-}" ] && kill "$SIM" 2>/dev/null
-    [ -s "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-source scripts/free-port.sh
-BASE=$(free_port_range 2); AGENT_PORT=$BASE; NGINX_PORT=$((BASE + 1))
+source scripts/bench/common.sh
+bench_require wrk nginx curl python3
+WORK=$BENCH_WORK
+BENCH_CLEANUPS+=('[ -s "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null')
+NGINX_PORT=$(free_port_range 1)
 if [ -z "$URL" ]; then
-    swift build -c "$CONFIG" --product anycast-agent >/dev/null
-    ".build/$CONFIG/anycast-agent" simulate --sites 1 --base-port "$AGENT_PORT" --log-level error >/dev/null 2>&1 &
-    SIM=$!
-    for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$AGENT_PORT/healthz" >/dev/null && break; sleep 0.1; done
-    URL="http://127.0.0.1:$AGENT_PORT"
+    bench_build "$CONFIG" anycast-agent
+    bench_simulate 1
+    URL=$(grep -m1 '^url' "$FLEET" | cut -d'"' -f2)
+    for _ in $(seq 1 100); do curl -sf "$URL/healthz" >/dev/null && break; sleep 0.1; done
 fi
 URL="${URL%/}/v1/status"
 mkdir -p "$WORK/www"
