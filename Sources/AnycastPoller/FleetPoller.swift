@@ -20,6 +20,9 @@ public actor FleetPoller {
     /// later cycles, so a large fleet shows at once and its agents and the dashboard never
     /// take a whole fleet's history in one second.
     public let historyLoadsPerCycle: Int
+    /// Whether plain-HTTP agents are followed over status streams (`GET /v1/status/stream`)
+    /// rather than polled; agents without streams are polled either way.
+    public let streaming: Bool
 
     private var sites: [SiteSnapshot]
     private var nextAttempt: [Date?]
@@ -29,18 +32,23 @@ public actor FleetPoller {
     private var historyLoaded: [Bool]
     private let endpoints: [AgentEndpoint?]
     private let transport: StatusPollTransport
+    private let streams: StatusStreamSet
+    /// Agents that answered a stream with 404 or 405 (older agents): polled instead.
+    private var pollOnly: [Bool]
     private let decoder: NIOLoopBoundBox<JSONDecoder>
     private var health = PollHealth()
 
     public init(
         config: FleetConfig, client: AgentClient, maxBackoff: Duration = .seconds(30), historyLoadsPerCycle: Int = 50,
-        clock: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "anycast-dash.poller")
+        streaming: Bool = true, clock: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "anycast-dash.poller")
     ) {
         self.config = config
         self.client = client
         self.maxBackoff = maxBackoff
         self.historyLoadsPerCycle = max(1, historyLoadsPerCycle)
         self.historyLoaded = Array(repeating: false, count: config.sites.count)
+        self.pollOnly = Array(repeating: false, count: config.sites.count)
+        self.streaming = streaming
         self.clock = clock
         self.logger = logger
         self.sites = config.sites.map { SiteSnapshot(config: $0) }
@@ -48,11 +56,16 @@ public actor FleetPoller {
         self.revisions = Array(repeating: nil, count: config.sites.count)
         self.endpoints = config.sites.map(AgentEndpoint.init(site:))
         self.transport = StatusPollTransport()
-        self.decoder = .makeBoxSendingValue(AgentJSON.decoder(), eventLoop: transport.eventLoop)
+        let decoder = NIOLoopBoundBox.makeBoxSendingValue(AgentJSON.decoder(), eventLoop: transport.eventLoop)
+        self.decoder = decoder
+        self.streams = StatusStreamSet(eventLoop: transport.eventLoop, decoder: decoder)
     }
 
-    /// Closes the kept-alive connections to the agents.
-    public nonisolated func close() { transport.closeAll() }
+    /// Closes the kept-alive connections and streams to the agents.
+    public nonisolated func close() {
+        transport.closeAll()
+        streams.closeAll()
+    }
 
     /// The fleet as the poller sees it now.
     public func snapshot() -> FleetSnapshot {
@@ -70,15 +83,74 @@ public actor FleetPoller {
         let started = ContinuousClock.now
         let now = clock()
         let timeout = config.requestTimeout
-        let client = self.client
         var jobs: [(Int, SiteConfig, Date?, Bool)] = []
+        var streamJobs: [StatusStreamSet.Job] = []
         var historyLoads = 0
         for i in sites.indices {
             if !force, let due = nextAttempt[i], due > now { continue }
             let wholeHistory = !historyLoaded[i] && historyLoads < historyLoadsPerCycle
             if wholeHistory { historyLoads += 1 }
+            if streaming, !pollOnly[i], let endpoint = endpoints[i], !endpoint.tls {
+                // Followed over a stream. A site seen for the first time asks the stream for
+                // its whole history window; a site already showing (its history not loaded
+                // for want of room in earlier cycles) gets it by one poll beside the stream.
+                let first = sites[i].status == nil
+                let path = first && wholeHistory
+                    ? "/v1/status/stream?history=\(min(sites[i].history.capacity, RateHistory.defaultCapacity))"
+                    : Self.streamPath(after: sites[i].history.latest?.t)
+                streamJobs.append(.init(index: i, endpoint: endpoint, path: path, wholeHistory: first && wholeHistory))
+                if wholeHistory && !first { jobs.append((i, sites[i].config, nil, true)) }
+                continue
+            }
             jobs.append((i, sites[i].config, sites[i].history.latest?.t, wholeHistory))
         }
+        var futures = polls(jobs, timeout: timeout)
+        let streamed = streamJobs.isEmpty ? nil : streams.take(
+            streamJobs, timeout: timeout, silentAfter: config.pollInterval * 2 + timeout, maxBytes: client.maxResponseBytes)
+        // A site fails at most once a cycle, whether its stream, its history poll or both failed.
+        var failed = Set<Int>()
+        if let deliveries = try? await streamed?.get() {
+            var fallback: [(Int, SiteConfig, Date?, Bool)] = []
+            for delivery in deliveries {
+                let i = delivery.index
+                if delivery.unsupported {
+                    // An agent without streams (an older version): polled from now on, starting now.
+                    pollOnly[i] = true
+                    logger.info("agent has no status stream; polling it", metadata: ["site": "\(sites[i].config.id)"])
+                    if !jobs.contains(where: { $0.0 == i }) {
+                        let whole = !historyLoaded[i]
+                        fallback.append((i, sites[i].config, whole ? nil : sites[i].history.latest?.t, whole))
+                    }
+                    continue
+                }
+                for (result, wholeHistory) in delivery.results {
+                    if case .failure = result {
+                        guard failed.insert(i).inserted else { continue }
+                    }
+                    apply(result, to: i, wholeHistory: wholeHistory)
+                }
+            }
+            futures += polls(fallback, timeout: timeout)
+        }
+        if let answers = try? await EventLoopFuture.whenAllSucceed(futures, on: transport.eventLoop).get() {
+            for (i, wholeHistory, result) in answers {
+                if case .failure = result {
+                    guard failed.insert(i).inserted else { continue }
+                }
+                apply(result, to: i, wholeHistory: wholeHistory)
+            }
+        }
+        health.cycles += 1
+        let elapsed = ContinuousClock.now - started
+        health.lastCycleSeconds = elapsed.inSeconds
+        return snapshot()
+    }
+
+    /// Starts one poll per job: `(site index, site, newest point held, whole history?)`.
+    private func polls(
+        _ jobs: [(Int, SiteConfig, Date?, Bool)], timeout: Duration
+    ) -> [EventLoopFuture<(Int, Bool, Result<StatusUpdate, AgentClientError>)>] {
+        let client = self.client
         // Plain-HTTP agents go through the poll transport: one event loop, no task per
         // request, decoding on the loop. TLS agents go through AsyncHTTPClient.
         let loop = transport.eventLoop
@@ -110,7 +182,9 @@ public actor FleetPoller {
                 continue
             }
             let path = AgentClient.updatePath(known: known, historyAfter: after, historyPoints: points)
-            futures.append(transport.get(endpoint, path: path, timeout: timeout, maxBytes: client.maxResponseBytes).map { answer in
+            // A streamed site's one-off history poll does not keep its connection.
+            let keepAlive = !streaming || pollOnly[i]
+            futures.append(transport.get(endpoint, path: path, timeout: timeout, maxBytes: client.maxResponseBytes, keepAlive: keepAlive).map { answer in
                 switch answer {
                 case .success(let response):
                     do {
@@ -125,13 +199,14 @@ public actor FleetPoller {
                 }
             })
         }
-        if let answers = try? await EventLoopFuture.whenAllSucceed(futures, on: loop).get() {
-            for (i, wholeHistory, result) in answers { apply(result, to: i, wholeHistory: wholeHistory) }
-        }
-        health.cycles += 1
-        let elapsed = ContinuousClock.now - started
-        health.lastCycleSeconds = elapsed.inSeconds
-        return snapshot()
+        return futures
+    }
+
+    /// `GET /v1/status/stream` from the newest point held (or with the agent's newest point,
+    /// which closes the gap to a whole-history poll made at the same moment).
+    static func streamPath(after newest: Date?) -> String {
+        guard let newest else { return "/v1/status/stream?history=1" }
+        return "/v1/status/stream?history_after=" + String(format: "%.3f", newest.timeIntervalSince1970)
     }
 
     private func apply(_ result: Result<StatusUpdate, AgentClientError>, to i: Int, wholeHistory: Bool) {

@@ -21,12 +21,15 @@ public final class StatusPollTransport: Sendable {
     }
 
     /// `GET path` from the agent at `endpoint`. The future always succeeds, with the answer or
-    /// with why there is none.
+    /// with why there is none. `keepAlive` false closes the connection after the answer (a
+    /// one-off request to an agent that is otherwise followed over a stream).
     public func get(
-        _ endpoint: AgentEndpoint, path: String, timeout: Duration, maxBytes: Int = 4 * 1024 * 1024
+        _ endpoint: AgentEndpoint, path: String, timeout: Duration, maxBytes: Int = 4 * 1024 * 1024, keepAlive: Bool = true
     ) -> EventLoopFuture<Result<PollResponse, AgentClientError>> {
         let promise = eventLoop.makePromise(of: Result<PollResponse, AgentClientError>.self)
-        let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: endpoint.basePath + path, headers: endpoint.headers)
+        var headers = endpoint.headers
+        if !keepAlive { headers.add(name: "Connection", value: "close") }
+        let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: endpoint.basePath + path, headers: headers)
         let ms = timeout.wholeMilliseconds
         eventLoop.execute { [self] in
             let exchange = PollExchange(endpoint: endpoint, head: head, maxBytes: maxBytes, timeoutMilliseconds: ms, promise: promise)

@@ -34,7 +34,13 @@ public enum DashboardRuntime {
         let waker = InputWaker()
 
         var tasks: [Task<Void, Never>] = []
-        tasks.append(Task { await poller.run { sink.yield(.fleet($0)) } })
+        let heartbeat = PollHeartbeat()
+        tasks.append(Task {
+            await poller.run {
+                heartbeat.beat()
+                sink.yield(.fleet($0))
+            }
+        })
         tasks.append(Task {
             for await _ in waker.wakeups {
                 let input = await screen.readInput()
@@ -46,10 +52,12 @@ public enum DashboardRuntime {
             }
         })
         tasks.append(Task {
+            // Each poll cycle moves the clock and repaints; the tick only keeps the clock going
+            // when cycles stop arriving, so an idle screen is painted once a second, not twice.
             var ticks = 0
             while !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(1))
-                sink.yield(.tick(Date()))
+                if heartbeat.sinceLastBeat > .milliseconds(1500) { sink.yield(.tick(Date())) }
                 ticks += 1
                 if ticks % 2 == 0 { HeapTrimmer.trimNow() }
             }

@@ -12,11 +12,13 @@ struct PollBench: AsyncParsableCommand {
     @Option(help: "Fleet config of the agents to poll.") var fleet: String
     @Option(help: "Poll cycles to measure (after 3 warm-up cycles).") var cycles = 30
     @Option(help: "status (the poller) or ahc-healthz (bare AsyncHTTPClient round trips to /healthz, no decoding: the old client's floor).") var mode = "status"
+    @Option(help: "How the poller follows the agents: stream (GET /v1/status/stream, the dashboard's default) or poll (GET /v1/status/update each cycle).") var transport = "stream"
 
     func run() async throws {
         let config = try FleetConfigLoader.load(path: fleet).forPolling()
         let http = AgentClient.makeHTTPClient()
-        let poller = FleetPoller(config: config, client: AgentClient(http: http))
+        guard transport == "stream" || transport == "poll" else { throw ValidationError("--transport is stream or poll") }
+        let poller = FleetPoller(config: config, client: AgentClient(http: http), streaming: transport == "stream")
         let n = config.sites.count
         /// One round of bare AsyncHTTPClient requests (the `ahc-healthz` mode).
         func healthzCycle() async {
@@ -61,8 +63,9 @@ struct PollBench: AsyncParsableCommand {
         let resident = Self.residentBytes()
         try await http.shutdown()
         print(String(format: "poll-memory: %d sites: the poller alone (no screen) %.1f MiB resident", n, Double(resident) / 1048576))
+        let how = mode == "status" ? "\(mode), \(transport)" : mode
         print(String(format: "poll: %d sites, %d cycles, mode %@: %.1f µs CPU per site-poll (%.3f s CPU in %.1f s), cycle p50 %.1f ms p99 %.1f ms, missed cycles %d, sites not ok after a cycle %d",
-                     n, cycles, mode, cpu / Double(n * cycles) * 1e6, cpu, wall.inSeconds, cycleTimes[cycles / 2] * 1000, cycleTimes[cycles * 99 / 100] * 1000, missed, failed))
+                     n, cycles, how, cpu / Double(n * cycles) * 1e6, cpu, wall.inSeconds, cycleTimes[cycles / 2] * 1000, cycleTimes[cycles * 99 / 100] * 1000, missed, failed))
     }
 
     /// The process's resident set in bytes.

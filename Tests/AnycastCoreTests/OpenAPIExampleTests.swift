@@ -49,7 +49,7 @@ import Yams
 
     @Test func documentListsEveryEndpointTheRouterServes() {
         let paths = Set((Self.document["paths"] as! [String: Any]).keys)
-        #expect(paths == ["/healthz", "/metrics", "/v1/status", "/v1/status/update", "/v1/drain", "/v1/undrain", "/v1/events"])
+        #expect(paths == ["/healthz", "/metrics", "/v1/status", "/v1/status/update", "/v1/status/stream", "/v1/drain", "/v1/undrain", "/v1/events"])
     }
 
     func roundTrip<T: Codable>(_ type: T.Type, _ data: Data) throws -> Data {

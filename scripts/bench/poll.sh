@@ -3,16 +3,19 @@
 # agents (one `anycast-agent simulate` process, not counted) at a 1 s interval: CPU per
 # site-poll including decoding, cycle p50/p99. Baseline in the same run: `wrk` (a C load
 # generator) fetching the same answer from the same agents, CPU per request.
-# Usage: scripts/bench/poll.sh [--sites N] [--cycles N] [--debug]
+# --transport stream (the dashboard's default: one kept-open GET /v1/status/stream per agent,
+# a line a second) or poll (GET /v1/status/update every cycle, for agents that cannot stream).
+# Usage: scripts/bench/poll.sh [--sites N] [--cycles N] [--transport stream|poll] [--debug]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-SITES=100; CYCLES=30; CONFIG=release
+SITES=100; CYCLES=30; CONFIG=release; TRANSPORT=stream
 while [ $# -gt 0 ]; do
     case $1 in
         --sites) SITES=$2; shift 2 ;;
         --cycles) CYCLES=$2; shift 2 ;;
+        --transport) TRANSPORT=$2; shift 2 ;;
         --debug) CONFIG=debug; shift ;;
-        *) echo "usage: $0 [--sites N] [--cycles N] [--debug]"; exit 2 ;;
+        *) echo "usage: $0 [--sites N] [--cycles N] [--transport stream|poll] [--debug]"; exit 2 ;;
     esac
 done
 source scripts/bench/common.sh
@@ -20,7 +23,7 @@ bench_require wrk python3 curl
 bench_build "$CONFIG" anycast-bench anycast-agent
 bench_simulate "$SITES"
 sleep 1
-POLL=$("$BIN/anycast-bench" poll --fleet "$FLEET" --cycles "$CYCLES")
+POLL=$("$BIN/anycast-bench" poll --fleet "$FLEET" --cycles "$CYCLES" --transport "$TRANSPORT")
 echo "$POLL"
 # wrk: the same request the poller sends once it holds the agent's revision.
 URL=$(grep -m1 '^url' "$FLEET" | cut -d'"' -f2)

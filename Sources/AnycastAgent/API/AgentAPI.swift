@@ -2,6 +2,7 @@ import AnycastCore
 import Foundation
 import Hummingbird
 import NIOCore
+import ServiceLifecycle
 
 /// The agent's HTTP/JSON API v1 (see `docs/agent-api.yaml`) as a Hummingbird router.
 public enum AgentAPI {
@@ -40,6 +41,31 @@ public enum AgentAPI {
             let (after, points) = try historyParameters(request)
             let known = request.uri.queryParameters["known"].map(String.init)
             return jsonResponse(await agent.statusUpdate(known: known, historyAfter: after, historyPoints: points))
+        }
+        router.get("/v1/status/stream") { request, _ in
+            let (after, points) = try historyParameters(request)
+            guard let changes = agent.statusChanges() else {
+                throw AgentAPIError.unavailable("too many status streams are open; poll /v1/status/update instead")
+            }
+            var headers = HTTPFields()
+            headers[.contentType] = "application/x-ndjson"
+            headers[.cacheControl] = "no-store"
+            return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+                // Shutting down ends every stream, so the server's graceful shutdown (which
+                // waits for answers in flight) is not held up by them.
+                try await withGracefulShutdownHandler {
+                    let encoder = AgentJSON.encoder()
+                    var (update, cursor) = await agent.streamUpdate(from: StatusStreamCursor(historyAfter: after), historyPoints: points)
+                    try await writer.write(streamLine(update, encoder: encoder))
+                    for await _ in changes {
+                        (update, cursor) = await agent.streamUpdate(from: cursor)
+                        try await writer.write(streamLine(update, encoder: encoder))
+                    }
+                } onGracefulShutdown: {
+                    agent.endStatusStreams()
+                }
+                try await writer.finish(nil)
+            })
         }
         router.get("/v1/events") { request, _ in
             let query = request.uri.queryParameters
@@ -139,6 +165,13 @@ public enum AgentAPI {
             return errorResponse(.internal("cannot encode the response"))
         }
         return jsonResponse(body: ByteBuffer(bytes: data), status: status)
+    }
+
+    /// One line of a status stream: the update's JSON (which never holds a raw newline) and `\n`.
+    static func streamLine(_ update: StatusUpdate, encoder: JSONEncoder) throws -> ByteBuffer {
+        var line = ByteBuffer(bytes: try encoder.encode(update))
+        line.writeInteger(UInt8(ascii: "\n"))
+        return line
     }
 
     /// A JSON answer from bytes already encoded.

@@ -56,6 +56,7 @@ public actor SiteAgent {
     /// Bumped by every change of what `status()` shows; keys the cache of the encoded answer.
     private var generation: UInt64 = 0 { didSet { statusCache.invalidate(generation: generation) } }
     private nonisolated let statusCache = EncodedStatusCache()
+    private nonisolated let streams: StatusStreamHub
 
     /// How many history points `status()` returns when the caller does not say.
     public static let defaultHistoryPoints = 300
@@ -67,8 +68,10 @@ public actor SiteAgent {
         clock: @escaping @Sendable () -> Date = { Date() },
         logger: Logger = Logger(label: "anycast-agent"),
         audit: (any AuditSink)? = nil, reconcileInterval: Duration? = nil, verifyDeadline: Duration? = nil,
-        health: HealthConfig? = nil, probeInterval: Duration? = nil, metrics: AgentMetrics? = nil
+        health: HealthConfig? = nil, probeInterval: Duration? = nil, metrics: AgentMetrics? = nil,
+        maxStatusStreams: Int = 256
     ) {
+        self.streams = StatusStreamHub(limit: maxStatusStreams)
         self.probeInterval = probeInterval
         self.metrics = metrics
         if probe != nil, let health {
@@ -120,7 +123,10 @@ public actor SiteAgent {
         await sampleTraffic()
         await observeRoutes()
         await measureLatency()
-        defer { metrics?.update(status(historyAfter: .distantFuture)) }
+        defer {
+            metrics?.update(status(historyAfter: .distantFuture))
+            streams.notify()
+        }
         if let interval = reconcileInterval {
             let now = clock()
             if lastReconcile.map({ now.timeIntervalSince($0) >= interval.inSeconds }) ?? true {
@@ -385,6 +391,22 @@ public actor SiteAgent {
             rcodes: traffic.rcodes, sampledAt: traffic.sampledAt, latency: latency, history: history, status: carried)
     }
 
+    /// Signals each change of the status to one `GET /v1/status/stream` answer; nil when
+    /// `maxStatusStreams` are open already. The stream ends when the caller stops iterating.
+    public nonisolated func statusChanges() -> AsyncStream<Void>? { streams.subscribe() }
+
+    /// Ends every status stream (the agent is shutting down).
+    public nonisolated func endStatusStreams() { streams.finishAll() }
+
+    /// The next line of a status stream, and the cursor after it. A stream's first line
+    /// starts from `StatusStreamCursor(historyAfter:)`: the whole status, with the history
+    /// points after `historyAfter` or else the newest `historyPoints`; each later line brings
+    /// the figures and the points since the line before, and the whole status only when it changed.
+    public func streamUpdate(from cursor: StatusStreamCursor, historyPoints: Int = RateHistory.defaultCapacity) -> (StatusUpdate, StatusStreamCursor) {
+        let update = statusUpdate(known: cursor.known, historyAfter: cursor.historyAfter, historyPoints: historyPoints)
+        return (update, StatusStreamCursor(known: update.revision, historyAfter: history.latest?.t ?? cursor.historyAfter))
+    }
+
     /// A label of `slow` (the status without its fast-changing figures): FNV-1a over its JSON,
     /// recomputed only when it differs from the last one labelled.
     private func revision(of slow: SiteStatus) -> String {
@@ -413,6 +435,7 @@ public actor SiteAgent {
         let record = DrainRecord(operator: request.operator, reason: request.reason, since: clock(), mode: .operator)
         let changed = targets.filter { intents[$0.name]?.desired != .drain || intents[$0.name]?.drain?.mode == .auto }
         if changed.isEmpty { return status() }
+        defer { streams.notify() }
         try await change(changed, to: ServiceIntent(desired: .drain, drain: record), origin: origin, reason: request.reason)
         return status()
     }
@@ -431,6 +454,7 @@ public actor SiteAgent {
             throw .conflict("\(held.name) is withdrawn automatically because health check \(check.name) is down (\(check.detail)); "
                             + "it comes back by itself when the check recovers, or undrain with \"force\": true to announce it anyway")
         }
+        defer { streams.notify() }
         try await change(changed, to: .announce, origin: origin, operator: request.operator, reason: request.reason)
         return status()
     }

@@ -15,6 +15,8 @@ public enum DashboardUpdate {
             let old = state.fleet
             state.fleet = snapshot
             state.now = max(state.now, snapshot.takenAt)
+            // Poll cycles also serve as the clock while they arrive (the tick fills gaps only).
+            if let s = state.status, s.until <= state.now { state.status = nil }
             for entry in FleetChangeDetector.changes(from: old, to: snapshot, at: state.now) { state.log.append(entry) }
             if state.selectedSiteID == nil || !snapshot.sites.contains(where: { $0.config.id == state.selectedSiteID }) {
                 state.selectedSiteID = state.visibleSites.first?.config.id

@@ -1,0 +1,113 @@
+import AnycastCore
+import Foundation
+import NIOCore
+
+/// One site's `GET /v1/status/stream` connection and the updates it has brought since the
+/// poller last took them; confined to the event loop.
+final class StatusStream {
+    enum Phase { case opening, open, closed }
+
+    let endpoint: AgentEndpoint
+    let maxBytes: Int
+    let decoder: NIOLoopBoundBox<JSONDecoder>
+    var phase = Phase.opening
+    var channel: (any Channel)?
+    /// Updates (and the failure that ended the stream, if one did) not yet taken; the first
+    /// line of a stream opened for the whole history window is marked.
+    var results: [(result: Result<StatusUpdate, AgentClientError>, wholeHistory: Bool)] = []
+    /// The stream was opened asking for the whole history window with its first line.
+    let wholeHistory: Bool
+    private var lines = 0
+    /// The agent answered 404 or 405: it has no streams (an older agent), so poll it.
+    var unsupported = false
+    /// When the last line arrived.
+    var lastLine = NIODeadline.now()
+    /// Called once, when the first line or the failure of an opening stream arrives.
+    var onFirst: (() -> Void)?
+    /// Called once, when the read the poller asked for has been done (or the stream closed).
+    var onReadDone: (() -> Void)?
+    var openTimer: Scheduled<Void>?
+
+    /// Most results held between two takes; a poller that stops taking them closes the stream.
+    static let maxHeldResults = 64
+
+    init(endpoint: AgentEndpoint, wholeHistory: Bool, maxBytes: Int, decoder: NIOLoopBoundBox<JSONDecoder>) {
+        self.endpoint = endpoint
+        self.wholeHistory = wholeHistory
+        self.maxBytes = maxBytes
+        self.decoder = decoder
+    }
+
+    func received(_ event: StatusStreamParser.Event) {
+        guard phase != .closed else { return }
+        switch event {
+        case .line(let line):
+            lastLine = .now()
+            lines += 1
+            let result: Result<StatusUpdate, AgentClientError>
+            do { result = .success(try AgentClient.decodeUpdate(status: 200, body: line, decoder: decoder.value)) } catch {
+                result = .failure(error)
+            }
+            results.append((result, wholeHistory && lines == 1))
+            phase = .open
+            if results.count > Self.maxHeldResults {
+                fail(.invalidResponse("more than \(Self.maxHeldResults) updates not taken"))
+                return
+            }
+            firstArrived()
+        case .refused(let status, let body):
+            unsupported = status == 404 || status == 405
+            let error: AgentClientError
+            do {
+                _ = try AgentClient.decode(APIErrorBody.self, status: status, body: body, decoder: decoder.value)
+                error = .invalidResponse("HTTP \(status) to a status stream")
+            } catch let e {
+                error = e
+            }
+            fail(error)
+        case .ended:
+            // The agent is stopping or restarting: no failure (the next cycle opens it again,
+            // and a refused connection then is the failure).
+            close()
+        }
+    }
+
+    func fail(_ error: AgentClientError) {
+        guard phase != .closed else { return }
+        results.append((.failure(error), false))
+        close()
+    }
+
+    func close() {
+        guard phase != .closed else { return }
+        phase = .closed
+        openTimer?.cancel()
+        channel?.close(promise: nil)
+        channel = nil
+        firstArrived()
+        readDone()
+    }
+
+    /// The read asked for is over.
+    func readDone() {
+        if let onReadDone {
+            self.onReadDone = nil
+            onReadDone()
+        }
+    }
+
+    /// Everything received since the last take.
+    func take() -> [(result: Result<StatusUpdate, AgentClientError>, wholeHistory: Bool)] {
+        defer { results = [] }
+        return results
+    }
+
+    private func firstArrived() {
+        openTimer?.cancel()
+        openTimer = nil
+        if let onFirst {
+            self.onFirst = nil
+            onFirst()
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import NIOCore
+
+/// Reads a status stream connection's bytes into its `StatusStream`.
+final class StatusStreamHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+
+    /// Set once connected, before the request is sent.
+    var stream: StatusStream? {
+        didSet { parser = StatusStreamParser(maxLineBytes: stream?.maxBytes ?? 0) }
+    }
+    private var parser = StatusStreamParser(maxLineBytes: 0)
+    private var scratch: [StatusStreamParser.Event] = []
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard let stream else { context.close(promise: nil); return }
+        var bytes = unwrapInboundIn(data)
+        do {
+            // Events are handed on after the parser is done: handing one on may close the
+            // channel, and closing comes back here (channelInactive) for the parser.
+            var events = scratch
+            scratch = []
+            try parser.feed(&bytes) { events.append($0) }
+            for event in events { stream.received(event) }
+            events.removeAll(keepingCapacity: true)  // keeps no line (nor its receive buffer)
+            scratch = events
+        } catch {
+            stream.fail(Self.describe(error, cap: stream.maxBytes))
+        }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        guard let stream else { return }
+        // Reads are asked for (the channel does not read by itself): keep reading until an
+        // opening stream's first line is in, then only when the poller takes.
+        if stream.phase == .opening { context.read() }
+        stream.readDone()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        guard let stream else { return }
+        do {
+            for event in try parser.closed() { stream.received(event) }
+            stream.close()
+        } catch {
+            stream.fail(parser.responseStatus == 0 ? .connection("connection closed by the agent") : Self.describe(error, cap: stream.maxBytes))
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        stream?.fail(AgentClient.classify(error, timeout: .zero, cap: stream?.maxBytes ?? 0))
+        context.close(promise: nil)
+    }
+
+    static func describe(_ failure: StatusStreamParser.Failure, cap: Int) -> AgentClientError {
+        switch failure {
+        case .tooLarge: .responseTooLarge(limit: cap)
+        case .malformed(let why): .invalidResponse(why)
+        }
+    }
+}

@@ -1,0 +1,167 @@
+import AnycastCore
+import Foundation
+import NIOCore
+import NIOPosix
+
+/// The poller's status streams, one kept-open `GET /v1/status/stream` per plain-HTTP agent:
+/// the agent sends a line each time its status moves on, so a site costs the dashboard one
+/// read a second and no request at all. All of it runs on one event loop.
+public final class StatusStreamSet: Sendable {
+    /// What one site's stream brought since the last take.
+    public struct Delivery: Sendable {
+        public var index: Int
+        /// In arrival order; `wholeHistory` marks the first line of a stream opened for the
+        /// whole history window.
+        public var results: [(result: Result<StatusUpdate, AgentClientError>, wholeHistory: Bool)]
+        /// The agent has no status streams; poll it instead.
+        public var unsupported: Bool
+    }
+
+    /// One site to take from (and to open a stream to, with `path`, when none is open).
+    public struct Job: Sendable {
+        public var index: Int
+        public var endpoint: AgentEndpoint
+        public var path: String
+        /// `path` asks for the whole history window with the first line.
+        public var wholeHistory: Bool
+
+        public init(index: Int, endpoint: AgentEndpoint, path: String, wholeHistory: Bool) {
+            self.index = index
+            self.endpoint = endpoint
+            self.path = path
+            self.wholeHistory = wholeHistory
+        }
+    }
+
+    public let eventLoop: any EventLoop
+    private let streams: NIOLoopBoundBox<[Int: StatusStream]>
+    private let decoder: NIOLoopBoundBox<JSONDecoder>
+
+    public init(eventLoop: any EventLoop, decoder: NIOLoopBoundBox<JSONDecoder>) {
+        self.eventLoop = eventLoop
+        self.decoder = decoder
+        self.streams = .makeBoxSendingValue([:], eventLoop: eventLoop)
+    }
+
+    /// Takes what each job's stream has brought. A job without an open stream gets one, and
+    /// the answer waits (at most `timeout`) for its first line. An open stream that has sent
+    /// nothing for `silentAfter` is closed as timed out.
+    ///
+    /// The streams' connections do not read by themselves: the lines wait in the kernel and
+    /// every stream is read here, in one turn of the event loop, so a fleet's lines cost one
+    /// wake-up a cycle instead of one per line.
+    public func take(_ jobs: [Job], timeout: Duration, silentAfter: Duration, maxBytes: Int) -> EventLoopFuture<[Delivery]> {
+        let promise = eventLoop.makePromise(of: [Delivery].self)
+        let silentNanos = Int64(silentAfter.inSeconds * 1e9)
+        eventLoop.execute { [self] in
+            var waiting = 1
+            var opened: [Job] = []
+            var reading: [StatusStream] = []
+            var readDeadline: Scheduled<Void>?
+            let finish = {
+                let all = self.streams.value
+                let now = NIODeadline.now()
+                promise.succeed(jobs.map { job in
+                    guard let stream = all[job.index] else { return Delivery(index: job.index, results: [], unsupported: false) }
+                    if stream.phase == .open, stream.results.isEmpty, stream.lastLine + .nanoseconds(silentNanos) < now {
+                        stream.fail(.timedOut(milliseconds: silentAfter.wholeMilliseconds))
+                    }
+                    return Delivery(index: job.index, results: stream.take(), unsupported: stream.unsupported)
+                })
+            }
+            let arrived = {
+                waiting -= 1
+                if waiting == 0 {
+                    readDeadline?.cancel()
+                    finish()
+                }
+            }
+            for job in jobs {
+                if let stream = streams.value[job.index], stream.phase != .closed || !stream.results.isEmpty {
+                    if stream.phase == .open, let channel = stream.channel {
+                        waiting += 1
+                        stream.onReadDone = arrived
+                        reading.append(stream)
+                        channel.read()
+                    }
+                    continue
+                }
+                opened.append(job)
+            }
+            for job in opened {
+                waiting += 1
+                open(job, timeout: timeout, maxBytes: maxBytes, onFirst: arrived)
+            }
+            // A stream with nothing waiting has nothing to read: it must not hold the cycle.
+            if !reading.isEmpty {
+                readDeadline = eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(20)) {
+                    for stream in reading { stream.readDone() }
+                }
+            }
+            arrived()
+        }
+        return promise.futureResult
+    }
+
+    /// Closes every stream.
+    public func closeAll() {
+        eventLoop.execute { [self] in
+            for stream in streams.value.values { stream.close() }
+            streams.value = [:]
+        }
+    }
+
+    /// Closes the stream of site `index`, if one is open (the agent is polled instead).
+    public func close(_ index: Int) {
+        eventLoop.execute { [self] in
+            streams.value.removeValue(forKey: index)?.close()
+        }
+    }
+
+    private func open(_ job: Job, timeout: Duration, maxBytes: Int, onFirst: @escaping () -> Void) {
+        let stream = StatusStream(endpoint: job.endpoint, wholeHistory: job.wholeHistory, maxBytes: maxBytes, decoder: decoder)
+        streams.value[job.index] = stream
+        stream.onFirst = onFirst
+        let ms = timeout.wholeMilliseconds
+        stream.openTimer = eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(ms)) {
+            stream.fail(.timedOut(milliseconds: ms))
+        }
+        let endpoint = job.endpoint
+        var request = ByteBuffer()
+        request.writeString("GET \(endpoint.basePath)\(job.path) HTTP/1.1\r\n")
+        for (name, value) in endpoint.headers where name.lowercased() != "accept" {
+            request.writeString("\(name): \(value)\r\n")
+        }
+        request.writeString("Accept: application/x-ndjson\r\n\r\n")
+        let sendable = request
+        ClientBootstrap(group: eventLoop)
+            .connectTimeout(.milliseconds(ms))
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 1024))
+            .channelOption(.autoRead, value: false)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(StatusStreamHandler())
+                }
+            }
+            .connect(host: endpoint.host, port: endpoint.port)
+            .assumeIsolated()
+            .whenComplete { result in
+                switch result {
+                case .success(let channel):
+                    guard stream.phase != .closed,
+                          let handler = try? channel.pipeline.syncOperations.handler(type: StatusStreamHandler.self) else {
+                        channel.close(promise: nil)
+                        stream.fail(.connection("connection not usable"))
+                        return
+                    }
+                    handler.stream = stream
+                    stream.channel = channel
+                    channel.writeAndFlush(sendable, promise: nil)
+                    channel.read()
+                case .failure(let error):
+                    stream.fail(AgentClient.classify(error, timeout: .milliseconds(ms), cap: maxBytes))
+                }
+            }
+    }
+}

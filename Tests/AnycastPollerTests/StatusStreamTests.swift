@@ -1,0 +1,174 @@
+import AnycastAgent
+import AnycastCore
+import AnycastPoller
+import Foundation
+import NIOCore
+import NIOPosix
+import Synchronization
+import Testing
+
+/// Status streams end to end: a simulated agent's `GET /v1/status/stream` read through the
+/// poller's stream set, and the poller against a raw server that goes silent or ends its stream.
+@Suite(.serialized) struct StatusStreamTests {
+    static let loop = MultiThreadedEventLoopGroup.singleton.next()
+
+    static func streamSet() -> StatusStreamSet {
+        StatusStreamSet(eventLoop: loop, decoder: .makeBoxSendingValue(AgentJSON.decoder(), eventLoop: loop))
+    }
+
+    static func take(_ set: StatusStreamSet, _ job: StatusStreamSet.Job) async throws -> [StatusUpdate] {
+        let deliveries = try await set.take([job], timeout: .milliseconds(800), silentAfter: .seconds(3), maxBytes: 1 << 22).get()
+        return try deliveries[0].results.map { try $0.result.get() }
+    }
+
+    @Test func aStreamBringsTheWholeStatusThenOnlyWhatMovedOn() async throws {
+        let servers = try await TestServers.start(simulatedSites: 1)
+        let site = servers.simulatedSites()[0]
+        let agent = servers.simulated.fleet.agents[0]
+        let set = Self.streamSet()
+        let job = StatusStreamSet.Job(index: 0, endpoint: try #require(AgentEndpoint(site: site)), path: "/v1/status/stream?history=900", wholeHistory: true)
+
+        let first = try await Self.take(set, job)
+        #expect(first.count == 1, "the cycle that opens a stream waits for its first line only")
+        let whole = try #require(first.first)
+        #expect(whole.history.count == RateHistory.defaultCapacity, "the first line brings the whole window")
+        #expect(whole.status?.site.id == site.id, "and the whole status")
+
+        await agent.refresh()
+        try await Task.sleep(for: .milliseconds(100))
+        let next = try await Self.take(set, job)
+        #expect(!next.isEmpty, "a refresh sends a line")
+        for update in next {
+            #expect(update.status == nil, "nothing slow changed: the status is not sent again")
+            #expect(update.revision == whole.revision)
+        }
+        let times = (whole.history + next.flatMap(\.history)).map(\.t)
+        #expect(zip(times, times.dropFirst()).allSatisfy { $0 < $1 }, "each line brings only points newer than the last")
+
+        _ = try await agent.drain(DrainRequest(reason: "stream test", operator: "tester"), origin: RequestOrigin(tokenName: "test"))
+        try await Task.sleep(for: .milliseconds(100))
+        let afterDrain = try await Self.take(set, job)
+        let changed = try #require(afterDrain.last?.status, "a drain sends the new status at once")
+        #expect(changed.services.allSatisfy { $0.desired == .drain })
+        #expect(afterDrain.last?.revision != whole.revision)
+
+        // Stopping the agent ends the stream cleanly: no failure, and the next take finds it gone.
+        await servers.stop()
+        try await Task.sleep(for: .milliseconds(200))
+        let deliveries = try await set.take([job], timeout: .milliseconds(800), silentAfter: .seconds(3), maxBytes: 1 << 22).get()
+        let failures = deliveries[0].results.compactMap { if case .failure(let e) = $0.result { e } else { nil } }
+        #expect(failures == [.connection("connection refused")], "\(failures)")
+        set.closeAll()
+    }
+
+    @Test func aSilentStreamTimesOutAndAnEndedOneReopensFromTheNewestPoint() async throws {
+        let servers = try await TestServers.start(simulatedSites: 1)
+        let line = try AgentJSON.encoder().encode(await servers.simulated.fleet.agents[0].statusUpdate(known: nil, historyAfter: nil, historyPoints: 5))
+        await servers.stop()
+        let agent = try await RawStreamAgent.start(line: String(decoding: line, as: UTF8.self))
+        let site = SiteConfig(id: "raw", name: "raw", region: "test", url: "http://127.0.0.1:\(agent.port)", token: "t")
+        let config = FleetConfig(name: "t", pollInterval: .milliseconds(500), unreachableAfter: 3, regions: [RegionConfig(name: "test")], sites: [site])
+        let http = AgentClient.makeHTTPClient()
+        let poller = FleetPoller(config: config, client: AgentClient(http: http))
+
+        let first = await poller.pollOnce()
+        #expect(first.sites[0].reachability == .ok, "\(first.sites[0].lastError ?? "")")
+        #expect(agent.requests == ["GET /v1/status/stream?history=900 HTTP/1.1"])
+
+        // Silent for longer than two intervals and a timeout (2 × 500 + 400 ms): timed out.
+        try await Task.sleep(for: .milliseconds(1600))
+        let silent = await poller.pollOnce()
+        #expect(silent.sites[0].lastError == "timed out after 1400 ms")
+        #expect(silent.sites[0].reachability == .stale, "it was showing data: now stale, not yet unreachable")
+
+        // The next cycle opens it again, from the newest point held.
+        let reopened = await poller.pollOnce()
+        #expect(reopened.sites[0].reachability == .ok)
+        #expect(agent.requests.count == 2)
+        #expect(agent.requests.last?.hasPrefix("GET /v1/status/stream?history_after=") == true, "\(agent.requests)")
+
+        // A cleanly ended stream is no failure; it is opened again by the next cycle.
+        agent.endStreams()
+        try await Task.sleep(for: .milliseconds(100))
+        let ended = await poller.pollOnce()
+        #expect(ended.sites[0].consecutiveFailures == 0)
+        _ = await poller.pollOnce()
+        #expect(agent.requests.count == 3)
+        poller.close()
+        try await http.shutdown()
+        try await agent.stop()
+    }
+}
+
+/// A raw TCP agent that answers every status stream with `line` once and then stays silent
+/// until told to end its streams; it records each request line.
+final class RawStreamAgent: Sendable {
+    let channel: any Channel
+    private let state = Mutex<(requests: [String], streams: [any Channel])>(([], []))
+
+    var port: Int { channel.localAddress!.port! }
+    var requests: [String] { state.withLock { $0.requests } }
+
+    private init(channel: any Channel) {
+        self.channel = channel
+    }
+
+    static func start(line: String) async throws -> RawStreamAgent {
+        let box = Box()
+        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .childChannelInitializer { child in
+                child.eventLoop.makeCompletedFuture {
+                    try child.pipeline.syncOperations.addHandler(Handler(line: line, agent: box))
+                }
+            }
+            .bind(host: "127.0.0.1", port: 0).get()
+        let agent = RawStreamAgent(channel: channel)
+        box.agent.withLock { $0 = agent }
+        return agent
+    }
+
+    func endStreams() {
+        let open = state.withLock { s in
+            defer { s.streams = [] }
+            return s.streams
+        }
+        for c in open { c.writeAndFlush(ByteBuffer(string: "0\r\n\r\n"), promise: nil) }
+    }
+
+    func stop() async throws {
+        for c in state.withLock({ $0.streams }) { try? await c.close() }
+        try await channel.close()
+    }
+
+    fileprivate func opened(_ request: String, on channel: any Channel) {
+        state.withLock { s in
+            s.requests.append(request)
+            s.streams.append(channel)
+        }
+    }
+
+    final class Box: Sendable {
+        let agent = Mutex<RawStreamAgent?>(nil)
+    }
+
+    final class Handler: ChannelInboundHandler, Sendable {
+        typealias InboundIn = ByteBuffer
+        typealias OutboundOut = ByteBuffer
+        let line: String
+        let agent: Box
+        init(line: String, agent: Box) {
+            self.line = line
+            self.agent = agent
+        }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            let text = String(buffer: unwrapInboundIn(data))
+            guard text.contains("\r\n\r\n"), let requestLine = text.components(separatedBy: "\r\n").first else { return }
+            agent.agent.withLock { $0 }?.opened(requestLine, on: context.channel)
+            let body = line + "\n"
+            let answer = "HTTP/1.1 200 OK\r\nContent-Type: application/x-ndjson\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + String(body.utf8.count, radix: 16) + "\r\n" + body + "\r\n"
+            context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: answer)), promise: nil)
+        }
+    }
+}
