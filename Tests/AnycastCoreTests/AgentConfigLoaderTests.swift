@@ -223,6 +223,9 @@ import Testing
             try FileManager.default.createDirectory(atPath: dir + "/etc/secrets", withIntermediateDirectories: true)
             try "read-secret\n".write(toFile: dir + "/etc/secrets/read.token", atomically: true, encoding: .utf8)
             try "".write(toFile: dir + "/etc/empty.token", atomically: true, encoding: .utf8)
+            for file in ["/etc/secrets/read.token", "/etc/empty.token"] {
+                try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: dir + file)
+            }
             let source = Self.replacing("dir = \"/var/lib/anycast-agent\"", with: "dir = \"../state\"")
                 + "[[token]]\nname = \"r\"\nscope = \"read\"\nfile = \"secrets/read.token\"\n"
             try source.write(toFile: dir + "/etc/agent.toml", atomically: true, encoding: .utf8)
@@ -244,12 +247,24 @@ import Testing
             } catch let error as ConfigError {
                 #expect(error.line == 18 && error.message.contains("token 'e': token file \(dir)/etc/empty.token is empty"), "\(error)")
             }
+
+            // As ssh does with keys: a token file others can read is refused, with the fix.
+            try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: dir + "/etc/secrets/read.token")
+            do {
+                _ = try AgentConfigLoader.load(path: dir + "/etc/agent.toml", environment: [:])
+                Issue.record("a token file readable by others must be refused")
+            } catch let error as ConfigError {
+                #expect(error.line == 18, "\(error)")
+                #expect(error.message.contains("token 'r': token file \(dir)/etc/secrets/read.token is accessible by others (mode 644); "
+                                               + "it must be readable by its owner only: chmod 600 \(dir)/etc/secrets/read.token"), "\(error)")
+            }
         }
     }
 
     @Test func effectiveConfigLoadsBackAndNeverShowsASecret() throws {
         try Self.withTemporaryDirectory { dir in
             try "file-secret".write(toFile: dir + "/read.token", atomically: true, encoding: .utf8)
+            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: dir + "/read.token")
             let env = ["OPS_TOKEN": "env-secret"]
             let original = AgentConfig(
                 site: SiteIdentity(id: "nrt1", name: "Tokyo \"Otemachi\"\\1", region: "ap", location: "Tokyo, JP"),
@@ -291,6 +306,7 @@ import Testing
         try Self.withTemporaryDirectory { dir in
             try example.write(toFile: dir + "/agent.toml", atomically: true, encoding: .utf8)
             try "noc-read-secret\n".write(toFile: dir + "/noc-read.token", atomically: true, encoding: .utf8)
+            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: dir + "/noc-read.token")
             let config = try AgentConfigLoader.load(path: dir + "/agent.toml", environment: ["ANYCAST_AGENT_OPERATE_TOKEN": "operate-secret"])
             #expect(config.site.id == "ams1")
             #expect(config.tokens.map(\.scope) == [.read, .operate])

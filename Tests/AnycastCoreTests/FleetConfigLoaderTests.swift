@@ -5,8 +5,18 @@ import Testing
 @Suite struct FleetConfigLoaderTests {
     static let fixtures = Bundle.module.resourceURL!.appendingPathComponent("Fixtures")
 
+    /// The fixtures in a fresh folder, with the token file private (a clone leaves it 0644).
+    static func privateFixtures() throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("fleet-fixtures-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: fixtures, to: dir)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: dir.appendingPathComponent("ams1.token").path)
+        return dir
+    }
+
     @Test func loadsAValidFleet() throws {
-        let path = Self.fixtures.appendingPathComponent("fleet-valid.toml").path
+        let dir = try Self.privateFixtures()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("fleet-valid.toml").path
         let config = try FleetConfigLoader.load(path: path, environment: ["FRA1_TOKEN": "secret-from-env"])
         #expect(config.name == "dns-prod")
         #expect(config.pollInterval == .seconds(1))
@@ -131,5 +141,26 @@ import Testing
         #expect(FleetConfigLocator.locate(explicit: nil, environment: ["XDG_CONFIG_HOME": "/x"], fileExists: all) == "/x/anycast-dash/fleet.toml")
         #expect(FleetConfigLocator.locate(explicit: nil, environment: ["HOME": "/home/u"], fileExists: all) == "/home/u/.config/anycast-dash/fleet.toml")
         #expect(FleetConfigLocator.locate(explicit: nil, environment: ["XDG_CONFIG_HOME": "/x"], fileExists: none) == nil)
+    }
+
+    /// As ssh does with keys: a token file others can read is refused, with its line and the fix.
+    @Test(arguments: [0o644, 0o640, 0o604, 0o660])
+    func tokenFilesReadableByOthersAreRefused(mode: Int) throws {
+        let dir = try Self.privateFixtures()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let token = dir.appendingPathComponent("ams1.token").path
+        try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: token)
+        let path = dir.appendingPathComponent("fleet-valid.toml").path
+        do {
+            _ = try FleetConfigLoader.load(path: path, environment: ["FRA1_TOKEN": "x"])
+            Issue.record("a token file with mode \(String(mode, radix: 8)) was accepted")
+        } catch {
+            let text = "\(error)"
+            #expect(text.contains("fleet-valid.toml:20"), "\(text)")
+            #expect(text.contains("accessible by others (mode \(String(mode, radix: 8)))"), "\(text)")
+            #expect(text.contains("chmod 600 \(token)"), "\(text)")
+        }
+        try FileManager.default.setAttributes([.posixPermissions: 0o400], ofItemAtPath: token)
+        #expect(try FleetConfigLoader.load(path: path, environment: ["FRA1_TOKEN": "x"]).sites[0].token == "secret-from-file", "owner read-only is fine")
     }
 }
