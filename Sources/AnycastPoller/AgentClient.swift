@@ -41,8 +41,12 @@ public struct AgentClient: Sendable {
     public func statusUpdate(
         of site: SiteConfig, known: String?, historyAfter: Date?, historyPoints: Int = RateHistory.defaultCapacity, timeout: Duration
     ) async throws(AgentClientError) -> StatusUpdate {
-        try await send(StatusUpdate.self, site: site, method: .GET, path: Self.updatePath(known: known, historyAfter: historyAfter, historyPoints: historyPoints),
-                       body: nil, timeout: timeout)
+        let update = try await send(StatusUpdate.self, site: site, method: .GET, path: Self.updatePath(known: known, historyAfter: historyAfter, historyPoints: historyPoints),
+                                    body: nil, timeout: timeout)
+        guard update.history.count <= RateHistory.defaultCapacity else {
+            throw .invalidResponse("a history of \(update.history.count) points, more than the \(RateHistory.defaultCapacity) of a window")
+        }
+        return update
     }
 
     /// The path and query of a status-update poll. The first poll of a site (no
@@ -133,16 +137,27 @@ public struct AgentClient: Sendable {
 
     /// A status update from an answer: the flat common form without `JSONDecoder`
     /// (`FlatStatusUpdateReader`), anything else through `decoder`.
+    /// More history points than a whole window are not what an agent sends: refused, not merged.
     static func decodeUpdate(status: Int, body buffer: ByteBuffer, decoder: JSONDecoder) throws(AgentClientError) -> StatusUpdate {
-        if (200..<300).contains(status), let update = buffer.withUnsafeReadableBytes({ FlatStatusUpdateReader.read($0) }) {
-            return update
+        let update: StatusUpdate
+        if (200..<300).contains(status), let flat = buffer.withUnsafeReadableBytes({ FlatStatusUpdateReader.read($0) }) {
+            update = flat
+        } else {
+            update = try decode(StatusUpdate.self, status: status, body: buffer, decoder: decoder)
         }
-        return try decode(StatusUpdate.self, status: status, body: buffer, decoder: decoder)
+        guard update.history.count <= RateHistory.defaultCapacity else {
+            throw .invalidResponse("a history of \(update.history.count) points, more than the \(RateHistory.defaultCapacity) of a window")
+        }
+        return update
     }
 
     static func classify(_ error: any Error, timeout: Duration, cap: Int) -> AgentClientError {
         if error is TimeoutError { return .timedOut(milliseconds: timeout.wholeMilliseconds) }
         if error is NIOTooManyBytesError { return .responseTooLarge(limit: cap) }
+        if error is TLSAnswerDetector.AgentSpeaksTLS { return .speaksTLS }
+        if let e = error as? HTTPParserError {
+            return e == .invalidEOFState ? .connection("connection closed in the middle of the answer") : .invalidResponse("not HTTP (\(e))")
+        }
         if let e = error as? HTTPClientError {
             switch e {
             case .deadlineExceeded, .readTimeout: return .timedOut(milliseconds: timeout.wholeMilliseconds)
@@ -153,6 +168,11 @@ public struct AgentClient: Sendable {
             }
         }
         let text = String(describing: error)
+        if text.contains("WRONG_VERSION_NUMBER") {
+            return .connection("TLS handshake failed: the agent does not speak TLS (use an http:// URL for this site)")
+        }
+        if text.contains("CERTIFICATE_VERIFY_FAILED") { return .connection("TLS handshake failed: the agent's certificate is not trusted") }
+        if text.contains("handshakeFailed") { return .connection("TLS handshake failed") }
         if text.contains("refused") || text.contains("ECONNREFUSED") { return .connection("connection refused") }
         if text.contains("reset") { return .connection("connection reset") }
         if text.contains("unreachable") { return .connection("network unreachable") }

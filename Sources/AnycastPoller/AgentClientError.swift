@@ -13,6 +13,9 @@ public enum AgentClientError: Error, Sendable, Equatable, CustomStringConvertibl
     /// The site's URL cannot be used.
     case badURL(String)
 
+    /// The agent answered a plain-HTTP request with TLS.
+    public static let speaksTLS = AgentClientError.connection("the agent answered with TLS: use an https:// URL for this site")
+
     public var description: String {
         switch self {
         case .timedOut(let ms): "timed out after \(ms) ms"

@@ -106,7 +106,7 @@ public actor FleetPoller {
         }
         var futures = polls(jobs, timeout: timeout)
         let streamed = streamJobs.isEmpty ? nil : streams.take(
-            streamJobs, timeout: timeout, silentAfter: config.pollInterval * 2 + timeout, maxBytes: client.maxResponseBytes)
+            streamJobs, timeout: timeout, silentAfter: config.pollInterval * 2 + timeout, maxBytes: config.maxResponseBytes)
         // A site fails at most once a cycle, whether its stream, its history poll or both failed.
         var failed = Set<Int>()
         if let deliveries = try? await streamed?.get() {
@@ -184,7 +184,7 @@ public actor FleetPoller {
             let path = AgentClient.updatePath(known: known, historyAfter: after, historyPoints: points)
             // A streamed site's one-off history poll does not keep its connection.
             let keepAlive = !streaming || pollOnly[i]
-            futures.append(transport.get(endpoint, path: path, timeout: timeout, maxBytes: client.maxResponseBytes, keepAlive: keepAlive).map { answer in
+            futures.append(transport.get(endpoint, path: path, timeout: timeout, maxBytes: config.maxResponseBytes, keepAlive: keepAlive).map { answer in
                 switch answer {
                 case .success(let response):
                     do {

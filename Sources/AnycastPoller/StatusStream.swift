@@ -44,11 +44,14 @@ final class StatusStream {
         case .line(let line):
             lastLine = .now()
             lines += 1
-            let result: Result<StatusUpdate, AgentClientError>
-            do { result = .success(try AgentClient.decodeUpdate(status: 200, body: line, decoder: decoder.value)) } catch {
-                result = .failure(error)
+            let update: StatusUpdate
+            do { update = try AgentClient.decodeUpdate(status: 200, body: line, decoder: decoder.value) } catch {
+                // A line that is not an update: the stream is out of step with the API. It is
+                // closed, and the next cycle opens it again (and fails again, like a poll would).
+                fail(error)
+                return
             }
-            results.append((result, wholeHistory && lines == 1))
+            results.append((.success(update), wholeHistory && lines == 1))
             phase = .open
             if results.count > Self.maxHeldResults {
                 fail(.invalidResponse("more than \(Self.maxHeldResults) updates not taken"))

@@ -42,7 +42,7 @@ final class StatusStreamHandler: ChannelInboundHandler {
             for event in try parser.closed() { stream.received(event) }
             stream.close()
         } catch {
-            stream.fail(parser.responseStatus == 0 ? .connection("connection closed by the agent") : Self.describe(error, cap: stream.maxBytes))
+            stream.fail(Self.describe(error, cap: stream.maxBytes))
         }
     }
 
@@ -55,6 +55,8 @@ final class StatusStreamHandler: ChannelInboundHandler {
         switch failure {
         case .tooLarge: .responseTooLarge(limit: cap)
         case .malformed(let why): .invalidResponse(why)
+        case .cutShort(let why): .connection(why)
+        case .speaksTLS: AgentClientError.speaksTLS
         }
     }
 }

@@ -18,6 +18,10 @@ struct StatusStreamParser {
     enum Failure: Error, Equatable {
         case malformed(String)
         case tooLarge
+        /// The connection closed before the answer was complete.
+        case cutShort(String)
+        /// The answer is a TLS record: the agent speaks TLS to a plain-HTTP client.
+        case speaksTLS
     }
 
     private enum Phase {
@@ -75,9 +79,11 @@ struct StatusStreamParser {
         case .done:
             return []
         case .head where status == 0 && pending.readableBytes == 0:
-            throw .malformed("closed before answering")
+            throw .cutShort("connection closed by the agent")
+        case .head where Self.isTLSRecord(pending):
+            throw .speaksTLS
         default:
-            throw .malformed("closed in the middle of the answer")
+            throw .cutShort("connection closed in the middle of the answer")
         }
     }
 
@@ -85,6 +91,7 @@ struct StatusStreamParser {
     private mutating func step(_ emit: (Event) -> Void) throws(Failure) -> Bool {
         switch phase {
         case .head:
+            if Self.isTLSRecord(pending) { throw .speaksTLS }
             guard let end = headEnd() else {
                 if pending.readableBytes > maxHeadBytes { throw .malformed("response head longer than \(maxHeadBytes) bytes") }
                 return false
@@ -252,6 +259,13 @@ struct StatusStreamParser {
                   let hit = memchr(base + offset, Int32(byte), raw.count - offset) else { return nil }
             return buffer.readerIndex + (UnsafeRawPointer(hit) - base)
         }
+    }
+
+    /// A TLS record starts with its type (21 alert, 22 handshake) and version 3.x; an HTTP
+    /// answer starts with `H`.
+    static func isTLSRecord(_ bytes: ByteBuffer) -> Bool {
+        guard let type = bytes.getInteger(at: bytes.readerIndex, as: UInt8.self) else { return false }
+        return type == 21 || type == 22
     }
 
     private static func hexValue(_ byte: UInt8) -> Int? {

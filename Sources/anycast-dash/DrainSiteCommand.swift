@@ -73,7 +73,7 @@ struct SiteChangeOptions: ParsableArguments {
         }
         let opened = try await source.open(logger: logger)
         let http = AgentClient.makeHTTPClient()
-        let client = AgentClient(http: http)
+        let client = AgentClient(http: http, maxResponseBytes: opened.config.maxResponseBytes)
         let code = await run(kind, reason: reason, overrideBudget: overrideBudget, config: opened.config, client: client)
         try? await http.shutdown()
         await opened.close()

@@ -52,7 +52,7 @@ struct OpenCommand: AsyncParsableCommand {
             config: config, drainSites: monitor ? [] : opened.config.sites, mode: monitor ? .monitor : .live,
             operatorName: OperatorName.resolve(`operator`), themes: themes,
             themeName: theme ?? opened.config.theme ?? "default", noColor: !(env["NO_COLOR"] ?? "").isEmpty)
-        await DashboardRuntime.run(options, client: AgentClient(http: http))
+        await DashboardRuntime.run(options, client: AgentClient(http: http, maxResponseBytes: config.maxResponseBytes))
         try? await http.shutdown()
         await opened.close()
     }

@@ -30,7 +30,7 @@ struct SnapshotCommand: AsyncParsableCommand {
         let logger = Logger(label: "anycast-dash")
         let opened = try await source.open(logger: logger)
         let http = AgentClient.makeHTTPClient()
-        let poller = FleetPoller(config: opened.config.forPolling(), client: AgentClient(http: http), logger: logger)
+        let poller = FleetPoller(config: opened.config.forPolling(), client: AgentClient(http: http, maxResponseBytes: opened.config.maxResponseBytes), logger: logger)
         let last = LastSnapshot()
         await poller.run(cycles: samples) { await last.set($0) }
         guard let snapshot = await last.value else { throw ExitCode(4) }

@@ -22,7 +22,7 @@ struct WatchCommand: AsyncParsableCommand {
         let logger = Logger(label: "anycast-dash")
         let opened = try await source.open(logger: logger)
         let http = AgentClient.makeHTTPClient()
-        let poller = FleetPoller(config: opened.config.forPolling(), client: AgentClient(http: http), logger: logger)
+        let poller = FleetPoller(config: opened.config.forPolling(), client: AgentClient(http: http, maxResponseBytes: opened.config.maxResponseBytes), logger: logger)
         let interactive = isatty(STDOUT_FILENO) == 1
         let pollTask = Task { [cycles] in
             await poller.run(cycles: cycles) { snapshot in

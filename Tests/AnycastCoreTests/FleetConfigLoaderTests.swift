@@ -23,6 +23,7 @@ import Testing
         #expect(config.requestTimeout == .milliseconds(800), "the default timeout is 80% of the interval")
         #expect(config.minActiveSites == 2)
         #expect(config.theme == "default")
+        #expect(config.maxResponseBytes == 4 * 1024 * 1024, "4 MiB unless set")
         #expect(config.regions == [RegionConfig(name: "eu", minActive: 1), RegionConfig(name: "na", minActive: 0)])
         #expect(config.sites.map(\.id) == ["ams1", "fra1", "iad1"])
         #expect(config.sites[0].token == "secret-from-file", "token files are read relative to the config and trimmed")
@@ -46,6 +47,7 @@ import Testing
         ("unknown region", "[fleet]\nname = \"x\"\n[[region]]\nname = \"eu\"\n[[site]]\nid = \"a\"\nregion = \"apac\"\nurl = \"http://h:1\"\n", 7, "unknown region 'apac'; known regions: eu"),
         ("wrong type", "[fleet]\nname = \"x\"\nmin_active_sites = \"two\"\n", 3, "must be an integer, not a string"),
         ("bad duration", "[fleet]\nname = \"x\"\npoll_interval = \"fast\"\n", 3, "is not a duration"),
+        ("response cap too small", "[fleet]\nname = \"x\"\n\nmax_response_kib = 1\n", 4, "'fleet.max_response_kib' must be from 16 to 1048576 (KiB)"),
         ("timeout not below interval", "[fleet]\nname = \"x\"\npoll_interval = \"1s\"\nrequest_timeout = \"2s\"\n", 4, "must be shorter"),
         ("two token sources", "[fleet]\nname = \"x\"\n[[region]]\nname = \"eu\"\n[[site]]\nid = \"a\"\nregion = \"eu\"\nurl = \"http://h:1\"\ntoken = \"t\"\ntoken_env = \"T\"\n", 10, "only one of token"),
         ("missing token env", "[fleet]\nname = \"x\"\n[[region]]\nname = \"eu\"\n[[site]]\nid = \"a\"\nregion = \"eu\"\nurl = \"http://h:1\"\ntoken_env = \"NOPE_NOT_SET\"\n", 9, "NOPE_NOT_SET is not set"),
@@ -86,7 +88,7 @@ import Testing
     @Test func writerOutputLoadsBackUnchanged() throws {
         let original = FleetConfig(
             name: "stage \"b\"", pollInterval: .milliseconds(1500), requestTimeout: .seconds(1), unreachableAfter: 4,
-            minActiveSites: 3, theme: "light",
+            minActiveSites: 3, theme: "light", maxResponseBytes: 512 * 1024,
             regions: [RegionConfig(name: "eu", minActive: 1), RegionConfig(name: "ap", minActive: 2)],
             sites: [
                 SiteConfig(id: "ams1", name: "Amsterdam\\North", region: "eu", url: "http://127.0.0.1:9101", token: "t1", tokenSource: .literal("t1"), capacityQPS: 5000, location: "NL"),

@@ -83,8 +83,10 @@ import Testing
     }
 
     @Test func aCutShortAnswerIsAFailureAndACleanEndIsNot() throws {
-        #expect(throws: StatusStreamParser.Failure.malformed("closed before answering")) { try Self.events("", close: true) }
-        #expect(throws: StatusStreamParser.Failure.malformed("closed in the middle of the answer")) {
+        #expect(throws: StatusStreamParser.Failure.cutShort("connection closed by the agent")) { try Self.events("", close: true) }
+        #expect(throws: StatusStreamParser.Failure.speaksTLS) { try Self.events("\u{15}\u{03}\u{03}\u{00}\u{02}\u{02}\u{46}", close: true) }
+        #expect(throws: StatusStreamParser.Failure.speaksTLS) { try Self.events("\u{16}\u{03}\u{01}\u{00}\u{05}") }
+        #expect(throws: StatusStreamParser.Failure.cutShort("connection closed in the middle of the answer")) {
             try Self.events(Self.streamHead + Self.chunk("{\"a\":1}\n") + Self.chunk("{\"b\""), close: true)
         }
         #expect(throws: StatusStreamParser.Failure.malformed("the stream ended in the middle of a line")) {

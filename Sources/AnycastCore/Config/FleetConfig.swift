@@ -11,14 +11,19 @@ public struct FleetConfig: Sendable, Hashable {
     public var minActiveSites: Int
     /// Theme name, so production can look different from staging.
     public var theme: String?
+    /// Largest answer (or status stream line) read from an agent; more is an error for that
+    /// site, so a misbehaving agent cannot make the dashboard hold more.
+    public var maxResponseBytes: Int
     public var regions: [RegionConfig]
     public var sites: [SiteConfig]
 
     public init(
         name: String, pollInterval: Duration = .seconds(1), requestTimeout: Duration? = nil,
         unreachableAfter: Int = 3, minActiveSites: Int = 0, theme: String? = nil,
+        maxResponseBytes: Int = FleetConfig.defaultMaxResponseBytes,
         regions: [RegionConfig], sites: [SiteConfig]
     ) {
+        self.maxResponseBytes = maxResponseBytes
         self.name = name
         self.pollInterval = pollInterval
         self.requestTimeout = requestTimeout ?? pollInterval * 0.8
@@ -28,6 +33,9 @@ public struct FleetConfig: Sendable, Hashable {
         self.regions = regions
         self.sites = sites
     }
+
+    /// 4 MiB: a whole status with its 15-minute history is about 25 KiB.
+    public static let defaultMaxResponseBytes = 4 * 1024 * 1024
 
     /// The config the poller uses: each site's read token when it has one (least privilege),
     /// else its operate token.

@@ -25,7 +25,7 @@ public enum FleetConfigLoader {
         guard let fleet = try root.table("fleet") else {
             throw ConfigError(file: file, line: nil, message: "the [fleet] table is missing")
         }
-        try fleet.rejectUnknownKeys(["name", "poll_interval", "request_timeout", "unreachable_after", "min_active_sites", "theme"])
+        try fleet.rejectUnknownKeys(["name", "poll_interval", "request_timeout", "unreachable_after", "min_active_sites", "theme", "max_response_kib"])
         let name = try fleet.requiredString("name")
         let interval = try fleet.duration("poll_interval") ?? .seconds(1)
         let timeout = try fleet.duration("request_timeout")
@@ -36,6 +36,10 @@ public enum FleetConfigLoader {
         if unreachableAfter < 1 { throw fleet.error("unreachable_after", "'fleet.unreachable_after' must be at least 1") }
         let minActive = try fleet.int("min_active_sites") ?? 0
         if minActive < 0 { throw fleet.error("min_active_sites", "'fleet.min_active_sites' must not be negative") }
+        let maxResponseKiB = try fleet.int("max_response_kib") ?? FleetConfig.defaultMaxResponseBytes / 1024
+        if !(16...1_048_576).contains(maxResponseKiB) {
+            throw fleet.error("max_response_kib", "'fleet.max_response_kib' must be from 16 to 1048576 (KiB)")
+        }
 
         var regions: [RegionConfig] = []
         for r in try root.tableArray("region") {
@@ -85,7 +89,7 @@ public enum FleetConfigLoader {
         return FleetConfig(
             name: name, pollInterval: interval, requestTimeout: timeout,
             unreachableAfter: unreachableAfter, minActiveSites: minActive,
-            theme: try fleet.string("theme"), regions: regions, sites: sites)
+            theme: try fleet.string("theme"), maxResponseBytes: maxResponseKiB * 1024, regions: regions, sites: sites)
     }
 
     /// Reads one of `{prefix}token`, `{prefix}token_file`, `{prefix}token_env` (at most one).

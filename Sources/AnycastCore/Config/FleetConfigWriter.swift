@@ -8,6 +8,7 @@ public enum FleetConfigWriter {
         out += "unreachable_after = \(config.unreachableAfter)\n"
         out += "min_active_sites = \(config.minActiveSites)\n"
         if let theme = config.theme { out += "theme = \(quote(theme))\n" }
+        if config.maxResponseBytes != FleetConfig.defaultMaxResponseBytes { out += "max_response_kib = \(config.maxResponseBytes / 1024)\n" }
         for r in config.regions {
             out += "\n[[region]]\nname = \(quote(r.name))\nmin_active = \(r.minActive)\n"
         }
