@@ -15,9 +15,13 @@ public enum AgentServer {
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
-        Application(
+        let serverName = "anycast-agent/\(AgentVersion.current)"
+        let authenticator = TokenAuthenticator(tokens: tokens)
+        return Application(
             router: AgentAPI.router(agent: agent, tokens: tokens),
-            configuration: .init(address: .hostname(host, port: port), serverName: "anycast-agent/\(AgentVersion.current)"),
+            server: .http1(configuration: .init(
+                additionalChannelHandlers: [StatusFastPath(agent: agent, authenticator: authenticator, serverName: serverName)])),
+            configuration: .init(address: .hostname(host, port: port), serverName: serverName),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? port) },
             eventLoopGroupProvider: .shared(eventLoopGroup),
             logger: logger)
