@@ -32,6 +32,12 @@ public actor TerminalScreen {
         set_escdelay(25)
         curs_set(0)
         leaveok(ac_stdscr(), true)
+        // ncurses 6.4 flushes its output after every cursor movement until the screen has
+        // once been suspended (`_nc_mvcur` while `_endwin` is still "initial"): a write system
+        // call per run of changed cells, about 130 a second on a 100-site screen. One
+        // suspend and resume here, before anything is drawn, makes a frame one write.
+        endwin()
+        refresh()
         self.noColor = noColor
         if has_colors() && !noColor {
             start_color()
