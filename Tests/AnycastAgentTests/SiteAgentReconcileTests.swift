@@ -137,6 +137,49 @@ import Testing
         #expect(page.events.contains { $0.kind == .drain && $0.reason == "CHG-10" }, "the audit trail survives the restart")
         #expect(page.last > lastBefore, "numbering continues")
     }
+
+    @Test func aTornAuditEntryIsReportedAtStartAndEverythingBeforeItIsKept() async throws {
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let daemon = Daemon(), clock = TestClock()
+        let first = try await agent(daemon, clock: clock, verify: nil)
+        _ = try await first.drain(DrainRequest(service: "dns", reason: "CHG-11", operator: "erin"), origin: origin)
+        // A crash in the middle of writing the next entry leaves half a line.
+        let handle = try #require(FileHandle(forWritingAtPath: dir + "/" + AuditLog.fileName))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(#"{"seq":99,"time":"2027-01-0"#.utf8))
+        try handle.close()
+
+        let second = try await agent(daemon, clock: clock, verify: nil)
+        let started = try #require(await events(second).last { $0.kind == .agentStarted })
+        #expect(started.message.contains("the audit log's last entry was cut short by a crash while it was written (left in the file, not read)"),
+                "reported, not silently dropped: \(started.message)")
+        #expect(await events(second).contains { $0.kind == .drain && $0.reason == "CHG-11" }, "the entries before it are all there")
+        let text = try String(contentsOfFile: dir + "/" + AuditLog.fileName, encoding: .utf8)
+        #expect(text.contains(#"{"seq":99,"time":"2027-01-0"# + "\n"), "the torn bytes stay in the file; the next entry starts on its own line")
+        #expect(try AuditLog(directory: dir).loadReport(limit: 100).events.last?.kind == .agentStarted, "and entries after it read back")
+    }
+
+    @Test func anUnreadableDesiredStateLeavesTheRoutesAsTheyAre() async throws {
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let daemon = Daemon(), clock = TestClock()
+        let first = try await agent(daemon, clock: clock, verify: nil)
+        _ = try await first.drain(DrainRequest(service: "dns", reason: "CHG-12", operator: "frank"), origin: origin)
+        #expect(!daemon.enabled("dns"))
+        try Data("{\"dns\": {\"desired\": ".utf8).write(to: URL(fileURLWithPath: dir + "/" + FileDesiredStateStore.fileName))
+
+        let second = try await agent(daemon, clock: clock, verify: nil)
+        clock.advance(30)
+        await second.refresh()
+        #expect(!daemon.enabled("dns"), "not knowing the desired state, the agent does not guess 'announce'")
+        #expect(await second.status().errors.contains { $0.source == "state" }, "the problem is shown in the status")
+        let started = try #require(await events(second).last { $0.kind == .agentStarted })
+        #expect(started.message.contains("the desired state cannot be read, so routes are left as they are"), "\(started.message)")
+
+        // An operator's undrain writes the desired state again and the agent acts on it.
+        _ = try await second.undrain(UndrainRequest(service: "dns", reason: "CHG-12 done", operator: "frank"), origin: origin)
+        #expect(daemon.enabled("dns"))
+        #expect(await !second.status().errors.contains { $0.source == "state" })
+    }
 }
 
 /// Health-driven withdrawal with a probe the test makes fail or succeed.

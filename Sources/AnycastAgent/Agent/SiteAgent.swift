@@ -50,6 +50,8 @@ public actor SiteAgent {
     private var history = RateHistory() { didSet { generation &+= 1 } }
     private var latency = LatencyStatus.none { didSet { generation &+= 1 } }
     private var probeError: BackendError? { didSet { generation &+= 1 } }
+    /// The desired state could not be read at start: no reconciling until it is written again.
+    private var stateError: BackendError? { didSet { generation &+= 1 } }
     private var eventLog = EventLog()
     private var startTask: Task<Void, Never>?
     private var revisionCache: (slow: SiteStatus, revision: String)?
@@ -103,18 +105,37 @@ public actor SiteAgent {
     }
 
     private func performStart() async {
+        var notes: [String] = []
         do {
             intents = try await store.load()
         } catch {
-            logger.error("cannot load the desired state", metadata: ["error": "\(error)"])
+            // Not knowing which services were drained, the agent must not guess "announce":
+            // it leaves the routes as they are until an operator drains or undrains.
+            stateError = BackendError(source: "state", message: "the desired state cannot be read, so routes are left as they are: \(error)")
+            logger.error("cannot load the desired state; not reconciling", metadata: ["error": "\(error)"])
+            notes.append("the desired state cannot be read, so routes are left as they are until a drain or undrain")
         }
         history.merge(await traffic.backfill())
         if let audit {
-            do { eventLog.restore(try audit.load(limit: 10_000)) } catch {
+            do {
+                let report = try audit.loadReport(limit: 10_000)
+                eventLog.restore(report.events)
+                if report.tornLines > 0 {
+                    logger.warning("the audit log's last entry was cut short by a crash while it was written; it is left in the file and not read",
+                                   metadata: ["lines": "\(report.tornLines)"])
+                    notes.append("the audit log's last entry was cut short by a crash while it was written (left in the file, not read)")
+                }
+                if report.skippedLines > 0 {
+                    logger.error("unreadable lines in the audit log were skipped", metadata: ["lines": "\(report.skippedLines)"])
+                    notes.append("\(report.skippedLines) unreadable lines in the audit log were skipped")
+                }
+            } catch {
                 logger.error("cannot read the audit log", metadata: ["error": "\(error)"])
+                notes.append("the audit log cannot be read: \(error)")
             }
         }
-        record(AgentEvent(seq: 0, time: clock(), kind: .agentStarted, actor: "agent", message: "agent \(version) started for site \(identity.id)"))
+        let message = (["agent \(version) started for site \(identity.id)"] + notes).joined(separator: "; ")
+        record(AgentEvent(seq: 0, time: clock(), kind: .agentStarted, actor: "agent", message: message))
         await refresh()
     }
 
@@ -140,7 +161,7 @@ public actor SiteAgent {
     /// they differ (someone ran `birdc enable` on a drained site, BIRD restarted with its
     /// config, a drain was recorded while BIRD was down), with a "drift corrected" event.
     public func reconcile() async {
-        guard routeError == nil, let observation else { return }
+        guard routeError == nil, stateError == nil, let observation else { return }
         for def in services {
             guard let origin = observation.origins[def.name] else { continue }  // daemon cannot say
             let intent = intents[def.name] ?? .announce
@@ -347,7 +368,7 @@ public actor SiteAgent {
             traffic: trafficStatus,
             latency: latency,
             health: healthCheck.map { [$0.status] } ?? [],
-            errors: [routeError, trafficError, probeError].compactMap { $0 })
+            errors: [stateError, routeError, trafficError, probeError].compactMap { $0 })
     }
 
     /// `GET /v1/status` without `history_after`, encoded: the bytes are made once per change of
@@ -433,7 +454,8 @@ public actor SiteAgent {
         do { try request.validate() } catch { throw .badRequest(error.description) }
         let targets = try selectServices(request.service)
         let record = DrainRecord(operator: request.operator, reason: request.reason, since: clock(), mode: .operator)
-        let changed = targets.filter { intents[$0.name]?.desired != .drain || intents[$0.name]?.drain?.mode == .auto }
+        // With the desired state unreadable, what is drained is unknown: the request is applied as asked.
+        let changed = stateError != nil ? targets : targets.filter { intents[$0.name]?.desired != .drain || intents[$0.name]?.drain?.mode == .auto }
         if changed.isEmpty { return status() }
         defer { streams.notify() }
         try await change(changed, to: ServiceIntent(desired: .drain, drain: record), origin: origin, reason: request.reason)
@@ -444,7 +466,7 @@ public actor SiteAgent {
     public func undrain(_ request: UndrainRequest, origin: RequestOrigin) async throws(AgentAPIError) -> SiteStatus {
         do { try request.validate() } catch { throw .badRequest(error.description) }
         let targets = try selectServices(request.service)
-        let changed = targets.filter { (intents[$0.name] ?? .announce).desired != .announce }
+        let changed = stateError != nil ? targets : targets.filter { (intents[$0.name] ?? .announce).desired != .announce }
         if changed.isEmpty { return status() }
         if request.force != true, let check = healthCheck, check.state == .down,
            let held = changed.first(where: { intents[$0.name]?.drain?.mode == .auto }) {
@@ -488,6 +510,7 @@ public actor SiteAgent {
             record(entry(failedKind, nil, "\(verb) not recorded: cannot persist desired state: \(error)", "not-recorded"))
             throw .internal("cannot persist the desired state: \(error)")
         }
+        stateError = nil  // an operator's drain or undrain has written a desired state again
         var failures: [String] = []
         var applied: [ServiceDefinition] = []
         for t in targets {

@@ -6,6 +6,7 @@ import AnycastCore
 public protocol AuditSink: Sendable {
     /// Appends one entry durably (written and synced before it returns).
     func append(_ event: AgentEvent) throws
-    /// The newest `limit` entries, oldest first.
-    func load(limit: Int) throws -> [AgentEvent]
+    /// The newest `limit` entries, oldest first, with a count of the lines that could not be
+    /// read (a torn last line left by a crash in the middle of a write, or damage).
+    func loadReport(limit: Int) throws -> AuditLoadResult
 }
