@@ -159,6 +159,29 @@ import Testing
         #expect(try AuditLog(directory: dir).loadReport(limit: 100).events.last?.kind == .agentStarted, "and entries after it read back")
     }
 
+    @Test func aDrainRecordedButNotAuditedBeforeACrashIsAuditedAtStart() async throws {
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let daemon = Daemon(), clock = TestClock()
+        let first = try await agent(daemon, clock: clock, verify: nil)
+        _ = try await first.drain(DrainRequest(service: "dns", reason: "CHG-13", operator: "gina"), origin: origin)
+        _ = try await first.undrain(UndrainRequest(service: "dns", operator: "gina"), origin: origin)
+        // Killed after the next drain's desired state was written, before its audit entry.
+        let record = DrainRecord(operator: "hank", reason: "CHG-14", since: clock.read(), mode: .operator)
+        try await FileDesiredStateStore(directory: dir).save(["dns": ServiceIntent(desired: .drain, drain: record)])
+
+        let second = try await agent(daemon, clock: clock, verify: nil)
+        let recovered = try #require(await events(second).last { $0.kind == .drain })
+        #expect(recovered.result == "recovered" && recovered.actor == "hank" && recovered.reason == "CHG-14", "\(recovered)")
+        #expect(recovered.message.contains("without its audit entry"))
+        #expect(!daemon.enabled("dns"), "and the drain itself is applied")
+        let trail = try AuditLog(directory: dir).load(limit: 100)
+        #expect(SiteAgent.lastRecordedDesired(of: "dns", in: trail) == .drain, "the trail now matches the desired state")
+
+        // A third start finds them in agreement and records nothing more.
+        let third = try await agent(daemon, clock: clock, verify: nil)
+        #expect(await events(third).filter { $0.result == "recovered" }.count == 1)
+    }
+
     @Test func anUnreadableDesiredStateLeavesTheRoutesAsTheyAre() async throws {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let daemon = Daemon(), clock = TestClock()

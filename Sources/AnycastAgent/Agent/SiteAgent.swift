@@ -136,7 +136,42 @@ public actor SiteAgent {
         }
         let message = (["agent \(version) started for site \(identity.id)"] + notes).joined(separator: "; ")
         record(AgentEvent(seq: 0, time: clock(), kind: .agentStarted, actor: "agent", message: message))
+        if audit != nil && stateError == nil { recordUnauditedChanges() }
         await refresh()
+    }
+
+    /// The desired state is written before the route change and its audit entry, so an agent
+    /// killed in between leaves a drain or undrain that the audit trail does not show. At
+    /// start each service's desired state is compared with the one its audit entries last
+    /// recorded; a difference is recorded now, saying so, so the trail matches the state.
+    private func recordUnauditedChanges() {
+        let trail = eventLog.events(after: 0, limit: Int.max)
+        for def in services {
+            let desired = intents[def.name]?.desired ?? .announce
+            let audited = Self.lastRecordedDesired(of: def.name, in: trail) ?? .announce
+            guard desired != audited else { continue }
+            let drainRecord = intents[def.name]?.drain
+            let verb = desired == .drain ? "drain" : "undrain"
+            record(AgentEvent(
+                seq: 0, time: clock(), kind: desired == .drain ? .drain : .undrain, actor: drainRecord?.operator ?? "unknown",
+                service: def.name,
+                message: "\(verb) found in the desired state without its audit entry (the agent stopped after recording the desired state, before writing the entry); recorded now",
+                reason: drainRecord?.reason, result: "recovered"))
+        }
+    }
+
+    /// The desired state of `service` as the newest audit entry that changed it recorded.
+    public static func lastRecordedDesired(of service: String, in trail: [AgentEvent]) -> DesiredState? {
+        for event in trail.reversed() where event.service == service && event.result != "not-recorded" {
+            switch event.kind {
+            case .drain, .autoWithdraw: return .drain
+            case .undrain, .autoAnnounce: return .announce
+            case .drainFailed where event.result == "recorded-not-applied": return .drain
+            case .undrainFailed where event.result == "recorded-not-applied": return .announce
+            default: continue
+            }
+        }
+        return nil
     }
 
     /// Reads the traffic counters, the routing daemon and the probe, each with a timeout.
