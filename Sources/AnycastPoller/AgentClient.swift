@@ -26,6 +26,9 @@ public struct AgentClient: Sendable {
         // Fail fast on a refused connection: the next poll cycle is the retry. (By default
         // AHC keeps retrying until the deadline, which turns "refused" into "timed out".)
         config.connectionPool.retryConnectionEstablishment = false
+        // Agents close a connection idle for 30 s (slowloris protection): close ours first, so
+        // a drain is never sent on a connection the agent is closing at that moment.
+        config.connectionPool.idleTimeout = .seconds(20)
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: config)
     }
 

@@ -6,6 +6,10 @@ import NIOPosix
 
 /// Builds the Hummingbird application that serves one agent's API.
 public enum AgentServer {
+    /// Longest a client may take to send a whole request, or to start the next one on a
+    /// kept-alive connection (slowloris): 30 s.
+    public static let requestReadTimeout = Duration.seconds(30)
+
     /// An application serving `agent` on `host:port` (port 0 picks a free port; `onListening`
     /// is told the real one). With an `EventLoopTaskExecutor`, pass its loop as
     /// `eventLoopGroup` and run the application under its preference.
@@ -13,6 +17,7 @@ public enum AgentServer {
         agent: SiteAgent, tokens: [AgentToken], host: String, port: Int,
         logger: Logger = Logger(label: "anycast-agent.http"),
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        requestReadTimeout: Duration = AgentServer.requestReadTimeout,
         onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let serverName = "anycast-agent/\(AgentVersion.current)"
@@ -20,7 +25,10 @@ public enum AgentServer {
         return Application(
             router: AgentAPI.router(agent: agent, tokens: tokens),
             server: .http1(configuration: .init(
-                additionalChannelHandlers: [StatusFastPath(agent: agent, authenticator: authenticator, serverName: serverName)])),
+                additionalChannelHandlers: [
+                    RequestReadTimeout(timeout: .nanoseconds(Int64(requestReadTimeout.inSeconds * 1e9))),
+                    StatusFastPath(agent: agent, authenticator: authenticator, serverName: serverName),
+                ])),
             configuration: .init(address: .hostname(host, port: port), serverName: serverName),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? port) },
             eventLoopGroupProvider: .shared(eventLoopGroup),
