@@ -52,7 +52,7 @@ struct RunCommand: AsyncParsableCommand {
         let executor = EventLoopTaskExecutor()
         let app = AgentServer.application(
             agent: agent, tokens: tokens, host: settings.listenAddress, port: settings.listenPort,
-            logger: logger, eventLoopGroup: executor.group,
+            logger: logger, eventLoopGroup: executor.group, changesPerMinute: settings.changesPerMinute,
             onListening: { port in logger.notice("listening", metadata: ["address": "\(settings.listenAddress)", "port": "\(port)", "site": "\(settings.site.id)"]) })
         let group = ServiceGroup(
             services: [app, AgentRefreshService(agent: agent)],

@@ -96,6 +96,7 @@ import Testing
     @Test func defaults() throws {
         let config = try AgentConfigLoader.parse(Self.minimal, file: "agent.toml", environment: [:], baseDirectory: nil)
         #expect(config.listenAddress == "127.0.0.1")
+        #expect(config.changesPerMinute == 30, "30 drains and undrains a minute per token unless set")
         #expect(config.reconcileInterval == .seconds(10))
         #expect(config.bird.commandTimeout == .seconds(2))
         #expect(config.bird.drainVerifyDeadline == .seconds(5))
@@ -133,6 +134,7 @@ import Testing
         ("empty site id", replacing("id = \"ams1\"", with: "id = \" \""), 2, "'site.id' must not be empty"),
         ("bad site id", replacing("id = \"ams1\"", with: "id = \"ams.1\""), 2, "site id 'ams.1' may hold only letters, digits, '-' and '_'"),
         ("port 0", replacing("port = 9100", with: "port = 0"), 6, "'listen.port' = 0 must be 1–65535"),
+        ("no changes allowed", replacing("port = 9100", with: "port = 9100\nchanges_per_minute = 0"), 7, "'listen.changes_per_minute' = 0 must be 1–100000"),
         ("port too big", replacing("port = 9100", with: "port = 65536"), 6, "must be 1–65535"),
         ("host name as address", replacing("port = 9100", with: "address = \"agent.example.net\"\nport = 9100"), 6, "must be an IPv4 or IPv6 address"),
         ("bracketed IPv6 address", replacing("port = 9100", with: "address = \"[::1]\"\nport = 9100"), 6, "without brackets"),

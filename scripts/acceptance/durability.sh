@@ -41,6 +41,7 @@ region = "eu"
 [listen]
 address = "127.0.0.1"
 port = $PORT
+changes_per_minute = 100000   # the script's own pace, not a runaway client
 [[token]]
 name = "noc-read"
 scope = "read"

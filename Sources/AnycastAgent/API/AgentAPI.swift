@@ -10,8 +10,11 @@ public enum AgentAPI {
     public static let maxBodyBytes = 64 * 1024
 
     /// The router for `agent`, accepting `tokens`.
-    public static func router(agent: SiteAgent, tokens: [AgentToken]) -> Router<AgentRequestContext> {
+    public static func router(
+        agent: SiteAgent, tokens: [AgentToken], changesPerMinute: Int = AgentConfig.defaultChangesPerMinute
+    ) -> Router<AgentRequestContext> {
         let router = Router(context: AgentRequestContext.self)
+        let limiter = ChangeRateLimiter(perMinute: changesPerMinute)
         // Middleware first: it must wrap the not-found responder as well as the routes.
         router.add(middleware: JSONErrorMiddleware())
         router.add(middleware: BearerAuthMiddleware(authenticator: TokenAuthenticator(tokens: tokens)))
@@ -83,11 +86,13 @@ public enum AgentAPI {
         }
         router.post("/v1/drain") { request, context in
             let origin = try requireOperate(context)
+            if let wait = limiter.admit(origin.tokenName) { return rateLimited(origin, wait: wait, perMinute: changesPerMinute) }
             let body = try await decodeBody(DrainRequest.self, request: request, context: context)
             return jsonResponse(try await agent.drain(body, origin: origin))
         }
         router.post("/v1/undrain") { request, context in
             let origin = try requireOperate(context)
+            if let wait = limiter.admit(origin.tokenName) { return rateLimited(origin, wait: wait, perMinute: changesPerMinute) }
             let body = try await decodeBody(UndrainRequest.self, request: request, context: context)
             return jsonResponse(try await agent.undrain(body, origin: origin))
         }
@@ -180,6 +185,16 @@ public enum AgentAPI {
         headers[.contentType] = "application/json"
         headers[.cacheControl] = "no-store"
         return Response(status: status, headers: headers, body: .init(byteBuffer: body))
+    }
+
+    /// 429 with `Retry-After` (whole seconds, rounded up).
+    static func rateLimited(_ origin: RequestOrigin, wait: Duration, perMinute: Int) -> Response {
+        let seconds = max(1, Int((Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18).rounded(.up)))
+        var response = errorResponse(AgentAPIError(
+            status: 429, code: "rate_limited",
+            message: "token '\(origin.tokenName)' may send \(perMinute) drains and undrains a minute; try again in \(seconds) s"))
+        response.headers[.retryAfter] = String(seconds)
+        return response
     }
 
     static func errorResponse(_ error: AgentAPIError) -> Response {

@@ -18,12 +18,13 @@ public enum AgentServer {
         logger: Logger = Logger(label: "anycast-agent.http"),
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         requestReadTimeout: Duration = AgentServer.requestReadTimeout,
+        changesPerMinute: Int = AgentConfig.defaultChangesPerMinute,
         onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let serverName = "anycast-agent/\(AgentVersion.current)"
         let authenticator = TokenAuthenticator(tokens: tokens)
         return Application(
-            router: AgentAPI.router(agent: agent, tokens: tokens),
+            router: AgentAPI.router(agent: agent, tokens: tokens, changesPerMinute: changesPerMinute),
             server: .http1(configuration: .init(
                 additionalChannelHandlers: [
                     RequestReadTimeout(timeout: .nanoseconds(Int64(requestReadTimeout.inSeconds * 1e9))),

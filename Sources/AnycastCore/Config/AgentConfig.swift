@@ -5,6 +5,9 @@ public struct AgentConfig: Sendable, Hashable {
     /// The IP address (or `localhost`) the HTTP API listens on.
     public var listenAddress: String
     public var listenPort: Int
+    /// Drains and undrains one token may send a minute (a burst of as many, then one every
+    /// 60/n s); more are answered 429.
+    public var changesPerMinute: Int
     /// The bearer tokens the API accepts.
     public var tokens: [AgentTokenConfig]
     /// Where the desired state and the audit log are kept (an absolute path once loaded).
@@ -19,10 +22,11 @@ public struct AgentConfig: Sendable, Hashable {
 
     public static let defaultListenAddress = "127.0.0.1"
     public static let defaultReconcileInterval: Duration = .seconds(10)
+    public static let defaultChangesPerMinute = 30
 
     public init(
         site: SiteIdentity, listenAddress: String = AgentConfig.defaultListenAddress, listenPort: Int,
-        tokens: [AgentTokenConfig], stateDirectory: String,
+        changesPerMinute: Int = AgentConfig.defaultChangesPerMinute, tokens: [AgentTokenConfig], stateDirectory: String,
         reconcileInterval: Duration = AgentConfig.defaultReconcileInterval,
         bird: BirdConfig, services: [AgentServiceConfig],
         traffic: TrafficConfig = .none, probe: ProbeConfig? = nil, health: HealthConfig = HealthConfig()
@@ -33,6 +37,7 @@ public struct AgentConfig: Sendable, Hashable {
         self.site = site
         self.listenAddress = listenAddress
         self.listenPort = listenPort
+        self.changesPerMinute = changesPerMinute
         self.tokens = tokens
         self.stateDirectory = stateDirectory
         self.reconcileInterval = reconcileInterval

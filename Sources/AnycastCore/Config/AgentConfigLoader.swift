@@ -37,13 +37,17 @@ public enum AgentConfigLoader {
             location: try site.string("location"))
 
         let listen = try requiredTable(root, "listen", file: file)
-        try listen.rejectUnknownKeys(["address", "port"])
+        try listen.rejectUnknownKeys(["address", "port", "changes_per_minute"])
         let address = try listen.string("address") ?? AgentConfig.defaultListenAddress
         guard address == "localhost" || IPPrefix.isAddress(address) else {
             throw listen.error("address", "'listen.address' = \"\(address)\" must be an IPv4 or IPv6 address (without brackets) or localhost")
         }
         guard let port = try listen.int("port") else { throw listen.error(nil, "'listen.port' is required") }
         guard (1...65535).contains(port) else { throw listen.error("port", "'listen.port' = \(port) must be 1–65535") }
+        let changesPerMinute = try listen.int("changes_per_minute") ?? AgentConfig.defaultChangesPerMinute
+        guard (1...100_000).contains(changesPerMinute) else {
+            throw listen.error("changes_per_minute", "'listen.changes_per_minute' = \(changesPerMinute) must be 1–100000")
+        }
 
         let state = try requiredTable(root, "state", file: file)
         try state.rejectUnknownKeys(["dir", "reconcile_interval"])
@@ -74,7 +78,7 @@ public enum AgentConfigLoader {
         }
 
         return AgentConfig(
-            site: identity, listenAddress: address, listenPort: port, tokens: tokens,
+            site: identity, listenAddress: address, listenPort: port, changesPerMinute: changesPerMinute, tokens: tokens,
             stateDirectory: stateDirectory, reconcileInterval: reconcileInterval, bird: bird, services: services,
             traffic: traffic, probe: probe, health: health)
     }

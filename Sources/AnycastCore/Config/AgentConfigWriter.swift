@@ -17,6 +17,7 @@ public enum AgentConfigWriter {
         out += "\n[listen]\n"
         out += "address = \(quote(config.listenAddress))\n"
         out += "port = \(config.listenPort)\n"
+        out += "changes_per_minute = \(config.changesPerMinute)\n"
         out += "\n[state]\n"
         out += "dir = \(quote(config.stateDirectory))\n"
         out += "reconcile_interval = \(quote(ConfigDuration.format(config.reconcileInterval)))\n"
