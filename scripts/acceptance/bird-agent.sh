@@ -7,68 +7,22 @@
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 
-for tool in bird birdc ip curl python3; do
-    command -v $tool >/dev/null || { echo "FAIL - $tool is missing: apt-get install bird2 iproute2 curl python3"; FAILED=1; summary "bird-agent"; exit 1; }
-done
-export LAB_PREFIX="acd$$"
-LAB=$WORK/lab
-mkdir -p "$LAB"
-lab_down() { bash "$ROOT/scripts/lab/bird-pair.sh" down "$LAB" >/dev/null 2>&1 || true; }
-trap 'lab_down; cleanup' EXIT
-if ! bash "$ROOT/scripts/lab/bird-pair.sh" up "$LAB" >"$WORK/lab.out" 2>&1; then
-    echo "FAIL - the two-router lab did not come up"; sed 's/^/       /' "$WORK/lab.out" | tail -20
-    FAILED=1; summary "bird-agent"; exit 1
-fi
-SITE_CTL=$LAB/site.ctl; UP_CTL=$LAB/up.ctl
+bird_site_lab "bird-agent" "acd$$"
 PORT=$(free_port_range 1)
 STATE=$WORK/state
-cat >"$WORK/agent.toml" <<TOML
-[site]
-id = "s1"
-name = "Lab site 1"
-region = "eu"
-[listen]
-address = "127.0.0.1"
-port = $PORT
-[[token]]
-name = "noc-read"
-scope = "read"
-value = "read-secret"
-[[token]]
-name = "noc-operate"
-scope = "operate"
-value = "operate-secret"
-[state]
-dir = "$STATE"
-reconcile_interval = "2s"
-[bird]
-socket = "$SITE_CTL"
-[[service]]
-name = "dns"
-prefixes = ["203.0.113.0/24", "2001:db8:53::/48"]
-bird_protocols = ["anycast4", "anycast6"]
-TOML
+bird_site_agent_config "$WORK/agent.toml" "$PORT" "$STATE" 2s
 URL=http://127.0.0.1:$PORT
 R=(-H "Authorization: Bearer read-secret")
 O=(-H "Authorization: Bearer operate-secret")
 
 AGENT=""
-start_agent() {
-    "$BIN/anycast-agent" run --config "$WORK/agent.toml" --log-level warning >>"$WORK/agent.log" 2>&1 &
-    AGENT=$!
-    CLEANUP+=("$AGENT")
-    for _ in $(seq 1 100); do curl -sf "$URL/healthz" >/dev/null && return 0; sleep 0.1; done
-    return 1
-}
 status() { curl -s "${R[@]}" "$URL/v1/status"; }
-# upstream_has PREFIX: the upstream's BIRD has a route to PREFIX learned from the site.
-upstream_has() { birdc -s "$UP_CTL" show route "$1" 2>/dev/null | grep -q "s1 "; }
 
 check "check-config prints the effective config without secrets" bash -c "'$BIN/anycast-agent' check-config '$WORK/agent.toml' | grep -q 'anycast4' && ! '$BIN/anycast-agent' check-config '$WORK/agent.toml' | grep -q operate-secret"
 printf '[site]\nid = "s1"\nname = "x"\nregion = "eu"\n[listen]\nport = "nine"\n' >"$WORK/bad.toml"
 check "check-config on a bad file exits 2 with file:line" bash -c "'$BIN/anycast-agent' check-config '$WORK/bad.toml' 2>&1 >/dev/null | grep -q 'bad.toml:6'; [ \${PIPESTATUS[0]} -eq 2 ]"
 
-check "the agent starts and answers /healthz" start_agent
+check "the agent starts and answers /healthz" start_agent "$WORK/agent.toml" "$URL"
 check "the upstream has the site's IPv4 and IPv6 routes before the drain" bash -c "$(declare -f upstream_has wait_until); UP_CTL='$UP_CTL'; wait_until 15 upstream_has 203.0.113.0/24 && upstream_has 2001:db8:53::/48"
 check "status: the BGP peer is established and the service announced" bash -c "for i in \$(seq 1 40); do s=\$(curl -s -H 'Authorization: Bearer read-secret' $URL/v1/status); echo \"\$s\" | python3 -c 'import json,sys; s=json.load(sys.stdin); assert s[\"peers\"][0][\"state\"]==\"established\" and s[\"services\"][0][\"observed\"]==\"announced\", s' 2>/dev/null && exit 0; sleep 0.25; done; echo \"\$s\"; exit 1"
 check "a read token cannot drain (403)" bash -c "[ \$(curl -s -o /dev/null -w '%{http_code}' -H 'Authorization: Bearer read-secret' -X POST -d '{\"reason\":\"x\",\"operator\":\"eve\"}' $URL/v1/drain) = 403 ]"
@@ -91,7 +45,7 @@ check "drain: verified through the export tables (event)" bash -c "for i in \$(s
 # kill -9 and restart: never re-announced.
 kill -9 "$AGENT"; wait "$AGENT" 2>/dev/null
 check "kill -9 leaves the route withdrawn" bash -c "$(declare -f upstream_has); UP_CTL='$UP_CTL'; sleep 1; ! upstream_has 203.0.113.0/24"
-check "the restarted agent keeps the drain" start_agent
+check "the restarted agent keeps the drain" start_agent "$WORK/agent.toml" "$URL"
 check "after the restart: still withdrawn, desired drain, the audit entry served by /v1/events" bash -c "sleep 2; ! (birdc -s '$UP_CTL' show route 203.0.113.0/24 | grep -q 's1 ') && curl -s -H 'Authorization: Bearer read-secret' $URL/v1/status | python3 -c 'import json,sys; d=json.load(sys.stdin)[\"services\"][0]; assert d[\"desired\"]==\"drain\", d' && curl -s -H 'Authorization: Bearer read-secret' '$URL/v1/events?since=0' | grep -q CHG-42"
 
 # A manual enable on a drained site is undone within one reconcile interval (2 s here).

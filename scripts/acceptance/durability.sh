@@ -18,60 +18,14 @@ source "$(dirname "$0")/lib.sh"
 CYCLES=${DURABILITY_CYCLES:-30}
 [ "${1:-}" = "--cycles" ] && CYCLES=$2
 
-for tool in bird birdc ip curl python3; do
-    command -v $tool >/dev/null || { echo "FAIL - $tool is missing: apt-get install bird2 iproute2 curl python3"; FAILED=1; summary "durability"; exit 1; }
-done
-export LAB_PREFIX="acu$$"
-LAB=$WORK/lab
-mkdir -p "$LAB"
-lab_down() { bash "$ROOT/scripts/lab/bird-pair.sh" down "$LAB" >/dev/null 2>&1 || true; }
-trap 'lab_down; cleanup' EXIT
-if ! bash "$ROOT/scripts/lab/bird-pair.sh" up "$LAB" >"$WORK/lab.out" 2>&1; then
-    echo "FAIL - the two-router lab did not come up"; sed 's/^/       /' "$WORK/lab.out" | tail -20
-    FAILED=1; summary "durability"; exit 1
-fi
-SITE_CTL=$LAB/site.ctl; UP_CTL=$LAB/up.ctl
+bird_site_lab "durability" "acr$$"
 PORT=$(free_port_range 1)
 STATE=$WORK/state
-cat >"$WORK/agent.toml" <<TOML
-[site]
-id = "s1"
-name = "Lab site 1"
-region = "eu"
-[listen]
-address = "127.0.0.1"
-port = $PORT
-changes_per_minute = 100000   # the script's own pace, not a runaway client
-[[token]]
-name = "noc-read"
-scope = "read"
-value = "read-secret"
-[[token]]
-name = "noc-operate"
-scope = "operate"
-value = "operate-secret"
-[state]
-dir = "$STATE"
-reconcile_interval = "1s"
-[bird]
-socket = "$SITE_CTL"
-[[service]]
-name = "dns"
-prefixes = ["203.0.113.0/24", "2001:db8:53::/48"]
-bird_protocols = ["anycast4", "anycast6"]
-TOML
+# changes_per_minute: the script's own pace, not a runaway client.
+bird_site_agent_config "$WORK/agent.toml" "$PORT" "$STATE" 1s "changes_per_minute = 100000"
 URL=http://127.0.0.1:$PORT
 AGENT=""
-start_agent() {
-    "$BIN/anycast-agent" run --config "$WORK/agent.toml" --log-level error >>"$WORK/agent.log" 2>&1 &
-    AGENT=$!
-    CLEANUP+=("$AGENT")
-    for _ in $(seq 1 200); do curl -sf "$URL/healthz" >/dev/null && return 0; sleep 0.05; done
-    return 1
-}
-upstream_has() { birdc -s "$UP_CTL" show route "$1" 2>/dev/null | grep -q "s1 "; }
-
-check "the agent starts" start_agent
+check "the agent starts" start_agent "$WORK/agent.toml" "$URL" error
 check "the upstream has the site's route before the first cycle" bash -c "$(declare -f upstream_has wait_until); UP_CTL='$UP_CTL'; wait_until 15 upstream_has 203.0.113.0/24"
 
 : >"$WORK/cycles"   # one line a cycle: i op http_code torn(0/1) desired observed bird_state upstream(0/1)
@@ -90,7 +44,7 @@ for i in $(seq 1 "$CYCLES"); do
         printf '{"seq":%d,"time":"2026-11-2' "$((900000 + i))" >>"$STATE/audit.log"   # half an entry, as a power cut leaves
         torn=1
     fi
-    if ! start_agent; then started_fail=$((started_fail + 1)); echo "cycle $i: the agent did not start"; tail -5 "$WORK/agent.log"; break; fi
+    if ! start_agent "$WORK/agent.toml" "$URL" error; then started_fail=$((started_fail + 1)); echo "cycle $i: the agent did not start"; tail -5 "$WORK/agent.log"; break; fi
     # One reconcile: the agent reconciles as it starts; wait until it reports what BIRD shows.
     status=""
     for _ in $(seq 1 60); do

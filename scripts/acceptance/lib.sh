@@ -50,3 +50,70 @@ summary() {
     echo "$1: $PASSED passed, $FAILED failed"
     [ "$FAILED" -eq 0 ]
 }
+
+# bird_site_lab NAME PREFIX: a site BIRD and an upstream BIRD with a real BGP session in two
+# network namespaces named PREFIX-* (scripts/lab/bird-pair.sh), in $WORK/lab, taken down on
+# exit; sets LAB, SITE_CTL and UP_CTL. Without the tools, or if the lab does not come up, the
+# script NAME fails and ends here.
+bird_site_lab() {
+    local name=$1 tool
+    for tool in bird birdc ip curl python3; do
+        command -v $tool >/dev/null || { echo "FAIL - $tool is missing: apt-get install bird2 iproute2 curl python3"; FAILED=1; summary "$name"; exit 1; }
+    done
+    export LAB_PREFIX=$2
+    LAB=$WORK/lab
+    mkdir -p "$LAB"
+    trap 'bash "$ROOT/scripts/lab/bird-pair.sh" down "$LAB" >/dev/null 2>&1 || true; cleanup' EXIT
+    if ! bash "$ROOT/scripts/lab/bird-pair.sh" up "$LAB" >"$WORK/lab.out" 2>&1; then
+        echo "FAIL - the two-router lab did not come up"; sed 's/^/       /' "$WORK/lab.out" | tail -20
+        FAILED=1; summary "$name"; exit 1
+    fi
+    SITE_CTL=$LAB/site.ctl; UP_CTL=$LAB/up.ctl
+}
+
+# bird_site_agent_config FILE PORT STATE_DIR RECONCILE [LISTEN_LINE]: the agent config of the
+# lab's site s1 (service dns: 203.0.113.0/24 and 2001:db8:53::/48 from anycast4/anycast6) with
+# the tokens read-secret and operate-secret; LISTEN_LINE is added to [listen].
+bird_site_agent_config() {
+    cat >"$1" <<TOML
+[site]
+id = "s1"
+name = "Lab site 1"
+region = "eu"
+[listen]
+address = "127.0.0.1"
+port = $2
+${5:-}
+[[token]]
+name = "noc-read"
+scope = "read"
+value = "read-secret"
+[[token]]
+name = "noc-operate"
+scope = "operate"
+value = "operate-secret"
+[state]
+dir = "$3"
+reconcile_interval = "$4"
+[bird]
+socket = "$SITE_CTL"
+[[service]]
+name = "dns"
+prefixes = ["203.0.113.0/24", "2001:db8:53::/48"]
+bird_protocols = ["anycast4", "anycast6"]
+TOML
+}
+
+# start_agent CONFIG URL [LOG_LEVEL]: starts the agent in the background (AGENT is its pid)
+# and waits up to 10 s for its /healthz.
+start_agent() {
+    "$BIN/anycast-agent" run --config "$1" --log-level "${3:-warning}" >>"$WORK/agent.log" 2>&1 &
+    AGENT=$!
+    CLEANUP+=("$AGENT")
+    local _
+    for _ in $(seq 1 200); do curl -sf "$2/healthz" >/dev/null && return 0; sleep 0.05; done
+    return 1
+}
+
+# upstream_has PREFIX: the upstream BIRD has a route to PREFIX learned from the site (UP_CTL).
+upstream_has() { birdc -s "$UP_CTL" show route "$1" 2>/dev/null | grep -q "s1 "; }

@@ -6,23 +6,10 @@
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 
-for tool in bird birdc ip unbound dnsperf promtool curl python3; do
+for tool in unbound dnsperf promtool; do
     command -v $tool >/dev/null || { echo "FAIL - $tool is missing: apt-get install bird2 iproute2 unbound dnsperf prometheus curl python3"; FAILED=1; summary "unbound-agent"; exit 1; }
 done
-export LAB_PREFIX="acu$$"
-LAB=$WORK/lab
-mkdir -p "$LAB"
-UNBOUND_PID=""
-finish() {
-    [ -n "$UNBOUND_PID" ] && kill "$UNBOUND_PID" 2>/dev/null
-    bash "$ROOT/scripts/lab/bird-pair.sh" down "$LAB" >/dev/null 2>&1 || true
-    cleanup
-}
-trap finish EXIT
-if ! bash "$ROOT/scripts/lab/bird-pair.sh" up "$LAB" >"$WORK/lab.out" 2>&1; then
-    echo "FAIL - the two-router lab did not come up"; sed 's/^/       /' "$WORK/lab.out" | tail -20
-    FAILED=1; summary "unbound-agent"; exit 1
-fi
+bird_site_lab "unbound-agent" "acn$$"
 PORT=$(free_port_range 2); DNS_PORT=$((PORT + 1))
 cat >"$WORK/unbound.conf" <<CONF
 server:
@@ -46,30 +33,14 @@ CONF
 start_unbound() {
     unbound -d -c "$WORK/unbound.conf" >>"$WORK/unbound.log" 2>&1 &
     UNBOUND_PID=$!
+    CLEANUP+=("$UNBOUND_PID")
     for _ in $(seq 1 50); do [ -S "$WORK/unbound.ctl" ] && return 0; sleep 0.1; done
     return 1
 }
 start_unbound || { echo "FAIL - unbound did not start"; cat "$WORK/unbound.log"; FAILED=1; summary "unbound-agent"; exit 1; }
-cat >"$WORK/agent.toml" <<TOML
-[site]
-id = "s1"
-name = "Lab site 1"
-region = "eu"
-[listen]
-port = $PORT
-[[token]]
-name = "noc-read"
-scope = "read"
-value = "read-secret"
-[[token]]
-name = "noc-operate"
-scope = "operate"
-value = "operate-secret"
-[state]
-dir = "$WORK/state"
-reconcile_interval = "2s"
-[bird]
-socket = "$LAB/site.ctl"
+bird_site_agent_config "$WORK/agent.toml" "$PORT" "$WORK/state" 2s
+cat >>"$WORK/agent.toml" <<TOML
+auto_withdraw = true
 [traffic]
 kind = "unbound"
 control = "$WORK/unbound.ctl"
@@ -83,18 +54,12 @@ timeout = "500ms"
 [health]
 rise = 3
 fall = 3
-[[service]]
-name = "dns"
-prefixes = ["203.0.113.0/24", "2001:db8:53::/48"]
-bird_protocols = ["anycast4", "anycast6"]
-auto_withdraw = true
 TOML
 URL=http://127.0.0.1:$PORT
 "$BIN/anycast-agent" run --config "$WORK/agent.toml" --log-level warning >>"$WORK/agent.log" 2>&1 &
 AGENT=$!
 CLEANUP+=("$AGENT")
 status_py() { curl -s -H 'Authorization: Bearer read-secret' "$URL/v1/status" | python3 -c "import json,sys; s=json.load(sys.stdin); $1"; }
-upstream_has() { birdc -s "$LAB/up.ctl" show route "$1" 2>/dev/null | grep -q "s1 "; }
 export -f status_py; export URL
 check "the agent starts" wait_until 10 curl -sf "$URL/healthz"
 check "health rises to up after 3 good probes; the service is announced" wait_until 15 status_py "assert s['health'][0]['state']=='up' and s['services'][0]['observed']=='announced', s"

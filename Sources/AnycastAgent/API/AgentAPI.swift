@@ -86,14 +86,17 @@ public enum AgentAPI {
         }
         router.post("/v1/drain") { request, context in
             let origin = try requireOperate(context)
-            if let wait = limiter.admit(origin.tokenName) { return rateLimited(origin, wait: wait, perMinute: changesPerMinute) }
             let body = try await decodeBody(DrainRequest.self, request: request, context: context)
+            do { try body.validate() } catch { throw AgentAPIError.badRequest("\(error)") }
+            // Only well-formed changes count against the token's rate.
+            if let wait = limiter.admit(origin.tokenName) { return rateLimited(origin, wait: wait, perMinute: changesPerMinute) }
             return jsonResponse(try await agent.drain(body, origin: origin))
         }
         router.post("/v1/undrain") { request, context in
             let origin = try requireOperate(context)
-            if let wait = limiter.admit(origin.tokenName) { return rateLimited(origin, wait: wait, perMinute: changesPerMinute) }
             let body = try await decodeBody(UndrainRequest.self, request: request, context: context)
+            do { try body.validate() } catch { throw AgentAPIError.badRequest("\(error)") }
+            if let wait = limiter.admit(origin.tokenName) { return rateLimited(origin, wait: wait, perMinute: changesPerMinute) }
             return jsonResponse(try await agent.undrain(body, origin: origin))
         }
         return router
