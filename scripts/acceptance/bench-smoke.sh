@@ -19,8 +19,10 @@ if command -v wrk >/dev/null; then
     check "poll.sh prints the poller's CPU per site-poll" bash -c "grep -Eq '^poll: 5 sites, 2 cycles.* µs CPU per site-poll' '$WORK/poll.out' || cat '$WORK/poll.out'"
     check "poll.sh prints the wrk baseline" bash -c "grep -Eq '^poll-baseline: .* µs CPU per request' '$WORK/poll.out' || cat '$WORK/poll.out'"
     check "poll.sh prints missed cycles and the ratio" bash -c "grep -Eq 'missed cycles [0-9]+, sites not ok' '$WORK/poll.out' && grep -Eq '^poll-ratio: .* = [0-9.]+ ' '$WORK/poll.out' || cat '$WORK/poll.out'"
+    bash "$ROOT/scripts/bench/load.sh" --debug --dashboards 5 --seconds 3 >"$WORK/load.out" 2>&1
+    check "load.sh prints wrk's rate and errors, the dashboards' cycles and the agent's RSS" bash -c "grep -Eq '^load: 5 dashboards \(stream\) .* errors [0-9]+; dashboards: .* missed cycles [0-9]+, site-cycles not ok [0-9]+; agent RSS' '$WORK/load.out' || cat '$WORK/load.out'"
 else
-    FAILED=$((FAILED + 1)); echo "FAIL - poll.sh needs wrk: apt-get install wrk"
+    FAILED=$((FAILED + 1)); echo "FAIL - poll.sh and load.sh need wrk: apt-get install wrk"
 fi
 if command -v wrk >/dev/null && command -v nginx >/dev/null; then
     bash "$ROOT/scripts/bench/agent-throughput.sh" --debug --seconds 1 --rounds 1 >"$WORK/throughput.out" 2>&1
