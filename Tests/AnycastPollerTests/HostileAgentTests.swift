@@ -1,4 +1,5 @@
 import AnycastCore
+import AnycastDashboard
 import AnycastPoller
 import Foundation
 import Testing
@@ -65,6 +66,17 @@ import Testing
         }
         for site in last?.sites ?? [] {
             #expect(site.reachability == .unreachable, "\(site.config.id) after 3 failures: \(site.consecutiveFailures)")
+        }
+        // What the operator sees: every site's own error on its row of the table, on one screen.
+        let snapshot = try #require(last)
+        var state = DashboardState(fleetName: "hostile", mode: .monitor, operatorName: "t", budget: DrainBudget(config: config),
+                                   now: Date(), width: 240, height: 40)
+        _ = DashboardUpdate.update(&state, .fleet(snapshot))
+        state.screen = .table
+        let screen = DashboardView.render(state).text.split(separator: "\n")
+        for (id, error) in expected {
+            let row = screen.first { $0.contains(" \(id.prefix(12))") }
+            #expect(row?.contains(String(error.prefix(40))) == true, "\(id) shows its error: \(row.map(String.init) ?? "no row")")
         }
         #expect(Set(expected.values).count == expected.count - 2, "one message per kind of failure (silent and trickling share theirs, and the two kinds of not JSON)")
         poller.close()
