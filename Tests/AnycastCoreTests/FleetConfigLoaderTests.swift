@@ -47,6 +47,7 @@ import Testing
         ("unknown region", "[fleet]\nname = \"x\"\n[[region]]\nname = \"eu\"\n[[site]]\nid = \"a\"\nregion = \"apac\"\nurl = \"http://h:1\"\n", 7, "unknown region 'apac'; known regions: eu"),
         ("wrong type", "[fleet]\nname = \"x\"\nmin_active_sites = \"two\"\n", 3, "must be an integer, not a string"),
         ("bad duration", "[fleet]\nname = \"x\"\npoll_interval = \"fast\"\n", 3, "is not a duration"),
+        ("tls site over plain http", "[fleet]\nname = \"x\"\n[[region]]\nname = \"eu\"\n[[site]]\nid = \"a\"\nregion = \"eu\"\nurl = \"http://h:1\"\ntls = true\n", 8, "site 'a' is marked tls = true, so its url must be https://, not \"http://h:1\""),
         ("response cap too small", "[fleet]\nname = \"x\"\n\nmax_response_kib = 1\n", 4, "'fleet.max_response_kib' must be from 16 to 1048576 (KiB)"),
         ("timeout not below interval", "[fleet]\nname = \"x\"\npoll_interval = \"1s\"\nrequest_timeout = \"2s\"\n", 4, "must be shorter"),
         ("two token sources", "[fleet]\nname = \"x\"\n[[region]]\nname = \"eu\"\n[[site]]\nid = \"a\"\nregion = \"eu\"\nurl = \"http://h:1\"\ntoken = \"t\"\ntoken_env = \"T\"\n", 10, "only one of token"),
@@ -92,7 +93,7 @@ import Testing
             regions: [RegionConfig(name: "eu", minActive: 1), RegionConfig(name: "ap", minActive: 2)],
             sites: [
                 SiteConfig(id: "ams1", name: "Amsterdam\\North", region: "eu", url: "http://127.0.0.1:9101", token: "t1", tokenSource: .literal("t1"), capacityQPS: 5000, location: "NL"),
-                SiteConfig(id: "nrt1", name: "Tokyo", region: "ap", url: "https://nrt1.example.net", token: "t2", tokenSource: .environment("NRT")),
+                SiteConfig(id: "nrt1", name: "Tokyo", region: "ap", url: "https://nrt1.example.net", token: "t2", tokenSource: .environment("NRT"), tls: true),
             ])
         let text = FleetConfigWriter.toml(original)
         let loaded = try FleetConfigLoader.parse(source: text, file: "w.toml", environment: ["NRT": "t2"])

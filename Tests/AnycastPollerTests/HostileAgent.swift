@@ -36,8 +36,12 @@ final class HostileAgent: Sendable {
         static func looksLikeTLS(_ b: ByteBuffer) -> Bool { b.getInteger(at: b.readerIndex, as: UInt8.self) == 22 }
     }
 
+    /// The hostile agents' own event loop: one of them pumping 100 MB must not share a loop
+    /// with the dashboard's poller in this process (on separate machines it never would).
+    static let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+
     static func start(_ behaviour: Behaviour) async throws -> HostileAgent {
-        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 64)
             .childChannelInitializer { child in
                 child.eventLoop.makeCompletedFuture {

@@ -56,7 +56,7 @@ public enum FleetConfigLoader {
         var sites: [SiteConfig] = []
         var firstLine: [String: Int] = [:]
         for s in try root.tableArray("site") {
-            try s.rejectUnknownKeys(["id", "name", "region", "url", "token", "token_file", "token_env", "read_token", "read_token_file", "read_token_env", "capacity_qps", "location"])
+            try s.rejectUnknownKeys(["id", "name", "region", "url", "token", "token_file", "token_env", "read_token", "read_token_file", "read_token_env", "capacity_qps", "location", "tls"])
             let id = try s.requiredString("id")
             guard id.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." }) else {
                 throw s.error("id", "site id '\(id)' may hold only letters, digits, '-', '_' and '.'")
@@ -74,6 +74,10 @@ public enum FleetConfigLoader {
             if let problem = AgentURL.problem(with: url) {
                 throw s.error("url", "site '\(id)': bad url \"\(url)\": \(problem)")
             }
+            let tls = try s.bool("tls") ?? false
+            if tls && !url.lowercased().hasPrefix("https://") {
+                throw s.error("url", "site '\(id)' is marked tls = true, so its url must be https://, not \"\(url)\" (its tokens are never sent in the clear)")
+            }
             let (token, tokenSource) = try readToken(s, id: id, prefix: "", baseDirectory: baseDirectory, environment: environment)
             let (readToken, readSource) = try readToken(s, id: id, prefix: "read_", baseDirectory: baseDirectory, environment: environment)
             let capacity = try s.number("capacity_qps")
@@ -81,7 +85,7 @@ public enum FleetConfigLoader {
             sites.append(SiteConfig(
                 id: id, name: try s.string("name") ?? id, region: region, url: url,
                 token: token, tokenSource: tokenSource, readToken: readToken, readTokenSource: readSource, capacityQPS: capacity,
-                location: try s.string("location")))
+                location: try s.string("location"), tls: tls))
         }
         if sites.isEmpty {
             throw ConfigError(file: file, line: nil, message: "no [[site]] is defined")

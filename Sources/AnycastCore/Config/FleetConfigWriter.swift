@@ -28,6 +28,7 @@ public enum FleetConfigWriter {
             }
             if let c = s.capacityQPS { out += "capacity_qps = \(Int(c.rounded()))\n" }
             if let l = s.location { out += "location = \(quote(l))\n" }
+            if s.tls { out += "tls = true\n" }
         }
         return out
     }

@@ -16,12 +16,16 @@ public struct SiteConfig: Sendable, Hashable {
     /// How many queries per second the site can serve; used by the drain impact preview.
     public var capacityQPS: Double?
     public var location: String?
+    /// The agent must be reached over TLS: an `http://` URL is a config error, so a token is
+    /// never sent in the clear by mistake.
+    public var tls: Bool
 
     public init(
         id: String, name: String, region: String, url: String, token: String? = nil,
         tokenSource: TokenSource? = nil, readToken: String? = nil, readTokenSource: TokenSource? = nil,
-        capacityQPS: Double? = nil, location: String? = nil
+        capacityQPS: Double? = nil, location: String? = nil, tls: Bool = false
     ) {
+        self.tls = tls
         self.id = id
         self.name = name
         self.region = region
