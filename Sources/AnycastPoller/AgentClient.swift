@@ -44,12 +44,9 @@ public struct AgentClient: Sendable {
     public func statusUpdate(
         of site: SiteConfig, known: String?, historyAfter: Date?, historyPoints: Int = RateHistory.defaultCapacity, timeout: Duration
     ) async throws(AgentClientError) -> StatusUpdate {
-        let update = try await send(StatusUpdate.self, site: site, method: .GET, path: Self.updatePath(known: known, historyAfter: historyAfter, historyPoints: historyPoints),
-                                    body: nil, timeout: timeout)
-        guard update.history.count <= RateHistory.defaultCapacity else {
-            throw .invalidResponse("a history of \(update.history.count) points, more than the \(RateHistory.defaultCapacity) of a window")
-        }
-        return update
+        try Self.withinWindow(try await send(
+            StatusUpdate.self, site: site, method: .GET,
+            path: Self.updatePath(known: known, historyAfter: historyAfter, historyPoints: historyPoints), body: nil, timeout: timeout))
     }
 
     /// The path and query of a status-update poll. The first poll of a site (no
@@ -140,7 +137,7 @@ public struct AgentClient: Sendable {
 
     /// A status update from an answer: the flat common form without `JSONDecoder`
     /// (`FlatStatusUpdateReader`), anything else through `decoder`.
-    /// More history points than a whole window are not what an agent sends: refused, not merged.
+    /// A status update from an answer, within the history window (`withinWindow`).
     static func decodeUpdate(status: Int, body buffer: ByteBuffer, decoder: JSONDecoder) throws(AgentClientError) -> StatusUpdate {
         let update: StatusUpdate
         if (200..<300).contains(status), let flat = buffer.withUnsafeReadableBytes({ FlatStatusUpdateReader.read($0) }) {
@@ -148,6 +145,11 @@ public struct AgentClient: Sendable {
         } else {
             update = try decode(StatusUpdate.self, status: status, body: buffer, decoder: decoder)
         }
+        return try withinWindow(update)
+    }
+
+    /// More history points than a whole window are not what an agent sends: refused, not merged.
+    static func withinWindow(_ update: StatusUpdate) throws(AgentClientError) -> StatusUpdate {
         guard update.history.count <= RateHistory.defaultCapacity else {
             throw .invalidResponse("a history of \(update.history.count) points, more than the \(RateHistory.defaultCapacity) of a window")
         }

@@ -192,7 +192,7 @@ public enum AgentAPI {
 
     /// 429 with `Retry-After` (whole seconds, rounded up).
     static func rateLimited(_ origin: RequestOrigin, wait: Duration, perMinute: Int) -> Response {
-        let seconds = max(1, Int((Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18).rounded(.up)))
+        let seconds = max(1, Int(wait.inSeconds.rounded(.up)))
         var response = errorResponse(AgentAPIError(
             status: 429, code: "rate_limited",
             message: "token '\(origin.tokenName)' may send \(perMinute) drains and undrains a minute; try again in \(seconds) s"))

@@ -1,3 +1,4 @@
+import AnycastCore
 import Synchronization
 
 /// How many drains and undrains each token may send: a bucket of `perMinute` per token name,
@@ -15,7 +16,7 @@ final class ChangeRateLimiter: Sendable {
         let rate = Double(perMinute) / 60  // per second
         return buckets.withLock { b -> Duration? in
             var (level, at) = b[token] ?? (Double(perMinute), now)
-            level = min(Double(perMinute), level + (now - at).inSecondsValue * rate)
+            level = min(Double(perMinute), level + (now - at).inSeconds * rate)
             guard level >= 1 else {
                 b[token] = (level, now)
                 return .milliseconds(Int64(((1 - level) / rate * 1000).rounded(.up)))
@@ -23,12 +24,5 @@ final class ChangeRateLimiter: Sendable {
             b[token] = (level - 1, now)
             return nil
         }
-    }
-}
-
-private extension Duration {
-    var inSecondsValue: Double {
-        let (s, a) = components
-        return Double(s) + Double(a) / 1e18
     }
 }
