@@ -3,6 +3,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import NIOSSL
 
 /// Speaks the agent API v1 to one site: status, events, drain and undrain. Every call has a
 /// timeout covering the whole exchange, body included, and a cap on the response size.
@@ -16,9 +17,11 @@ public struct AgentClient: Sendable {
         self.maxResponseBytes = maxResponseBytes
     }
 
-    /// A pooled HTTP/1.1 client suited to polling agents (keep-alive, no redirects).
-    public static func makeHTTPClient(connectTimeout: Duration = .seconds(2)) -> HTTPClient {
+    /// A pooled HTTP/1.1 client suited to polling agents (keep-alive, no redirects); `tls`
+    /// (see `AgentClientTLS`) is used for https agents.
+    public static func makeHTTPClient(connectTimeout: Duration = .seconds(2), tls: TLSConfiguration? = nil) -> HTTPClient {
         var config = HTTPClient.Configuration()
+        if let tls { config.tlsConfiguration = tls }
         config.redirectConfiguration = .disallow
         config.timeout.connect = .milliseconds(connectTimeout.wholeMilliseconds)
         config.httpVersion = .http1Only
@@ -176,7 +179,18 @@ public struct AgentClient: Sendable {
         if text.contains("WRONG_VERSION_NUMBER") {
             return .connection("TLS handshake failed: the agent does not speak TLS (use an http:// URL for this site)")
         }
-        if text.contains("CERTIFICATE_VERIFY_FAILED") { return .connection("TLS handshake failed: the agent's certificate is not trusted") }
+        if text.contains("CERTIFICATE_VERIFY_FAILED") {
+            return .connection("TLS handshake failed: the agent's certificate is not trusted (check [fleet] tls_ca_file)")
+        }
+        if text.contains("failedToValidateHostname") {
+            return .connection("TLS handshake failed: the agent's certificate does not name the host in this site's URL")
+        }
+        if text.contains("CERTIFICATE_REQUIRED") {
+            return .connection("TLS handshake failed: the agent requires a client certificate (set [fleet] tls_client_certificate and tls_client_key)")
+        }
+        if ["ALERT_UNKNOWN_CA", "ALERT_BAD_CERTIFICATE", "ALERT_CERTIFICATE_UNKNOWN", "ALERT_CERTIFICATE_EXPIRED"].contains(where: text.contains) {
+            return .connection("TLS handshake failed: the agent refused the dashboard's client certificate")
+        }
         if text.contains("handshakeFailed") { return .connection("TLS handshake failed") }
         if text.contains("refused") || text.contains("ECONNREFUSED") { return .connection("connection refused") }
         if text.contains("reset") { return .connection("connection reset") }

@@ -48,12 +48,19 @@ struct RunCommand: AsyncParsableCommand {
         let tokens = settings.tokens.map {
             AgentToken(name: $0.name, scope: $0.scope == .operate ? .operate : .read, value: $0.value)
         }
+        let tls = try settings.tls.map { files in
+            do { return try AgentTLS.serverConfiguration(files) } catch {
+                FileHandle.standardError.write(Data("anycast-agent: \(config): \(error)\n".utf8))
+                throw ExitCode(2)
+            }
+        }
         // The event loops that serve the API also run the agent (see EventLoopTaskExecutor).
         let executor = EventLoopTaskExecutor()
-        let app = AgentServer.application(
+        let scheme = tls == nil ? "http" : (settings.tls?.clientCAFile == nil ? "https" : "https (client certificates required)")
+        let app = try AgentServer.application(
             agent: agent, tokens: tokens, host: settings.listenAddress, port: settings.listenPort,
-            logger: logger, eventLoopGroup: executor.group, changesPerMinute: settings.changesPerMinute,
-            onListening: { port in logger.notice("listening", metadata: ["address": "\(settings.listenAddress)", "port": "\(port)", "site": "\(settings.site.id)"]) })
+            logger: logger, eventLoopGroup: executor.group, changesPerMinute: settings.changesPerMinute, tls: tls,
+            onListening: { port in logger.notice("listening", metadata: ["address": "\(settings.listenAddress)", "port": "\(port)", "scheme": "\(scheme)", "site": "\(settings.site.id)"]) })
         let group = ServiceGroup(
             services: [app, AgentRefreshService(agent: agent)],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)

@@ -3,6 +3,7 @@ import AnycastCore
 import ArgumentParser
 import Foundation
 import Logging
+import NIOSSL
 import ServiceLifecycle
 
 /// `anycast-agent simulate`: N simulated site agents in one process, each on its own port.
@@ -38,6 +39,15 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error.")
     var logLevel: String = "info"
 
+    @Option(name: .long, help: "Serve https with this PEM certificate chain (needs --tls-key).")
+    var tlsCertificate: String?
+
+    @Option(name: .long, help: "PEM private key of --tls-certificate (a file only its owner can read).")
+    var tlsKey: String?
+
+    @Option(name: .long, help: "Require client certificates signed by this PEM CA (mutual TLS).")
+    var tlsClientCa: String?
+
     func validate() throws {
         guard (1...5000).contains(sites) else { throw ValidationError("--sites must be from 1 to 5000") }
         guard (1...65535).contains(basePort), basePort + sites - 1 <= 65535 else {
@@ -47,6 +57,23 @@ struct SimulateCommand: AsyncParsableCommand {
             throw ValidationError("the read and operate tokens must be non-empty and different")
         }
         guard fleetToken == "read" || fleetToken == "operate" else { throw ValidationError("--fleet-token is read or operate") }
+        guard (tlsCertificate == nil) == (tlsKey == nil) else { throw ValidationError("--tls-certificate and --tls-key go together") }
+        guard tlsClientCa == nil || tlsCertificate != nil else { throw ValidationError("--tls-client-ca needs --tls-certificate and --tls-key") }
+    }
+
+    /// The TLS settings from the --tls options (checked as the agent config's are), or nil.
+    func tlsConfiguration() throws -> TLSConfiguration? {
+        guard let tlsCertificate, let tlsKey else { return nil }
+        let checks: [(String, PEMFile.Content, String)] = [(tlsCertificate, .certificates, "TLS certificate file"), (tlsKey, .privateKey, "TLS key file")]
+            + (tlsClientCa.map { [($0, PEMFile.Content.certificates, "client CA file")] } ?? [])
+        for (path, content, what) in checks {
+            if let problem = PEMFile.problem(path, holds: content, what: what) { throw ValidationError(problem) }
+        }
+        do {
+            return try AgentTLS.serverConfiguration(AgentTLSConfig(certificateFile: tlsCertificate, keyFile: tlsKey, clientCAFile: tlsClientCa))
+        } catch {
+            throw ValidationError(error.description)
+        }
     }
 
     func run() async throws {
@@ -59,17 +86,17 @@ struct SimulateCommand: AsyncParsableCommand {
         let logger = Logger(label: "anycast-agent.simulate")
         let executor = EventLoopTaskExecutor()
         let fleet = SimulatedFleet(siteCount: sites, seed: seed, logger: logger)
-        let host = SimulatedFleetHost(
+        let host = try SimulatedFleetHost(
             fleet: fleet, host: self.host, basePort: basePort,
             tokens: SimulatedFleet.defaultTokens(read: readToken, operate: operateToken), logger: logger,
-            eventLoopGroup: executor.group)
+            eventLoopGroup: executor.group, tls: try tlsConfiguration())
         let group = ServiceGroup(services: host.services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         let outPath = fleetOut
         let token = fleetToken == "read" ? readToken : operateToken
         let announce = Task {
             let ports = await host.ports()
             for p in fleet.simulation.profiles {
-                emit("\(p.identity.id)\t\(p.identity.region)\thttp://\(self.host):\(ports[p.identity.id] ?? 0)\n")
+                emit("\(p.identity.id)\t\(p.identity.region)\t\(host.tls ? "https" : "http")://\(self.host):\(ports[p.identity.id] ?? 0)\n")
             }
             if let outPath {
                 let config = host.fleetConfig(name: "simulated", host: self.host, token: token, readToken: readToken, ports: ports)

@@ -72,10 +72,8 @@ struct SiteChangeOptions: ParsableArguments {
             do { try DrainRequest(reason: reason, operator: "x").validate() } catch { throw fail(error.description, 2) }
         }
         let opened = try await source.open(logger: logger)
-        let http = AgentClient.makeHTTPClient()
-        let client = AgentClient(http: http, maxResponseBytes: opened.config.maxResponseBytes)
+        let client = opened.client
         let code = await run(kind, reason: reason, overrideBudget: overrideBudget, config: opened.config, client: client)
-        try? await http.shutdown()
         await opened.close()
         if code != 0 { throw ExitCode(code) }
     }

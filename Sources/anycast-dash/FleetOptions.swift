@@ -1,6 +1,8 @@
 import AnycastAgent
 import AnycastCore
+import AnycastPoller
 import ArgumentParser
+import AsyncHTTPClient
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -25,13 +27,19 @@ struct FleetOptions: ParsableArguments {
     }
 }
 
-/// A fleet ready to poll, and what must be stopped afterwards.
+/// A fleet ready to poll: its config, the HTTP client for its agents (with the fleet's TLS
+/// settings), and what must be stopped afterwards.
 struct OpenedFleet {
     var config: FleetConfig
+    let http: HTTPClient
     var demo: (group: ServiceGroup, task: Task<Void, any Error>)?
 
-    /// Stops the in-process demo fleet, if any.
+    /// A client for the fleet's agents, with the fleet's response size cap.
+    var client: AgentClient { AgentClient(http: http, maxResponseBytes: config.maxResponseBytes) }
+
+    /// Shuts the HTTP client down and stops the in-process demo fleet, if any.
     func close() async {
+        try? await http.shutdown()
         guard let demo else { return }
         await demo.group.triggerGracefulShutdown()
         _ = try? await demo.task.value
@@ -39,25 +47,34 @@ struct OpenedFleet {
 }
 
 extension FleetOptions {
-    /// Loads the fleet config or starts the demo fleet. Config errors exit with status 2.
+    /// Loads the fleet config (and its TLS files) or starts the demo fleet. Config errors exit
+    /// with status 2.
     func open(logger: Logger) async throws -> OpenedFleet {
         if demo {
             let fleet = SimulatedFleet(siteCount: demoSites, seed: seed, logger: logger)
-            let host = SimulatedFleetHost(fleet: fleet, basePort: nil, tokens: SimulatedFleet.defaultTokens(), logger: logger)
+            let host = try SimulatedFleetHost(fleet: fleet, basePort: nil, tokens: SimulatedFleet.defaultTokens(), logger: logger)
             let group = ServiceGroup(services: host.services, logger: logger)
             let task = Task { try await group.run() }
             let ports = await host.ports()
-            return OpenedFleet(config: host.fleetConfig(token: "demo-operate", readToken: "demo-read", ports: ports), demo: (group, task))
+            return OpenedFleet(
+                config: host.fleetConfig(token: "demo-operate", readToken: "demo-read", ports: ports),
+                http: AgentClient.makeHTTPClient(), demo: (group, task))
         }
         let env = ProcessInfo.processInfo.environment
         guard let path = FleetConfigLocator.locate(explicit: fleet, environment: env, fileExists: { FileManager.default.fileExists(atPath: $0) }) else {
             FileHandle.standardError.write(Data("anycast-dash: no fleet config: give --fleet FILE, set $ANYCAST_FLEET, or create $XDG_CONFIG_HOME/anycast-dash/fleet.toml; or try --demo\n".utf8))
             throw ExitCode(2)
         }
-        do {
-            return OpenedFleet(config: try FleetConfigLoader.load(path: path, environment: env), demo: nil)
-        } catch {
+        let config: FleetConfig
+        do { config = try FleetConfigLoader.load(path: path, environment: env) } catch {
             FileHandle.standardError.write(Data("anycast-dash: \(error.description)\n".utf8))
+            throw ExitCode(2)
+        }
+        do {
+            let tls = try AgentClientTLS.configuration(config.tls)
+            return OpenedFleet(config: config, http: AgentClient.makeHTTPClient(tls: tls), demo: nil)
+        } catch {
+            FileHandle.standardError.write(Data("anycast-dash: \(path): \(error.description)\n".utf8))
             throw ExitCode(2)
         }
     }

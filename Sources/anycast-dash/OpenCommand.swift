@@ -46,14 +46,12 @@ struct OpenCommand: AsyncParsableCommand {
         }
         let env = ProcessInfo.processInfo.environment
         let themes = ThemeLibrary.standard(themeDir: themeDir, environment: env, executablePath: Bundle.main.executablePath ?? CommandLine.arguments[0])
-        let http = AgentClient.makeHTTPClient()
         // Drains go out with the operate tokens of the original config; polling uses read tokens.
         let options = DashboardOptions(
             config: config, drainSites: monitor ? [] : opened.config.sites, mode: monitor ? .monitor : .live,
             operatorName: OperatorName.resolve(`operator`), themes: themes,
             themeName: theme ?? opened.config.theme ?? "default", noColor: !(env["NO_COLOR"] ?? "").isEmpty)
-        await DashboardRuntime.run(options, client: AgentClient(http: http, maxResponseBytes: config.maxResponseBytes))
-        try? await http.shutdown()
+        await DashboardRuntime.run(options, client: opened.client)
         await opened.close()
     }
 }

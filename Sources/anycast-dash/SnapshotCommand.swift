@@ -29,8 +29,7 @@ struct SnapshotCommand: AsyncParsableCommand {
         bootstrapLogging(level: .warning)
         let logger = Logger(label: "anycast-dash")
         let opened = try await source.open(logger: logger)
-        let http = AgentClient.makeHTTPClient()
-        let poller = FleetPoller(config: opened.config.forPolling(), client: AgentClient(http: http, maxResponseBytes: opened.config.maxResponseBytes), logger: logger)
+        let poller = FleetPoller(config: opened.config.forPolling(), client: opened.client, logger: logger)
         let last = LastSnapshot()
         await poller.run(cycles: samples) { await last.set($0) }
         guard let snapshot = await last.value else { throw ExitCode(4) }
@@ -41,7 +40,6 @@ struct SnapshotCommand: AsyncParsableCommand {
             let data = try AgentJSON.encoder(pretty: true).encode(FleetReport(snapshot))
             emit(String(decoding: data, as: UTF8.self) + "\n")
         }
-        try? await http.shutdown()
         await opened.close()
     }
 }

@@ -21,8 +21,7 @@ struct WatchCommand: AsyncParsableCommand {
         bootstrapLogging(level: .warning)
         let logger = Logger(label: "anycast-dash")
         let opened = try await source.open(logger: logger)
-        let http = AgentClient.makeHTTPClient()
-        let poller = FleetPoller(config: opened.config.forPolling(), client: AgentClient(http: http, maxResponseBytes: opened.config.maxResponseBytes), logger: logger)
+        let poller = FleetPoller(config: opened.config.forPolling(), client: opened.client, logger: logger)
         let interactive = isatty(STDOUT_FILENO) == 1
         let pollTask = Task { [cycles] in
             await poller.run(cycles: cycles) { snapshot in
@@ -37,7 +36,6 @@ struct WatchCommand: AsyncParsableCommand {
             pollTask.cancel()
             group.cancelAll()
         }
-        try? await http.shutdown()
         await opened.close()
     }
 }

@@ -1,5 +1,8 @@
 import AnycastCore
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import NIOSSL
 import Logging
 import NIOCore
 import NIOPosix
@@ -11,25 +14,37 @@ public enum AgentServer {
     public static let requestReadTimeout = Duration.seconds(30)
 
     /// An application serving `agent` on `host:port` (port 0 picks a free port; `onListening`
-    /// is told the real one). With an `EventLoopTaskExecutor`, pass its loop as
-    /// `eventLoopGroup` and run the application under its preference.
+    /// is told the real one). With `tls` it serves https only (see `AgentTLS`). With an
+    /// `EventLoopTaskExecutor`, pass its loop as `eventLoopGroup` and run the application
+    /// under its preference.
     public static func application(
         agent: SiteAgent, tokens: [AgentToken], host: String, port: Int,
         logger: Logger = Logger(label: "anycast-agent.http"),
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         requestReadTimeout: Duration = AgentServer.requestReadTimeout,
         changesPerMinute: Int = AgentConfig.defaultChangesPerMinute,
+        tls: TLSConfiguration? = nil,
         onListening: @escaping @Sendable (Int) async -> Void = { _ in }
-    ) -> some ApplicationProtocol {
+    ) throws -> some ApplicationProtocol {
         let serverName = "anycast-agent/\(AgentVersion.current)"
         let authenticator = TokenAuthenticator(tokens: tokens)
+        let http1 = HTTP1Channel.Configuration(
+            additionalChannelHandlers: [
+                RequestReadTimeout(timeout: .nanoseconds(Int64(requestReadTimeout.inSeconds * 1e9))),
+                StatusFastPath(agent: agent, authenticator: authenticator, serverName: serverName),
+            ])
+        let server: HTTPServerBuilder
+        if let tls {
+            _ = try NIOSSLContext(configuration: tls)  // a bad configuration fails here, not per connection
+            server = HTTPServerBuilder { responder in
+                try TLSOnlyChannel(HTTP1Channel(responder: responder, configuration: http1), tlsConfiguration: tls)
+            }
+        } else {
+            server = .http1(configuration: http1)
+        }
         return Application(
             router: AgentAPI.router(agent: agent, tokens: tokens, changesPerMinute: changesPerMinute),
-            server: .http1(configuration: .init(
-                additionalChannelHandlers: [
-                    RequestReadTimeout(timeout: .nanoseconds(Int64(requestReadTimeout.inSeconds * 1e9))),
-                    StatusFastPath(agent: agent, authenticator: authenticator, serverName: serverName),
-                ])),
+            server: server,
             configuration: .init(address: .hostname(host, port: port), serverName: serverName),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? port) },
             eventLoopGroupProvider: .shared(eventLoopGroup),

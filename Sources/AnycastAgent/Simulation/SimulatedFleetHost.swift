@@ -3,18 +3,23 @@ import Foundation
 import Logging
 import NIOCore
 import NIOPosix
+import NIOSSL
 import ServiceLifecycle
 
 /// Serves a simulated fleet: one HTTP server per site (port `basePort + i`, or free ports when
 /// `basePort` is nil) plus the driver that advances the simulation, all in one service group.
+/// With `tls` every site serves https.
 public struct SimulatedFleetHost: Sendable {
     public let fleet: SimulatedFleet
     public let services: [any Service]
     let listening: ListeningPorts
+    /// Whether the sites serve https.
+    public let tls: Bool
 
     public init(fleet: SimulatedFleet, host: String = "127.0.0.1", basePort: Int?, tokens: [AgentToken], logger: Logger,
-                eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
+                eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, tls: TLSConfiguration? = nil) throws {
         self.fleet = fleet
+        self.tls = tls != nil
         let listening = ListeningPorts(expected: fleet.agents.count)
         self.listening = listening
         var httpLogger = logger
@@ -22,9 +27,9 @@ public struct SimulatedFleetHost: Sendable {
         var services: [any Service] = [SimulationDriver(fleet: fleet)]
         for (i, agent) in fleet.agents.enumerated() {
             let id = agent.identity.id
-            services.append(AgentServer.application(
+            services.append(try AgentServer.application(
                 agent: agent, tokens: tokens, host: host, port: basePort.map { $0 + i } ?? 0,
-                logger: httpLogger, eventLoopGroup: eventLoopGroup, onListening: { port in await listening.record(id, port) }))
+                logger: httpLogger, eventLoopGroup: eventLoopGroup, tls: tls, onListening: { port in await listening.record(id, port) }))
         }
         self.services = services
     }
@@ -37,9 +42,9 @@ public struct SimulatedFleetHost: Sendable {
         let regions = Array(Set(fleet.simulation.profiles.map(\.identity.region))).sorted().map { RegionConfig(name: $0, minActive: 1) }
         let sites = fleet.simulation.profiles.map { p in
             SiteConfig(id: p.identity.id, name: p.identity.name, region: p.identity.region,
-                       url: "http://\(host):\(ports[p.identity.id] ?? 0)", token: token,
+                       url: "\(tls ? "https" : "http")://\(host):\(ports[p.identity.id] ?? 0)", token: token,
                        tokenSource: .literal(token), readToken: readToken, readTokenSource: readToken.map { .literal($0) },
-                       capacityQPS: p.capacityQPS, location: p.identity.location)
+                       capacityQPS: p.capacityQPS, location: p.identity.location, tls: tls)
         }
         return FleetConfig(name: name, pollInterval: .seconds(1), minActiveSites: max(1, sites.count / 2), regions: regions, sites: sites)
     }

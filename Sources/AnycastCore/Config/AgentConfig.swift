@@ -8,6 +8,8 @@ public struct AgentConfig: Sendable, Hashable {
     /// Drains and undrains one token may send a minute (a burst of as many, then one every
     /// 60/n s); more are answered 429.
     public var changesPerMinute: Int
+    /// TLS on the API (https), with mutual TLS when it names a client CA; nil: plain HTTP.
+    public var tls: AgentTLSConfig?
     /// The bearer tokens the API accepts.
     public var tokens: [AgentTokenConfig]
     /// Where the desired state and the audit log are kept (an absolute path once loaded).
@@ -26,7 +28,8 @@ public struct AgentConfig: Sendable, Hashable {
 
     public init(
         site: SiteIdentity, listenAddress: String = AgentConfig.defaultListenAddress, listenPort: Int,
-        changesPerMinute: Int = AgentConfig.defaultChangesPerMinute, tokens: [AgentTokenConfig], stateDirectory: String,
+        changesPerMinute: Int = AgentConfig.defaultChangesPerMinute, tls: AgentTLSConfig? = nil,
+        tokens: [AgentTokenConfig], stateDirectory: String,
         reconcileInterval: Duration = AgentConfig.defaultReconcileInterval,
         bird: BirdConfig, services: [AgentServiceConfig],
         traffic: TrafficConfig = .none, probe: ProbeConfig? = nil, health: HealthConfig = HealthConfig()
@@ -38,6 +41,7 @@ public struct AgentConfig: Sendable, Hashable {
         self.listenAddress = listenAddress
         self.listenPort = listenPort
         self.changesPerMinute = changesPerMinute
+        self.tls = tls
         self.tokens = tokens
         self.stateDirectory = stateDirectory
         self.reconcileInterval = reconcileInterval

@@ -37,7 +37,7 @@ public enum AgentConfigLoader {
             location: try site.string("location"))
 
         let listen = try requiredTable(root, "listen", file: file)
-        try listen.rejectUnknownKeys(["address", "port", "changes_per_minute"])
+        try listen.rejectUnknownKeys(["address", "port", "changes_per_minute", "tls_certificate", "tls_key", "tls_client_ca"])
         let address = try listen.string("address") ?? AgentConfig.defaultListenAddress
         guard address == "localhost" || IPPrefix.isAddress(address) else {
             throw listen.error("address", "'listen.address' = \"\(address)\" must be an IPv4 or IPv6 address (without brackets) or localhost")
@@ -48,6 +48,7 @@ public enum AgentConfigLoader {
         guard (1...100_000).contains(changesPerMinute) else {
             throw listen.error("changes_per_minute", "'listen.changes_per_minute' = \(changesPerMinute) must be 1–100000")
         }
+        let tls = try readListenTLS(listen, baseDirectory: baseDirectory)
 
         let state = try requiredTable(root, "state", file: file)
         try state.rejectUnknownKeys(["dir", "reconcile_interval"])
@@ -78,7 +79,7 @@ public enum AgentConfigLoader {
         }
 
         return AgentConfig(
-            site: identity, listenAddress: address, listenPort: port, changesPerMinute: changesPerMinute, tokens: tokens,
+            site: identity, listenAddress: address, listenPort: port, changesPerMinute: changesPerMinute, tls: tls, tokens: tokens,
             stateDirectory: stateDirectory, reconcileInterval: reconcileInterval, bird: bird, services: services,
             traffic: traffic, probe: probe, health: health)
     }
@@ -88,6 +89,29 @@ public enum AgentConfigLoader {
             throw ConfigError(file: file, line: nil, message: "the [\(key)] table is missing")
         }
         return table
+    }
+
+    /// `[listen] tls_certificate` and `tls_key` (both or neither) and `tls_client_ca` (only with
+    /// them), each checked to exist and hold what it should.
+    private static func readListenTLS(_ listen: TOMLTableReader, baseDirectory: String?) throws(ConfigError) -> AgentTLSConfig? {
+        let files: [(key: String, content: PEMFile.Content, what: String)] = [
+            ("tls_certificate", .certificates, "TLS certificate file"),
+            ("tls_key", .privateKey, "TLS key file"),
+            ("tls_client_ca", .certificates, "client CA file"),
+        ]
+        var paths: [String: String] = [:]
+        for file in files {
+            guard let written = try listen.string(file.key) else { continue }
+            let path = resolvePath(written, against: baseDirectory)
+            if let problem = PEMFile.problem(path, holds: file.content, what: file.what) { throw listen.error(file.key, problem) }
+            paths[file.key] = path
+        }
+        guard let certificate = paths["tls_certificate"], let key = paths["tls_key"] else {
+            if paths.isEmpty { return nil }
+            let given = files.map(\.key).filter { paths[$0] != nil }
+            throw listen.error(given.first, "TLS needs both 'listen.tls_certificate' and 'listen.tls_key' (found only \(given.joined(separator: " and ")))")
+        }
+        return AgentTLSConfig(certificateFile: certificate, keyFile: key, clientCAFile: paths["tls_client_ca"])
     }
 
     /// `path` as written when absolute (or when there is no base), else under `base`.

@@ -18,6 +18,11 @@ public enum AgentConfigWriter {
         out += "address = \(quote(config.listenAddress))\n"
         out += "port = \(config.listenPort)\n"
         out += "changes_per_minute = \(config.changesPerMinute)\n"
+        if let tls = config.tls {
+            out += "tls_certificate = \(quote(tls.certificateFile))\n"
+            out += "tls_key = \(quote(tls.keyFile))\n"
+            if let ca = tls.clientCAFile { out += "tls_client_ca = \(quote(ca))\n" }
+        }
         out += "\n[state]\n"
         out += "dir = \(quote(config.stateDirectory))\n"
         out += "reconcile_interval = \(quote(ConfigDuration.format(config.reconcileInterval)))\n"

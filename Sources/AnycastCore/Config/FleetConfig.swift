@@ -14,16 +14,19 @@ public struct FleetConfig: Sendable, Hashable {
     /// Largest answer (or status stream line) read from an agent; more is an error for that
     /// site, so a misbehaving agent cannot make the dashboard hold more.
     public var maxResponseBytes: Int
+    /// How agents reached over https are checked: CA file and client certificate.
+    public var tls: FleetTLSConfig
     public var regions: [RegionConfig]
     public var sites: [SiteConfig]
 
     public init(
         name: String, pollInterval: Duration = .seconds(1), requestTimeout: Duration? = nil,
         unreachableAfter: Int = 3, minActiveSites: Int = 0, theme: String? = nil,
-        maxResponseBytes: Int = FleetConfig.defaultMaxResponseBytes,
+        maxResponseBytes: Int = FleetConfig.defaultMaxResponseBytes, tls: FleetTLSConfig = FleetTLSConfig(),
         regions: [RegionConfig], sites: [SiteConfig]
     ) {
         self.maxResponseBytes = maxResponseBytes
+        self.tls = tls
         self.name = name
         self.pollInterval = pollInterval
         self.requestTimeout = requestTimeout ?? pollInterval * 0.8

@@ -25,7 +25,8 @@ public enum FleetConfigLoader {
         guard let fleet = try root.table("fleet") else {
             throw ConfigError(file: file, line: nil, message: "the [fleet] table is missing")
         }
-        try fleet.rejectUnknownKeys(["name", "poll_interval", "request_timeout", "unreachable_after", "min_active_sites", "theme", "max_response_kib"])
+        try fleet.rejectUnknownKeys(["name", "poll_interval", "request_timeout", "unreachable_after", "min_active_sites", "theme", "max_response_kib",
+                                   "tls_ca_file", "tls_client_certificate", "tls_client_key"])
         let name = try fleet.requiredString("name")
         let interval = try fleet.duration("poll_interval") ?? .seconds(1)
         let timeout = try fleet.duration("request_timeout")
@@ -40,6 +41,8 @@ public enum FleetConfigLoader {
         if !(16...1_048_576).contains(maxResponseKiB) {
             throw fleet.error("max_response_kib", "'fleet.max_response_kib' must be from 16 to 1048576 (KiB)")
         }
+
+        let tls = try readTLS(fleet, baseDirectory: baseDirectory)
 
         var regions: [RegionConfig] = []
         for r in try root.tableArray("region") {
@@ -93,7 +96,29 @@ public enum FleetConfigLoader {
         return FleetConfig(
             name: name, pollInterval: interval, requestTimeout: timeout,
             unreachableAfter: unreachableAfter, minActiveSites: minActive,
-            theme: try fleet.string("theme"), maxResponseBytes: maxResponseKiB * 1024, regions: regions, sites: sites)
+            theme: try fleet.string("theme"), maxResponseBytes: maxResponseKiB * 1024, tls: tls, regions: regions, sites: sites)
+    }
+
+    /// `[fleet] tls_ca_file`, and `tls_client_certificate` with `tls_client_key` (both or
+    /// neither), each checked to exist and hold what it should.
+    static func readTLS(_ fleet: TOMLTableReader, baseDirectory: String) throws(ConfigError) -> FleetTLSConfig {
+        let files: [(key: String, content: PEMFile.Content, what: String)] = [
+            ("tls_ca_file", .certificates, "CA file"),
+            ("tls_client_certificate", .certificates, "client certificate file"),
+            ("tls_client_key", .privateKey, "client key file"),
+        ]
+        var paths: [String: String] = [:]
+        for file in files {
+            guard let written = try fleet.string(file.key) else { continue }
+            let path = written.hasPrefix("/") ? written : baseDirectory + "/" + written
+            if let problem = PEMFile.problem(path, holds: file.content, what: file.what) { throw fleet.error(file.key, problem) }
+            paths[file.key] = path
+        }
+        if (paths["tls_client_certificate"] == nil) != (paths["tls_client_key"] == nil) {
+            let given = paths["tls_client_certificate"] == nil ? "tls_client_key" : "tls_client_certificate"
+            throw fleet.error(given, "a client certificate needs both 'fleet.tls_client_certificate' and 'fleet.tls_client_key' (found only \(given))")
+        }
+        return FleetTLSConfig(caFile: paths["tls_ca_file"], clientCertificateFile: paths["tls_client_certificate"], clientKeyFile: paths["tls_client_key"])
     }
 
     /// Reads one of `{prefix}token`, `{prefix}token_file`, `{prefix}token_env` (at most one).

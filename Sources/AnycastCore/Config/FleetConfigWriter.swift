@@ -9,6 +9,9 @@ public enum FleetConfigWriter {
         out += "min_active_sites = \(config.minActiveSites)\n"
         if let theme = config.theme { out += "theme = \(quote(theme))\n" }
         if config.maxResponseBytes != FleetConfig.defaultMaxResponseBytes { out += "max_response_kib = \(config.maxResponseBytes / 1024)\n" }
+        if let ca = config.tls.caFile { out += "tls_ca_file = \(quote(ca))\n" }
+        if let cert = config.tls.clientCertificateFile { out += "tls_client_certificate = \(quote(cert))\n" }
+        if let key = config.tls.clientKeyFile { out += "tls_client_key = \(quote(key))\n" }
         for r in config.regions {
             out += "\n[[region]]\nname = \(quote(r.name))\nmin_active = \(r.minActive)\n"
         }

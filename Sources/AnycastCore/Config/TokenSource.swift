@@ -34,16 +34,7 @@ public enum TokenSource: Sendable, Hashable, CustomStringConvertible {
     /// A token file must be a regular file that only its owner can read or write (as ssh
     /// demands of private keys): a secret that moves traffic is not left readable by others.
     static func checkPrivate(_ path: String) throws(TokenResolutionError) {
-        var info = stat()
-        guard stat(path, &info) == 0 else {
-            throw TokenResolutionError("cannot read token file \(path): \(String(cString: strerror(errno)))")
-        }
-        guard info.st_mode & S_IFMT == S_IFREG else { throw TokenResolutionError("token file \(path) is not a regular file") }
-        let mode = info.st_mode & 0o777
-        guard mode & 0o077 == 0 else {
-            throw TokenResolutionError("token file \(path) is accessible by others (mode \(String(mode, radix: 8))); "
-                                       + "it must be readable by its owner only: chmod 600 \(path)")
-        }
+        if let problem = OwnerOnlyFile.problem(path, what: "token file") { throw TokenResolutionError(problem) }
     }
 
     /// Says where the token comes from without revealing it.
