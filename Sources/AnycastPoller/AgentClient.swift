@@ -11,10 +11,14 @@ public struct AgentClient: Sendable {
     let http: HTTPClient
     /// Largest response body accepted (bytes).
     public var maxResponseBytes: Int
+    /// The TLS settings `http` was made with (nil: the defaults), for the poller's own
+    /// connections to https agents (status streams).
+    public let tls: TLSConfiguration?
 
-    public init(http: HTTPClient, maxResponseBytes: Int = 4 * 1024 * 1024) {
+    public init(http: HTTPClient, maxResponseBytes: Int = 4 * 1024 * 1024, tls: TLSConfiguration? = nil) {
         self.http = http
         self.maxResponseBytes = maxResponseBytes
+        self.tls = tls
     }
 
     /// A pooled HTTP/1.1 client suited to polling agents (keep-alive, no redirects); `tls`

@@ -2,6 +2,7 @@ import AnycastCore
 import Foundation
 import Logging
 import NIOCore
+import NIOSSL
 
 /// Polls every site's agent concurrently once per interval and keeps the fleet picture.
 ///
@@ -20,8 +21,8 @@ public actor FleetPoller {
     /// later cycles, so a large fleet shows at once and its agents and the dashboard never
     /// take a whole fleet's history in one second.
     public let historyLoadsPerCycle: Int
-    /// Whether plain-HTTP agents are followed over status streams (`GET /v1/status/stream`)
-    /// rather than polled; agents without streams are polled either way.
+    /// Whether agents are followed over status streams (`GET /v1/status/stream`, over TLS
+    /// for https agents) rather than polled; agents without streams are polled either way.
     public let streaming: Bool
 
     private var sites: [SiteSnapshot]
@@ -33,6 +34,8 @@ public actor FleetPoller {
     private let endpoints: [AgentEndpoint?]
     private let transport: StatusPollTransport
     private let streams: StatusStreamSet
+    /// https agents are followed over streams too (a TLS context could be made).
+    private let streamsTLS: Bool
     /// Agents that answered a stream with 404 or 405 (older agents): polled instead.
     private var pollOnly: [Bool]
     private let decoder: NIOLoopBoundBox<JSONDecoder>
@@ -58,7 +61,11 @@ public actor FleetPoller {
         self.transport = StatusPollTransport()
         let decoder = NIOLoopBoundBox.makeBoxSendingValue(AgentJSON.decoder(), eventLoop: transport.eventLoop)
         self.decoder = decoder
-        self.streams = StatusStreamSet(eventLoop: transport.eventLoop, decoder: decoder)
+        // https agents' streams share one TLS context; a bad TLS setting leaves them polled.
+        let anyTLS = endpoints.contains { $0?.tls == true }
+        let tlsContext = anyTLS ? try? NIOSSLContext(configuration: client.tls ?? .makeClientConfiguration()) : nil
+        self.streamsTLS = tlsContext != nil
+        self.streams = StatusStreamSet(eventLoop: transport.eventLoop, decoder: decoder, tls: tlsContext)
     }
 
     /// Closes the kept-alive connections and streams to the agents.
@@ -90,7 +97,7 @@ public actor FleetPoller {
             if !force, let due = nextAttempt[i], due > now { continue }
             let wholeHistory = !historyLoaded[i] && historyLoads < historyLoadsPerCycle
             if wholeHistory { historyLoads += 1 }
-            if streaming, !pollOnly[i], let endpoint = endpoints[i], !endpoint.tls {
+            if streaming, !pollOnly[i], let endpoint = endpoints[i], !endpoint.tls || streamsTLS {
                 // Followed over a stream. A site seen for the first time asks the stream for
                 // its whole history window; a site already showing (its history not loaded
                 // for want of room in earlier cycles) gets it by one poll beside the stream.

@@ -2,10 +2,11 @@ import AnycastCore
 import Foundation
 import NIOCore
 import NIOPosix
+import NIOSSL
 
-/// The poller's status streams, one kept-open `GET /v1/status/stream` per plain-HTTP agent:
-/// the agent sends a line each time its status moves on, so a site costs the dashboard one
-/// read a second and no request at all. All of it runs on one event loop.
+/// The poller's status streams, one kept-open `GET /v1/status/stream` per agent (over TLS for
+/// https agents): the agent sends a line each time its status moves on, so a site costs the
+/// dashboard one read a second and no request at all. All of it runs on one event loop.
 public final class StatusStreamSet: Sendable {
     /// What one site's stream brought since the last take.
     public struct Delivery: Sendable {
@@ -36,10 +37,13 @@ public final class StatusStreamSet: Sendable {
     public let eventLoop: any EventLoop
     private let streams: NIOLoopBoundBox<[Int: StatusStream]>
     private let decoder: NIOLoopBoundBox<JSONDecoder>
+    /// For https agents; nil when there are none.
+    private let tls: NIOSSLContext?
 
-    public init(eventLoop: any EventLoop, decoder: NIOLoopBoundBox<JSONDecoder>) {
+    public init(eventLoop: any EventLoop, decoder: NIOLoopBoundBox<JSONDecoder>, tls: NIOSSLContext? = nil) {
         self.eventLoop = eventLoop
         self.decoder = decoder
+        self.tls = tls
         self.streams = .makeBoxSendingValue([:], eventLoop: eventLoop)
     }
 
@@ -139,8 +143,15 @@ public final class StatusStreamSet: Sendable {
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 1024))
             .channelOption(.autoRead, value: false)
-            .channelInitializer { channel in
+            .channelInitializer { [tls] channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if endpoint.tls {
+                        guard let tls else { throw AgentClientError.connection("no TLS settings for an https agent") }
+                        // The certificate is checked against the URL's host: a name by SNI, an
+                        // address against the peer's address.
+                        let name = IPPrefix.isAddress(endpoint.host) ? nil : endpoint.host
+                        try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: tls, serverHostname: name))
+                    }
                     try channel.pipeline.syncOperations.addHandler(StatusStreamHandler())
                 }
             }

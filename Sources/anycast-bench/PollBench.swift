@@ -16,9 +16,10 @@ struct PollBench: AsyncParsableCommand {
 
     func run() async throws {
         let config = try FleetConfigLoader.load(path: fleet).forPolling()
-        let http = AgentClient.makeHTTPClient()
+        let tls = try AgentClientTLS.configuration(config.tls)
+        let http = AgentClient.makeHTTPClient(tls: tls)
         guard transport == "stream" || transport == "poll" else { throw ValidationError("--transport is stream or poll") }
-        let poller = FleetPoller(config: config, client: AgentClient(http: http), streaming: transport == "stream")
+        let poller = FleetPoller(config: config, client: AgentClient(http: http, tls: tls), streaming: transport == "stream")
         let n = config.sites.count
         /// One round of bare AsyncHTTPClient requests (the `ahc-healthz` mode).
         func healthzCycle() async {

@@ -5,6 +5,7 @@ import ArgumentParser
 import AsyncHTTPClient
 import Foundation
 import Logging
+import NIOSSL
 import ServiceLifecycle
 
 /// Where the fleet comes from: a fleet config file, or the built-in simulated demo fleet.
@@ -32,10 +33,12 @@ struct FleetOptions: ParsableArguments {
 struct OpenedFleet {
     var config: FleetConfig
     let http: HTTPClient
+    /// The TLS settings `http` was made with, from the fleet config.
+    var tls: TLSConfiguration?
     var demo: (group: ServiceGroup, task: Task<Void, any Error>)?
 
     /// A client for the fleet's agents, with the fleet's response size cap.
-    var client: AgentClient { AgentClient(http: http, maxResponseBytes: config.maxResponseBytes) }
+    var client: AgentClient { AgentClient(http: http, maxResponseBytes: config.maxResponseBytes, tls: tls) }
 
     /// Shuts the HTTP client down and stops the in-process demo fleet, if any.
     func close() async {
@@ -72,7 +75,7 @@ extension FleetOptions {
         }
         do {
             let tls = try AgentClientTLS.configuration(config.tls)
-            return OpenedFleet(config: config, http: AgentClient.makeHTTPClient(tls: tls), demo: nil)
+            return OpenedFleet(config: config, http: AgentClient.makeHTTPClient(tls: tls), tls: tls, demo: nil)
         } catch {
             FileHandle.standardError.write(Data("anycast-dash: \(path): \(error.description)\n".utf8))
             throw ExitCode(2)

@@ -32,10 +32,12 @@ import Testing
 
     /// Polls `url` once through the fleet poller with `fleetTLS`; answers the site's error or nil.
     static func pollError(_ url: String, fleetTLS: FleetTLSConfig, streaming: Bool = true) async throws -> (String?, SiteStatus?) {
-        let http = AgentClient.makeHTTPClient(tls: try AgentClientTLS.configuration(fleetTLS))
+        let tls = try AgentClientTLS.configuration(fleetTLS)
+        let http = AgentClient.makeHTTPClient(tls: tls)
         let config = FleetConfig(name: "tls", regions: [RegionConfig(name: "eu")], sites: [site(url)])
-        let poller = FleetPoller(config: config, client: AgentClient(http: http), streaming: streaming)
+        let poller = FleetPoller(config: config, client: AgentClient(http: http, tls: tls), streaming: streaming)
         let snap = await poller.pollOnce()
+        poller.close()
         try await http.shutdown()
         return (snap.sites[0].lastError, snap.sites[0].status)
     }

@@ -2,6 +2,7 @@
 # measure against, and cleanup.
 
 source scripts/free-port.sh
+source scripts/make-test-pki.sh
 BENCH_WORK=$(mktemp -d)
 BENCH_CLEANUPS=()
 bench_cleanup() {
@@ -26,17 +27,29 @@ bench_build() {
     BIN=.build/$config
 }
 
-# bench_simulate N : N simulated agents in one process (not counted in any figure), on free
-# ports; FLEET is a fleet config for them, SIM the process.
+# bench_simulate N [tls] : N simulated agents in one process (not counted in any figure), on
+# free ports; FLEET is a fleet config for them, SIM the process. With tls they serve https
+# with a certificate of a test CA that FLEET names (tls_ca_file).
 bench_simulate() {
-    local base
+    local base tls=()
     base=$(free_port_range "$1")
     FLEET=$BENCH_WORK/fleet.toml
-    "$BIN/anycast-agent" simulate --sites "$1" --base-port "$base" --log-level error --fleet-out "$FLEET" >/dev/null 2>&1 &
+    if [ "${2:-}" = tls ]; then
+        make_test_pki "$BENCH_WORK/pki" || { cat "$BENCH_WORK/pki/openssl.log"; exit 1; }
+        tls=(--tls-certificate "$BENCH_WORK/pki/agent.pem" --tls-key "$BENCH_WORK/pki/agent.key")
+    fi
+    "$BIN/anycast-agent" simulate --sites "$1" --base-port "$base" --log-level error "${tls[@]}" --fleet-out "$FLEET.tmp" >/dev/null 2>&1 &
     SIM=$!
     BENCH_CLEANUPS+=("kill $SIM 2>/dev/null")
     local _
-    for _ in $(seq 1 600); do [ -s "$FLEET" ] && return 0; sleep 0.1; done
+    for _ in $(seq 1 600); do
+        if [ -s "$FLEET.tmp" ]; then
+            if [ "${2:-}" = tls ]; then sed "s#^\[fleet\]\$#[fleet]\ntls_ca_file = \"$BENCH_WORK/pki/ca.pem\"#" "$FLEET.tmp" >"$FLEET"
+            else mv "$FLEET.tmp" "$FLEET"; fi
+            return 0
+        fi
+        sleep 0.1
+    done
     echo "the simulated fleet did not start"; exit 1
 }
 

@@ -5,30 +5,32 @@
 # generator) fetching the same answer from the same agents, CPU per request.
 # --transport stream (the dashboard's default: one kept-open GET /v1/status/stream per agent,
 # a line a second) or poll (GET /v1/status/update every cycle, for agents that cannot stream).
-# Usage: scripts/bench/poll.sh [--sites N] [--cycles N] [--transport stream|poll] [--debug]
+# --tls: the agents serve https (a test CA's certificate; the baseline is wrk over https too).
+# Usage: scripts/bench/poll.sh [--sites N] [--cycles N] [--transport stream|poll] [--tls] [--debug]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-SITES=100; CYCLES=30; CONFIG=release; TRANSPORT=stream
+SITES=100; CYCLES=30; CONFIG=release; TRANSPORT=stream; TLS=""
 while [ $# -gt 0 ]; do
     case $1 in
         --sites) SITES=$2; shift 2 ;;
         --cycles) CYCLES=$2; shift 2 ;;
         --transport) TRANSPORT=$2; shift 2 ;;
+        --tls) TLS=tls; shift ;;
         --debug) CONFIG=debug; shift ;;
-        *) echo "usage: $0 [--sites N] [--cycles N] [--transport stream|poll] [--debug]"; exit 2 ;;
+        *) echo "usage: $0 [--sites N] [--cycles N] [--transport stream|poll] [--tls] [--debug]"; exit 2 ;;
     esac
 done
 source scripts/bench/common.sh
 bench_require wrk python3 curl
 bench_build "$CONFIG" anycast-bench anycast-agent
-bench_simulate "$SITES"
+bench_simulate "$SITES" $TLS
 sleep 1
 POLL=$("$BIN/anycast-bench" poll --fleet "$FLEET" --cycles "$CYCLES" --transport "$TRANSPORT")
 echo "$POLL"
 # wrk: the same request the poller sends once it holds the agent's revision.
 URL=$(grep -m1 '^url' "$FLEET" | cut -d'"' -f2)
 TOKEN=$(grep -m1 '^token' "$FLEET" | cut -d'"' -f2)
-REV=$(curl -s -H "Authorization: Bearer $TOKEN" "$URL/v1/status/update?history_after=9999999999" | python3 -c 'import json,sys; print(json.load(sys.stdin)["revision"])')
+REV=$(curl -s ${TLS:+--cacert "$BENCH_WORK/pki/ca.pem"} -H "Authorization: Bearer $TOKEN" "$URL/v1/status/update?history_after=9999999999" | python3 -c 'import json,sys; print(json.load(sys.stdin)["revision"])')
 python3 - "$URL/v1/status/update?known=$REV&history_after=9999999999" "$TOKEN" "$POLL" <<'PY'
 import re, resource, subprocess, sys
 url, token, poll = sys.argv[1:]
