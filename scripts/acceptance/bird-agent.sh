@@ -103,4 +103,44 @@ check "... and the agent still serves" bash -c "kill -0 $AGENT && curl -sf -H 'A
 
 kill "$AGENT" 2>/dev/null; wait "$AGENT" 2>/dev/null
 check "stopping the agent leaves routes as they are" bash -c "birdc -s '$SITE_CTL' show protocols anycast4 | grep -q down"
+
+# The same site over https with mutual TLS: the runbook's `anycast-dash undrain`/`drain` move
+# the real routes through it, and nothing without the fleet's client certificate gets in.
+P=$WORK/pki
+make_test_pki "$P" || { cat "$P/openssl.log"; exit 1; }
+bird_site_agent_config "$WORK/agent-tls.toml" "$PORT" "$STATE" 2s "tls_certificate = \"$P/agent.pem\"
+tls_key = \"$P/agent.key\"
+tls_client_ca = \"$P/ca.pem\""
+TLS_URL=https://127.0.0.1:$PORT
+cat >"$WORK/fleet-tls.toml" <<TOML
+[fleet]
+name = "lab-tls"
+tls_ca_file = "$P/ca.pem"
+tls_client_certificate = "$P/dash.pem"
+tls_client_key = "$P/dash.key"
+[[region]]
+name = "eu"
+[[site]]
+id = "s1"
+region = "eu"
+url = "$TLS_URL"
+tls = true
+token = "operate-secret"
+read_token = "read-secret"
+TOML
+"$BIN/anycast-agent" run --config "$WORK/agent-tls.toml" --log-level warning >>"$WORK/agent.log" 2>&1 &
+AGENT=$!; CLEANUP+=("$AGENT")
+check "https agent: up with mutual TLS (a client certificate is required)" wait_until 10 bash -c "
+    curl -sf --cacert '$P/ca.pem' --cert '$P/dash.pem' --key '$P/dash.key' $TLS_URL/healthz >/dev/null &&
+    ! curl -s --max-time 2 --cacert '$P/ca.pem' $TLS_URL/healthz >/dev/null"
+check "https agent: anycast-dash undrain over mutual TLS brings the route back at the upstream" bash -c "
+    '$BIN/anycast-dash' undrain s1 --fleet '$WORK/fleet-tls.toml' --yes --operator carol --reason 'CHG-44 over TLS' &&
+    $(declare -f upstream_has wait_until); UP_CTL='$UP_CTL'; wait_until 5 upstream_has 203.0.113.0/24"
+check "https agent: anycast-dash drain over mutual TLS withdraws it again" bash -c "
+    '$BIN/anycast-dash' drain s1 --fleet '$WORK/fleet-tls.toml' --yes --operator carol --reason 'CHG-45 over TLS' &&
+    $(declare -f upstream_has wait_until not); UP_CTL='$UP_CTL'; wait_until 5 not upstream_has 203.0.113.0/24"
+check "https agent: the audit log names the TLS changes" bash -c "grep -c 'over TLS' '$STATE/audit.log' | grep -q '^2$'"
+check "https agent: the dashboard without a client certificate cannot reach it, and says why" bash -c "
+    grep -v tls_client '$WORK/fleet-tls.toml' >'$WORK/fleet-nocert.toml'
+    '$BIN/anycast-dash' snapshot --fleet '$WORK/fleet-nocert.toml' --samples 1 | tee /dev/stderr | grep -q 'requires a client certificate'"
 summary "bird-agent"
