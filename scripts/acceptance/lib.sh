@@ -118,4 +118,37 @@ start_agent() {
 # upstream_has PREFIX: the upstream BIRD has a route to PREFIX learned from the site (UP_CTL).
 upstream_has() { birdc -s "$UP_CTL" show route "$1" 2>/dev/null | grep -q "s1 "; }
 
+# tmux_session: a private tmux server (T is its command), killed on exit, and the helpers the
+# scripts drive the real dashboard with: send-keys to type, capture-pane to see.
+tmux_session() {
+    command -v tmux >/dev/null || { echo "tmux is missing: apt-get install tmux"; exit 1; }
+    SOCK="$WORK/tmux.sock"
+    T="tmux -S $SOCK"
+    trap '$T kill-server 2>/dev/null || true; cleanup' EXIT
+}
+# start NAME WIDTH HEIGHT COMMAND...: a session running the command, then a shell line that
+# records the exit status ($WORK/NAME.exit) and the terminal state ($WORK/NAME.stty).
+start() {
+    local name=$1 w=$2 h=$3; shift 3
+    $T new-session -d -s "$name" -x "$w" -y "$h" \
+        "cd '$ROOT' && $* ; echo EXIT=\$? > '$WORK/$name.exit'; stty -a > '$WORK/$name.stty'; sleep 60"
+}
+screen() { $T capture-pane -t "$1" -p; }
+# wait_for NAME REGEX SECONDS: until the screen matches.
+wait_for() {
+    local i
+    for ((i = 0; i < $3 * 5; i++)); do screen "$1" | grep -Eq "$2" && return 0; sleep 0.2; done
+    echo "screen of $1 never matched /$2/:"; screen "$1"; return 1
+}
+keys() { $T send-keys -t "$1" "${@:2}"; }
+typed() { $T send-keys -t "$1" -l "$2"; }
+# terminal_restored NAME: after the program in session NAME exited, echo and canonical mode
+# are on, the cursor is visible and the alternate screen is left.
+terminal_restored() {
+    local i
+    for i in $(seq 1 100); do [ -s "$WORK/$1.exit" ] && break; sleep 0.1; done
+    grep -Eq '(^| )echo( |$)' "$WORK/$1.stty" && grep -Eq '(^| )icanon( |$)' "$WORK/$1.stty" &&
+        [ "$($T display -p -t "$1" '#{alternate_on}#{cursor_flag}')" = 01 ]
+}
+
 source "$ROOT/scripts/make-test-pki.sh"

@@ -1,32 +1,11 @@
 #!/usr/bin/env bash
 # The real dashboard binary under tmux, driven and read the way a person would: send-keys to
 # type, capture-pane to see. Drain and undrain through the keys, the budget refusal, monitor
-# mode, themes, NO_COLOR, 80×24, and the terminal given back on quit and on signals.
+# mode, themes, NO_COLOR, 80×24, and the terminal given back on quit (on signals:
+# terminal-restore.sh).
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
-command -v tmux >/dev/null || { echo "tmux is missing: apt-get install tmux"; exit 1; }
-
-SOCK="$WORK/tmux.sock"
-T="tmux -S $SOCK"
-CLEANUP_TMUX() { $T kill-server 2>/dev/null || true; }
-trap 'CLEANUP_TMUX; cleanup' EXIT
-
-# start NAME WIDTH HEIGHT COMMAND...: a session running the command, then a shell line that
-# records the terminal state after it exits.
-start() {
-    local name=$1 w=$2 h=$3; shift 3
-    $T new-session -d -s "$name" -x "$w" -y "$h" \
-        "cd '$ROOT' && $* ; echo EXIT=\$? > '$WORK/$name.exit'; stty -a > '$WORK/$name.stty'; sleep 60"
-}
-screen() { $T capture-pane -t "$1" -p; }
-# wait_for NAME REGEX SECONDS: until the screen matches.
-wait_for() {
-    local i
-    for ((i = 0; i < $3 * 5; i++)); do screen "$1" | grep -Eq "$2" && return 0; sleep 0.2; done
-    echo "screen of $1 never matched /$2/:"; screen "$1"; return 1
-}
-keys() { $T send-keys -t "$1" "${@:2}"; }
-typed() { $T send-keys -t "$1" -l "$2"; }
+tmux_session
 
 # 1. The demo fleet: every site ACTIVE with live qps and sparklines.
 start live 120 40 "$BIN/anycast-dash --demo --operator e2e"
@@ -126,20 +105,5 @@ check "80×24: header and panels fit" wait_for mono "12 active" 30
 check "80×24: status line with the keys" wait_for mono "Enter detail" 3
 check "NO_COLOR: no colour escape in the output" bash -c "! $T capture-pane -t mono -p -e | grep -Eq $'\\e\\\\[([0-9;]*;)?(3[0-8]|4[0-8]|9[0-7]|10[0-7])(;[0-9;]*)?m'"
 check "NO_COLOR: bold and reverse are still used" bash -c "$T capture-pane -t mono -p -e | grep -Eq $'\\e\\\\[[0-9;]*(1|7)[0-9;]*m'"
-
-# 8. Signals give the terminal back: the polite ones (exit 0) and a crash (SIGSEGV, SIGABRT:
-#    what a C fault or a Swift trap raises), where the crash handler restores it before dying.
-for sig in TERM HUP INT SEGV ABRT; do
-    name=sig$sig
-    case $sig in SEGV | ABRT) expect='EXIT=1[0-9]{2}' ;; *) expect='EXIT=0' ;; esac
-    start $name 100 30 "$BIN/anycast-dash --demo"
-    wait_for $name "12 active" 30 >/dev/null
-    pid=$(pgrep -n -f "anycast-dash --demo$")
-    kill -$sig "$pid"
-    check "SIG$sig: exits and restores the terminal" bash -c "
-        for i in \$(seq 1 50); do [ -s '$WORK/$name.exit' ] && break; sleep 0.1; done
-        grep -Eq '$expect' '$WORK/$name.exit' && grep -Eq '(^| )echo( |$)' '$WORK/$name.stty' &&
-        [ \"\$($T display -p -t $name '#{alternate_on}#{cursor_flag}')\" = 01 ]"
-done
 
 summary "tui-tmux"
