@@ -137,7 +137,10 @@ public actor FleetPoller {
                     apply(result, to: i, wholeHistory: wholeHistory)
                 }
             }
-            futures += polls(fallback, timeout: timeout)
+            // Within what is left of this cycle's timeout (the streams may have waited it out
+            // on a hung agent); with too little left they are polled from the next cycle.
+            let remaining = timeout - (ContinuousClock.now - started)
+            if remaining >= .milliseconds(100) { futures += polls(fallback, timeout: remaining) }
         }
         if let answers = try? await EventLoopFuture.whenAllSucceed(futures, on: transport.eventLoop).get() {
             for (i, wholeHistory, result) in answers {

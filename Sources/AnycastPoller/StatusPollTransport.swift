@@ -76,7 +76,7 @@ public final class StatusPollTransport: Sendable {
         let ms = exchange.timeoutMilliseconds
         ClientBootstrap(group: eventLoop)
             .connectTimeout(.milliseconds(ms))
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelOption(.tcpOption(.tcp_nodelay), value: 1)
             .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 1024))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {

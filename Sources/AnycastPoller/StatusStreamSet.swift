@@ -140,7 +140,7 @@ public final class StatusStreamSet: Sendable {
         let sendable = request
         ClientBootstrap(group: eventLoop)
             .connectTimeout(.milliseconds(ms))
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelOption(.tcpOption(.tcp_nodelay), value: 1)
             .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 1024))
             .channelOption(.autoRead, value: false)
             .channelInitializer { [tls] channel in

@@ -52,14 +52,21 @@ public enum DashboardRuntime {
             }
         })
         tasks.append(Task {
-            // Each poll cycle moves the clock and repaints; the tick only keeps the clock going
-            // when cycles stop arriving, so an idle screen is painted once a second, not twice.
-            var ticks = 0
+            // Each poll cycle moves the clock and repaints; the tick moves it only when 1.1 s
+            // pass without one (a cycle waiting on a hung agent, or a longer poll interval), so
+            // an idle screen is painted once a second, not twice, and the clock never stands
+            // still for much more than a second.
+            var lastTrim = ContinuousClock.now
             while !Task.isCancelled {
-                try? await Task.sleep(for: .seconds(1))
-                if heartbeat.sinceLastBeat > .milliseconds(1500) { sink.yield(.tick(Date())) }
-                ticks += 1
-                if ticks % 2 == 0 { HeapTrimmer.trimNow() }
+                try? await Task.sleep(for: max(.milliseconds(50), .milliseconds(1100) - heartbeat.sinceLastBeat))
+                if heartbeat.sinceLastBeat >= .milliseconds(1100) {
+                    heartbeat.beat()
+                    sink.yield(.tick(Date()))
+                }
+                if ContinuousClock.now - lastTrim >= .seconds(2) {
+                    lastTrim = .now
+                    HeapTrimmer.trimNow()
+                }
             }
         })
         tasks.append(Task {

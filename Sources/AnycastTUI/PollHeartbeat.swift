@@ -1,12 +1,13 @@
 import Synchronization
 
-/// When the dashboard last received a poll cycle, so the clock tick fills gaps only.
+/// When the dashboard's clock last moved (a poll cycle arrived, or a tick), so the clock tick
+/// fills gaps only.
 final class PollHeartbeat: Sendable {
     private let last = Mutex(ContinuousClock.now)
 
-    /// A cycle arrived now.
+    /// The clock moved now.
     func beat() { last.withLock { $0 = .now } }
 
-    /// Time since the last cycle arrived.
+    /// Time since the clock last moved.
     var sinceLastBeat: Duration { ContinuousClock.now - last.withLock { $0 } }
 }

@@ -19,13 +19,15 @@ enum HelpOverlay {
     ]
 
     static func draw(_ state: DashboardState, into grid: inout CellGrid) {
-        let width = min(grid.width - 2, 78)
-        let height = min(grid.height - 2, lines.count + 4)
+        let widest = lines.map { DisplayWidth.of($0.1) }.max() ?? 0
+        let width = min(grid.width - 2, widest + 25)
+        let rows = Self.rows(descriptionWidth: width - 25)
+        let height = min(grid.height - 2, rows.count + 4)
         let rect = Rect(x: (grid.width - width) / 2, y: max(1, (grid.height - height) / 2), width: width, height: height)
         grid.fill(rect, with: Cell(" ", role: .dialog))
         grid.box(rect, role: .dialogBorder, title: "Keys", titleRole: .dialogBorder)
         var y = rect.y + 1
-        for (key, what) in lines {
+        for (key, what) in rows {
             guard y < rect.maxY - 2 else { break }
             grid.put(DisplayWidth.pad(key, to: 20), x: rect.x + 2, y: y, role: .accent, bold: true)
             grid.put(what, x: rect.x + 23, y: y, role: .dialog, maxWidth: rect.width - 25)
@@ -33,5 +35,27 @@ enum HelpOverlay {
         }
         let mode = state.mode == .monitor ? "MONITOR mode: read-only, d and u do nothing" : "any key closes this help"
         grid.put(mode, x: rect.x + 2, y: rect.maxY - 2, role: .dialog, maxWidth: rect.width - 4)
+    }
+
+    /// The help's rows: a description too wide for the box goes on at word boundaries in the
+    /// rows below it, so a narrow terminal shows every word.
+    static func rows(descriptionWidth: Int) -> [(String, String)] {
+        var rows: [(String, String)] = []
+        for (key, what) in lines {
+            var line = ""
+            var first = true
+            for word in what.split(separator: " ") {
+                let candidate = line.isEmpty ? String(word) : line + " " + word
+                if DisplayWidth.of(candidate) > descriptionWidth, !line.isEmpty {
+                    rows.append((first ? key : "", line))
+                    first = false
+                    line = String(word)
+                } else {
+                    line = candidate
+                }
+            }
+            rows.append((first ? key : "", line))
+        }
+        return rows
     }
 }
