@@ -20,3 +20,20 @@ import Testing
         #expect(ConfigDuration.format(.milliseconds(1500)) == "1500ms")
     }
 }
+
+/// What the fuzzers found: inputs that stopped the process instead of being refused.
+@Suite struct ConfigParserCrashTests {
+    @Test func durationsBeyondAYearAreRefusedNotOverflowed() {
+        #expect(ConfigDuration.parse("99999999999999999999s") == nil)
+        #expect(ConfigDuration.parse("1e300h") == nil)
+        #expect(ConfigDuration.parse("8785h") == nil, "366 days and an hour")
+        #expect(ConfigDuration.parse("8784h") == .seconds(366 * 86_400))
+    }
+
+    /// Arrays of arrays that open on one line and close on another are not table headers.
+    @Test func nestedArraysOverSeveralLinesAreNotHeaders() throws {
+        let source = "[fleet]\nname = \"x\"\nmatrix = [\n  [\n    1,\n  ],\n  [ ],\n]\n[[region]]\nname = \"eu\"\n"
+        #expect(TOMLLineIndex(source: source).headerWithoutName == nil)
+        _ = try TOMLDocument(source: source, file: "f.toml")
+    }
+}

@@ -8,7 +8,7 @@ source "$(dirname "$0")/lib.sh"
 
 export LAB_PREFIX="ace$$"
 LAB=$WORK/lab
-T="tmux -S $WORK/tmux.sock"
+T="tmux -S $WORK/tmux.sock"   # screen, wait_for, keys and typed (lib.sh) drive it
 finish() {
     if [ "$FAILED" -gt 0 ]; then
         echo "== lab logs (failures above)"
@@ -32,14 +32,6 @@ agent() { echo "http://198.51.100.$((128 + 4 * $1 + 2)):9100"; }
 link() { echo "198.51.100.$((4 * $1 + 2))"; }
 has_nexthop() { ip -n "$UP" route show 203.0.113.0/24 | grep -Eq "via $(link "$1")( |$)"; }
 queries() { unbound-control -c "$LAB/s$1/unbound.conf" stats_noreset 2>/dev/null | sed -n 's/^total\.num\.queries=//p'; }
-screen() { $T capture-pane -t "$1" -p; }
-wait_for() {
-    local i
-    for ((i = 0; i < $3 * 5; i++)); do screen "$1" | grep -Eq "$2" && return 0; sleep 0.2; done
-    echo "screen of $1 never matched /$2/:"; screen "$1"; return 1
-}
-keys() { $T send-keys -t "$1" "${@:2}"; }
-typed() { $T send-keys -t "$1" -l "$2"; }
 # grows K SECONDS: site K's unbound answered more than 50 queries in SECONDS (the agent's own
 # probe adds one a second).
 grows() { local a b; a=$(queries "$1"); sleep "$2"; b=$(queries "$1"); [ $((b - a)) -gt 50 ]; }

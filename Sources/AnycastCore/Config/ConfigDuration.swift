@@ -1,13 +1,17 @@
 /// Parses the durations config files use: `500ms`, `1s`, `1.5s`, `2m`, `1h`.
 public enum ConfigDuration {
-    /// The duration written in `text`, or `nil` if it is not one (or not positive).
+    /// Longest duration a config may give: a year (more is surely a typo, and would overflow).
+    public static let longest: Duration = .seconds(366 * 86_400)
+
+    /// The duration written in `text`, or `nil` if it is not one (or not positive, or longer
+    /// than `longest`).
     public static func parse(_ text: String) -> Duration? {
         let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
         let t = text.trimmingWhitespace()
         for (suffix, scale) in units where t.hasSuffix(suffix) {
             let number = t.dropLast(suffix.count)
             guard !number.isEmpty, number.allSatisfy({ $0.isNumber || $0 == "." }),
-                  let value = Double(number), value > 0, value.isFinite
+                  let value = Double(number), value > 0, value * scale <= longest.inSeconds
             else { return nil }
             return .milliseconds(Int64((value * scale * 1000).rounded()))
         }

@@ -10,6 +10,11 @@ public struct TOMLDocument {
     /// Parses `source`; a syntax error becomes a `ConfigError` with the line TOMLKit found.
     public init(source: String, file: String) throws(ConfigError) {
         self.file = file
+        index = TOMLLineIndex(source: source)
+        if let line = index.headerWithoutName {
+            throw ConfigError(file: file, line: line, message: "TOML syntax: a table header must start with its name "
+                              + "(letters, digits, '_' and '-', or a quoted name), as in [fleet] or [[site]]")
+        }
         do {
             root = try TOMLTable(string: source)
         } catch let error as TOMLParseError {
@@ -17,7 +22,6 @@ public struct TOMLDocument {
         } catch {
             throw ConfigError(file: file, line: nil, message: "TOML syntax: \(error)")
         }
-        index = TOMLLineIndex(source: source)
     }
 
     /// A reader over the top-level table.

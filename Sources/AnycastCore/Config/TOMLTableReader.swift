@@ -94,7 +94,7 @@ public struct TOMLTableReader {
     public func duration(_ key: String) throws(ConfigError) -> Duration? {
         guard let s = try string(key) else { return nil }
         guard let d = ConfigDuration.parse(s) else {
-            throw error(key, "'\(keyPath(key))' = \"\(s)\" is not a duration (examples: \"500ms\", \"1s\", \"2m\")")
+            throw error(key, "'\(keyPath(key))' = \"\(s)\" is not a duration of at most a year (examples: \"500ms\", \"1s\", \"2m\")")
         }
         return d
     }
