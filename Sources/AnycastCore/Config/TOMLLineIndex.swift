@@ -5,10 +5,6 @@
 /// `key = value` lines and skips the bodies of multi-line strings and arrays.
 public struct TOMLLineIndex: Sendable {
     private var lines: [String: Int] = [:]
-    /// The first table header whose name does not start as a TOML key must (`[` alone, `[ #`,
-    /// `[ä]`): toml++ 3.4 stops the process on an assertion for those instead of reporting an
-    /// error, so they are caught here first.
-    public private(set) var headerWithoutName: Int?
 
     public init(source: String) {
         var table = ""
@@ -29,10 +25,6 @@ public struct TOMLLineIndex: Sendable {
             }
             let text = Self.stripComment(line).trimmingWhitespace()
             if text.isEmpty { continue }
-            if text.hasPrefix("[") && !Self.headerStartsWithAName(text) {
-                if headerWithoutName == nil { headerWithoutName = lineNumber }
-                continue
-            }
             if text.hasPrefix("[[") && text.hasSuffix("]]") {
                 let name = Self.normalizeKey(String(text.dropFirst(2).dropLast(2)))
                 let index = arrayCounts[name, default: -1] + 1
@@ -68,15 +60,6 @@ public struct TOMLLineIndex: Sendable {
             guard let dot = p.lastIndex(of: ".") else { return nil }
             p = String(p[..<dot])
         }
-    }
-
-    /// After `[` or `[[` and any blanks: a bare key character, a quote, or the `]` that
-    /// toml++ reports as a blank key itself.
-    private static func headerStartsWithAName(_ text: Substring) -> Bool {
-        var rest = text.dropFirst()
-        if rest.hasPrefix("[") { rest = rest.dropFirst() }
-        guard let c = rest.first(where: { $0 != " " && $0 != "\t" }) else { return false }
-        return c == "]" || c == "\"" || c == "'" || (c.isASCII && (c.isLetter || c.isNumber || c == "_" || c == "-"))
     }
 
     private static func normalizeKey(_ key: String) -> String {
