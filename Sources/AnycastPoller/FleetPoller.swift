@@ -1,6 +1,7 @@
 import AnycastCore
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOSSL
 
@@ -112,8 +113,25 @@ public actor FleetPoller {
             jobs.append((i, sites[i].config, sites[i].history.latest?.t, wholeHistory))
         }
         var futures = polls(jobs, timeout: timeout)
+        // A site that has never answered may be an agent without streams (an older version):
+        // if its stream is refused, it is polled at once, beside the streams still opening.
+        var firstContact: [Int: PollSpec] = [:]
+        for job in streamJobs where sites[job.index].status == nil {
+            let i = job.index
+            let whole = !historyLoaded[i]
+            firstContact[i] = spec((i, sites[i].config, whole ? nil : sites[i].history.latest?.t, whole), keepAlive: true)
+        }
+        let startedFallbacks = NIOLockedValueBox<[Int: EventLoopFuture<PollAnswer>]>([:])
+        let fallbackSpecs = firstContact
         let streamed = streamJobs.isEmpty ? nil : streams.take(
-            streamJobs, timeout: timeout, silentAfter: config.pollInterval * 2 + timeout, maxBytes: config.maxResponseBytes)
+            streamJobs, timeout: timeout, silentAfter: config.pollInterval * 2 + timeout, maxBytes: config.maxResponseBytes,
+            onUnsupported: { [self] i in
+                guard let spec = fallbackSpecs[i] else { return }
+                let remaining = timeout - (ContinuousClock.now - started)
+                guard remaining >= .milliseconds(100) else { return }
+                let poll = start(spec, timeout: remaining)
+                startedFallbacks.withLockedValue { $0[i] = poll }
+            })
         // A site fails at most once a cycle, whether its stream, its history poll or both failed.
         var failed = Set<Int>()
         if let deliveries = try? await streamed?.get() {
@@ -124,7 +142,7 @@ public actor FleetPoller {
                     // An agent without streams (an older version): polled from now on, starting now.
                     pollOnly[i] = true
                     logger.info("agent has no status stream; polling it", metadata: ["site": "\(sites[i].config.id)"])
-                    if !jobs.contains(where: { $0.0 == i }) {
+                    if !jobs.contains(where: { $0.0 == i }), startedFallbacks.withLockedValue({ $0[i] }) == nil {
                         let whole = !historyLoaded[i]
                         fallback.append((i, sites[i].config, whole ? nil : sites[i].history.latest?.t, whole))
                     }
@@ -137,6 +155,7 @@ public actor FleetPoller {
                     apply(result, to: i, wholeHistory: wholeHistory)
                 }
             }
+            futures += startedFallbacks.withLockedValue { Array($0.values) }
             // Within what is left of this cycle's timeout (the streams may have waited it out
             // on a hung agent); with too little left they are polled from the next cycle.
             let remaining = timeout - (ContinuousClock.now - started)
@@ -156,60 +175,78 @@ public actor FleetPoller {
         return snapshot()
     }
 
-    /// Starts one poll per job: `(site index, site, newest point held, whole history?)`.
-    private func polls(
-        _ jobs: [(Int, SiteConfig, Date?, Bool)], timeout: Duration
-    ) -> [EventLoopFuture<(Int, Bool, Result<StatusUpdate, AgentClientError>)>] {
+    /// One poll, with everything it needs taken from the poller's state, so that it can be
+    /// started later from the event loop (a stream-less agent's first poll).
+    struct PollSpec: Sendable {
+        var index: Int
+        var site: SiteConfig
+        var endpoint: AgentEndpoint?
+        var known: String?
+        var after: Date?
+        var points: Int
+        var wholeHistory: Bool
+        var keepAlive: Bool
+    }
+
+    typealias PollAnswer = (Int, Bool, Result<StatusUpdate, AgentClientError>)
+
+    /// The poll of one job: `(site index, site, newest point held, whole history?)`.
+    private func spec(_ job: (Int, SiteConfig, Date?, Bool), keepAlive: Bool? = nil) -> PollSpec {
+        let (i, site, newest, wholeHistory) = job
+        // The whole window, or what is newer than the newest point held (nothing at all for a
+        // first poll that must wait for its history). A streamed site's one-off history poll
+        // does not keep its connection.
+        return PollSpec(
+            index: i, site: site, endpoint: endpoints[i], known: revisions[i], after: wholeHistory ? nil : newest,
+            points: wholeHistory ? min(sites[i].history.capacity, RateHistory.defaultCapacity) : 0,
+            wholeHistory: wholeHistory, keepAlive: keepAlive ?? (!streaming || pollOnly[i]))
+    }
+
+    /// Starts one poll per job.
+    private func polls(_ jobs: [(Int, SiteConfig, Date?, Bool)], timeout: Duration) -> [EventLoopFuture<PollAnswer>] {
+        jobs.map { start(spec($0), timeout: timeout) }
+    }
+
+    /// Starts a poll. Plain-HTTP agents go through the poll transport: one event loop, no task
+    /// per request, decoding on the loop. TLS agents go through AsyncHTTPClient.
+    private nonisolated func start(_ spec: PollSpec, timeout: Duration) -> EventLoopFuture<PollAnswer> {
         let client = self.client
-        // Plain-HTTP agents go through the poll transport: one event loop, no task per
-        // request, decoding on the loop. TLS agents go through AsyncHTTPClient.
         let loop = transport.eventLoop
         let decoder = self.decoder
-        var futures: [EventLoopFuture<(Int, Bool, Result<StatusUpdate, AgentClientError>)>] = []
-        futures.reserveCapacity(jobs.count)
-        for (i, site, newest, wholeHistory) in jobs {
-            let known = revisions[i]
-            guard let endpoint = endpoints[i] else {
-                futures.append(loop.makeSucceededFuture((i, false, .failure(.badURL(site.url)))))
-                continue
-            }
-            // The whole window, or what is newer than the newest point held (nothing at all
-            // for a first poll that must wait for its history).
-            let after = wholeHistory ? nil : newest
-            let points = wholeHistory ? min(sites[i].history.capacity, RateHistory.defaultCapacity) : 0
-            if endpoint.tls {
-                futures.append(loop.makeFutureWithTask {
-                    // A plain do/catch on purpose: `do throws(AgentClientError)` returning from
-                    // a child task trapped ("Index out of range" in apply) in release builds with Swift 6.3.1.
-                    do {
-                        return (i, wholeHistory, .success(try await client.statusUpdate(of: site, known: known, historyAfter: after, historyPoints: points, timeout: timeout)))
-                    } catch let error as AgentClientError {
-                        return (i, false, .failure(error))
-                    } catch {
-                        return (i, false, .failure(.connection("\(error)")))
-                    }
-                })
-                continue
-            }
-            let path = AgentClient.updatePath(known: known, historyAfter: after, historyPoints: points)
-            // A streamed site's one-off history poll does not keep its connection.
-            let keepAlive = !streaming || pollOnly[i]
-            futures.append(transport.get(endpoint, path: path, timeout: timeout, maxBytes: config.maxResponseBytes, keepAlive: keepAlive).map { answer in
-                switch answer {
-                case .success(let response):
-                    do {
-                        return (i, wholeHistory, .success(try AgentClient.decodeUpdate(status: response.status, body: response.body, decoder: decoder.value)))
-                    } catch let error as AgentClientError {
-                        return (i, false, .failure(error))
-                    } catch {
-                        return (i, false, .failure(.invalidResponse("\(error)")))
-                    }
-                case .failure(let error):
-                    return (i, false, .failure(error))
-                }
-            })
+        let i = spec.index
+        let wholeHistory = spec.wholeHistory
+        guard let endpoint = spec.endpoint else {
+            return loop.makeSucceededFuture((i, false, .failure(.badURL(spec.site.url))))
         }
-        return futures
+        if endpoint.tls {
+            return loop.makeFutureWithTask {
+                // A plain do/catch on purpose: `do throws(AgentClientError)` returning from
+                // a child task trapped ("Index out of range" in apply) in release builds with Swift 6.3.1.
+                do {
+                    return (i, wholeHistory, .success(try await client.statusUpdate(
+                        of: spec.site, known: spec.known, historyAfter: spec.after, historyPoints: spec.points, timeout: timeout)))
+                } catch let error as AgentClientError {
+                    return (i, false, .failure(error))
+                } catch {
+                    return (i, false, .failure(.connection("\(error)")))
+                }
+            }
+        }
+        let path = AgentClient.updatePath(known: spec.known, historyAfter: spec.after, historyPoints: spec.points)
+        return transport.get(endpoint, path: path, timeout: timeout, maxBytes: config.maxResponseBytes, keepAlive: spec.keepAlive).map { answer in
+            switch answer {
+            case .success(let response):
+                do {
+                    return (i, wholeHistory, .success(try AgentClient.decodeUpdate(status: response.status, body: response.body, decoder: decoder.value)))
+                } catch let error as AgentClientError {
+                    return (i, false, .failure(error))
+                } catch {
+                    return (i, false, .failure(.invalidResponse("\(error)")))
+                }
+            case .failure(let error):
+                return (i, false, .failure(error))
+            }
+        }
     }
 
     /// `GET /v1/status/stream` from the newest point held (or with the agent's newest point,

@@ -24,6 +24,8 @@ final class StatusStream {
     var lastLine = NIODeadline.now()
     /// Called once, when the first line or the failure of an opening stream arrives.
     var onFirst: (() -> Void)?
+    /// Called once, when the agent refuses the stream as unknown (404 or 405).
+    var onUnsupported: (() -> Void)?
     /// Called once, when the read the poller asked for has been done (or the stream closed).
     var onReadDone: (() -> Void)?
     var openTimer: Scheduled<Void>?
@@ -60,6 +62,10 @@ final class StatusStream {
             firstArrived()
         case .refused(let status, let body):
             unsupported = status == 404 || status == 405
+            if unsupported, let onUnsupported {
+                self.onUnsupported = nil
+                onUnsupported()
+            }
             let error: AgentClientError
             do {
                 _ = try AgentClient.decode(APIErrorBody.self, status: status, body: body, decoder: decoder.value)

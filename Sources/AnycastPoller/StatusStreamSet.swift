@@ -54,7 +54,12 @@ public final class StatusStreamSet: Sendable {
     /// The streams' connections do not read by themselves: the lines wait in the kernel and
     /// every stream is read here, in one turn of the event loop, so a fleet's lines cost one
     /// wake-up a cycle instead of one per line.
-    public func take(_ jobs: [Job], timeout: Duration, silentAfter: Duration, maxBytes: Int) -> EventLoopFuture<[Delivery]> {
+    /// `onUnsupported` is told, on the event loop, of each stream refused as unknown (404, 405)
+    /// as soon as it is, so the poller can poll that agent without waiting for the others.
+    public func take(
+        _ jobs: [Job], timeout: Duration, silentAfter: Duration, maxBytes: Int,
+        onUnsupported: (@Sendable (Int) -> Void)? = nil
+    ) -> EventLoopFuture<[Delivery]> {
         let promise = eventLoop.makePromise(of: [Delivery].self)
         let silentNanos = Int64(silentAfter.inSeconds * 1e9)
         eventLoop.execute { [self] in
@@ -94,7 +99,7 @@ public final class StatusStreamSet: Sendable {
             }
             for job in opened {
                 waiting += 1
-                open(job, timeout: timeout, maxBytes: maxBytes, onFirst: arrived)
+                open(job, timeout: timeout, maxBytes: maxBytes, onFirst: arrived, onUnsupported: onUnsupported)
             }
             // A stream with nothing waiting has nothing to read: it must not hold the cycle.
             if !reading.isEmpty {
@@ -122,10 +127,14 @@ public final class StatusStreamSet: Sendable {
         }
     }
 
-    private func open(_ job: Job, timeout: Duration, maxBytes: Int, onFirst: @escaping () -> Void) {
+    private func open(_ job: Job, timeout: Duration, maxBytes: Int, onFirst: @escaping () -> Void, onUnsupported: (@Sendable (Int) -> Void)?) {
         let stream = StatusStream(endpoint: job.endpoint, wholeHistory: job.wholeHistory, maxBytes: maxBytes, decoder: decoder)
         streams.value[job.index] = stream
         stream.onFirst = onFirst
+        if let onUnsupported {
+            let index = job.index
+            stream.onUnsupported = { onUnsupported(index) }
+        }
         let ms = timeout.wholeMilliseconds
         stream.openTimer = eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(ms)) {
             stream.fail(.timedOut(milliseconds: ms))

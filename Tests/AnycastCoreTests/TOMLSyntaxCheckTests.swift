@@ -6,8 +6,8 @@ import Testing
 /// config error with its line.
 @Suite struct TOMLSyntaxCheckTests {
     @Test(arguments: [
-        "a = 1\nb = -2_000\nc = 0x1F\nd = 1e6\ne = -inf\nf = nan\ng = true\n",
-        "when = 1979-05-27 07:32:00Z\nday = 1979-05-27\nat = 07:32:00.5\nlocal = 1979-05-27T07:32:00-08:00\n",
+        "a = 1\nb = -2_000\nc = 0x1F\nd = 1e6\ne = -inf\nf = nan\ng = true\nh = 0o17\ni = 0b1010\nj = +3.14_15e-2\nk = 0\nl = -0.0\nm = 6.626E+34\nn = false\n",
+        "when = 1979-05-27 07:32:00Z\nday = 1979-05-27\nat = 07:32:00.5\nlocal = 1979-05-27T07:32:00-08:00\nlt = 1979-05-27t07:32:00.999\nz = 1979-05-27T07:32:00z\n",
         "s = \"tab\\t \\\"quoted\\\" \\u00e9\"\nl = 'C:\\path'\n\"quoted key\" = 1\n'lit key' = 2\na.b . c = 3\n",
         "m = \"\"\"\nfirst \"line\"\n\\\n  joined\"\"\"\"\nn = '''\nraw ''quotes''\n'''''\n",
         "x = [\n  [1, 2], # a comment\n  [\n    3,\n  ],\n  [ ],\n]\ny = [\"a\", 'b',]\n",
@@ -36,6 +36,16 @@ import Testing
         ("m = \"\"\"\nnever closed\n", 1, "a multi-line string is not closed"),
         ("a = 1\r\nb = 2\rc = 3\n", 2, "a carriage return must be followed by a line feed"),
         ("x = " + String(repeating: "[", count: 100) + "\n", 1, "nested more than 64 deep"),
+        ("t = 1979-05-27T:7:32:00Z\n", 1, "'1979-05-27T:7:32:00Z' is not a TOML value"),
+        ("a = tru\n", 1, "'tru' is not a TOML value"),
+        ("a = 1__0\n", 1, "'1__0' is not a TOML value"),
+        ("a = 012\n", 1, "'012' is not a TOML value"),
+        ("a = 1.\n", 1, "'1.' is not a TOML value"),
+        ("a = .5\n", 1, "'.5' is not a TOML value"),
+        ("a = 0xG1\n", 1, "'0xG1' is not a TOML value"),
+        ("a = 07:32\n", 1, "'07:32' is not a TOML value"),
+        ("a = 1979-05-27T07:32:00+8\n", 1, "is not a TOML value"),
+        ("a = fleet\n", 1, "strings need quotes"),
     ])
     func malformedStructureIsAnErrorWithItsLine(source: String, line: Int, words: String) {
         do {

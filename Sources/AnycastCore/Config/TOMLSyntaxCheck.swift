@@ -215,8 +215,9 @@ struct TOMLSyntaxCheck {
         throw Failure(line: opened, message: "a multi-line string is not closed")
     }
 
-    /// A number, boolean, date or time: its characters only (a date and a time may be
-    /// separated by one space).
+    /// A number, boolean, date or time, checked against TOML 1.0's grammar for them (toml++
+    /// asserts on some malformed ones, such as a date-time whose time starts with ':'). A date
+    /// and a time may be separated by one space.
     private mutating func scalar() throws(Failure) {
         func isScalar(_ c: Unicode.Scalar) -> Bool {
             c.isASCII && (Self.isBareKey(c) || c == "+" || c == "." || c == ":")
@@ -228,6 +229,10 @@ struct TOMLSyntaxCheck {
         if i - start == 10, s[start + 4] == "-", peek == " ", let next = peek(1), ("0"..."9").contains(next) {
             i += 1
             while let c = peek, isScalar(c) { i += 1 }
+        }
+        let token = Array(s[start..<i].map { UInt8($0.value) })
+        guard TOMLScalarGrammar.isValid(token) else {
+            throw fail("'\(String(decoding: token, as: UTF8.self))' is not a TOML value (a number, true, false, a date or a time; strings need quotes)")
         }
     }
 }
