@@ -1,0 +1,1 @@
+../../../../Sources/AnycastPoller/StatusStreamParser.swift
