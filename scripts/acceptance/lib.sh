@@ -146,7 +146,8 @@ typed() { $T send-keys -t "$1" -l "$2"; }
 # are on, the cursor is visible and the alternate screen is left.
 terminal_restored() {
     local i
-    for i in $(seq 1 100); do [ -s "$WORK/$1.exit" ] && break; sleep 0.1; done
+    # The shell in the session writes NAME.exit, then NAME.stty: wait for the second.
+    for i in $(seq 1 100); do [ -s "$WORK/$1.stty" ] && break; sleep 0.1; done
     grep -Eq '(^| )echo( |$)' "$WORK/$1.stty" && grep -Eq '(^| )icanon( |$)' "$WORK/$1.stty" &&
         [ "$($T display -p -t "$1" '#{alternate_on}#{cursor_flag}')" = 01 ]
 }

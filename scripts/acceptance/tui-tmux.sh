@@ -58,7 +58,8 @@ check "SIGWINCH: and back to 160×50" bash -c "sleep 0.5; $T capture-pane -t liv
 keys live q
 check "q quits with status 0" wait_for_file "$WORK/live.exit" 5
 check "exit status 0" grep -q EXIT=0 "$WORK/live.exit"
-check "the terminal is given back (echo, canonical mode)" bash -c "grep -Eq '(^| )echo( |$)' '$WORK/live.stty' && grep -Eq '(^| )icanon( |$)' '$WORK/live.stty'"
+check "the terminal is given back (echo, canonical mode, cursor, no alternate screen)" bash -c "
+    $(declare -f terminal_restored); T='$T'; WORK='$WORK'; terminal_restored live"
 check "no alternate screen left, cursor visible" bash -c "[ \"\$($T display -p -t live '#{alternate_on}#{cursor_flag}')\" = 01 ]"
 
 # 5. The budget: a fleet that may lose no site refuses in the dialog and on the command line.
