@@ -177,7 +177,7 @@ check "still every site's own error after ${PUMP_SECONDS} s" bash -c "
     s=\$($T capture-pane -t dash -p); echo \"\$s\" | grep -Eq '22 sites: 1 active .*21 unreachable' &&
     echo \"\$s\" | grep -Eq 'response larger than 256 KiB' && echo \"\$s\" | grep -Eq 'ams1 +Amsterdam +eu +ACTIVE'"
 # The clock and the poller, from the header lines sampled since the dashboard started: in any
-# 4 s of wall time the clock advanced at least 3 s, and it never stood still 1.6 s (a clock that
+# 4 s of wall time the clock advanced at least 3 s, and it never stood still 2.5 s (a clock that
 # skipped a second is counted and shown: its frame came late); and the poller kept its 1 s
 # cycle (the header never says "poll N missed").
 HEADER=$(python3 - "$WORK/header.log" "$STARTED" <<'PY'
@@ -200,7 +200,7 @@ for i, (t, c) in enumerate(clock):
     if later and (least is None or (later[0][1] - c) % 86400 < least[0]):
         least = ((later[0][1] - c) % 86400, later[0][0] - t)
 span = clock[-1][0] - clock[0][0]
-ok = least is not None and least[0] >= 3 and hold < 1.6
+ok = least is not None and least[0] >= 3 and hold < 2.5
 print("clock", "ok" if ok else "FAIL", f"the clock advanced at least {least[0]} s in any {least[1]:.1f} s over {span:.0f} s, "
       f"held one second up to {hold:.1f} s, skipped {skipped}" + (f" (after {', '.join(at)} s)" if at else ""))
 print("poller", "ok" if missed == 0 else "FAIL", f"{missed} missed, longest cycle shown {max(cycles, default=0)} ms")
