@@ -70,6 +70,12 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // TLS settings for swift-nio-ssl from the PEM files the configs name (agent and dashboard).
+        .target(
+            name: "AnycastTLS",
+            dependencies: ["AnycastCore", .product(name: "NIOSSL", package: "swift-nio-ssl")],
+            swiftSettings: strict
+        ),
         .target(
             name: "AnycastDashboard",
             dependencies: ["AnycastCore"],
@@ -99,6 +105,7 @@ let package = Package(
             dependencies: [
                 "AnycastCore",
                 "AnycastAgent",
+                "AnycastTLS",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -112,6 +119,7 @@ let package = Package(
             dependencies: [
                 "AnycastCore",
                 "AnycastAgent",
+                "AnycastTLS",
                 "AnycastPoller",
                 "AnycastDashboard",
                 "AnycastTUI",
@@ -126,7 +134,7 @@ let package = Package(
         .executableTarget(
             name: "anycast-bench",
             dependencies: [
-                "AnycastCore", "AnycastDashboard", "AnycastTerminal", "AnycastPoller",
+                "AnycastCore", "AnycastDashboard", "AnycastTerminal", "AnycastPoller", "AnycastTLS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -168,6 +176,7 @@ let package = Package(
             dependencies: [
                 "AnycastCore",
                 "AnycastAgent",
+                "AnycastTLS",
                 "AnycastPoller",
                 "AnycastDashboard",
                 "AnycastTUI",

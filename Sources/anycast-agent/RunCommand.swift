@@ -1,5 +1,6 @@
 import AnycastAgent
 import AnycastCore
+import AnycastTLS
 import ArgumentParser
 import AsyncHTTPClient
 import Foundation
@@ -57,7 +58,7 @@ struct RunCommand: AsyncParsableCommand {
         // The event loops that serve the API also run the agent (see EventLoopTaskExecutor).
         let executor = EventLoopTaskExecutor()
         let scheme = tls == nil ? "http" : (settings.tls?.clientCAFile == nil ? "https" : "https (client certificates required)")
-        let app = try AgentServer.application(
+        let app = AgentServer.application(
             agent: agent, tokens: tokens, host: settings.listenAddress, port: settings.listenPort,
             logger: logger, eventLoopGroup: executor.group, changesPerMinute: settings.changesPerMinute, tls: tls,
             onListening: { port in logger.notice("listening", metadata: ["address": "\(settings.listenAddress)", "port": "\(port)", "scheme": "\(scheme)", "site": "\(settings.site.id)"]) })

@@ -1,5 +1,6 @@
 import AnycastAgent
 import AnycastCore
+import AnycastTLS
 import ArgumentParser
 import Foundation
 import Logging
@@ -86,7 +87,7 @@ struct SimulateCommand: AsyncParsableCommand {
         let logger = Logger(label: "anycast-agent.simulate")
         let executor = EventLoopTaskExecutor()
         let fleet = SimulatedFleet(siteCount: sites, seed: seed, logger: logger)
-        let host = try SimulatedFleetHost(
+        let host = SimulatedFleetHost(
             fleet: fleet, host: self.host, basePort: basePort,
             tokens: SimulatedFleet.defaultTokens(read: readToken, operate: operateToken), logger: logger,
             eventLoopGroup: executor.group, tls: try tlsConfiguration())

@@ -1,5 +1,6 @@
 import AnycastCore
 import AnycastPoller
+import AnycastTLS
 import ArgumentParser
 import AsyncHTTPClient
 import Foundation

@@ -1,6 +1,7 @@
 import AnycastAgent
 import AnycastCore
 import AnycastPoller
+import AnycastTLS
 import ArgumentParser
 import AsyncHTTPClient
 import Foundation
@@ -55,7 +56,7 @@ extension FleetOptions {
     func open(logger: Logger) async throws -> OpenedFleet {
         if demo {
             let fleet = SimulatedFleet(siteCount: demoSites, seed: seed, logger: logger)
-            let host = try SimulatedFleetHost(fleet: fleet, basePort: nil, tokens: SimulatedFleet.defaultTokens(), logger: logger)
+            let host = SimulatedFleetHost(fleet: fleet, basePort: nil, tokens: SimulatedFleet.defaultTokens(), logger: logger)
             let group = ServiceGroup(services: host.services, logger: logger)
             let task = Task { try await group.run() }
             let ports = await host.ports()

@@ -25,7 +25,7 @@ import Testing
     func withAgent(_ body: (Int) async throws -> Void) async throws {
         let agent = await TestAgent.make()
         let port = Mutex(0)
-        let app = try AgentServer.application(agent: agent, tokens: TestAgent.tokens, host: "127.0.0.1", port: 0,
+        let app = AgentServer.application(agent: agent, tokens: TestAgent.tokens, host: "127.0.0.1", port: 0,
                                           requestReadTimeout: .milliseconds(400), onListening: { p in port.withLock { $0 = p } })
         let task = Task { try await app.run() }
         while port.withLock({ $0 }) == 0 { try await Task.sleep(for: .milliseconds(10)) }

@@ -90,7 +90,7 @@ import Testing
 
     @Test func theLiveServerAnswersTheSameBytesEitherWay() async throws {
         let agent = await TestAgent.make()
-        let app = try AgentServer.application(agent: agent, tokens: TestAgent.tokens, host: "127.0.0.1", port: 0)
+        let app = AgentServer.application(agent: agent, tokens: TestAgent.tokens, host: "127.0.0.1", port: 0)
         try await app.test(.live) { client in
             let first = try await client.execute(uri: "/v1/status", method: .get, headers: [.authorization: "Bearer read-secret"])
             let second = try await client.execute(uri: "/v1/status", method: .get, headers: [.authorization: "Bearer read-secret"])

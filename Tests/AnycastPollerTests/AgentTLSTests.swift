@@ -1,6 +1,7 @@
 import AnycastAgent
 import AnycastCore
 import AnycastPoller
+import AnycastTLS
 import Foundation
 import Logging
 import NIOCore
@@ -16,7 +17,7 @@ import Testing
     /// One simulated site served over https with `tls`; `body` gets its https URL.
     static func withAgent(tls: TLSConfiguration, _ body: (_ url: String, _ port: Int) async throws -> Void) async throws {
         let fleet = SimulatedFleet(siteCount: 1, seed: 3, logger: TestServers.logger)
-        let host = try SimulatedFleetHost(fleet: fleet, basePort: nil, tokens: SimulatedFleet.defaultTokens(), logger: TestServers.logger, tls: tls)
+        let host = SimulatedFleetHost(fleet: fleet, basePort: nil, tokens: SimulatedFleet.defaultTokens(), logger: TestServers.logger, tls: tls)
         let group = ServiceGroup(services: host.services, logger: TestServers.logger)
         let task = Task { try await group.run() }
         let port = try #require(await host.ports().values.first)

@@ -39,7 +39,7 @@ final class TestServers: Sendable {
     /// Starts `simulatedSites` simulated agents and one of each misbehaving agent.
     static func start(simulatedSites: Int = 3, seed: UInt64 = 5) async throws -> TestServers {
         let fleet = SimulatedFleet(siteCount: simulatedSites, seed: seed, logger: logger)
-        let host = try SimulatedFleetHost(fleet: fleet, basePort: nil, tokens: SimulatedFleet.defaultTokens(), logger: logger)
+        let host = SimulatedFleetHost(fleet: fleet, basePort: nil, tokens: SimulatedFleet.defaultTokens(), logger: logger)
         let ports = PortBox()
 
         let invalid = Router()

@@ -2,7 +2,6 @@ import AnycastCore
 import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
-import NIOSSL
 import Logging
 import NIOCore
 import NIOPosix
@@ -25,7 +24,7 @@ public enum AgentServer {
         changesPerMinute: Int = AgentConfig.defaultChangesPerMinute,
         tls: TLSConfiguration? = nil,
         onListening: @escaping @Sendable (Int) async -> Void = { _ in }
-    ) throws -> some ApplicationProtocol {
+    ) -> some ApplicationProtocol {
         let serverName = "anycast-agent/\(AgentVersion.current)"
         let authenticator = TokenAuthenticator(tokens: tokens)
         let http1 = HTTP1Channel.Configuration(
@@ -35,7 +34,6 @@ public enum AgentServer {
             ])
         let server: HTTPServerBuilder
         if let tls {
-            _ = try NIOSSLContext(configuration: tls)  // a bad configuration fails here, not per connection
             server = HTTPServerBuilder { responder in
                 try TLSOnlyChannel(HTTP1Channel(responder: responder, configuration: http1), tlsConfiguration: tls)
             }

@@ -17,7 +17,7 @@ public struct SimulatedFleetHost: Sendable {
     public let tls: Bool
 
     public init(fleet: SimulatedFleet, host: String = "127.0.0.1", basePort: Int?, tokens: [AgentToken], logger: Logger,
-                eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, tls: TLSConfiguration? = nil) throws {
+                eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, tls: TLSConfiguration? = nil) {
         self.fleet = fleet
         self.tls = tls != nil
         let listening = ListeningPorts(expected: fleet.agents.count)
@@ -27,7 +27,7 @@ public struct SimulatedFleetHost: Sendable {
         var services: [any Service] = [SimulationDriver(fleet: fleet)]
         for (i, agent) in fleet.agents.enumerated() {
             let id = agent.identity.id
-            services.append(try AgentServer.application(
+            services.append(AgentServer.application(
                 agent: agent, tokens: tokens, host: host, port: basePort.map { $0 + i } ?? 0,
                 logger: httpLogger, eventLoopGroup: eventLoopGroup, tls: tls, onListening: { port in await listening.record(id, port) }))
         }
