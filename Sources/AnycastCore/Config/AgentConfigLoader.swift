@@ -94,24 +94,15 @@ public enum AgentConfigLoader {
     /// `[listen] tls_certificate` and `tls_key` (both or neither) and `tls_client_ca` (only with
     /// them), each checked to exist and hold what it should.
     private static func readListenTLS(_ listen: TOMLTableReader, baseDirectory: String?) throws(ConfigError) -> AgentTLSConfig? {
-        let files: [(key: String, content: PEMFile.Content, what: String)] = [
-            ("tls_certificate", .certificates, "TLS certificate file"),
-            ("tls_key", .privateKey, "TLS key file"),
-            ("tls_client_ca", .certificates, "client CA file"),
-        ]
-        var paths: [String: String] = [:]
-        for file in files {
-            guard let written = try listen.string(file.key) else { continue }
-            let path = resolvePath(written, against: baseDirectory)
-            if let problem = PEMFile.problem(path, holds: file.content, what: file.what) { throw listen.error(file.key, problem) }
-            paths[file.key] = path
-        }
-        guard let certificate = paths["tls_certificate"], let key = paths["tls_key"] else {
-            if paths.isEmpty { return nil }
-            let given = files.map(\.key).filter { paths[$0] != nil }
+        let certificate = try listen.pemFile("tls_certificate", holds: .certificates, what: "TLS certificate file", folder: baseDirectory)
+        let key = try listen.pemFile("tls_key", holds: .privateKey, what: "TLS key file", folder: baseDirectory)
+        let clientCA = try listen.pemFile("tls_client_ca", holds: .certificates, what: "client CA file", folder: baseDirectory)
+        guard let certificate, let key else {
+            let given = [("tls_certificate", certificate), ("tls_key", key), ("tls_client_ca", clientCA)].filter { $0.1 != nil }.map(\.0)
+            if given.isEmpty { return nil }
             throw listen.error(given.first, "TLS needs both 'listen.tls_certificate' and 'listen.tls_key' (found only \(given.joined(separator: " and ")))")
         }
-        return AgentTLSConfig(certificateFile: certificate, keyFile: key, clientCAFile: paths["tls_client_ca"])
+        return AgentTLSConfig(certificateFile: certificate, keyFile: key, clientCAFile: clientCA)
     }
 
     /// `path` as written when absolute (or when there is no base), else under `base`.

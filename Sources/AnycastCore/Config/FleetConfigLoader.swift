@@ -102,23 +102,14 @@ public enum FleetConfigLoader {
     /// `[fleet] tls_ca_file`, and `tls_client_certificate` with `tls_client_key` (both or
     /// neither), each checked to exist and hold what it should.
     static func readTLS(_ fleet: TOMLTableReader, baseDirectory: String) throws(ConfigError) -> FleetTLSConfig {
-        let files: [(key: String, content: PEMFile.Content, what: String)] = [
-            ("tls_ca_file", .certificates, "CA file"),
-            ("tls_client_certificate", .certificates, "client certificate file"),
-            ("tls_client_key", .privateKey, "client key file"),
-        ]
-        var paths: [String: String] = [:]
-        for file in files {
-            guard let written = try fleet.string(file.key) else { continue }
-            let path = written.hasPrefix("/") ? written : baseDirectory + "/" + written
-            if let problem = PEMFile.problem(path, holds: file.content, what: file.what) { throw fleet.error(file.key, problem) }
-            paths[file.key] = path
-        }
-        if (paths["tls_client_certificate"] == nil) != (paths["tls_client_key"] == nil) {
-            let given = paths["tls_client_certificate"] == nil ? "tls_client_key" : "tls_client_certificate"
+        let ca = try fleet.pemFile("tls_ca_file", holds: .certificates, what: "CA file", folder: baseDirectory)
+        let certificate = try fleet.pemFile("tls_client_certificate", holds: .certificates, what: "client certificate file", folder: baseDirectory)
+        let key = try fleet.pemFile("tls_client_key", holds: .privateKey, what: "client key file", folder: baseDirectory)
+        if (certificate == nil) != (key == nil) {
+            let given = certificate == nil ? "tls_client_key" : "tls_client_certificate"
             throw fleet.error(given, "a client certificate needs both 'fleet.tls_client_certificate' and 'fleet.tls_client_key' (found only \(given))")
         }
-        return FleetTLSConfig(caFile: paths["tls_ca_file"], clientCertificateFile: paths["tls_client_certificate"], clientKeyFile: paths["tls_client_key"])
+        return FleetTLSConfig(caFile: ca, clientCertificateFile: certificate, clientKeyFile: key)
     }
 
     /// Reads one of `{prefix}token`, `{prefix}token_file`, `{prefix}token_env` (at most one).

@@ -99,6 +99,15 @@ public struct TOMLTableReader {
         return d
     }
 
+    /// The PEM file named by `key` (a relative path is under `folder`), checked to exist and
+    /// hold `content`, `what` naming it in the error; nil when the key is absent.
+    public func pemFile(_ key: String, holds content: PEMFile.Content, what: String, folder: String?) throws(ConfigError) -> String? {
+        guard let written = try string(key) else { return nil }
+        let path = AgentConfigLoader.resolvePath(written, against: folder)
+        if let problem = PEMFile.problem(path, holds: content, what: what) { throw error(key, problem) }
+        return path
+    }
+
     public func stringArray(_ key: String) throws(ConfigError) -> [String]? {
         guard let v = value(key) else { return nil }
         guard let a = v.array else { throw error(key, "'\(keyPath(key))' must be an array of strings, not \(typeName(v))") }
