@@ -14,15 +14,37 @@ import Testing
 /// test: https with the fleet's CA file, mutual TLS, and each way it can be wrong shown as its
 /// own clear error on the site (never a crash, never data).
 @Suite(.serialized) struct AgentTLSTests {
-    /// One simulated site served over https with `tls`; `body` gets its https URL.
-    static func withAgent(tls: TLSConfiguration, _ body: (_ url: String, _ port: Int) async throws -> Void) async throws {
+    /// One simulated site served over https.
+    struct TLSAgent {
+        var url: String
+        var port: Int
+        var agent: SiteAgent
+    }
+
+    /// A throwaway folder for a test's certificates, removed afterwards.
+    static func withFolder(_ body: (URL) async throws -> Void) async throws {
+        let folder = try TestPKI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try await body(folder)
+    }
+
+    /// An agent's server settings: a certificate from `pki` (for 127.0.0.1 unless `dnsNames`
+    /// alone are given), and client certificates from `clientCA` required when given.
+    static func serverTLS(_ pki: TestPKI, dnsNames: [String] = ["localhost"], ip: [UInt8]? = [127, 0, 0, 1], clientCA: TestPKI? = nil) throws -> TLSConfiguration {
+        let agent = try pki.issue("agent", dnsNames: dnsNames, ip: ip)
+        return try AgentTLS.serverConfiguration(AgentTLSConfig(certificateFile: agent.certificate, keyFile: agent.key, clientCAFile: clientCA?.caFile))
+    }
+
+    /// One simulated site served over https with `tls`.
+    static func withAgent(tls: TLSConfiguration, _ body: (TLSAgent) async throws -> Void) async throws {
         let fleet = SimulatedFleet(siteCount: 1, seed: 3, logger: TestServers.logger)
         let host = SimulatedFleetHost(fleet: fleet, basePort: nil, tokens: SimulatedFleet.defaultTokens(), logger: TestServers.logger, tls: tls)
         let group = ServiceGroup(services: host.services, logger: TestServers.logger)
         let task = Task { try await group.run() }
         let port = try #require(await host.ports().values.first)
         await fleet.start()
-        do { try await body("https://127.0.0.1:\(port)", port) } catch { await group.triggerGracefulShutdown(); throw error }
+        let served = TLSAgent(url: "https://127.0.0.1:\(port)", port: port, agent: fleet.agents[0])
+        do { try await body(served) } catch { await group.triggerGracefulShutdown(); throw error }
         await group.triggerGracefulShutdown()
         _ = try? await task.value
     }
@@ -31,104 +53,110 @@ import Testing
         SiteConfig(id: "ams1", name: "Amsterdam", region: "eu", url: url, token: token, tls: url.hasPrefix("https"))
     }
 
-    /// Polls `url` once through the fleet poller with `fleetTLS`; answers the site's error or nil.
-    static func pollError(_ url: String, fleetTLS: FleetTLSConfig, streaming: Bool = true) async throws -> (String?, SiteStatus?) {
+    /// What one poll cycle of the fleet poller with `fleetTLS` made of `url`: the site's error,
+    /// its status, and how many status streams it opened at `agent`.
+    static func poll(
+        _ url: String, fleetTLS: FleetTLSConfig, streaming: Bool = true, agent: SiteAgent
+    ) async throws -> (error: String?, status: SiteStatus?, streams: Int) {
+        // An earlier poller's stream may still be open at the agent (it notices a closed TLS
+        // stream seconds later): count the streams this poll opened.
+        let before = agent.openStatusStreams
         let tls = try AgentClientTLS.configuration(fleetTLS)
         let http = AgentClient.makeHTTPClient(tls: tls)
         let config = FleetConfig(name: "tls", regions: [RegionConfig(name: "eu")], sites: [site(url)])
         let poller = FleetPoller(config: config, client: AgentClient(http: http, tls: tls), streaming: streaming)
         let snap = await poller.pollOnce()
+        let streams = agent.openStatusStreams - before
         poller.close()
         try await http.shutdown()
-        return (snap.sites[0].lastError, snap.sites[0].status)
+        return (snap.sites[0].lastError, snap.sites[0].status, streams)
     }
 
-    @Test func httpsWithTheFleetCAPollsAndDrains() async throws {
-        let folder = try TestPKI.temporaryFolder()
-        let pki = try TestPKI(name: "site", folder: folder)
-        let agent = try pki.issue("agent")
-        let tls = try AgentTLS.serverConfiguration(AgentTLSConfig(certificateFile: agent.certificate, keyFile: agent.key))
-        try await Self.withAgent(tls: tls) { url, _ in
-            for streaming in [true, false] {
-                let (error, status) = try await Self.pollError(url, fleetTLS: FleetTLSConfig(caFile: pki.caFile), streaming: streaming)
-                #expect(error == nil)
-                #expect(status?.site.id == "ams1", "the status came over https")
+    /// https agents are followed over a status stream (TLS in the stream's pipeline) when
+    /// streaming, polled otherwise; a drain goes through too.
+    @Test func httpsWithTheFleetCAStreamsPollsAndDrains() async throws {
+        try await Self.withFolder { folder in
+            let pki = try TestPKI(name: "site", folder: folder)
+            try await Self.withAgent(tls: try Self.serverTLS(pki)) { served in
+                for streaming in [true, false] {
+                    let answer = try await Self.poll(served.url, fleetTLS: FleetTLSConfig(caFile: pki.caFile), streaming: streaming, agent: served.agent)
+                    #expect(answer.error == nil)
+                    #expect(answer.status?.site.id == "ams1", "the status came over https")
+                    // Streaming: one stream more; polling: none (an earlier one may have closed).
+                    #expect(streaming ? answer.streams == 1 : answer.streams <= 0, "streaming \(streaming): \(answer.streams) streams opened")
+                }
+                let http = AgentClient.makeHTTPClient(tls: try AgentClientTLS.configuration(FleetTLSConfig(caFile: pki.caFile)))
+                let drained = try await AgentClient(http: http).drain(Self.site(served.url), DrainRequest(reason: "CHG-1 tls test", operator: "t"), timeout: .seconds(5))
+                #expect(drained.services.allSatisfy { $0.desired == .drain }, "the drain went through over https")
+                try await http.shutdown()
             }
-            let http = AgentClient.makeHTTPClient(tls: try AgentClientTLS.configuration(FleetTLSConfig(caFile: pki.caFile)))
-            let client = AgentClient(http: http)
-            let drained = try await client.drain(Self.site(url), DrainRequest(reason: "CHG-1 tls test", operator: "t"), timeout: .seconds(5))
-            #expect(drained.services.allSatisfy { $0.desired == .drain }, "the drain went through over https")
-            try await http.shutdown()
         }
     }
 
     @Test func anAgentWhoseCertificateIsNotTrustedIsAnError() async throws {
-        let folder = try TestPKI.temporaryFolder()
-        let pki = try TestPKI(name: "site", folder: folder)
-        let other = try TestPKI(name: "other", folder: folder)
-        let agent = try pki.issue("agent")
-        let tls = try AgentTLS.serverConfiguration(AgentTLSConfig(certificateFile: agent.certificate, keyFile: agent.key))
-        try await Self.withAgent(tls: tls) { url, _ in
-            for fleetTLS in [FleetTLSConfig(), FleetTLSConfig(caFile: other.caFile)] {
-                let (error, status) = try await Self.pollError(url, fleetTLS: fleetTLS)
-                #expect(error == "TLS handshake failed: the agent's certificate is not trusted (check [fleet] tls_ca_file)")
-                #expect(status == nil)
+        try await Self.withFolder { folder in
+            let pki = try TestPKI(name: "site", folder: folder)
+            let other = try TestPKI(name: "other", folder: folder)
+            try await Self.withAgent(tls: try Self.serverTLS(pki)) { served in
+                for fleetTLS in [FleetTLSConfig(), FleetTLSConfig(caFile: other.caFile)] {
+                    let answer = try await Self.poll(served.url, fleetTLS: fleetTLS, agent: served.agent)
+                    #expect(answer.error == "TLS handshake failed: the agent's certificate is not trusted (check [fleet] tls_ca_file)")
+                    #expect(answer.status == nil)
+                }
             }
         }
     }
 
     @Test func aCertificateForAnotherHostIsAnError() async throws {
-        let folder = try TestPKI.temporaryFolder()
-        let pki = try TestPKI(name: "site", folder: folder)
-        let agent = try pki.issue("agent", dnsNames: ["other.example"], ip: nil)
-        let tls = try AgentTLS.serverConfiguration(AgentTLSConfig(certificateFile: agent.certificate, keyFile: agent.key))
-        try await Self.withAgent(tls: tls) { url, _ in
-            let (error, _) = try await Self.pollError(url, fleetTLS: FleetTLSConfig(caFile: pki.caFile))
-            #expect(error == "TLS handshake failed: the agent's certificate does not name the host in this site's URL")
+        try await Self.withFolder { folder in
+            let pki = try TestPKI(name: "site", folder: folder)
+            try await Self.withAgent(tls: try Self.serverTLS(pki, dnsNames: ["other.example"], ip: nil)) { served in
+                let answer = try await Self.poll(served.url, fleetTLS: FleetTLSConfig(caFile: pki.caFile), agent: served.agent)
+                #expect(answer.error == "TLS handshake failed: the agent's certificate does not name the host in this site's URL")
+            }
         }
     }
 
     @Test func mutualTLSAcceptsOnlyClientCertificatesFromItsCA() async throws {
-        let folder = try TestPKI.temporaryFolder()
-        let pki = try TestPKI(name: "site", folder: folder)
-        let rogue = try TestPKI(name: "rogue", folder: folder)
-        let agent = try pki.issue("agent")
-        let dashboard = try pki.issue("dashboard")
-        let intruder = try rogue.issue("dashboard")
-        let tls = try AgentTLS.serverConfiguration(AgentTLSConfig(certificateFile: agent.certificate, keyFile: agent.key, clientCAFile: pki.caFile))
-        try await Self.withAgent(tls: tls) { url, _ in
-            for streaming in [true, false] {
-                var (error, status) = try await Self.pollError(url, fleetTLS: FleetTLSConfig(caFile: pki.caFile), streaming: streaming)
-                #expect(error == "TLS handshake failed: the agent requires a client certificate (set [fleet] tls_client_certificate and tls_client_key)")
-                #expect(status == nil)
-                (error, status) = try await Self.pollError(url, fleetTLS: FleetTLSConfig(
-                    caFile: pki.caFile, clientCertificateFile: intruder.certificate, clientKeyFile: intruder.key), streaming: streaming)
-                #expect(error == "TLS handshake failed: the agent refused the dashboard's client certificate")
-                #expect(status == nil)
-                (error, status) = try await Self.pollError(url, fleetTLS: FleetTLSConfig(
-                    caFile: pki.caFile, clientCertificateFile: dashboard.certificate, clientKeyFile: dashboard.key), streaming: streaming)
-                #expect(error == nil)
-                #expect(status?.site.id == "ams1")
+        try await Self.withFolder { folder in
+            let pki = try TestPKI(name: "site", folder: folder)
+            let rogue = try TestPKI(name: "rogue", folder: folder)
+            let dashboard = try pki.issue("dashboard")
+            let intruder = try rogue.issue("dashboard")
+            try await Self.withAgent(tls: try Self.serverTLS(pki, clientCA: pki)) { served in
+                for streaming in [true, false] {
+                    var answer = try await Self.poll(served.url, fleetTLS: FleetTLSConfig(caFile: pki.caFile), streaming: streaming, agent: served.agent)
+                    #expect(answer.error == "TLS handshake failed: the agent requires a client certificate (set [fleet] tls_client_certificate and tls_client_key)")
+                    #expect(answer.status == nil)
+                    answer = try await Self.poll(served.url, fleetTLS: FleetTLSConfig(
+                        caFile: pki.caFile, clientCertificateFile: intruder.certificate, clientKeyFile: intruder.key), streaming: streaming, agent: served.agent)
+                    #expect(answer.error == "TLS handshake failed: the agent refused the dashboard's client certificate")
+                    #expect(answer.status == nil)
+                    answer = try await Self.poll(served.url, fleetTLS: FleetTLSConfig(
+                        caFile: pki.caFile, clientCertificateFile: dashboard.certificate, clientKeyFile: dashboard.key), streaming: streaming, agent: served.agent)
+                    #expect(answer.error == nil)
+                    #expect(answer.status?.site.id == "ams1")
+                }
             }
         }
     }
 
     @Test func plainHTTPToAnHTTPSAgentIsToldToUseHTTPS() async throws {
-        let folder = try TestPKI.temporaryFolder()
-        let pki = try TestPKI(name: "site", folder: folder)
-        let agent = try pki.issue("agent")
-        let tls = try AgentTLS.serverConfiguration(AgentTLSConfig(certificateFile: agent.certificate, keyFile: agent.key))
-        try await Self.withAgent(tls: tls) { _, port in
-            for streaming in [true, false] {
-                let (error, status) = try await Self.pollError("http://127.0.0.1:\(port)", fleetTLS: FleetTLSConfig(), streaming: streaming)
-                #expect(error == "HTTP 400 tls_required: this agent serves https only: use an https:// URL", "streaming \(streaming)")
-                #expect(status == nil)
+        try await Self.withFolder { folder in
+            let pki = try TestPKI(name: "site", folder: folder)
+            try await Self.withAgent(tls: try Self.serverTLS(pki)) { served in
+                for streaming in [true, false] {
+                    let answer = try await Self.poll("http://127.0.0.1:\(served.port)", fleetTLS: FleetTLSConfig(), streaming: streaming, agent: served.agent)
+                    #expect(answer.error == "HTTP 400 tls_required: this agent serves https only: use an https:// URL", "streaming \(streaming)")
+                    #expect(answer.status == nil)
+                }
             }
         }
     }
 
     @Test func badTLSFilesAreClearErrorsAtStart() throws {
         let folder = try TestPKI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
         let pki = try TestPKI(name: "site", folder: folder)
         let agent = try pki.issue("agent")
         let other = try pki.issue("other")

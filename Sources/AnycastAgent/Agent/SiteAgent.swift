@@ -451,6 +451,9 @@ public actor SiteAgent {
     /// `maxStatusStreams` are open already. The stream ends when the caller stops iterating.
     public nonisolated func statusChanges() -> AsyncStream<Void>? { streams.subscribe() }
 
+    /// How many `GET /v1/status/stream` answers are open now.
+    public nonisolated var openStatusStreams: Int { streams.count }
+
     /// Ends every status stream (the agent is shutting down).
     public nonisolated func endStatusStreams() { streams.finishAll() }
 
