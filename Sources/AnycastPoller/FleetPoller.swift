@@ -123,15 +123,21 @@ public actor FleetPoller {
         }
         let startedFallbacks = NIOLockedValueBox<[Int: EventLoopFuture<PollAnswer>]>([:])
         let fallbackSpecs = firstContact
-        let streamed = streamJobs.isEmpty ? nil : streams.take(
-            streamJobs, timeout: timeout, silentAfter: config.pollInterval * 2 + timeout, maxBytes: config.maxResponseBytes,
-            onUnsupported: { [self] i in
+        // Only first contacts can be stream-less agents seen for the first time; a fleet that
+        // has answered (every cycle after the first) passes no callback.
+        var onUnsupported: (@Sendable (Int) -> Void)?
+        if !fallbackSpecs.isEmpty {
+            onUnsupported = { [self] i in
                 guard let spec = fallbackSpecs[i] else { return }
                 let remaining = timeout - (ContinuousClock.now - started)
                 guard remaining >= .milliseconds(100) else { return }
                 let poll = start(spec, timeout: remaining)
                 startedFallbacks.withLockedValue { $0[i] = poll }
-            })
+            }
+        }
+        let streamed = streamJobs.isEmpty ? nil : streams.take(
+            streamJobs, timeout: timeout, silentAfter: config.pollInterval * 2 + timeout, maxBytes: config.maxResponseBytes,
+            onUnsupported: onUnsupported)
         // A site fails at most once a cycle, whether its stream, its history poll or both failed.
         var failed = Set<Int>()
         if let deliveries = try? await streamed?.get() {
