@@ -29,10 +29,16 @@ final class StatusStreamHandler: ChannelInboundHandler {
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
-        guard let stream else { return }
-        // Reads are asked for (the channel does not read by itself): keep reading until an
-        // opening stream's first line is in, then only when the poller takes.
-        if stream.phase == .opening { context.read() }
+        guard let stream, stream.phase != .closed else { return }
+        // The channel reads only when asked, and one read takes at most a few KiB. An opening
+        // stream reads on until its first line is in; a line begun is read on to its end
+        // before the read counts as done (a 900-point history is ~36 KiB: read a few KiB a
+        // cycle, it took long enough for the stream to be closed as silent); otherwise the
+        // poller asks again when it takes.
+        if stream.phase == .opening || parser.isPartway {
+            context.read()
+            if stream.phase == .open { return }
+        }
         stream.readDone()
     }
 

@@ -53,6 +53,17 @@ struct StatusStreamParser {
     /// The status of the answer once its head has been read (0 before).
     var responseStatus: Int { status }
 
+    /// Part of something is in but not all of it (the head, a chunk, a line, an error body):
+    /// only more bytes can complete it. False between two lines, before the answer starts and
+    /// after it ends.
+    var isPartway: Bool {
+        switch phase {
+        case .head, .chunkSize: pending.readableBytes > 0 || line.readableBytes > 0
+        case .chunkData, .chunkEnd, .trailers, .fixedBody, .bodyUntilClose: true
+        case .done: false
+        }
+    }
+
     /// Feeds bytes; hands each event they complete to `emit`, in order.
     mutating func feed(_ bytes: inout ByteBuffer, _ emit: (Event) -> Void) throws(Failure) {
         if pending.readableBytes == 0 { pending = bytes } else { pending.writeBuffer(&bytes) }

@@ -70,6 +70,36 @@ import Testing
         set.closeAll()
     }
 
+    /// An agent whose stream opened before its history was loaded (agents start one after
+    /// another, and a loaded machine serves the first line early) sends the whole loaded
+    /// history, ~36 KiB, on its next line. Read a few KiB a cycle, that line left the stream
+    /// looking silent until it was closed and reopened. It arrives in the cycle it was sent in.
+    @Test func aLineLargerThanOneReadArrivesWholeInTheCycleItWasSentIn() async throws {
+        let fleet = SimulatedFleet(siteCount: 1, seed: 7)
+        let agent = fleet.agents[0]
+        let (early, cursor) = await agent.streamUpdate(from: StatusStreamCursor(historyAfter: nil), historyPoints: 900)
+        #expect(early.history.isEmpty, "served before the agent started: no history yet")
+        await fleet.start()
+        let (backfilled, _) = await agent.streamUpdate(from: cursor)
+        #expect(backfilled.history.count == RateHistory.defaultCapacity, "the next line brings the whole loaded history")
+        let encoder = AgentJSON.encoder()
+        let big = String(decoding: try encoder.encode(backfilled), as: UTF8.self)
+        #expect(big.utf8.count > 16 * 1024, "far more than one read (\(big.utf8.count) bytes)")
+
+        let raw = try await RawStreamAgent.start(line: String(decoding: try encoder.encode(early), as: UTF8.self))
+        let set = Self.streamSet()
+        let site = SiteConfig(id: "raw", name: "raw", region: "test", url: "http://127.0.0.1:\(raw.port)", token: "t")
+        let job = StatusStreamSet.Job(index: 0, endpoint: try #require(AgentEndpoint(site: site)), path: "/v1/status/stream?history=900", wholeHistory: true)
+        #expect(try await Self.take(set, job).count == 1, "the first line")
+
+        try await raw.send(line: big)
+        let next = try await Self.take(set, job)
+        #expect(next.count == 1, "the large line is read to its end in this cycle")
+        #expect(next.first?.history.count == RateHistory.defaultCapacity)
+        set.closeAll()
+        try await raw.stop()
+    }
+
     @Test func aSilentStreamTimesOutAndAnEndedOneReopensFromTheNewestPoint() async throws {
         let servers = try await TestServers.start(simulatedSites: 1)
         let line = try AgentJSON.encoder().encode(await servers.simulated.fleet.agents[0].statusUpdate(known: nil, historyAfter: nil, historyPoints: 5))
@@ -142,6 +172,13 @@ final class RawStreamAgent: Sendable {
             return s.streams
         }
         for c in open { c.writeAndFlush(ByteBuffer(string: "0\r\n\r\n"), promise: nil) }
+    }
+
+    /// Sends `line` on every open stream; returns once it is written.
+    func send(line: String) async throws {
+        let body = line + "\n"
+        let chunk = String(body.utf8.count, radix: 16) + "\r\n" + body + "\r\n"
+        for c in state.withLock({ $0.streams }) { try await c.writeAndFlush(ByteBuffer(string: chunk)) }
     }
 
     func stop() async throws {
