@@ -24,7 +24,7 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
-        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
@@ -45,11 +45,14 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -65,6 +68,26 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: strict
+        ),
+        // The simulated fleet's model: traffic, latency, peers and drains as a pure function
+        // of time and a seed. No agent and no networking, so the dashboard's tests can use it.
+        .target(
+            name: "AnycastSimulation",
+            dependencies: ["AnycastCore"],
+            swiftSettings: strict
+        ),
+        // Simulated agents: real SiteAgents over simulated backends, served over HTTP (the demo,
+        // `anycast-agent simulate` and the tests of everything that talks to agents).
+        .target(
+            name: "AnycastSimulatedFleet",
+            dependencies: [
+                "AnycastCore", "AnycastAgent", "AnycastSimulation",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -95,7 +118,6 @@ let package = Package(
             name: "AnycastTUI",
             dependencies: [
                 "AnycastCore", "AnycastPoller", "AnycastDashboard", "AnycastTerminal",
-                .product(name: "Logging", package: "swift-log"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
@@ -105,6 +127,7 @@ let package = Package(
             dependencies: [
                 "AnycastCore",
                 "AnycastAgent",
+                "AnycastSimulatedFleet",
                 "AnycastTLS",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -119,11 +142,13 @@ let package = Package(
             dependencies: [
                 "AnycastCore",
                 "AnycastAgent",
+                "AnycastSimulatedFleet",
                 "AnycastTLS",
                 "AnycastPoller",
                 "AnycastDashboard",
                 "AnycastTUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -143,11 +168,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AnycastCoreTests",
-            dependencies: [
-                "AnycastCore",
-                "AnycastAgent",
-                .product(name: "Yams", package: "Yams"),
-            ],
+            dependencies: ["AnycastCore", .product(name: "Yams", package: "Yams")],
             resources: [.copy("Fixtures")],
             swiftSettings: strict
         ),
@@ -156,19 +177,30 @@ let package = Package(
             dependencies: [
                 "AnycastCore",
                 "AnycastAgent",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             exclude: ["Fixtures"],
             swiftSettings: strict
         ),
+        // The dashboard's tests link neither the agent nor its HTTP server: fixtures come from
+        // the simulation's model.
         .testTarget(
             name: "AnycastDashboardTests",
-            dependencies: ["AnycastCore", "AnycastDashboard", "AnycastAgent"],
+            dependencies: ["AnycastCore", "AnycastDashboard", "AnycastSimulation"],
             exclude: ["Snapshots"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "AnycastSimulationTests",
+            dependencies: ["AnycastCore", "AnycastSimulation"],
             swiftSettings: strict
         ),
         .testTarget(
@@ -176,14 +208,17 @@ let package = Package(
             dependencies: [
                 "AnycastCore",
                 "AnycastAgent",
+                "AnycastSimulatedFleet",
                 "AnycastTLS",
                 "AnycastPoller",
                 "AnycastDashboard",
                 "AnycastTUI",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),

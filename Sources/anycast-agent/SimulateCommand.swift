@@ -1,5 +1,6 @@
 import AnycastAgent
 import AnycastCore
+import AnycastSimulatedFleet
 import AnycastTLS
 import ArgumentParser
 import Foundation

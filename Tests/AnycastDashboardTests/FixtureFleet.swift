@@ -1,4 +1,4 @@
-import AnycastAgent
+import AnycastSimulation
 import AnycastCore
 import AnycastDashboard
 import Foundation

@@ -1,5 +1,6 @@
 import AnycastAgent
 import AnycastCore
+import AnycastSimulatedFleet
 import AnycastPoller
 import AnycastTLS
 import Foundation

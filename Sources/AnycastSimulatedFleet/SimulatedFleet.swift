@@ -1,4 +1,6 @@
+import AnycastAgent
 import AnycastCore
+import AnycastSimulation
 import Foundation
 import Logging
 

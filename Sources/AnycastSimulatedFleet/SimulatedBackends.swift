@@ -1,4 +1,6 @@
+import AnycastAgent
 import AnycastCore
+import AnycastSimulation
 
 /// The route controller of one simulated site.
 public struct SimulatedRouteController: RouteController {
