@@ -20,12 +20,15 @@ public struct SimulatedFleet: Sendable {
         self.simulation = simulation
         self.agents = simulation.profiles.map { profile in
             let id = profile.identity.id
-            return SiteAgent(
+            var configuration = SiteAgentConfiguration(
                 identity: profile.identity, services: [Self.service],
-                routes: SimulatedRouteController(simulation: simulation, siteID: id),
-                traffic: SimulatedTrafficSource(simulation: simulation, siteID: id),
-                probe: SimulatedLatencyProbe(simulation: simulation, siteID: id),
-                store: InMemoryDesiredStateStore(), logger: logger)
+                backends: .init(
+                    routes: SimulatedRouteController(simulation: simulation, siteID: id),
+                    traffic: SimulatedTrafficSource(simulation: simulation, siteID: id),
+                    probe: SimulatedLatencyProbe(simulation: simulation, siteID: id),
+                    store: InMemoryDesiredStateStore()))
+            configuration.logger = logger
+            return SiteAgent(configuration)
         }
     }
 

@@ -40,12 +40,18 @@ struct RunCommand: AsyncParsableCommand {
         let client = BirdControlClient(socketPath: settings.bird.socket, commandTimeout: settings.bird.commandTimeout)
         let services = settings.serviceDefinitions
         let metrics = AgentMetrics(services: services)
-        let agent = SiteAgent(
-            identity: settings.site, services: services, routes: BirdRouteController(client: client),
-            traffic: Self.trafficSource(settings.traffic), probe: Self.probe(settings.probe), store: store,
-            backendTimeout: settings.bird.commandTimeout * 3, logger: logger,
-            audit: audit, reconcileInterval: settings.reconcileInterval, verifyDeadline: settings.bird.drainVerifyDeadline,
-            health: settings.probe == nil ? nil : settings.health, probeInterval: settings.probe?.interval, metrics: metrics)
+        var configuration = SiteAgentConfiguration(
+            identity: settings.site, services: services,
+            backends: .init(routes: BirdRouteController(client: client), traffic: Self.trafficSource(settings.traffic),
+                            probe: Self.probe(settings.probe), store: store, audit: audit))
+        configuration.backendTimeout = settings.bird.commandTimeout * 3
+        configuration.reconcileInterval = settings.reconcileInterval
+        configuration.verifyDeadline = settings.bird.drainVerifyDeadline
+        configuration.health = settings.probe == nil ? nil : settings.health
+        configuration.probeInterval = settings.probe?.interval
+        configuration.metrics = metrics
+        configuration.logger = logger
+        let agent = SiteAgent(configuration)
         let tokens = settings.tokens.map {
             AgentToken(name: $0.name, scope: $0.scope == .operate ? .operate : .read, value: $0.value)
         }

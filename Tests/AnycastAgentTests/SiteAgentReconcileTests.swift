@@ -1,5 +1,6 @@
 import AnycastAgent
 import AnycastCore
+import Clocks
 import Foundation
 import Synchronization
 import Testing
@@ -43,51 +44,49 @@ import Testing
         func enabled(_ name: String) -> Bool { state.withLock { $0.enabled[name] ?? true } }
     }
 
-    /// A clock the test moves by hand.
-    final class TestClock: Sendable {
-        let now = Mutex(Date(timeIntervalSince1970: 1_800_000_000))
-        func advance(_ seconds: Double) { now.withLock { $0 = $0.addingTimeInterval(seconds) } }
-        var read: @Sendable () -> Date { { self.now.withLock { $0 } } }
-    }
-
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("reconcile-\(UUID().uuidString)").path
     let services = [ServiceDefinition(name: "dns", prefixes: ["203.0.113.0/24"], originProtocols: ["anycast4"])]
     let origin = RequestOrigin(tokenName: "noc-operate", clientAddress: "192.0.2.7")
 
-    func agent(_ daemon: Daemon, clock: TestClock, verify: Duration? = .milliseconds(600)) async throws -> SiteAgent {
-        let agent = SiteAgent(
+    func agent(_ daemon: Daemon, clock: TestTime, verify: Duration? = .milliseconds(600)) async throws -> SiteAgent {
+        var configuration = SiteAgentConfiguration(
             identity: SiteIdentity(id: "ams1", name: "Amsterdam", region: "eu"), services: services,
-            routes: daemon, traffic: ManualTrafficSource(), probe: nil,
-            store: try FileDesiredStateStore(directory: dir), backendTimeout: .seconds(1), clock: clock.read,
-            audit: try AuditLog(directory: dir), reconcileInterval: .seconds(10), verifyDeadline: verify)
+            backends: .init(routes: daemon, traffic: ManualTrafficSource(), store: try FileDesiredStateStore(directory: dir),
+                            audit: try AuditLog(directory: dir)))
+        configuration.backendTimeout = .seconds(1)
+        configuration.reconcileInterval = .seconds(10)
+        configuration.verifyDeadline = verify
+        configuration.clock = AnyClock(clock.clock)
+        configuration.now = clock.read
+        let agent = SiteAgent(configuration)
         await agent.start()
         return agent
     }
 
     func events(_ agent: SiteAgent) async -> [AgentEvent] { await agent.events(since: 0).events }
 
-    /// Waits (up to `seconds`) until an event of `kind` is there.
-    func waitFor(_ kind: EventKind, _ agent: SiteAgent, seconds: Double = 3) async -> AgentEvent? {
-        let end = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
-        while ContinuousClock.now < end {
+    /// Moves the test clock on, a verifier's step at a time (at most `steps`), until an event of
+    /// `kind` is there.
+    func advance(until kind: EventKind, _ agent: SiteAgent, clock: TestTime, steps: Int = 20) async -> AgentEvent? {
+        for _ in 0..<steps {
             if let e = await events(agent).last(where: { $0.kind == kind }) { return e }
-            try? await Task.sleep(for: .milliseconds(50))
+            await clock.clock.advance(by: SiteAgent.verifyPollInterval)
         }
-        return nil
+        return await events(agent).last { $0.kind == kind }
     }
 
     @Test func manualEnableOnADrainedSiteIsUndoneAtTheNextReconcile() async throws {
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let daemon = Daemon(), clock = TestClock()
+        let daemon = Daemon(), clock = TestTime()
         let agent = try await agent(daemon, clock: clock, verify: nil)
         _ = try await agent.drain(DrainRequest(service: "dns", reason: "CHG-7", operator: "alice"), origin: origin)
         #expect(!daemon.enabled("dns"))
 
         daemon.setEnabled("dns", true)  // someone ran `birdc enable anycast4`
-        clock.advance(5)
+        await clock.advance(5)
         await agent.refresh()
         #expect(daemon.enabled("dns"), "not yet: the reconcile interval has not passed")
-        clock.advance(5)
+        await clock.advance(5)
         await agent.refresh()
         #expect(!daemon.enabled("dns"), "re-applied within one reconcile interval")
         let drift = try #require(await events(agent).last { $0.kind == .driftCorrected })
@@ -98,24 +97,25 @@ import Testing
 
     @Test func aDrainThatDoesNotReachThePeersIsReportedNotEffective() async throws {
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let daemon = Daemon(), clock = TestClock()
+        let daemon = Daemon(), clock = TestTime()
         daemon.state.withLock { $0.stuck = true }
         let agent = try await agent(daemon, clock: clock)
         _ = try await agent.drain(DrainRequest(service: "dns", reason: "CHG-8", operator: "bob"), origin: origin)
         let status = await agent.status()
         #expect(status.services[0].desired == .drain && status.services[0].observed == .announced,
                 "until the export tables agree, the service is draining (desired drain, still announced)")
-        let event = try #require(await waitFor(.drainNotEffective, agent))
+        let event = try #require(await advance(until: .drainNotEffective, agent, clock: clock))
         #expect(event.message.contains("up1"), "names where it is still exported: \(event.message)")
         #expect(!(await events(agent)).contains { $0.kind == .drainVerified })
     }
 
     @Test func anEffectiveDrainIsVerifiedAndAudited() async throws {
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let daemon = Daemon(), clock = TestClock()
+        let daemon = Daemon(), clock = TestTime()
         let agent = try await agent(daemon, clock: clock)
         _ = try await agent.drain(DrainRequest(service: "dns", reason: "CHG-9", operator: "carol"), origin: origin)
-        let verified = try #require(await waitFor(.drainVerified, agent))
+        await agent.verificationsEnded()  // the export tables agree at once: no wait on the clock
+        let verified = try #require(await events(agent).last { $0.kind == .drainVerified })
         #expect(verified.service == "dns" && verified.result == "verified")
         let drain = try #require(try AuditLog(directory: dir).load(limit: 100).first { $0.kind == .drain })
         #expect(drain.actor == "carol" && drain.token == "noc-operate" && drain.client == "192.0.2.7")
@@ -124,7 +124,7 @@ import Testing
 
     @Test func aRestartedAgentKeepsTheDrainTheEventsAndTheNumbering() async throws {
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let daemon = Daemon(), clock = TestClock()
+        let daemon = Daemon(), clock = TestTime()
         let first = try await agent(daemon, clock: clock, verify: nil)
         _ = try await first.drain(DrainRequest(service: "dns", reason: "CHG-10", operator: "dave"), origin: origin)
         let lastBefore = await first.events(since: 0).last
@@ -140,7 +140,7 @@ import Testing
 
     @Test func aTornAuditEntryIsReportedAtStartAndEverythingBeforeItIsKept() async throws {
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let daemon = Daemon(), clock = TestClock()
+        let daemon = Daemon(), clock = TestTime()
         let first = try await agent(daemon, clock: clock, verify: nil)
         _ = try await first.drain(DrainRequest(service: "dns", reason: "CHG-11", operator: "erin"), origin: origin)
         // A crash in the middle of writing the next entry leaves half a line.
@@ -161,7 +161,7 @@ import Testing
 
     @Test func aDrainRecordedButNotAuditedBeforeACrashIsAuditedAtStart() async throws {
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let daemon = Daemon(), clock = TestClock()
+        let daemon = Daemon(), clock = TestTime()
         let first = try await agent(daemon, clock: clock, verify: nil)
         _ = try await first.drain(DrainRequest(service: "dns", reason: "CHG-13", operator: "gina"), origin: origin)
         _ = try await first.undrain(UndrainRequest(service: "dns", operator: "gina"), origin: origin)
@@ -184,14 +184,14 @@ import Testing
 
     @Test func anUnreadableDesiredStateLeavesTheRoutesAsTheyAre() async throws {
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let daemon = Daemon(), clock = TestClock()
+        let daemon = Daemon(), clock = TestTime()
         let first = try await agent(daemon, clock: clock, verify: nil)
         _ = try await first.drain(DrainRequest(service: "dns", reason: "CHG-12", operator: "frank"), origin: origin)
         #expect(!daemon.enabled("dns"))
         try Data("{\"dns\": {\"desired\": ".utf8).write(to: URL(fileURLWithPath: dir + "/" + FileDesiredStateStore.fileName))
 
         let second = try await agent(daemon, clock: clock, verify: nil)
-        clock.advance(30)
+        await clock.advance(30)
         await second.refresh()
         #expect(!daemon.enabled("dns"), "not knowing the desired state, the agent does not guess 'announce'")
         #expect(await second.status().errors.contains { $0.source == "state" }, "the problem is shown in the status")
@@ -222,10 +222,12 @@ import Testing
     let origin = RequestOrigin(tokenName: "noc-operate")
 
     func agent(_ daemon: SiteAgentReconcileTests.Daemon, _ probe: SwitchProbe) async -> SiteAgent {
-        let agent = SiteAgent(
+        var configuration = SiteAgentConfiguration(
             identity: SiteIdentity(id: "ams1", name: "Amsterdam", region: "eu"), services: services,
-            routes: daemon, traffic: ManualTrafficSource(), probe: probe, store: InMemoryDesiredStateStore(),
-            backendTimeout: .seconds(1), health: HealthConfig(rise: 2, fall: 3))
+            backends: .init(routes: daemon, traffic: ManualTrafficSource(), probe: probe, store: InMemoryDesiredStateStore()))
+        configuration.backendTimeout = .seconds(1)
+        configuration.health = HealthConfig(rise: 2, fall: 3)
+        let agent = SiteAgent(configuration)
         await agent.start()
         return agent
     }

@@ -1,5 +1,6 @@
 import AnycastAgent
 import AnycastCore
+import Clocks
 import Foundation
 import Synchronization
 
@@ -83,10 +84,27 @@ enum TestAgent {
         routes: FakeRouteController = FakeRouteController(), traffic: ManualTrafficSource = ManualTrafficSource(),
         store: any DesiredStateStore = InMemoryDesiredStateStore()
     ) async -> SiteAgent {
-        let agent = SiteAgent(
+        var configuration = SiteAgentConfiguration(
             identity: SiteIdentity(id: "ams1", name: "Amsterdam", region: "eu"), services: services,
-            routes: routes, traffic: traffic, probe: nil, store: store, backendTimeout: .seconds(1))
+            backends: .init(routes: routes, traffic: traffic, store: store))
+        configuration.backendTimeout = .seconds(1)
+        let agent = SiteAgent(configuration)
         await agent.start()
         return agent
+    }
+}
+
+/// A test's time: a `TestClock` the test moves by hand, and the wall-clock date that moves with it.
+final class TestTime: Sendable {
+    let clock = TestClock<Duration>()
+    let origin = Date(timeIntervalSince1970: 1_800_000_000)
+
+    /// The date now.
+    var read: @Sendable () -> Date {
+        { [clock, origin] in origin.addingTimeInterval(TestClock<Duration>.Instant().duration(to: clock.now).inSeconds) }
+    }
+
+    func advance(_ seconds: Double) async {
+        await clock.advance(by: .milliseconds(Int64(seconds * 1000)))
     }
 }

@@ -14,14 +14,15 @@ public struct AgentRefreshService: Service {
 
     public func run() async throws {
         await agent.start()
+        let clock = agent.clock
         try await cancelWhenGracefulShutdown {
-            var next = ContinuousClock.now
+            var next = clock.now
             while !Task.isCancelled {
-                next += interval
-                try await Task.sleep(until: next, clock: .continuous)
+                next = next.advanced(by: interval)
+                try await clock.sleep(until: next, tolerance: nil)
                 await agent.refresh()
                 // A refresh slower than the interval (a hung daemon) skips ticks rather than bunching them.
-                if next < .now { next = .now }
+                if next < clock.now { next = clock.now }
             }
         }
     }
