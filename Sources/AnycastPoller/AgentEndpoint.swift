@@ -4,7 +4,7 @@ import NIOHTTP1
 
 /// Where a site's agent listens, parsed once from its configured URL, with the request
 /// headers every poll of it sends.
-public struct AgentEndpoint: Sendable {
+public struct AgentEndpoint: Sendable, Equatable {
     public var host: String
     public var port: Int
     /// Whether the agent is reached over TLS (those polls go through AsyncHTTPClient).

@@ -1,4 +1,5 @@
 import AnycastCore
+import Clocks
 import Foundation
 import NIOCore
 
@@ -20,8 +21,10 @@ final class StatusStream {
     private var lines = 0
     /// The agent answered 404 or 405: it has no streams (an older agent), so poll it.
     var unsupported = false
-    /// When the last line arrived.
-    var lastLine = NIODeadline.now()
+    /// What `lastLine` is read from.
+    let clock: AnyClock<Duration>
+    /// When the last line arrived (or the stream was opened).
+    var lastLine: AnyClock<Duration>.Instant
     /// Called once, when the first line or the failure of an opening stream arrives.
     var onFirst: (() -> Void)?
     /// Called once, when the agent refuses the stream as unknown (404 or 405).
@@ -33,7 +36,9 @@ final class StatusStream {
     /// Most results held between two takes; a poller that stops taking them closes the stream.
     static let maxHeldResults = 64
 
-    init(endpoint: AgentEndpoint, wholeHistory: Bool, maxBytes: Int, decoder: NIOLoopBoundBox<JSONDecoder>) {
+    init(endpoint: AgentEndpoint, wholeHistory: Bool, maxBytes: Int, decoder: NIOLoopBoundBox<JSONDecoder>, clock: AnyClock<Duration>) {
+        self.clock = clock
+        self.lastLine = clock.now
         self.endpoint = endpoint
         self.wholeHistory = wholeHistory
         self.maxBytes = maxBytes
@@ -44,7 +49,7 @@ final class StatusStream {
         guard phase != .closed else { return }
         switch event {
         case .line(let line):
-            lastLine = .now()
+            lastLine = clock.now
             lines += 1
             let update: StatusUpdate
             do { update = try AgentClient.decodeUpdate(status: 200, body: line, decoder: decoder.value) } catch {

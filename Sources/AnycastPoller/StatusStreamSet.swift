@@ -1,4 +1,5 @@
 import AnycastCore
+import Clocks
 import Foundation
 import NIOCore
 import NIOPosix
@@ -19,7 +20,7 @@ public final class StatusStreamSet: Sendable {
     }
 
     /// One site to take from (and to open a stream to, with `path`, when none is open).
-    public struct Job: Sendable {
+    public struct Job: Sendable, Equatable {
         public var index: Int
         public var endpoint: AgentEndpoint
         public var path: String
@@ -39,11 +40,15 @@ public final class StatusStreamSet: Sendable {
     private let decoder: NIOLoopBoundBox<JSONDecoder>
     /// For https agents; nil when there are none.
     private let tls: NIOSSLContext?
+    /// What a stream's silence is measured with.
+    private let clock: AnyClock<Duration>
 
-    public init(eventLoop: any EventLoop, decoder: NIOLoopBoundBox<JSONDecoder>, tls: NIOSSLContext? = nil) {
+    public init(eventLoop: any EventLoop, decoder: NIOLoopBoundBox<JSONDecoder>, tls: NIOSSLContext? = nil,
+                clock: AnyClock<Duration> = AnyClock(ContinuousClock())) {
         self.eventLoop = eventLoop
         self.decoder = decoder
         self.tls = tls
+        self.clock = clock
         self.streams = .makeBoxSendingValue([:], eventLoop: eventLoop)
     }
 
@@ -61,7 +66,6 @@ public final class StatusStreamSet: Sendable {
         onUnsupported: (@Sendable (Int) -> Void)? = nil
     ) -> EventLoopFuture<[Delivery]> {
         let promise = eventLoop.makePromise(of: [Delivery].self)
-        let silentNanos = Int64(silentAfter.inSeconds * 1e9)
         eventLoop.execute { [self] in
             var waiting = 1
             var opened: [Job] = []
@@ -69,10 +73,10 @@ public final class StatusStreamSet: Sendable {
             var readDeadline: Scheduled<Void>?
             let finish = {
                 let all = self.streams.value
-                let now = NIODeadline.now()
+                let now = self.clock.now
                 promise.succeed(jobs.map { job in
                     guard let stream = all[job.index] else { return Delivery(index: job.index, results: [], unsupported: false) }
-                    if stream.phase == .open, stream.results.isEmpty, stream.lastLine + .nanoseconds(silentNanos) < now {
+                    if stream.phase == .open, stream.results.isEmpty, stream.lastLine.advanced(by: silentAfter) < now {
                         stream.fail(.timedOut(milliseconds: silentAfter.wholeMilliseconds))
                     }
                     return Delivery(index: job.index, results: stream.take(), unsupported: stream.unsupported)
@@ -128,7 +132,7 @@ public final class StatusStreamSet: Sendable {
     }
 
     private func open(_ job: Job, timeout: Duration, maxBytes: Int, onFirst: @escaping () -> Void, onUnsupported: (@Sendable (Int) -> Void)?) {
-        let stream = StatusStream(endpoint: job.endpoint, wholeHistory: job.wholeHistory, maxBytes: maxBytes, decoder: decoder)
+        let stream = StatusStream(endpoint: job.endpoint, wholeHistory: job.wholeHistory, maxBytes: maxBytes, decoder: decoder, clock: clock)
         streams.value[job.index] = stream
         stream.onFirst = onFirst
         if let onUnsupported {

@@ -1,6 +1,7 @@
 import AnycastAgent
 import AnycastCore
 import AnycastPoller
+import Clocks
 import Foundation
 import Testing
 
@@ -69,37 +70,73 @@ import Testing
         await servers.stop()
     }
 
-    /// Polled agents answer every cycle; streamed agents send a line each time they refresh
-    /// (once a second), so a 500 ms cycle takes a new line every other cycle.
+    /// The run loop on a test clock: a cycle at once, then one every interval; a cycle that
+    /// overruns counts the cycles it made late as missed and the next starts on the grid.
+    @Test func theRunLoopKeepsItsIntervalAndCountsMissedCycles() async throws {
+        let clock = SleepReportingClock()
+        // A site whose URL cannot be used fails without any I/O: the loop's timing is the subject.
+        let site = SiteConfig(id: "x", name: "x", region: "r", url: "ftp://nowhere", token: nil)
+        let config = FleetConfig(name: "t", pollInterval: .milliseconds(500), unreachableAfter: 3, regions: [RegionConfig(name: "r")], sites: [site])
+        let http = AgentClient.makeHTTPClient()
+        let poller = FleetPoller(config: config, client: AgentClient(http: http), clock: AnyClock(clock))
+        let (cycles, seen) = AsyncStream<PollHealth>.makeStream()
+        let loop = Task {
+            await poller.run(cycles: 4) { snap in
+                // The second cycle overruns: 1.2 s of a 0.5 s interval.
+                if snap.pollHealth.cycles == 2 { await clock.test.advance(by: .milliseconds(1200)) }
+                seen.yield(snap.pollHealth)
+            }
+        }
+        var cycle = cycles.makeAsyncIterator()
+        var sleeping = clock.sleeps.makeAsyncIterator()
+        let start = clock.now
+        #expect(await cycle.next()?.cycles == 1, "the first cycle runs at once")
+        #expect(await sleeping.next() == start.advanced(by: .milliseconds(500)), "then it sleeps until 0.5 s")
+        await clock.test.advance(by: .milliseconds(499))
+        #expect(await poller.snapshot().pollHealth.cycles == 1, "not before the interval")
+        await clock.test.advance(by: .milliseconds(1))
+        let second = await cycle.next()
+        #expect(second?.cycles == 2 && second?.missedCycles == 0)
+        // It overran to 1.7 s: the cycles due at 1.0 and 1.5 s are missed, the next is at 2.0 s.
+        #expect(await sleeping.next() == start.advanced(by: .seconds(2)))
+        await clock.test.advance(by: .milliseconds(299))
+        #expect(await poller.snapshot().pollHealth.cycles == 2)
+        await clock.test.advance(by: .milliseconds(1))
+        let third = await cycle.next()
+        #expect(third?.cycles == 3 && third?.missedCycles == 2, "\(String(describing: third))")
+        #expect(await sleeping.next() == start.advanced(by: .milliseconds(2500)))
+        await clock.test.advance(by: .milliseconds(500))
+        #expect(await cycle.next()?.cycles == 4)
+        await loop.value
+        try await http.shutdown()
+    }
+
+    /// Polled agents answer every cycle; a streamed agent sends a line each time it refreshes,
+    /// and the next cycle (or the one after, if the line is still on its way) brings it.
     @Test(arguments: [false, true])
-    func runLoopPollsEveryIntervalWithoutMissingCycles(streaming: Bool) async throws {
+    func everyCycleAfterAnAgentMovesOnBringsItsNewData(streaming: Bool) async throws {
         let servers = try await TestServers.start(simulatedSites: 2)
         let http = AgentClient.makeHTTPClient()
         let hungAndDead = servers.badSites.filter { $0.id == "hung" || $0.id == "dead" }
         let config = fleet(servers.simulatedSites() + hungAndDead, interval: .milliseconds(500))
         let poller = FleetPoller(config: config, client: AgentClient(http: http), streaming: streaming)
-        let seen = SnapshotLog()
-        let loop = Task { await poller.run { await seen.add($0) } }
-        try await Task.sleep(for: .milliseconds(2600))
-        loop.cancel()
-        await loop.value
-        let snaps = await seen.snapshots
-        #expect(snaps.count >= 4, "a cycle every 500 ms: \(snaps.count) in 2.6 s")
-        #expect(snaps.last?.pollHealth.missedCycles == 0)
-        var lastGood: [String: Date] = [:]
-        var fresh: [String: Int] = [:]
-        for snap in snaps {
-            for s in snap.sites where s.config.region != "bad" {
-                let t = try #require(s.lastSuccess)
-                if let prev = lastGood[s.config.id] {
-                    if streaming { #expect(t >= prev) } else { #expect(t > prev, "\(s.config.id) was polled again this cycle") }
-                    if t > prev { fresh[s.config.id, default: 0] += 1 }
+        var last = await poller.pollOnce()
+        for _ in 0..<3 {
+            for agent in servers.simulated.fleet.agents { await agent.refresh() }
+            var snap = await poller.pollOnce()
+            for site in servers.simulatedSites() {
+                let before = try #require(last.sites.first { $0.config.id == site.id }?.lastSuccess)
+                var now = try #require(snap.sites.first { $0.config.id == site.id }?.lastSuccess)
+                if streaming && now == before {  // the line was still being written
+                    snap = await poller.pollOnce()
+                    now = try #require(snap.sites.first { $0.config.id == site.id }?.lastSuccess)
                 }
-                lastGood[s.config.id] = t
+                #expect(now > before, "\(site.id) has new data")
             }
+            last = snap
         }
-        for site in servers.simulatedSites() {
-            #expect(fresh[site.id, default: 0] >= (streaming ? 2 : snaps.count - 1), "\(site.id): new data in \(fresh[site.id, default: 0]) of \(snaps.count) cycles")
+        for site in last.sites where site.config.region == "bad" {
+            #expect(site.reachability != .ok, "\(site.config.id) never answers")
         }
         try await http.shutdown()
         await servers.stop()
@@ -113,9 +150,7 @@ import Testing
         #expect(first.sites.allSatisfy { $0.reachability == .ok && $0.status != nil }, "every site's state shows after the first cycle")
         #expect(first.sites.filter { $0.history.count == RateHistory.defaultCapacity }.count == 1, "one whole history per cycle: \(first.sites.map(\.history.count))")
         #expect(first.sites.filter { $0.history.count <= 1 }.count == 2, "the others bring their newest point only")
-        try await Task.sleep(for: .milliseconds(1100))
         _ = await poller.pollOnce()
-        try await Task.sleep(for: .milliseconds(1100))
         let third = await poller.pollOnce()
         for site in third.sites {
             #expect(site.history.count == RateHistory.defaultCapacity, "\(site.config.id): \(site.history.count)")
@@ -153,4 +188,24 @@ import Testing
 actor SnapshotLog {
     var snapshots: [FleetSnapshot] = []
     func add(_ s: FleetSnapshot) { snapshots.append(s) }
+}
+
+/// A test clock that reports each sleep as it begins, so a test moves time only once the code
+/// under test is waiting (moved earlier, a sleep until "now" would wait for the next move).
+final class SleepReportingClock: Clock, Sendable {
+    typealias Instant = TestClock<Duration>.Instant
+    let test = TestClock<Duration>()
+    /// The deadline of each sleep, as it begins.
+    let sleeps: AsyncStream<Instant>
+    private let reported: AsyncStream<Instant>.Continuation
+
+    init() { (sleeps, reported) = AsyncStream.makeStream() }
+
+    var now: Instant { test.now }
+    var minimumResolution: Duration { test.minimumResolution }
+
+    func sleep(until deadline: Instant, tolerance: Duration?) async throws {
+        reported.yield(deadline)
+        try await test.sleep(until: deadline, tolerance: tolerance)
+    }
 }

@@ -1,0 +1,95 @@
+import AnycastCore
+import Clocks
+import Foundation
+
+/// One site as the poller follows it: everything the poller keeps about a site, in one value.
+/// (A stream's open connection belongs to the event loop; `transport` says whether there is one.)
+struct FollowedSite: Sendable {
+    enum Transport: Sendable, Equatable {
+        /// Followed over a status stream.
+        case stream
+        /// Polled each cycle: the poller does not stream, the agent refused streams (an older
+        /// agent), or it is an https agent and no TLS context could be made for streams.
+        case poll
+    }
+
+    /// What the dashboard is shown: config, last status, reachability, rate history, last error.
+    var snapshot: SiteSnapshot
+    /// Where the agent is; nil for a URL that cannot be used.
+    let endpoint: AgentEndpoint?
+    var transport: Transport
+    /// Not polled before this (back-off after repeated failures); nil: every cycle.
+    var nextAttempt: AnyClock<Duration>.Instant?
+    /// The agent's revision of its slow-changing status, as last received.
+    var revision: String?
+    /// Whether the whole history window has arrived.
+    var historyLoaded = false
+
+    init(config: SiteConfig, streaming: Bool, streamsTLS: Bool) {
+        snapshot = SiteSnapshot(config: config)
+        endpoint = AgentEndpoint(site: config)
+        let streamable = endpoint.map { !$0.tls || streamsTLS } ?? false
+        transport = streaming && streamable ? .stream : .poll
+    }
+
+    /// History points to ask for with the whole window.
+    var wholeWindow: Int { min(snapshot.history.capacity, RateHistory.defaultCapacity) }
+
+    /// An answer arrived: shows it, and clears failures and back-off.
+    mutating func received(_ status: SiteStatus, revision: String?, at now: Date, wholeHistory: Bool, pollInterval: Duration) {
+        self.revision = revision
+        let restarted = snapshot.status.map { $0.agent.startedAt != status.agent.startedAt } ?? false
+        if restarted { snapshot.lastCounter = nil }
+        if wholeHistory {
+            snapshot.history.backfill(status.traffic.history)
+            historyLoaded = true
+        } else {
+            snapshot.history.merge(status.traffic.history)
+        }
+        if let total = status.traffic.queriesTotal, let at = status.traffic.sampledAt {
+            let sample = CounterSample(value: total, time: at)
+            let maxGap = max(3, 3 * pollInterval.inSeconds)
+            let rate = CounterRate.between(snapshot.lastCounter, sample, maxGap: maxGap)
+            if status.traffic.history.isEmpty, let r = rate.perSecond, !rate.spansGap {
+                snapshot.history.append(RatePoint(t: at, qps: r))  // agents without a history
+            }
+            snapshot.qps = status.traffic.qps ?? rate.perSecond
+            snapshot.lastCounter = sample
+        } else {
+            snapshot.qps = status.traffic.qps
+        }
+        snapshot.status = status
+        snapshot.reachability = .ok
+        snapshot.lastAttempt = now
+        snapshot.lastSuccess = now
+        snapshot.consecutiveFailures = 0
+        snapshot.lastError = nil
+        nextAttempt = nil
+    }
+
+    /// A poll or stream failed. After `unreachableAfter` failures in a row the site is
+    /// unreachable and retried with an exponential back-off (from the poll interval, capped at
+    /// `maxBackoff`); before that it is stale (or still pending). Returns whether it has just
+    /// become unreachable.
+    @discardableResult
+    mutating func failed(
+        _ error: AgentClientError, at now: Date, instant: AnyClock<Duration>.Instant,
+        unreachableAfter: Int, pollInterval: Duration, maxBackoff: Duration
+    ) -> Bool {
+        snapshot.lastAttempt = now
+        snapshot.consecutiveFailures += 1
+        snapshot.lastError = error.description
+        let failures = snapshot.consecutiveFailures
+        guard failures >= unreachableAfter else {
+            snapshot.reachability = snapshot.status == nil ? .pending : .stale
+            return false
+        }
+        let becameUnreachable = snapshot.reachability != .unreachable
+        snapshot.reachability = .unreachable
+        snapshot.qps = nil
+        let steps = min(failures - unreachableAfter + 1, 16)
+        let backoff = min(pollInterval.inSeconds * pow(2, Double(steps)), maxBackoff.inSeconds)
+        nextAttempt = instant.advanced(by: .milliseconds(Int64((backoff * 1000).rounded())))
+        return becameUnreachable
+    }
+}
