@@ -5,8 +5,8 @@ import NIOCore
 /// head, then either the stream's lines (a 200 answer, chunked) or the error body of any other
 /// answer. Written by hand because the stream's hot path (one short line per site a second)
 /// should not pay for a general HTTP client; it accepts only what an agent sends.
-struct StatusStreamParser {
-    enum Event: Equatable {
+package struct StatusStreamParser {
+    package enum Event: Equatable {
         /// A line of a 200 answer, without its newline.
         case line(ByteBuffer)
         /// The whole body of an answer other than 200.
@@ -15,7 +15,7 @@ struct StatusStreamParser {
         case ended
     }
 
-    enum Failure: Error, Equatable {
+    package enum Failure: Error, Equatable {
         case malformed(String)
         case tooLarge
         /// The connection closed before the answer was complete.
@@ -45,7 +45,7 @@ struct StatusStreamParser {
     private var chunked = false
     private var line = StatusStreamParser.empty
 
-    init(maxHeadBytes: Int = 16 * 1024, maxLineBytes: Int) {
+    package init(maxHeadBytes: Int = 16 * 1024, maxLineBytes: Int) {
         self.maxHeadBytes = maxHeadBytes
         self.maxLineBytes = maxLineBytes
     }
@@ -65,7 +65,7 @@ struct StatusStreamParser {
     }
 
     /// Feeds bytes; hands each event they complete to `emit`, in order.
-    mutating func feed(_ bytes: inout ByteBuffer, _ emit: (Event) -> Void) throws(Failure) {
+    package mutating func feed(_ bytes: inout ByteBuffer, _ emit: (Event) -> Void) throws(Failure) {
         if pending.readableBytes == 0 { pending = bytes } else { pending.writeBuffer(&bytes) }
         while try step(emit) {}
         // Hold no receive buffer between reads: a thousand idle streams would keep a
