@@ -31,7 +31,7 @@ struct StreamReadBench: ParsableCommand {
 
     static let readSize = 1024
 
-    /// A stream as an agent sends it: the response head, then one chunk per line, in reads.
+    /// A stream as an agent sends it: the response head, one chunk per line and the last chunk, in reads.
     struct Stream {
         var reads: [ByteBuffer]
         var lineBytes: Int
@@ -52,6 +52,7 @@ struct StreamReadBench: ParsableCommand {
             all.writeBytes(line)
             all.writeString("\n\r\n")
         }
+        all.writeString("0\r\n\r\n")  // the agent ends the stream (both readers then see its end)
         var reads: [ByteBuffer] = []
         while all.readableBytes > 0 { reads.append(all.readSlice(length: min(readSize, all.readableBytes))!) }
         return Stream(reads: reads, lineBytes: line.count, lines: lines)

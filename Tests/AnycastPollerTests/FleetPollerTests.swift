@@ -124,6 +124,7 @@ import Testing
         for _ in 0..<3 {
             for agent in servers.simulated.fleet.agents { await agent.refresh() }
             var snap = await poller.pollOnce()
+            #expect((snap.pollHealth.lastCycleSeconds ?? 1) < 0.5, "a hung and a dead agent never make a cycle overrun its 500 ms interval")
             for site in servers.simulatedSites() {
                 let before = try #require(last.sites.first { $0.config.id == site.id }?.lastSuccess)
                 var now = try #require(snap.sites.first { $0.config.id == site.id }?.lastSuccess)
