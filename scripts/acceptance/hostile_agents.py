@@ -1,18 +1,22 @@
 #!/usr/bin/env python3
-"""Hostile anycast agents for the real dashboard (issue 8, item 1): one listening port per
-case on 127.0.0.1, each misbehaving in one way. Python 3 standard library only (and the
-`openssl` command for a throwaway certificate).
+"""Hostile anycast agents (issue 8, item 1): one listening port per case on 127.0.0.1, each
+misbehaving in one way. Python 3 standard library only (and the `openssl` command for a
+throwaway certificate, made only when the real TLS server runs). The one implementation of
+the misbehaving agents: scripts/acceptance/hostile.sh runs them against the real dashboard,
+Tests/AnycastPollerTests/HostileAgentTests against the poller in-process, and
+scripts/acceptance/simulate-api.sh takes the silent one as a hung agent.
 
-Like Tests/AnycastPollerTests/HostileAgent.swift, every agent answers a status stream request
+Every agent answers a status stream request
 (`/stream` in the path) in the stream's form (a chunked answer of newline-delimited JSON) and
 any other request (`/v1/status`, `/v1/status/update?known=...`) in the poll's form (a
 `Content-Length` answer), so both of the dashboard's paths meet the same misbehaviour. The
 sites of region "poll" (p-*) answer the stream 404, as an older agent does, so the dashboard
 polls them instead: the same misbehaviour, met on the poll path.
 
-Usage: hostile_agents.py --base-port P [--manifest FILE] [--stats FILE] [--duration S]
+Usage: hostile_agents.py --base-port P [--sites ID,...] [--manifest FILE] [--stats FILE] [--duration S]
 
-Site i listens on P + i. When every port listens, the manifest (one line per site:
+Site i listens on P + i (P = 0: on ports the system chooses); --sites starts only the sites
+named. When every port listens, the manifest (one line per site:
 `ID NAME REGION SCHEME PORT`, then `ready`) is written to FILE (or stdout); --stats FILE is
 rewritten every half second with JSON counters per site (connections, requests, bytes sent).
 """
@@ -35,7 +39,7 @@ import time
 HUGE = 100_000_000  # bytes of the huge body
 BLOCK = 65_536
 
-# The bodies of the body cases: byte for byte those of HostileAgentTests.swift.
+# The bodies of the body cases.
 BODIES = {
     "invalid-utf8": b'{"revision":"r\x01","now":1,"rcode_names":["' + bytes([0xFF, 0xFE, 0x22, 0x5D, 0x7D]),
     "wrong-types": b'{"revision":"r","now":"yesterday","qps":[1]}',
@@ -65,7 +69,7 @@ SITES = (
     + [
         # A real TLS server (Python's ssl, that is OpenSSL) on an http:// site.
         ("tls", "tls-to-plain", "tls-server", "http", "stream"),
-        # What HostileAgent.swift sends for the same case: a TLS alert record, then close.
+        # A TLS alert record, then close: what the dashboard recognises as TLS.
         ("tlsalrt", "tls-alert", "tls-alert", "http", "stream"),
         # A plain-HTTP server on an https:// site: it answers the ClientHello 400, on whichever
         # path (stream or poll) the dashboard takes for https.
@@ -239,29 +243,40 @@ def write_atomic(path, text):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--base-port", type=int, required=True)
+    ap.add_argument("--base-port", type=int, required=True, help="site i listens on P + i; 0: ports the system chooses")
+    ap.add_argument("--sites", help="start only these sites (ids, comma-separated)")
     ap.add_argument("--manifest", help="where to write the site list (default: stdout)")
     ap.add_argument("--stats", help="JSON counters per site, rewritten every 0.5 s")
     ap.add_argument("--duration", type=float, default=0, help="exit after S seconds (0: run until killed)")
     args = ap.parse_args()
+    # A child inherits its parent's blocked signals, and the Swift test runner blocks these:
+    # unblocked, SIGTERM ends the agents whoever started them.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
+    sites = SITES
+    if args.sites:
+        wanted = args.sites.split(",")
+        unknown = set(wanted) - {site[0] for site in SITES}
+        if unknown:
+            ap.error(f"no such site: {', '.join(sorted(unknown))}")
+        sites = [site for site in SITES if site[0] in wanted]
 
-    folder = tempfile.mkdtemp(prefix="hostile-tls.")
-    try:
-        cert, key = make_certificate(folder)
-        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        context.load_cert_chain(cert, key)
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)  # loaded: the files are not needed any more
+    context = None
+    if any(behaviour == "tls-server" for _, _, behaviour, _, _ in sites):
+        folder = tempfile.mkdtemp(prefix="hostile-tls.")
+        try:
+            cert, key = make_certificate(folder)
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(cert, key)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)  # loaded: the files are not needed any more
 
-    servers = []
     lines = []
-    for i, (site, name, behaviour, scheme, region) in enumerate(SITES):
-        port = args.base_port + i
-        server = Server(("127.0.0.1", port), Handler)
+    for i, (site, name, behaviour, scheme, region) in enumerate(sites):
+        server = Server(("127.0.0.1", args.base_port + i if args.base_port else 0), Handler)
+        port = server.server_address[1]
         server.site, server.behaviour, server.region, server.tls_context = site, behaviour, region, context
         STATS[site] = {"port": port, "behaviour": behaviour, "connections": 0, "requests": 0, "bytes_sent": 0}
         threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True).start()
-        servers.append(server)
         lines.append(f"{site} {name} {region} {scheme} {port}")
     manifest = "\n".join(lines) + "\nready\n"
     if args.manifest:
@@ -280,9 +295,8 @@ def main():
                 text = json.dumps(STATS, indent=1, sort_keys=True)
             write_atomic(args.stats, text)
         stop.wait(0.5)
-    for server in servers:
-        server.shutdown()
-        server.server_close()
+    # The servers and their connections are daemon threads: they end with the process, at once
+    # (shutting 21 servers down one by one takes seconds).
 
 
 if __name__ == "__main__":

@@ -51,21 +51,12 @@ check "the drain is in the event log once" bash -c "
     python3 -c 'import json,sys; e=json.load(sys.stdin)[\"events\"]; d=[x for x in e if x[\"kind\"]==\"drain\"]; assert len(d)==1 and d[0][\"actor\"]==\"acceptance\", e'"
 
 # A fleet with one unreachable and one hung agent: the others are still polled every interval.
-python3 - "$WORK" >"$WORK/hung.port" <<'PY' &
-import socket, sys, time
-s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", 0)); s.listen(64)
-print(s.getsockname()[1], flush=True)
-held = []
-end = time.time() + 120
-s.settimeout(0.5)
-while time.time() < end:   # accept and never answer
-    try: held.append(s.accept()[0])
-    except socket.timeout: pass
-PY
+# The hung agent is hostile_agents.py's silent one (accepts, never answers).
+python3 "$ROOT/scripts/acceptance/hostile_agents.py" --base-port 0 --sites silent --duration 120 \
+    --manifest "$WORK/hung.manifest" >"$WORK/hung.log" 2>&1 &
 CLEANUP+=($!)
-wait_for_file "$WORK/hung.port" 10
-HUNG=$(cat "$WORK/hung.port")
+wait_until 10 grep -qx ready "$WORK/hung.manifest" 2>/dev/null
+HUNG=$(awk '$1 == "silent" {print $5}' "$WORK/hung.manifest")
 DEAD=$(free_port_range 1)
 python3 - "$WORK/fleet.toml" "$HUNG" "$DEAD" >"$WORK/mixed.toml" <<'PY'
 import sys, re
