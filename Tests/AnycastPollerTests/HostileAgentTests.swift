@@ -31,7 +31,7 @@ import Testing
     /// the stream is answered 404 (region `poll`). Not streaming: every site polled.
     @Test(arguments: [true, false])
     func everyMisbehaviourIsItsOwnErrorAndNothingWaits(streaming: Bool) async throws {
-        let agents = try HostileAgents.start()
+        let agents = try await HostileAgents.start()
         defer { agents.stop() }
         #expect(Set(agents.sites.map(\.name)) == Set(Self.expected.keys), "every case is expected")
         let sites = agents.sites.map {

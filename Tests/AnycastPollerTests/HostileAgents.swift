@@ -34,7 +34,7 @@ final class HostileAgents {
     /// Starts every hostile agent and returns once each listens. The script exits by itself
     /// after `lifetime` seconds, should the test never stop it. Its output goes to pipes, not
     /// to the test's: `swift test` waits for the end of the test's output.
-    static func start(lifetime: Int = 120) throws -> HostileAgents {
+    static func start(lifetime: Int = 120) async throws -> HostileAgents {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", script.path, "--base-port", "0", "--duration", "\(lifetime)"]
@@ -44,16 +44,11 @@ final class HostileAgents {
         process.standardError = errors
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        // The manifest, then `ready`; the script writes nothing more.
-        var manifest = ""
-        while !manifest.hasSuffix("ready\n") {
-            let data = output.fileHandleForReading.availableData
-            guard !data.isEmpty else {
-                process.waitUntilExit()
-                let said = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-                throw StartFailure(description: "hostile_agents.py ended (status \(process.terminationStatus)) before it was ready: \(manifest)\(said)")
-            }
-            manifest += String(decoding: data, as: UTF8.self)
+        let manifest = await readManifest(output.fileHandleForReading)
+        guard manifest.hasSuffix("ready\n") else {
+            process.terminate()
+            let said = String(decoding: errors.fileHandleForReading.availableData, as: UTF8.self)
+            throw StartFailure(description: "hostile_agents.py ended before it was ready: \(manifest)\(said)")
         }
         let sites = manifest.split(separator: "\n").dropLast().compactMap { line -> Site? in
             let field = line.split(separator: " ").map(String.init)
@@ -63,8 +58,25 @@ final class HostileAgents {
         return HostileAgents(process: process, sites: sites)
     }
 
+    /// The manifest, up to `ready` (or all there is when the script ends first). Read on a
+    /// thread of its own: a blocking read must not hold one of the few threads Swift
+    /// concurrency runs every test on.
+    private static func readManifest(_ handle: FileHandle) async -> String {
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                var manifest = ""
+                while !manifest.hasSuffix("ready\n") {
+                    let data = handle.availableData
+                    if data.isEmpty { break }
+                    manifest += String(decoding: data, as: UTF8.self)
+                }
+                continuation.resume(returning: manifest)
+            }
+        }
+    }
+
+    /// Ends the agents (SIGTERM; the script exits within a second). Nothing waits for it.
     func stop() {
         process.terminate()
-        process.waitUntilExit()
     }
 }
