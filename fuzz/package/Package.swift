@@ -2,7 +2,9 @@
 // libFuzzer targets that need SwiftPM (issue 8): the config loaders (TOMLKit has a C++ part,
 // so they cannot be built with plain swiftc like fuzz/targets/*.swift), the API request
 // decoding, the status-update reader and the status stream parser. Each executable defines
-// only `LLVMFuzzerTestOneInput`; libFuzzer supplies `main`. Built by scripts/fuzz/run.sh:
+// only `LLVMFuzzerTestOneInput`, which calls the target's body: a link to its file in
+// fuzz/entries, the file the regression tests compile too. libFuzzer supplies `main`. Built by
+// scripts/fuzz/run.sh:
 //   swift build --package-path fuzz/package --scratch-path .build-fuzz -c release \
 //       --sanitize=fuzzer --product NAME
 import PackageDescription
@@ -27,8 +29,13 @@ let package = Package(
         .executableTarget(name: "apirequest", dependencies: [.product(name: "AnycastCore", package: "anycast-dash")]),
         .executableTarget(name: "statusupdate", dependencies: [.product(name: "AnycastCore", package: "anycast-dash")]),
         // AnycastPoller is not a product of the root package: its StatusStreamParser.swift
-        // (which needs only NIOCore) is compiled into this target through a symlink.
-        .executableTarget(name: "statusstream", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
+        // (which needs only NIOCore) is compiled into this target through a symlink, so the
+        // target's body does not import AnycastPoller (FUZZ_SOURCES_COMPILED_IN).
+        .executableTarget(
+            name: "statusstream",
+            dependencies: [.product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: [.define("FUZZ_SOURCES_COMPILED_IN")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

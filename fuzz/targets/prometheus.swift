@@ -1,8 +1,7 @@
-// Fuzz target: the Prometheus text parser (what a DNS server's /metrics sends).
+// libFuzzer's entry point. The target's body is fuzzPrometheus (fuzz/entries/FuzzPrometheus.swift,
+// listed in prometheus.files), which FuzzRegressionTests replays too.
 @_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzPrometheus(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-    let text = String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self)
-    _ = try? PrometheusTextParser.parse(text)
-    _ = PrometheusTextParser.parseLenient(text)
+public func testOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    fuzzPrometheus(Array(UnsafeBufferPointer(start: data, count: size)))
     return 0
 }

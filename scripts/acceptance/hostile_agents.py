@@ -1,23 +1,29 @@
 #!/usr/bin/env python3
-"""Hostile anycast agents for the real dashboard (issue 8, item 1): one listening port per
-case on 127.0.0.1, each misbehaving in one way. Python 3 standard library only (and the
-`openssl` command for a throwaway certificate).
+"""Hostile anycast agents (issue 8, item 1): one listening port per case on 127.0.0.1, each
+misbehaving in one way. Python 3 standard library only (and the `openssl` command for a
+throwaway certificate, made only when the real TLS server runs). The one implementation of
+the misbehaving agents: scripts/acceptance/hostile.sh runs them against the real dashboard,
+Tests/AnycastPollerTests/HostileAgentTests against the poller in-process, and
+scripts/acceptance/simulate-api.sh takes the silent one as a hung agent. Served on one
+asyncio loop (the real TLS server on threads of its own).
 
-Like Tests/AnycastPollerTests/HostileAgent.swift, every agent answers a status stream request
-(`/stream` in the path) in the stream's form (a chunked answer of newline-delimited JSON) and
-any other request (`/v1/status`, `/v1/status/update?known=...`) in the poll's form (a
-`Content-Length` answer), so both of the dashboard's paths meet the same misbehaviour. The
-sites of region "poll" (p-*) answer the stream 404, as an older agent does, so the dashboard
-polls them instead: the same misbehaviour, met on the poll path.
+Every agent answers a status stream request (`/stream` in the path) in the stream's form (a
+chunked answer of newline-delimited JSON) and any other request (`/v1/status`,
+`/v1/status/update?known=...`) in the poll's form (a `Content-Length` answer), so both of the
+dashboard's paths meet the same misbehaviour. The sites of region "poll" (p-*) answer the
+stream 404, as an older agent does, so the dashboard polls them instead: the same
+misbehaviour, met on the poll path.
 
-Usage: hostile_agents.py --base-port P [--manifest FILE] [--stats FILE] [--duration S]
+Usage: hostile_agents.py --base-port P [--sites ID,...] [--manifest FILE] [--stats FILE] [--duration S]
 
-Site i listens on P + i. When every port listens, the manifest (one line per site:
+Site i listens on P + i (P = 0: on ports the system chooses); --sites starts only the sites
+named. When every port listens, the manifest (one line per site:
 `ID NAME REGION SCHEME PORT`, then `ready`) is written to FILE (or stdout); --stats FILE is
 rewritten every half second with JSON counters per site (connections, requests, bytes sent).
 """
 
 import argparse
+import asyncio
 import json
 import os
 import shutil
@@ -35,7 +41,7 @@ import time
 HUGE = 100_000_000  # bytes of the huge body
 BLOCK = 65_536
 
-# The bodies of the body cases: byte for byte those of HostileAgentTests.swift.
+# The bodies of the body cases.
 BODIES = {
     "invalid-utf8": b'{"revision":"r\x01","now":1,"rcode_names":["' + bytes([0xFF, 0xFE, 0x22, 0x5D, 0x7D]),
     "wrong-types": b'{"revision":"r","now":"yesterday","qps":[1]}',
@@ -65,7 +71,7 @@ SITES = (
     + [
         # A real TLS server (Python's ssl, that is OpenSSL) on an http:// site.
         ("tls", "tls-to-plain", "tls-server", "http", "stream"),
-        # What HostileAgent.swift sends for the same case: a TLS alert record, then close.
+        # A TLS alert record, then close: what the dashboard recognises as TLS.
         ("tlsalrt", "tls-alert", "tls-alert", "http", "stream"),
         # A plain-HTTP server on an https:// site: it answers the ClientHello 400, on whichever
         # path (stream or poll) the dashboard takes for https.
@@ -105,96 +111,114 @@ def make_certificate(folder):
     return cert, key
 
 
-class Handler(socketserver.BaseRequestHandler):
-    # Set per server: site, behaviour, region, tls_context.
-    def setup(self):
-        self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        count(self.server.site, "connections")
+class Connection:
+    """A connection to a hostile site, served on the asyncio loop: one thread for every agent,
+    so a burst of connections never waits on handing Python's lock from thread to thread (on a
+    loaded machine that made answers later than a request's timeout)."""
 
-    def send(self, data):
-        self.request.sendall(data)
-        count(self.server.site, "bytes_sent", len(data))
+    def __init__(self, site, behaviour, region, writer):
+        self.site, self.behaviour, self.region, self.writer = site, behaviour, region, writer
 
-    def read_request(self, buffer):
-        """Reads up to the end of a request head; returns (request line, rest) or None at EOF."""
-        while b"\r\n\r\n" not in buffer:
-            chunk = self.request.recv(65_536)
-            if not chunk:
-                return None, b""
-            buffer += chunk
-        request, rest = buffer.split(b"\r\n\r\n", 1)
-        count(self.server.site, "requests")
-        return request.split(b"\r\n", 1)[0].decode("latin-1"), rest
-
-    def hold(self):
-        """Keeps the connection, reading and dropping whatever comes, until the client leaves."""
+    async def serve(self, reader):
+        writer = self.writer
+        writer.get_extra_info("socket").setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        count(self.site, "connections")
         try:
-            while self.request.recv(65_536):
-                pass
-        except OSError:
-            pass
-
-    def handle(self):
-        try:
-            behaviour = self.server.behaviour
-            if behaviour == "tls-server":
-                return self.tls_server()
-            if behaviour == "plain-http":
-                return self.plain_http()
-            buffer = b""
+            if self.behaviour == "plain-http":
+                return await self.plain_http(reader)
             while True:
-                line, buffer = self.read_request(buffer)
+                line = await self.read_request(reader)
                 if line is None:
                     return
                 stream = "/stream" in line
-                if stream and self.server.region == "poll":
-                    self.send(NOT_FOUND)
+                if stream and self.region == "poll":
+                    await self.send(NOT_FOUND)
                     continue
-                if behaviour in BODIES:
-                    body = BODIES[behaviour]
+                if self.behaviour in BODIES:
+                    body = BODIES[self.behaviour]
                     if stream:  # one line of the stream, then the stream stays open
-                        self.send(head(True, 0) + b"%x\r\n" % (len(body) + 1) + body + b"\n\r\n")
-                        return self.hold()
-                    self.send(head(False, len(body)) + body)  # and the next request on this connection
+                        await self.send(head(True, 0) + b"%x\r\n" % (len(body) + 1) + body + b"\n\r\n")
+                        return await self.hold(reader)
+                    await self.send(head(False, len(body)) + body)  # and the next request on this connection
                     continue
-                return getattr(self, behaviour.replace("-", "_"))(stream)
-        except OSError:
+                return await getattr(self, self.behaviour.replace("-", "_"))(reader, stream)
+        except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
             pass  # the dashboard went away (timeout, cap reached): expected
+        finally:
+            writer.close()
 
-    def silent(self, stream):
-        self.hold()
+    async def send(self, data):
+        self.writer.write(data)
+        await self.writer.drain()
+        count(self.site, "bytes_sent", len(data))
 
-    def trickle(self, stream):
+    async def read_request(self, reader):
+        """Reads a request head; returns its request line, or None at EOF."""
+        try:
+            request = await reader.readuntil(b"\r\n\r\n")
+        except asyncio.IncompleteReadError:
+            return None
+        count(self.site, "requests")
+        return request.split(b"\r\n", 1)[0].decode("latin-1")
+
+    async def hold(self, reader):
+        """Keeps the connection, reading and dropping whatever comes, until the client leaves."""
+        while await reader.read(65_536):
+            pass
+
+    async def silent(self, reader, stream):
+        await self.hold(reader)
+
+    async def trickle(self, reader, stream):
         body = TRICKLE_BODY
         data = head(stream, len(body)) + ((b"%x\r\n" % (len(body) + 1) + body + b"\n\r\n") if stream else body)
         for i in range(len(data)):
-            self.send(data[i:i + 1])
-            time.sleep(1)
+            await self.send(data[i:i + 1])
+            await asyncio.sleep(1)
 
-    def huge_body(self, stream):
-        self.send(head(stream, HUGE) + (b"%x\r\n" % HUGE if stream else b""))
+    async def huge_body(self, reader, stream):
+        await self.send(head(stream, HUGE) + (b"%x\r\n" % HUGE if stream else b""))
         block = b"1" * BLOCK
         left = HUGE
         while left > 0:
             n = min(left, BLOCK)
-            self.send(block[:n])
+            await self.send(block[:n])
             left -= n
 
-    def cut_mid_body(self, stream):
+    async def cut_mid_body(self, reader, stream):
         h = head(True, 0) + b"3e8\r\n" if stream else head(False, 1000)
-        self.send(h + b"x" * 100)
-        self.request.shutdown(socket.SHUT_WR)
+        await self.send(h + b"x" * 100)
+        self.writer.write_eof()
 
-    def reset(self, stream):
-        # SO_LINGER with a zero timeout: close() sends RST instead of FIN.
-        self.request.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-        self.request.close()
+    async def reset(self, reader, stream):
+        # SO_LINGER with a zero timeout: closing sends RST instead of FIN.
+        self.writer.get_extra_info("socket").setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.writer.transport.abort()
 
-    def tls_alert(self, stream):
-        self.send(bytes([0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x46]))  # alert: protocol version
+    async def tls_alert(self, reader, stream):
+        await self.send(bytes([0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x46]))  # alert: protocol version
 
-    def tls_server(self):
-        """A real TLS server: a plain-HTTP client's request meets OpenSSL's handshake."""
+    async def plain_http(self, reader):
+        """A plain-HTTP server: a TLS ClientHello gets a 400, as from any HTTP server."""
+        first = await reader.read(65_536)
+        if not first:
+            return
+        if first[0] == 22:  # a TLS handshake record
+            await self.send(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+        else:
+            await self.send(NOT_FOUND)
+
+
+class TLSHandler(socketserver.BaseRequestHandler):
+    """A real TLS server (Python's ssl, that is OpenSSL), on threads of its own: a blocking
+    handshake reads only the first record of a plain-HTTP request and closes with the rest
+    unread, as OpenSSL servers do (asyncio's TLS would read it all first)."""
+
+    def setup(self):
+        self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        count(self.server.site, "connections")
+
+    def handle(self):
         try:
             tls = self.server.tls_context.wrap_socket(self.request, server_side=True)
         except (ssl.SSLError, OSError) as e:
@@ -213,16 +237,6 @@ class Handler(socketserver.BaseRequestHandler):
         except (ssl.SSLError, OSError):
             pass
 
-    def plain_http(self):
-        """A plain-HTTP server: a TLS ClientHello gets a 400, as from any HTTP server."""
-        first = self.request.recv(65_536)
-        if not first:
-            return
-        if first[0] == 22:  # a TLS handshake record
-            self.send(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
-        else:
-            self.send(NOT_FOUND)
-
 
 class Server(socketserver.ThreadingTCPServer):
     daemon_threads = True
@@ -239,29 +253,53 @@ def write_atomic(path, text):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--base-port", type=int, required=True)
+    ap.add_argument("--base-port", type=int, required=True, help="site i listens on P + i; 0: ports the system chooses")
+    ap.add_argument("--sites", help="start only these sites (ids, comma-separated)")
     ap.add_argument("--manifest", help="where to write the site list (default: stdout)")
     ap.add_argument("--stats", help="JSON counters per site, rewritten every 0.5 s")
     ap.add_argument("--duration", type=float, default=0, help="exit after S seconds (0: run until killed)")
     args = ap.parse_args()
+    # A child inherits its parent's blocked signals, and the Swift test runner blocks these:
+    # unblocked, SIGTERM ends the agents whoever started them.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
+    sites = SITES
+    if args.sites:
+        wanted = args.sites.split(",")
+        unknown = set(wanted) - {site[0] for site in SITES}
+        if unknown:
+            ap.error(f"no such site: {', '.join(sorted(unknown))}")
+        sites = [site for site in SITES if site[0] in wanted]
+    asyncio.run(run(args, sites))
 
-    folder = tempfile.mkdtemp(prefix="hostile-tls.")
-    try:
-        cert, key = make_certificate(folder)
-        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        context.load_cert_chain(cert, key)
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)  # loaded: the files are not needed any more
 
-    servers = []
+async def run(args, sites):
+    context = None
+    if any(behaviour == "tls-server" for _, _, behaviour, _, _ in sites):
+        folder = tempfile.mkdtemp(prefix="hostile-tls.")
+        try:
+            cert, key = make_certificate(folder)
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(cert, key)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)  # loaded: the files are not needed any more
+
+    servers = []  # kept open until the end
     lines = []
-    for i, (site, name, behaviour, scheme, region) in enumerate(SITES):
-        port = args.base_port + i
-        server = Server(("127.0.0.1", port), Handler)
-        server.site, server.behaviour, server.region, server.tls_context = site, behaviour, region, context
-        STATS[site] = {"port": port, "behaviour": behaviour, "connections": 0, "requests": 0, "bytes_sent": 0}
-        threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True).start()
+    for i, (site, name, behaviour, scheme, region) in enumerate(sites):
+        wanted_port = args.base_port + i if args.base_port else 0
+        STATS[site] = {"port": None, "behaviour": behaviour, "connections": 0, "requests": 0, "bytes_sent": 0}
+        if behaviour == "tls-server":
+            server = Server(("127.0.0.1", wanted_port), TLSHandler)
+            server.site, server.tls_context = site, context
+            threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True).start()
+            port = server.server_address[1]
+        else:
+            def connected(reader, writer, kind=(site, behaviour, region)):
+                return Connection(*kind, writer).serve(reader)
+            server = await asyncio.start_server(connected, "127.0.0.1", wanted_port, backlog=64, reuse_address=True)
+            port = server.sockets[0].getsockname()[1]
         servers.append(server)
+        STATS[site]["port"] = port
         lines.append(f"{site} {name} {region} {scheme} {port}")
     manifest = "\n".join(lines) + "\nready\n"
     if args.manifest:
@@ -270,19 +308,23 @@ def main():
         sys.stdout.write(manifest)
         sys.stdout.flush()
 
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    loop.add_signal_handler(signal.SIGTERM, stop.set)
+    loop.add_signal_handler(signal.SIGINT, stop.set)
     end = time.monotonic() + args.duration if args.duration > 0 else None
     while not stop.is_set() and (end is None or time.monotonic() < end):
         if args.stats:
             with STATS_LOCK:
                 text = json.dumps(STATS, indent=1, sort_keys=True)
             write_atomic(args.stats, text)
-        stop.wait(0.5)
-    for server in servers:
-        server.shutdown()
-        server.server_close()
+        try:
+            await asyncio.wait_for(stop.wait(), 0.5)
+        except asyncio.TimeoutError:
+            pass
+    # Open connections end with the process, at once (closing each, and its pump or trickle,
+    # would take longer).
+    os._exit(0)
 
 
 if __name__ == "__main__":

@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
-# Fuzzing with libFuzzer (issue 8). Two kinds of target, run alike:
-# - fuzz/targets/NAME.swift (the entry point) with NAME.files (the project sources it needs),
-#   built with `swiftc -sanitize=fuzzer`: prometheus, bird (control-socket replies, protocols,
-#   routes), stats (unbound/nsd-control), dns (the probe's message decoder);
-# - fuzz/package/Sources/NAME/, executables of the SwiftPM package fuzz/package (it depends on
-#   this package by path), built with `swift build --sanitize=fuzzer` in .build-fuzz (or
-#   $FUZZ_SCRATCH): fleetconfig and agentconfig (the config loaders, TOMLKit has C++ in it),
-#   apirequest (drain/undrain bodies), statusupdate (the fast status-update reader against
-#   JSONDecoder), statusstream (the dashboard's status stream parser).
+# Fuzzing with libFuzzer (issue 8). Each target's body is one function in fuzz/entries
+# (fuzzBird, fuzzFleetConfig, ...), which the regression tests call too; the fuzzer's own
+# entry point (`LLVMFuzzerTestOneInput`) only hands it the input. Two kinds of target, run alike:
+# - fuzz/targets/NAME.swift (the entry point) with NAME.files (the body's file in fuzz/entries
+#   and the project sources it needs, compiled in: FUZZ_SOURCES_COMPILED_IN), built with
+#   `swiftc -sanitize=fuzzer`: prometheus, bird (control-socket replies, protocols, routes),
+#   stats (unbound/nsd-control), dns (the probe's message decoder);
+# - fuzz/package/Sources/NAME/ (the entry point and links to its body in fuzz/entries),
+#   executables of the SwiftPM package fuzz/package (it depends on this package by path),
+#   built with `swift build --sanitize=fuzzer` in .build-fuzz (or $FUZZ_SCRATCH): fleetconfig
+#   and agentconfig (the config loaders, TOMLKit has C++ in it), apirequest (drain/undrain
+#   bodies), statusupdate (the fast status-update reader against JSONDecoder), statusstream
+#   (the dashboard's status stream parser).
 # Each runs from its committed seed corpus (fuzz/corpus/NAME) for --runs iterations or
 # --seconds. What it learns goes to a scratch corpus (not committed). A crash (or an input
 # that takes over 30 s) stops it: the input is copied to fuzz/regressions/NAME/, where
@@ -59,7 +63,7 @@ for t in "${TARGETS[@]}"; do
         cp "$BIN/$t" "$WORK/$t"
     elif [ -f "fuzz/targets/$t.swift" ]; then
         # shellcheck disable=SC2046
-        if ! swiftc -O -sanitize=fuzzer -parse-as-library "fuzz/targets/$t.swift" $(cat "fuzz/targets/$t.files") -o "$WORK/$t" 2>"$WORK/$t.build"; then
+        if ! swiftc -O -sanitize=fuzzer -parse-as-library -D FUZZ_SOURCES_COMPILED_IN "fuzz/targets/$t.swift" $(cat "fuzz/targets/$t.files") -o "$WORK/$t" 2>"$WORK/$t.build"; then
             echo "fuzz: $t does not build:"; grep error: "$WORK/$t.build" | head; status=1; continue
         fi
     else

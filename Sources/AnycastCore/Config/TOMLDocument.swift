@@ -10,10 +10,11 @@ public struct TOMLDocument {
     /// Parses `source`; a syntax error becomes a `ConfigError` with the line TOMLKit found.
     public init(source: String, file: String) throws(ConfigError) {
         self.file = file
-        if let failure = TOMLSyntaxCheck.failure(in: source) {
-            throw ConfigError(file: file, line: failure.line, message: "TOML syntax: \(failure.message)")
+        do {
+            index = try TOMLSyntaxCheck.index(of: source)
+        } catch {
+            throw ConfigError(file: file, line: error.line, message: "TOML syntax: \(error.message)")
         }
-        index = TOMLLineIndex(source: source)
         do {
             root = try TOMLTable(string: source)
         } catch let error as TOMLParseError {

@@ -4,7 +4,8 @@
 /// This walks the grammar's structure (tables, keys, strings, arrays, inline tables) over
 /// Unicode scalars and refuses what is malformed with its line, so toml++ only ever sees text
 /// whose structure is sound. Scalar values (numbers, booleans, dates) are only delimited
-/// here; toml++ checks what they say and reports its errors normally.
+/// here; toml++ checks what they say and reports its errors normally. The same pass notes the
+/// line of every table and key (TOMLLineIndex), so the file is read once for both.
 struct TOMLSyntaxCheck {
     /// What is wrong, and on which line.
     struct Failure: Error {
@@ -12,17 +13,18 @@ struct TOMLSyntaxCheck {
         var message: String
     }
 
-    /// The first structural error in `source`, or nil.
-    static func failure(in source: String) -> Failure? {
+    /// The line of every table and key of `source`; the first structural error if it has one.
+    static func index(of source: String) throws(Failure) -> TOMLLineIndex {
         var check = TOMLSyntaxCheck(Array(source.unicodeScalars))
-        do { try check.document() } catch { return error }
-        return nil
+        try check.document()
+        return check.index
     }
 
     private let s: [Unicode.Scalar]
     private var i = 0
     private var line = 1
     private var depth = 0
+    private var index = TOMLLineIndex()
     /// Deeper nesting of arrays and inline tables than any config needs (toml++ stops at 256).
     private static let maxDepth = 64
 
@@ -56,7 +58,8 @@ struct TOMLSyntaxCheck {
                 try header()
                 try endOfLine()
             default:
-                try keyValue()
+                let keyLine = line
+                index.key(try keyValue(), line: keyLine)
                 try endOfLine()
             }
         }
@@ -89,6 +92,7 @@ struct TOMLSyntaxCheck {
     }
 
     private mutating func header() throws(Failure) {
+        let headerLine = line
         i += 1
         let isArray = peek == "["
         if isArray { i += 1 }
@@ -96,42 +100,58 @@ struct TOMLSyntaxCheck {
         guard let c = peek, Self.isBareKey(c) || c == "\"" || c == "'" else {
             throw fail("a table header must start with its name (letters, digits, '_' and '-', or a quoted name), as in [fleet] or [[site]]")
         }
-        try key()
+        let name = try key()
         skipBlanks()
         guard peek == "]", !isArray || peek(1) == "]" else {
             throw fail("the table header must end with \(isArray ? "]]" : "]"), not \(Self.describe(peek))")
         }
         i += isArray ? 2 : 1
+        index.header(name, isArray: isArray, line: headerLine)
     }
 
-    private mutating func key() throws(Failure) {
+    /// A dotted key; returns its parts.
+    private mutating func key() throws(Failure) -> [String] {
+        var parts: [String] = []
         while true {
-            try simpleKey()
+            parts.append(try simpleKey())
             skipBlanks()
-            guard peek == "." else { return }
+            guard peek == "." else { return parts }
             i += 1
             skipBlanks()
         }
     }
 
-    private mutating func simpleKey() throws(Failure) {
+    /// A bare or quoted key; returns its name (a quoted one as written between its quotes).
+    private mutating func simpleKey() throws(Failure) -> String {
         guard let c = peek else { throw fail("expected a key, found the end of the file") }
+        let start = i
         if c == "\"" || c == "'" {
             try singleLineString()
+            return Self.text(s[(start + 1)..<(i - 1)])
         } else if Self.isBareKey(c) {
             while let c = peek, Self.isBareKey(c) { i += 1 }
+            return Self.text(s[start..<i])
         } else {
             throw fail("expected a key (letters, digits, '_' and '-', or a quoted name), found \(Self.describe(c))")
         }
     }
 
-    private mutating func keyValue() throws(Failure) {
-        try key()
+    private static func text(_ scalars: ArraySlice<Unicode.Scalar>) -> String {
+        var text = String.UnicodeScalarView()
+        text.append(contentsOf: scalars)
+        return String(text)
+    }
+
+    /// `key = value`; returns the key's parts.
+    @discardableResult
+    private mutating func keyValue() throws(Failure) -> [String] {
+        let name = try key()
         skipBlanks()
         guard peek == "=" else { throw fail("expected '=' after the key, found \(Self.describe(peek))") }
         i += 1
         skipBlanks()
         try value()
+        return name
     }
 
     private mutating func value() throws(Failure) {

@@ -1,16 +1,8 @@
-import AnycastCore
-import Foundation
-
-// Fuzz target: the dashboard's fast reader of status updates (FlatStatusUpdateReader), as the
-// poller calls it on a response body, and the JSONDecoder path it falls back to. The reader
-// promises: where it answers, it answers what JSONDecoder answers (it never accepts a
-// document JSONDecoder rejects). A difference is a crash.
+// libFuzzer's entry point. The target's body is fuzzStatusUpdate in FuzzStatusUpdate.swift (a link
+// to fuzz/entries), which FuzzRegressionTests replays too. A broken promise traps, so libFuzzer
+// keeps the input.
 @_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzStatusUpdate(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-    let fast = FlatStatusUpdateReader.read(UnsafeRawBufferPointer(start: data, count: size))
-    let slow = try? AgentJSON.decoder().decode(StatusUpdate.self, from: Data(bytes: data, count: size))
-    if let fast, fast != slow {
-        fatalError("FlatStatusUpdateReader answered \(fast), JSONDecoder \(slow.map { "\($0)" } ?? "an error")")
-    }
+public func testOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    do { try fuzzStatusUpdate(Array(UnsafeBufferPointer(start: data, count: size))) } catch { fatalError("\(error)") }
     return 0
 }

@@ -1,0 +1,1 @@
+../../../entries/FuzzAPIRequest.swift
