@@ -40,12 +40,12 @@ import Testing
         #expect(plan.backingOff.isEmpty)
     }
 
-    @Test func aStreamedSiteAlreadyShowingGetsItsHistoryByOnePollBesideItsStream() async {
+    @Test func aStreamedSiteAlreadyShowingGetsItsHistoryByOnePollBesideItsStream() async throws {
         let site = await Self.answered("ams1", points: 1, historyLoaded: false)
         let plan = CyclePlan.make(for: [site], at: Self.now, force: false, historyLoadsPerCycle: 5)
-        let stream = try? #require(plan.streams.first)
-        #expect(stream?.path == "/v1/status/stream?history_after=1800000000.000", "the stream carries on from the newest point")
-        #expect(stream?.wholeHistory == false)
+        let stream = try #require(plan.streams.first)
+        #expect(stream.path == "/v1/status/stream?history_after=1800000000.000", "the stream carries on from the newest point")
+        #expect(!stream.wholeHistory)
         #expect(plan.polls == [PollJob(index: 0, site: site.snapshot.config, endpoint: site.endpoint, known: "r7", after: nil,
                                        points: 900, wholeHistory: true, keepAlive: false)],
                 "one whole-window poll that does not keep its connection")

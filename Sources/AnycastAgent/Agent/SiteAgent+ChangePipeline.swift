@@ -55,7 +55,7 @@ extension SiteAgent {
         let id = verificationCount
         verifications[id] = Task {
             await self.verify(targets, desired: desired, actor: actor, deadline: deadline)
-            await self.verificationEnded(id)
+            self.verificationEnded(id)
         }
     }
 
