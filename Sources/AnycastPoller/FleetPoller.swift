@@ -54,9 +54,12 @@ public actor FleetPoller {
         let decoder = NIOLoopBoundBox.makeBoxSendingValue(AgentJSON.decoder(), eventLoop: transport.eventLoop)
         self.decoder = decoder
         // https agents' streams share one TLS context; a bad TLS setting leaves them polled.
-        let anyTLS = config.sites.contains { AgentEndpoint(site: $0)?.tls == true }
+        let endpoints = config.sites.map(AgentEndpoint.init(site:))
+        let anyTLS = endpoints.contains { $0?.tls == true }
         let tlsContext = anyTLS ? try? NIOSSLContext(configuration: client.tls ?? .makeClientConfiguration()) : nil
-        self.sites = config.sites.map { FollowedSite(config: $0, streaming: streaming, streamsTLS: tlsContext != nil) }
+        self.sites = zip(config.sites, endpoints).map {
+            FollowedSite(config: $0, endpoint: $1, streaming: streaming, streamsTLS: tlsContext != nil)
+        }
         self.streams = StatusStreamSet(eventLoop: transport.eventLoop, decoder: decoder, tls: tlsContext, clock: clock)
     }
 

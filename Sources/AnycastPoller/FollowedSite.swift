@@ -25,9 +25,9 @@ struct FollowedSite: Sendable {
     /// Whether the whole history window has arrived.
     var historyLoaded = false
 
-    init(config: SiteConfig, streaming: Bool, streamsTLS: Bool) {
+    init(config: SiteConfig, endpoint: AgentEndpoint?, streaming: Bool, streamsTLS: Bool) {
         snapshot = SiteSnapshot(config: config)
-        endpoint = AgentEndpoint(site: config)
+        self.endpoint = endpoint
         let streamable = endpoint.map { !$0.tls || streamsTLS } ?? false
         transport = streaming && streamable ? .stream : .poll
     }

@@ -124,13 +124,6 @@ public final class StatusStreamSet: Sendable {
         }
     }
 
-    /// Closes the stream of site `index`, if one is open (the agent is polled instead).
-    public func close(_ index: Int) {
-        eventLoop.execute { [self] in
-            streams.value.removeValue(forKey: index)?.close()
-        }
-    }
-
     private func open(_ job: Job, timeout: Duration, maxBytes: Int, onFirst: @escaping () -> Void, onUnsupported: (@Sendable (Int) -> Void)?) {
         let stream = StatusStream(endpoint: job.endpoint, wholeHistory: job.wholeHistory, maxBytes: maxBytes, decoder: decoder, clock: clock)
         streams.value[job.index] = stream

@@ -12,8 +12,8 @@ import Testing
     static let now = AnyClock(clock).now
 
     static func site(_ id: String, url: String? = nil, streaming: Bool = true) -> FollowedSite {
-        FollowedSite(config: SiteConfig(id: id, name: id, region: "eu", url: url ?? "http://127.0.0.1:9\(id.count)00", token: "t"),
-                     streaming: streaming, streamsTLS: false)
+        let config = SiteConfig(id: id, name: id, region: "eu", url: url ?? "http://127.0.0.1:9\(id.count)00", token: "t")
+        return FollowedSite(config: config, endpoint: AgentEndpoint(site: config), streaming: streaming, streamsTLS: false)
     }
 
     /// A site that has answered once, with `points` seconds of history.

@@ -186,10 +186,6 @@ import Testing
     }
 }
 
-actor SnapshotLog {
-    var snapshots: [FleetSnapshot] = []
-    func add(_ s: FleetSnapshot) { snapshots.append(s) }
-}
 
 /// A test clock that reports each sleep as it begins, so a test moves time only once the code
 /// under test is waiting (moved earlier, a sleep until "now" would wait for the next move).

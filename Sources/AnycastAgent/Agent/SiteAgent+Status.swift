@@ -55,7 +55,7 @@ extension SiteAgent {
     public func statusUpdate(known: String?, historyAfter: Date?, historyPoints: Int = SiteAgent.defaultHistoryPoints) -> StatusUpdate {
         var full = status(historyAfter: historyAfter, historyPoints: historyPoints)
         let history = full.traffic.history
-        let traffic = full.traffic
+        let figures = full.traffic
         let latency = full.latency
         full.traffic = .empty
         full.latency = LatencyStatus(p50Ms: nil, p95Ms: nil, p99Ms: nil, source: latency.source)
@@ -65,14 +65,14 @@ extension SiteAgent {
         let time = now()
         if known != revision {
             full.agent.now = time
-            full.traffic = traffic
+            full.traffic = figures
             full.traffic.history = []
             full.latency = latency
             carried = full
         }
         return StatusUpdate(
-            revision: revision, now: time, qps: traffic.qps, queriesTotal: traffic.queriesTotal,
-            rcodes: traffic.rcodes, sampledAt: traffic.sampledAt, latency: latency, history: history, status: carried)
+            revision: revision, now: time, qps: figures.qps, queriesTotal: figures.queriesTotal,
+            rcodes: figures.rcodes, sampledAt: figures.sampledAt, latency: latency, history: history, status: carried)
     }
 
     /// Signals each change of the status to one `GET /v1/status/stream` answer; nil when
