@@ -38,4 +38,21 @@ scratch "$WORK/unused" '"B", "C"' 'import B\npublic let a = b\n'
 check "a declared dependency that is never imported fails" \
     fails_saying "$WORK/unused" "target A declares C but never imports it"
 
+# The dashboard must not reach the agent's server stack, however long the chain.
+mkdir -p "$WORK/reach/Sources/AnycastDashboard" "$WORK/reach/Sources/Mid" "$WORK/reach/Sources/AnycastAgent"
+cat >"$WORK/reach/Package.swift" <<'SWIFT'
+// swift-tools-version:6.0
+import PackageDescription
+let package = Package(name: "reach", targets: [
+    .target(name: "AnycastDashboard", dependencies: ["Mid"]),
+    .target(name: "Mid", dependencies: ["AnycastAgent"]),
+    .target(name: "AnycastAgent"),
+])
+SWIFT
+printf 'import Mid\npublic let d = m\n' >"$WORK/reach/Sources/AnycastDashboard/D.swift"
+printf 'import AnycastAgent\npublic let m = a\n' >"$WORK/reach/Sources/Mid/M.swift"
+printf 'public let a = 1\n' >"$WORK/reach/Sources/AnycastAgent/A.swift"
+check "the dashboard reaching the agent through another target fails, with the chain" \
+    fails_saying "$WORK/reach" "target AnycastDashboard reaches AnycastAgent (AnycastDashboard -> Mid -> AnycastAgent)"
+
 summary target-imports

@@ -7,6 +7,9 @@ best effort: it looks only at targets of this package, never at other packages' 
 at unused dependencies, and it passes silently whenever its import scan fails. This reads the
 sources instead, so the rule holds whatever the toolchain does.
 
+It also keeps the dashboard apart from the agent's server stack: the targets in NEVER_REACH
+must not depend on those modules through any chain of this package's targets.
+
 Usage: scripts/check/target-imports.py [PACKAGE_DIR]   (exit 1 and a line per mismatch)
 """
 import json
@@ -21,6 +24,10 @@ SYSTEM = {
     "Darwin", "Android", "WinSDK", "Synchronization", "Testing", "XCTest", "_Concurrency",
     "_StringProcessing", "RegexBuilder", "Observation", "os", "ucrt",
 }
+# The dashboard's code and its tests link neither the agent nor its HTTP server and metrics
+# (their fixtures come from AnycastSimulation's model).
+SERVER_STACK = {"AnycastAgent", "AnycastSimulatedFleet", "Hummingbird", "HummingbirdCore", "HummingbirdTLS", "Prometheus"}
+NEVER_REACH = {name: SERVER_STACK for name in ("AnycastDashboard", "AnycastTerminal", "AnycastTUI", "AnycastDashboardTests")}
 IMPORT = re.compile(
     r"^\s*(?:@[A-Za-z_]+(?:\([^)]*\))?\s+)*(?:(?:public|package|internal|fileprivate|private)\s+)?"
     r"import\s+(?:(?:typealias|struct|class|enum|protocol|let|var|func|actor)\s+)?([A-Za-z_][A-Za-z0-9_]*)")
@@ -34,6 +41,18 @@ def declared(target):
             if kind in dep:
                 names.add(dep[kind][0])
     return names
+
+
+def reached(name, targets, path=()):
+    """Each module `name` depends on, directly or through this package's targets, with the chain to it."""
+    chains = {}
+    for dep in sorted(declared(targets[name])):
+        chain = path + (name, dep)
+        chains.setdefault(dep, chain)
+        if dep in targets and dep not in path:
+            for far, far_chain in reached(dep, targets, path + (name,)).items():
+                chains.setdefault(far, far_chain)
+    return chains
 
 
 def imports(directory):
@@ -80,6 +99,13 @@ def main():
                 problems.append(f"{where}: target {target['name']} imports {name} without declaring it a dependency")
         for name in sorted(wanted - set(used)):
             problems.append(f"Package.swift: target {target['name']} declares {name} but never imports it")
+    targets = {t["name"]: t for t in manifest["targets"]}
+    for name, forbidden in NEVER_REACH.items():
+        if name not in targets:
+            continue
+        for dep, chain in sorted(reached(name, targets).items()):
+            if dep in forbidden:
+                problems.append(f"Package.swift: target {name} reaches {dep} ({' -> '.join(chain)}); it must not link the agent's server stack")
     for p in problems:
         print(f"target-imports: {p}")
     if not problems:
