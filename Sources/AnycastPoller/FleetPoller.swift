@@ -5,13 +5,15 @@ import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOSSL
+import Synchronization
 
 /// Follows every site's agent, once per interval, and keeps the fleet picture.
 ///
 /// Each cycle is planned from the sites' records (`CyclePlan`): streamed agents are read from
-/// their status streams, the others polled, all concurrently. Each request has its own
-/// timeout (80% of the interval by default), so a hung, slow or dead agent never delays the
-/// others or the cycle. Agents that keep failing are retried with a capped exponential back-off.
+/// their status streams, the others polled, all concurrently. Every request of a cycle ends by
+/// the cycle's deadline, the request timeout (80% of the interval by default) after it began,
+/// on the poller's clock; so a hung, slow or dead agent never delays the others or the cycle.
+/// Agents that keep failing are retried with a capped exponential back-off.
 public actor FleetPoller {
     public nonisolated let config: FleetConfig
     let client: AgentClient
@@ -36,6 +38,8 @@ public actor FleetPoller {
     private let streams: StatusStreamSet
     private let decoder: NIOLoopBoundBox<JSONDecoder>
     private var health = PollHealth()
+    /// The running cycle's deadline, for `requestsWaiting`.
+    private nonisolated let currentDeadline = Mutex<CycleDeadline?>(nil)
 
     public init(
         config: FleetConfig, client: AgentClient, maxBackoff: Duration = .seconds(30), historyLoadsPerCycle: Int = 50,
@@ -75,6 +79,9 @@ public actor FleetPoller {
                       minActiveSites: config.minActiveSites, pollHealth: health)
     }
 
+    /// How many of the running cycle's requests are still waiting for an answer.
+    public nonisolated var requestsWaiting: Int { currentDeadline.withLock { $0?.waiting ?? 0 } }
+
     /// The site with `id`, if configured.
     public func site(_ id: String) -> SiteSnapshot? { sites.first { $0.snapshot.config.id == id }?.snapshot }
 
@@ -83,18 +90,28 @@ public actor FleetPoller {
     @discardableResult
     public func pollOnce(force: Bool = false) async -> FleetSnapshot {
         let cycleStart = clock.now
-        // Network waits are bounded in real time, whatever clock times the cycles.
-        let started = ContinuousClock.now
         let plan = CyclePlan.make(for: sites, at: cycleStart, force: force, historyLoadsPerCycle: historyLoadsPerCycle)
-        var polls = plan.polls.map { start($0, timeout: config.requestTimeout) }
+        let deadline = CycleDeadline(eventLoop: transport.eventLoop)
+        currentDeadline.withLock { $0 = deadline }
+        // No request, no timer (a cycle of unusable URLs waits for nothing).
+        let timer: Task<Void, Never>? = plan.streams.isEmpty && plan.polls.allSatisfy({ $0.endpoint == nil }) ? nil : Task { [clock] in
+            try? await clock.sleep(until: cycleStart.advanced(by: config.requestTimeout), tolerance: nil)
+            deadline.pass()
+        }
+        var polls = plan.polls.map { start($0, timeout: config.requestTimeout, deadline: deadline) }
         // A site fails at most once a cycle, whether its stream, its history poll or both failed.
         var failed = Set<Int>()
         if !plan.streams.isEmpty {
-            polls += await followStreams(plan, started: started, failed: &failed)
+            polls += await followStreams(plan, cycleStart: cycleStart, deadline: deadline, failed: &failed)
         }
         if let answers = try? await EventLoopFuture.whenAllSucceed(polls, on: transport.eventLoop).get() {
             for answer in answers { receive(answer.result, at: answer.index, wholeHistory: answer.wholeHistory, failed: &failed) }
         }
+        // Everything is in: the timer is not needed, and passing the deadline lets go of what
+        // it held.
+        timer?.cancel()
+        deadline.pass()
+        currentDeadline.withLock { $0 = nil }
         health.cycles += 1
         health.lastCycleSeconds = cycleStart.duration(to: clock.now).inSeconds
         return snapshot()
@@ -102,8 +119,11 @@ public actor FleetPoller {
 
     /// Takes what each streamed site's stream brought (opening those not open yet) and starts
     /// the polls of agents found to have no streams; returns those polls.
-    private func followStreams(_ plan: CyclePlan, started: ContinuousClock.Instant, failed: inout Set<Int>) async -> [EventLoopFuture<PollAnswer>] {
+    private func followStreams(
+        _ plan: CyclePlan, cycleStart: AnyClock<Duration>.Instant, deadline: CycleDeadline, failed: inout Set<Int>
+    ) async -> [EventLoopFuture<PollAnswer>] {
         let timeout = config.requestTimeout
+        let clock = self.clock
         // A site that has never answered may be an agent without streams (an older version):
         // if its stream is refused, it is polled at once, beside the streams still opening.
         // Only first contacts can be that, so a fleet that has answered passes no callback.
@@ -113,14 +133,15 @@ public actor FleetPoller {
             let fallbacks = plan.fallbacks
             onUnsupported = { [self] i in
                 guard let job = fallbacks[i] else { return }
-                let remaining = timeout - (ContinuousClock.now - started)
+                let remaining = timeout - cycleStart.duration(to: clock.now)
                 guard remaining >= .milliseconds(100) else { return }
-                let poll = start(job, timeout: remaining)
+                let poll = start(job, timeout: remaining, deadline: deadline)
                 startedFallbacks.withLockedValue { $0[i] = poll }
             }
         }
         guard let deliveries = try? await streams.take(
-            plan.streams, timeout: timeout, silentAfter: config.pollInterval * 2 + timeout, maxBytes: config.maxResponseBytes,
+            plan.streams, timeout: timeout, deadline: deadline, silentAfter: config.pollInterval * 2 + timeout,
+            maxBytes: config.maxResponseBytes,
             onUnsupported: onUnsupported).get() else { return [] }
         var late: [PollJob] = []
         for delivery in deliveries {
@@ -139,8 +160,8 @@ public actor FleetPoller {
         var polls = startedFallbacks.withLockedValue { Array($0.values) }
         // Within what is left of this cycle's timeout (the streams may have waited it out on a
         // hung agent); with too little left they are polled from the next cycle.
-        let remaining = timeout - (ContinuousClock.now - started)
-        if remaining >= .milliseconds(100) { polls += late.map { start($0, timeout: remaining) } }
+        let remaining = timeout - cycleStart.duration(to: clock.now)
+        if remaining >= .milliseconds(100) { polls += late.map { start($0, timeout: remaining, deadline: deadline) } }
         return polls
     }
 
@@ -151,9 +172,10 @@ public actor FleetPoller {
         var result: Result<StatusUpdate, AgentClientError>
     }
 
-    /// Starts a poll. Plain-HTTP agents go through the poll transport: one event loop, no task
-    /// per request, decoding on the loop. TLS agents go through AsyncHTTPClient.
-    private nonisolated func start(_ job: PollJob, timeout: Duration) -> EventLoopFuture<PollAnswer> {
+    /// Starts a poll, which ends by `deadline` at the latest (as "timed out after `timeout`").
+    /// Plain-HTTP agents go through the poll transport: one event loop, no task per request,
+    /// decoding on the loop. TLS agents go through AsyncHTTPClient.
+    private nonisolated func start(_ job: PollJob, timeout: Duration, deadline: CycleDeadline) -> EventLoopFuture<PollAnswer> {
         let client = self.client
         let loop = transport.eventLoop
         let decoder = self.decoder
@@ -163,7 +185,7 @@ public actor FleetPoller {
             return loop.makeSucceededFuture(PollAnswer(index: i, wholeHistory: false, result: .failure(.badURL(job.site.url))))
         }
         if endpoint.tls {
-            return loop.makeFutureWithTask {
+            return Self.byDeadline(deadline, timeout: timeout, index: i, loop.makeFutureWithTask {
                 // A plain do/catch on purpose: `do throws(AgentClientError)` returning from
                 // a child task trapped ("Index out of range" in apply) in release builds with Swift 6.3.1.
                 do {
@@ -174,10 +196,11 @@ public actor FleetPoller {
                 } catch {
                     return PollAnswer(index: i, wholeHistory: false, result: .failure(.connection("\(error)")))
                 }
-            }
+            })
         }
         let path = AgentClient.updatePath(known: job.known, historyAfter: job.after, historyPoints: job.points)
-        return transport.get(endpoint, path: path, timeout: timeout, maxBytes: config.maxResponseBytes, keepAlive: job.keepAlive).map { answer in
+        return transport.get(endpoint, path: path, timeout: timeout, deadline: deadline, maxBytes: config.maxResponseBytes,
+                             keepAlive: job.keepAlive).map { answer in
             switch answer {
             case .success(let response):
                 do {
@@ -192,6 +215,27 @@ public actor FleetPoller {
                 return PollAnswer(index: i, wholeHistory: false, result: .failure(error))
             }
         }
+    }
+
+    /// `answer`, or "timed out" if the deadline passes first. AsyncHTTPClient keeps its own
+    /// (wall-clock) timeout as well; whichever ends the poll first decides.
+    private static func byDeadline(
+        _ deadline: CycleDeadline, timeout: Duration, index: Int, _ answer: EventLoopFuture<PollAnswer>
+    ) -> EventLoopFuture<PollAnswer> {
+        let loop = deadline.eventLoop
+        let promise = loop.makePromise(of: PollAnswer.self)
+        loop.execute {
+            let over = NIOLoopBoundBox(false, eventLoop: loop)
+            let finish = { (result: PollAnswer) in
+                guard !over.value else { return }
+                over.value = true
+                deadline.ended()
+                promise.succeed(result)
+            }
+            deadline.begin { finish(PollAnswer(index: index, wholeHistory: false, result: .failure(.timedOut(milliseconds: timeout.wholeMilliseconds)))) }
+            answer.hop(to: loop).assumeIsolated().whenSuccess { finish($0) }
+        }
+        return promise.futureResult
     }
 
     private func receive(_ result: Result<StatusUpdate, AgentClientError>, at i: Int, wholeHistory: Bool, failed: inout Set<Int>) {

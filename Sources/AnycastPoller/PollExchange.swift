@@ -9,7 +9,8 @@ final class PollExchange {
     let maxBytes: Int
     let timeoutMilliseconds: Int64
     let promise: EventLoopPromise<Result<PollResponse, AgentClientError>>
-    var timer: Scheduled<Void>?
+    /// The cycle's deadline, which ends the exchange as timed out if it is still going.
+    var deadline: CycleDeadline?
     var channel: (any Channel)?
     /// The connection was reused from an earlier poll (it may have been closed meanwhile).
     var reused = false
@@ -49,7 +50,7 @@ final class PollExchange {
     func complete() {
         guard !done else { return }
         done = true
-        timer?.cancel()
+        deadline?.ended()
         if let channel {
             if keepAlive, let release { release(channel, endpoint.key) } else { channel.close(promise: nil) }
         }
@@ -59,7 +60,7 @@ final class PollExchange {
     func fail(_ error: AgentClientError) {
         guard !done else { return }
         done = true
-        timer?.cancel()
+        deadline?.ended()
         channel?.close(promise: nil)
         promise.succeed(.failure(error))
     }

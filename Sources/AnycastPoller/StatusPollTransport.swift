@@ -9,8 +9,9 @@ import NIOPosix
 /// fraction of a general-purpose client (BENCHMARKS.md); commands (drain, undrain, events)
 /// and TLS agents still go through AsyncHTTPClient.
 ///
-/// Each request has a deadline covering connect, send and the whole body; at the deadline
-/// the connection is closed and the answer is "timed out".
+/// Each request has a deadline covering connect, send and the whole body (the cycle's, when
+/// the poller gives one); at the deadline the connection is closed and the answer is "timed
+/// out after `timeout`".
 public final class StatusPollTransport: Sendable {
     public let eventLoop: any EventLoop
     private let idle: NIOLoopBoundBox<[String: [any Channel]]>
@@ -24,19 +25,20 @@ public final class StatusPollTransport: Sendable {
     /// with why there is none. `keepAlive` false closes the connection after the answer (a
     /// one-off request to an agent that is otherwise followed over a stream).
     public func get(
-        _ endpoint: AgentEndpoint, path: String, timeout: Duration, maxBytes: Int = 4 * 1024 * 1024, keepAlive: Bool = true
+        _ endpoint: AgentEndpoint, path: String, timeout: Duration, deadline: CycleDeadline? = nil,
+        maxBytes: Int = 4 * 1024 * 1024, keepAlive: Bool = true
     ) -> EventLoopFuture<Result<PollResponse, AgentClientError>> {
         let promise = eventLoop.makePromise(of: Result<PollResponse, AgentClientError>.self)
         var headers = endpoint.headers
         if !keepAlive { headers.add(name: "Connection", value: "close") }
         let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: endpoint.basePath + path, headers: headers)
         let ms = timeout.wholeMilliseconds
-        eventLoop.execute { [self] in
+        let deadline = deadline ?? CycleDeadline.after(timeout, on: eventLoop)
+        let begin: @Sendable () -> Void = { [self] in
             let exchange = PollExchange(endpoint: endpoint, head: head, maxBytes: maxBytes, timeoutMilliseconds: ms, promise: promise)
             exchange.release = { [self] channel, key in self.release(channel, key) }
-            exchange.timer = eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(ms)) {
-                exchange.fail(.timedOut(milliseconds: ms))
-            }
+            exchange.deadline = deadline
+            deadline.begin { exchange.fail(.timedOut(milliseconds: ms)) }
             if let channel = takeIdle(endpoint.key) {
                 exchange.reused = true
                 send(exchange, on: channel)
@@ -44,6 +46,9 @@ public final class StatusPollTransport: Sendable {
                 connect(exchange)
             }
         }
+        // Begun at once when called on the loop, so the request counts as waiting before
+        // whatever started it (a refused stream) counts as over.
+        if eventLoop.inEventLoop { begin() } else { eventLoop.execute(begin) }
         return promise.futureResult
     }
 

@@ -31,7 +31,10 @@ final class StatusStream {
     var onUnsupported: (() -> Void)?
     /// Called once, when the read the poller asked for has been done (or the stream closed).
     var onReadDone: (() -> Void)?
-    var openTimer: Scheduled<Void>?
+    /// The deadline of the cycle that opened the stream, until its first line arrives.
+    var openDeadline: CycleDeadline?
+    /// Part of a line is in and the rest is on its way; the read goes on until it ends.
+    var lineBegun = false
 
     /// Most results held between two takes; a poller that stops taking them closes the stream.
     static let maxHeldResults = 64
@@ -95,7 +98,6 @@ final class StatusStream {
     func close() {
         guard phase != .closed else { return }
         phase = .closed
-        openTimer?.cancel()
         channel?.close(promise: nil)
         channel = nil
         firstArrived()
@@ -117,8 +119,8 @@ final class StatusStream {
     }
 
     private func firstArrived() {
-        openTimer?.cancel()
-        openTimer = nil
+        openDeadline?.ended()
+        openDeadline = nil
         if let onFirst {
             self.onFirst = nil
             onFirst()

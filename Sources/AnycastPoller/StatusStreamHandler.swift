@@ -35,7 +35,8 @@ final class StatusStreamHandler: ChannelInboundHandler {
         // before the read counts as done (a 900-point history is ~36 KiB: read a few KiB a
         // cycle, it took long enough for the stream to be closed as silent); otherwise the
         // poller asks again when it takes.
-        if stream.phase == .opening || parser.isPartway {
+        stream.lineBegun = parser.isPartway
+        if stream.phase == .opening || stream.lineBegun {
             context.read()
             if stream.phase == .open { return }
         }

@@ -53,7 +53,8 @@ public final class StatusStreamSet: Sendable {
     }
 
     /// Takes what each job's stream has brought. A job without an open stream gets one, and
-    /// the answer waits (at most `timeout`) for its first line. An open stream that has sent
+    /// the answer waits for its first line until `deadline` (the cycle's; by default `timeout`
+    /// from now), and fails then as "timed out after `timeout`". An open stream that has sent
     /// nothing for `silentAfter` is closed as timed out.
     ///
     /// The streams' connections do not read by themselves: the lines wait in the kernel and
@@ -62,10 +63,11 @@ public final class StatusStreamSet: Sendable {
     /// `onUnsupported` is told, on the event loop, of each stream refused as unknown (404, 405)
     /// as soon as it is, so the poller can poll that agent without waiting for the others.
     public func take(
-        _ jobs: [Job], timeout: Duration, silentAfter: Duration, maxBytes: Int,
+        _ jobs: [Job], timeout: Duration, deadline: CycleDeadline? = nil, silentAfter: Duration, maxBytes: Int,
         onUnsupported: (@Sendable (Int) -> Void)? = nil
     ) -> EventLoopFuture<[Delivery]> {
         let promise = eventLoop.makePromise(of: [Delivery].self)
+        let deadline = deadline ?? CycleDeadline.after(timeout, on: eventLoop)
         eventLoop.execute { [self] in
             var waiting = 1
             var opened: [Job] = []
@@ -103,12 +105,16 @@ public final class StatusStreamSet: Sendable {
             }
             for job in opened {
                 waiting += 1
-                open(job, timeout: timeout, maxBytes: maxBytes, onFirst: arrived, onUnsupported: onUnsupported)
+                open(job, timeout: timeout, deadline: deadline, maxBytes: maxBytes, onFirst: arrived, onUnsupported: onUnsupported)
             }
             // A stream with nothing waiting has nothing to read: it must not hold the cycle.
+            // One whose line has begun is read to the line's end, since the rest is already on
+            // its way (a loaded machine can take longer than the short wait for it), but never
+            // past the cycle's deadline.
             if !reading.isEmpty {
                 readDeadline = eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(20)) {
-                    for stream in reading { stream.readDone() }
+                    for stream in reading where !stream.lineBegun { stream.readDone() }
+                    deadline.onPass { for stream in reading { stream.readDone() } }
                 }
             }
             arrived()
@@ -124,7 +130,10 @@ public final class StatusStreamSet: Sendable {
         }
     }
 
-    private func open(_ job: Job, timeout: Duration, maxBytes: Int, onFirst: @escaping () -> Void, onUnsupported: (@Sendable (Int) -> Void)?) {
+    private func open(
+        _ job: Job, timeout: Duration, deadline: CycleDeadline, maxBytes: Int,
+        onFirst: @escaping () -> Void, onUnsupported: (@Sendable (Int) -> Void)?
+    ) {
         let stream = StatusStream(endpoint: job.endpoint, wholeHistory: job.wholeHistory, maxBytes: maxBytes, decoder: decoder, clock: clock)
         streams.value[job.index] = stream
         stream.onFirst = onFirst
@@ -133,8 +142,10 @@ public final class StatusStreamSet: Sendable {
             stream.onUnsupported = { onUnsupported(index) }
         }
         let ms = timeout.wholeMilliseconds
-        stream.openTimer = eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(ms)) {
-            stream.fail(.timedOut(milliseconds: ms))
+        stream.openDeadline = deadline
+        deadline.begin {
+            // Only an opening that is still waiting; an open stream outlives its cycle.
+            if stream.openDeadline != nil { stream.fail(.timedOut(milliseconds: ms)) }
         }
         let endpoint = job.endpoint
         var request = ByteBuffer()

@@ -18,14 +18,14 @@ import Testing
         let http = AgentClient.makeHTTPClient()
         let config = fleet(servers.simulatedSites() + servers.badSites)
         #expect(config.requestTimeout == .milliseconds(800))
-        let poller = FleetPoller(config: config, client: AgentClient(http: http))
+        let clock = TestClock<Duration>()
+        let poller = FleetPoller(config: config, client: AgentClient(http: http), clock: AnyClock(clock))
 
-        let clock = ContinuousClock()
-        let started = clock.now
-        let first = await poller.pollOnce()
-        let elapsed = clock.now - started
-        #expect(elapsed < .seconds(1), "the cycle ends within the interval although one agent never answers (took \(elapsed))")
-        #expect(elapsed >= .milliseconds(750), "the hung agent was given its full timeout")
+        // The hung agent holds its request; every other answers in real time.
+        let run = try await poller.cycle(on: clock, holding: 1)
+        let first = run.snapshot
+        #expect(run.waitingJustBefore == 1, "the hung agent was given its full timeout")
+        #expect(run.took == .milliseconds(800), "the cycle ends at the timeout, within the interval, although one agent never answers")
 
         let byID = Dictionary(uniqueKeysWithValues: first.sites.map { ($0.config.id, $0) })
         for site in servers.simulatedSites() {
@@ -45,8 +45,8 @@ import Testing
             #expect(byID[id]?.reachability == .pending, "no data yet, not yet unreachable")
         }
 
-        _ = await poller.pollOnce()
-        let third = await poller.pollOnce()
+        _ = try await poller.cycle(on: clock, holding: 1)
+        let third = try await poller.cycle(on: clock, holding: 1).snapshot
         for s in third.sites where s.config.region == "bad" {
             #expect(s.reachability == .unreachable, "\(s.config.id) after 3 failures")
             #expect(s.condition == .unreachable)
@@ -59,11 +59,11 @@ import Testing
 
         // Back-off: an unreachable agent is not asked again in the very next cycle.
         let deadBefore = try #require(await poller.site("dead")?.lastAttempt)
-        _ = await poller.pollOnce()
+        _ = try await poller.cycle(on: clock, holding: 0)
         #expect(await poller.site("dead")?.lastAttempt == deadBefore)
         #expect(await poller.site("dead")?.consecutiveFailures == 3)
         // ...unless the operator asks for a poll now.
-        _ = await poller.pollOnce(force: true)
+        _ = try await poller.cycle(on: clock, holding: 1, force: true)
         #expect(await poller.site("dead")?.consecutiveFailures == 4)
 
         try await http.shutdown()

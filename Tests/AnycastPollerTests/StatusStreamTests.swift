@@ -98,8 +98,17 @@ import Testing
         #expect(try await Self.take(set, job).count == 1, "the first line")
 
         try await raw.send(line: big)
-        let next = try await Self.take(set, job)
-        #expect(next.count == 1, "the large line is read to its end in this cycle")
+        // The line's first bytes may reach the socket only after the first take has looked
+        // (a loaded machine); once one take has begun the line, it reads it to its end. Read
+        // a KiB a take, as before, it took dozens.
+        var takes = 0
+        var next: [StatusUpdate] = []
+        while next.isEmpty, takes < 40 {
+            takes += 1
+            next = try await Self.take(set, job)
+        }
+        #expect(takes <= 2, "the large line is read to its end in the take that began it (\(takes) takes)")
+        #expect(next.count == 1)
         #expect(next.first?.history.count == RateHistory.defaultCapacity)
         set.closeAll()
         try await raw.stop()

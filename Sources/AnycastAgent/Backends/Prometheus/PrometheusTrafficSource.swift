@@ -208,10 +208,11 @@ public struct PrometheusTrafficSource: TrafficSource {
         do {
             // AsyncHTTPClient's own deadline comes first: on a refused port it keeps retrying
             // until then and reports the refusal, which says more than "timed out". The
-            // outer limit, a little later, bounds the whole exchange, body included: an
-            // exporter that trickles its answer must not hold the agent much longer than one
-            // that sends nothing.
-            outcome = try await withTimeout(limit + .milliseconds(100), "scrape") {
+            // outer limit, half a second later (time for a loaded machine to report the
+            // refusal first), bounds the whole exchange, body included: an exporter that
+            // trickles its answer must not hold the agent much longer than one that sends
+            // nothing.
+            outcome = try await withTimeout(limit + .milliseconds(500), "scrape") {
                 let response = try await http.execute(prepared, timeout: .milliseconds(Self.milliseconds(limit)))
                 let body = try await response.body.collect(upTo: cap)
                 return (response.status, body)
