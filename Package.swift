@@ -125,9 +125,16 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // What the executables share about the command line: the exit status of usage errors.
+        .target(
+            name: "AnycastCommandLine",
+            dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "anycast-agent",
             dependencies: [
+                "AnycastCommandLine",
                 "AnycastCore",
                 "AnycastAgent",
                 "AnycastSimulatedFleet",
@@ -143,6 +150,7 @@ let package = Package(
         .executableTarget(
             name: "anycast-dash",
             dependencies: [
+                "AnycastCommandLine",
                 "AnycastCore",
                 "AnycastAgent",
                 "AnycastSimulatedFleet",

@@ -19,6 +19,10 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error.")
     var logLevel: String = "info"
 
+    func validate() throws {
+        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level must be one of: \(logLevels)") }
+    }
+
     func run() async throws {
         let settings = try loadAgentConfig(config)
         let level = Logger.Level(rawValue: logLevel) ?? .info
@@ -71,7 +75,7 @@ struct RunCommand: AsyncParsableCommand {
         let group = ServiceGroup(
             services: [app, AgentRefreshService(agent: agent)],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
-        try await withTaskExecutorPreference(executor) { try await group.run() }
+        try await withTaskExecutorPreference(executor) { try await runUntilStopped(group) }
         client.close()
     }
 
@@ -118,6 +122,9 @@ struct CheckConfigCommand: ParsableCommand {
         print(AgentConfigWriter.effective(settings), terminator: "")
     }
 }
+
+/// The values `--log-level` takes.
+let logLevels = Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")
 
 /// The config at `path`, or exit 2 with `file:line: what is wrong` on standard error.
 func loadAgentConfig(_ path: String) throws -> AgentConfig {

@@ -51,6 +51,7 @@ struct SimulateCommand: AsyncParsableCommand {
     var tlsClientCa: String?
 
     func validate() throws {
+        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level must be one of: \(logLevels)") }
         guard (1...5000).contains(sites) else { throw ValidationError("--sites must be from 1 to 5000") }
         guard (1...65535).contains(basePort), basePort + sites - 1 <= 65535 else {
             throw ValidationError("--base-port + --sites must stay within 1-65535")
@@ -112,7 +113,7 @@ struct SimulateCommand: AsyncParsableCommand {
             emit("simulating \(fleet.agents.count) sites; tokens: read=\(readToken == "demo-read" ? "demo-read" : "(custom)") operate=\(operateToken == "demo-operate" ? "demo-operate" : "(custom)")\n")
         }
         defer { announce.cancel() }
-        try await withTaskExecutorPreference(executor) { try await group.run() }
+        try await withTaskExecutorPreference(executor) { try await runUntilStopped(group) }
     }
 }
 

@@ -1,3 +1,4 @@
+import AnycastCommandLine
 import ArgumentParser
 
 /// `anycast-dash`: the terminal dashboard for an anycast fleet.
@@ -7,9 +8,16 @@ struct AnycastDashCommand: AsyncParsableCommand {
         commandName: "anycast-dash",
         abstract: "Terminal dashboard for an anycast service run from many sites.",
         discussion: """
-            Exit status of drain and undrain: 0 done, 2 usage or config error, 3 refused by the \
-            disruption budget, 4 agent error or unreachable.
+            With no subcommand, 'open' runs: 'anycast-dash --demo' opens the full-screen dashboard \
+            on a simulated fleet. 'snapshot' prints the fleet once, 'watch' prints it again every \
+            poll interval (plain text, for pipes and logs), 'drain' and 'undrain' are for runbooks.
+
+            Exit status: 0 done; 2 usage or config error, unknown site, change not confirmed, or \
+            no terminal for the dashboard; 3 drain refused by the disruption budget; 4 agent error \
+            or unreachable, or the routing change not seen within --wait.
             """,
         subcommands: [OpenCommand.self, SnapshotCommand.self, WatchCommand.self, DrainSiteCommand.self, UndrainSiteCommand.self],
         defaultSubcommand: OpenCommand.self)
+
+    static func main() async { await mainWithUsageStatus2() }
 }

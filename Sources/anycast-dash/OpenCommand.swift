@@ -6,12 +6,12 @@ import ArgumentParser
 import Foundation
 import Logging
 
-/// `anycast-dash [--fleet F | --demo] [--monitor] [--theme NAME] [--operator NAME]`: the
-/// full-screen dashboard (the default command).
+/// `anycast-dash [open] [--fleet F | --demo] [--monitor] [--theme NAME] [--operator NAME]`: the
+/// full-screen dashboard, the default subcommand.
 struct OpenCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "open",
-        abstract: "Open the full-screen dashboard (the default command).")
+        abstract: "Open the full-screen dashboard.")
 
     @OptionGroup var source: FleetOptions
 

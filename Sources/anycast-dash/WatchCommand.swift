@@ -5,17 +5,21 @@ import ArgumentParser
 import Foundation
 import Logging
 
-/// `anycast-dash [--fleet F | --demo]`: the live view. Until the full-screen UI lands, it
-/// redraws the fleet table every poll interval until interrupted.
+/// `anycast-dash watch [--fleet F | --demo] [--cycles N]`: the fleet table printed again every
+/// poll interval until interrupted, as plain text for logs, pipes and terminals without curses.
 struct WatchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "watch",
-        abstract: "Show the fleet live (the default command).")
+        abstract: "Print the fleet table again every poll interval, as plain text (no full-screen UI).")
 
     @OptionGroup var source: FleetOptions
 
     @Option(name: .long, help: "Stop after this many poll cycles (default: run until interrupted).")
     var cycles: Int?
+
+    func validate() throws {
+        if let cycles, cycles < 1 { throw ValidationError("--cycles must be at least 1") }
+    }
 
     func run() async throws {
         bootstrapLogging(level: .warning)
