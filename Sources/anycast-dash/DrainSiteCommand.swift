@@ -57,8 +57,12 @@ struct SiteChangeOptions: ParsableArguments {
     @Option(name: .long, help: "Operator name (default: the login name).")
     var `operator`: String?
 
-    @Option(name: .long, help: "Seconds to wait for the routing change to be seen.")
+    @Option(name: .long, help: "Seconds to wait for the routing change to be seen (fractions too: 0.5).")
     var wait: Double = 10
+
+    func validate() throws {
+        guard wait >= 0.001 && wait <= 3600 else { throw ValidationError("--wait must be from 0.001 to 3600 seconds") }
+    }
 
     func fail(_ message: String, _ code: Int32) -> ExitCode {
         FileHandle.standardError.write(Data("anycast-dash: \(message)\n".utf8))
@@ -119,19 +123,18 @@ struct SiteChangeOptions: ParsableArguments {
             return 4
         }
         emit("\(kind.rawValue) of \(site) accepted by the agent\n")
-        let deadline = started + .milliseconds(Int64(wait * 1000))
+        let deadline = started + .seconds(wait)
         while ContinuousClock.now < deadline {
             let now = await poller.pollOnce(force: true)
             if let s = now.sites.first(where: { $0.config.id == site }),
                kind == .drain ? [.drained, .autoWithdrawn].contains(s.condition) : s.condition == .active {
-                let elapsed = ContinuousClock.now - started
-                let secs = elapsed.inSeconds
-                emit("\(site): \(kind == .drain ? "withdrawn from every peer" : "announced to every peer") after \(String(format: "%.1f", secs)) s; status \(s.condition.badge)\n")
+                let elapsed = NumberFormat.duration(seconds: (ContinuousClock.now - started).inSeconds, decimals: 1)
+                emit("\(site): \(kind == .drain ? "withdrawn from every peer" : "announced to every peer") after \(elapsed); status \(s.condition.badge)\n")
                 return 0
             }
             try? await Task.sleep(for: .milliseconds(250))
         }
-        emit("\(site): the agent accepted the \(kind.rawValue), but the routes did not change within \(Int(wait)) s\n")
+        emit("\(site): the agent accepted the \(kind.rawValue), but the routes did not change within \(NumberFormat.duration(seconds: wait))\n")
         return 4
     }
 }

@@ -26,4 +26,12 @@ import Testing
         #expect(NumberFormat.age(90_000) == "25h")
         #expect(NumberFormat.age(400_000) == "4d")
     }
+
+    @Test(arguments: [
+        (0.3, 3, "300 ms"), (0.25, 3, "250 ms"), (0.0004, 3, "0 ms"), (0.9996, 3, "1 s"), (1, 3, "1 s"), (10, 3, "10 s"),
+        (2.5, 3, "2.5 s"), (1.25, 3, "1.25 s"), (1.46, 1, "1.5 s"), (3600, 3, "3600 s"),
+    ])
+    func durationAsGiven(seconds: Double, decimals: Int, text: String) {
+        #expect(NumberFormat.duration(seconds: seconds, decimals: decimals) == text)
+    }
 }

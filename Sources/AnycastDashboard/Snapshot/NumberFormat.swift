@@ -44,6 +44,20 @@ public enum NumberFormat {
         return fixed(f * 100, decimals: 1) + "%"
     }
 
+    /// `300 ms`, `2.5 s`, `10 s`: a duration as given, under a second in milliseconds, else in
+    /// seconds with at most `decimals` decimals and no trailing zeros.
+    public static func duration(seconds: Double, decimals: Int = 3) -> String {
+        guard seconds.isFinite else { return "-" }
+        let ms = (seconds * 1000).rounded()
+        if abs(ms) < 1000 { return fixed(ms, decimals: 0) + " ms" }
+        var text = fixed(seconds, decimals: decimals)
+        if text.contains(".") {
+            while text.hasSuffix("0") { text.removeLast() }
+            if text.hasSuffix(".") { text.removeLast() }
+        }
+        return text + " s"
+    }
+
     /// `0.4s`, `12s`, `5m`, `3h`, `2d`: an age.
     public static func age(_ seconds: Double?) -> String {
         guard let s = seconds, s.isFinite else { return "-" }
