@@ -1,42 +1,52 @@
 import AnycastCore
-import Foundation
 
-/// The aligned text table that `anycast-dash snapshot` prints for people.
+/// The text table that `anycast-dash snapshot` and `watch` print for people: a summary, a
+/// header, and a row per site with its note (why it is drained, or what went wrong) under it.
+///
+/// Cells are measured in terminal columns (`DisplayWidth`), so CJK, emoji and combining marks
+/// line up, and every line fits `width` columns: names that do not fit are cut with `…`,
+/// notes wrap onto at most three lines.
 public enum FleetTable {
-    public static func render(_ snapshot: FleetSnapshot) -> String {
+    /// Columns of a classic terminal, the widest line the table prints by default.
+    public static let defaultWidth = 80
+
+    public static func render(_ snapshot: FleetSnapshot, width: Int = defaultWidth) -> String {
         let report = FleetReport(snapshot)
-        var rows: [[String]] = [["SITE", "NAME", "REGION", "STATUS", "QPS", "SHARE", "PEERS", "P50ms", "P99ms", "AGE", "NOTE"]]
-        let sorted = report.sites.sorted { ($0.region, $0.id) < ($1.region, $1.id) }
-        for s in sorted {
-            var note = s.error ?? ""
-            if let drain = s.services.compactMap(\.drain).first {
-                note = "\(drain.mode == .auto ? "auto-withdrawn" : "drained by \(drain.operator)"): \(drain.reason)"
-            } else if note.isEmpty, let e = s.backendErrors.first {
-                note = "\(e.source): \(e.message)"
-            }
-            rows.append([
-                s.id, s.name, s.region, s.status.badge, NumberFormat.compactRate(s.qps), NumberFormat.percent(s.share),
-                s.peersTotal == 0 ? "-" : "\(s.peersEstablished)/\(s.peersTotal)",
-                NumberFormat.milliseconds(s.latency?.p50Ms), NumberFormat.milliseconds(s.latency?.p99Ms),
-                NumberFormat.age(s.dataAgeSeconds), note,
-            ])
-        }
-        let widths = (0..<rows[0].count).map { c in rows.map { $0[c].count }.max() ?? 0 }
-        let numeric: Set<Int> = [4, 5, 6, 7, 8, 9]
-        var lines: [String] = []
-        let counts = SiteCondition.allCases.compactMap { c in report.summary.byStatus[c.rawValue].map { "\(c.rawValue) \($0)" } }
-        lines.append("fleet \(report.fleet): \(report.summary.sites) sites in \(report.summary.regions.count) regions, "
-                     + counts.joined(separator: ", ") + ", total \(NumberFormat.compactRate(report.summary.totalQPS)) qps")
+        let rows = report.sites.sorted { ($0.region, $0.id) < ($1.region, $1.id) }.map(FleetTableRow.init)
+        let layout = FleetTableLayout(rows: rows, width: width)
+        var lines = summary(report, width: width)
+        lines.append(layout.line(layout.columns.map(\.header)))
+        // Under the name when there is room for a useful note line, else just indented.
+        let indent = width - layout.nameOffset >= 40 ? layout.nameOffset : 2
         for row in rows {
-            let cells = row.enumerated().map { c, text -> String in
-                if c == row.count - 1 { return text }
-                let pad = String(repeating: " ", count: widths[c] - text.count)
-                return numeric.contains(c) ? pad + text : text + pad
-            }
-            var line = cells.joined(separator: "  ")
-            while line.hasSuffix(" ") { line.removeLast() }
-            lines.append(line)
+            lines.append(layout.line(row.cells))
+            let note = TextWrap.lines(row.note, columns: width - indent, maxLines: 3)
+            lines += note.map { String(repeating: " ", count: indent) + $0 }
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// "fleet NAME: N sites in R regions, active A, ..., total Q qps", carried on to a second
+    /// line between its parts when it does not fit.
+    static func summary(_ report: FleetReport, width: Int) -> [String] {
+        let name = DisplayWidth.truncate(FleetTableRow.printable(report.fleet), to: width / 2)
+        var parts = ["fleet \(name): \(report.summary.sites) sites in \(report.summary.regions.count) regions"]
+        parts += SiteCondition.allCases.compactMap { c in report.summary.byStatus[c.rawValue].map { "\(c.rawValue) \($0)" } }
+        parts.append("total \(NumberFormat.compactRate(report.summary.totalQPS)) qps")
+        var lines: [String] = []
+        var current = ""
+        for (i, part) in parts.enumerated() {
+            let text = part + (i == parts.count - 1 ? "" : ",")
+            if current.isEmpty {
+                current = text
+            } else if DisplayWidth.of(current) + 1 + DisplayWidth.of(text) <= width {
+                current += " " + text
+            } else {
+                lines.append(current)
+                current = "  " + text
+            }
+        }
+        lines.append(current)
+        return lines
     }
 }

@@ -1,0 +1,34 @@
+import AnycastCore
+
+/// One site's line of the fleet table: its cells in `FleetTableColumn.all` order, and the note
+/// printed under it (why it is drained, or what went wrong).
+struct FleetTableRow: Sendable {
+    var cells: [String]
+    var note: String
+
+    init(_ s: FleetReport.Site) {
+        cells = [
+            s.id, s.name, s.region, s.status.badge, NumberFormat.compactRate(s.qps), NumberFormat.percent(s.share),
+            s.peersTotal == 0 ? "-" : "\(s.peersEstablished)/\(s.peersTotal)",
+            NumberFormat.milliseconds(s.latency?.p50Ms), NumberFormat.milliseconds(s.latency?.p99Ms),
+            NumberFormat.age(s.dataAgeSeconds),
+        ].map(Self.printable)
+        if let drain = s.services.compactMap(\.drain).first {
+            note = "\(drain.mode == .auto ? "auto-withdrawn" : "drained by \(drain.operator)"): \(drain.reason)"
+        } else if let error = s.error {
+            note = error
+        } else if let e = s.backendErrors.first {
+            note = "\(e.source): \(e.message)"
+        } else {
+            note = ""
+        }
+        note = Self.printable(note)
+    }
+
+    /// `text` with control characters (newlines, tabs, escapes from a config or an agent's
+    /// error) as spaces: they would break the lines or reach the terminal as commands.
+    static func printable(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else { return text }
+        return String(String.UnicodeScalarView(text.unicodeScalars.map { $0.properties.generalCategory == .control ? " " : $0 }))
+    }
+}
