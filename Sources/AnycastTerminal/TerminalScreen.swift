@@ -66,9 +66,8 @@ public actor TerminalScreen {
                 if depth != .monochrome { init_extended_pair(pair, -1, -1) }
                 continue
             }
-            let fg = style.foreground.flatMap { depth.index(of: $0) } ?? -1
-            let bg = (style.background ?? theme.background).flatMap { depth.index(of: $0) } ?? -1
-            init_extended_pair(pair, Int32(fg), Int32(bg))
+            let colors = depth.colors(for: role, in: theme)
+            init_extended_pair(pair, Int32(colors?.foreground ?? -1), Int32(colors?.background ?? -1))
             styleOf[role] = (pair, attrs)
         }
         previous = nil
