@@ -16,13 +16,17 @@ public actor TerminalScreen {
     public init() {}
 
     /// Takes over the terminal: locale, curses, raw keys, no cursor, colours for `theme`.
-    /// Returns the size. `noColor` (the `NO_COLOR` convention) gives monochrome.
+    /// Returns the size. `noColor` (the `NO_COLOR` convention) gives monochrome. Throws,
+    /// having drawn nothing and left the terminal as it was, when curses cannot drive it.
     @discardableResult
-    public func start(theme: Theme, noColor: Bool) -> (width: Int, height: Int) {
+    public func start(theme: Theme, noColor: Bool) throws(TerminalUnusable) -> (width: Int, height: Int) {
         guard !started else { return size() }
+        let term = ProcessInfo.processInfo.environment["TERM"] ?? ""
+        if let problem = TerminalCapabilities.probe(name: term).problem { throw TerminalUnusable(reason: problem) }
         setlocale(LC_ALL, "")
+        // newterm, not initscr: initscr prints its own message and exits when it fails.
+        guard ac_newterm() != nil else { throw TerminalUnusable(reason: "curses cannot start on the terminal type '\(term)'") }
         ac_install_crash_handler()
-        initscr()
         started = true
         raw()
         noecho()
