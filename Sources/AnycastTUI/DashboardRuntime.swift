@@ -25,6 +25,9 @@ public enum DashboardRuntime {
             fleetName: options.config.name, mode: options.mode, operatorName: options.operatorName,
             budget: DrainBudget(config: options.config), now: Date(), width: size.width, height: size.height,
             themeNames: options.themes.names(), themeName: theme.name)
+        if await screen.colorDepth == .monochrome {
+            state.colorsOff = options.noColor ? "NO_COLOR" : "the terminal has no colours"
+        }
         if let w = warnings.first {
             state.status = StatusMessage(text: "theme: " + w, level: .warning, until: Date().addingTimeInterval(8))
         }

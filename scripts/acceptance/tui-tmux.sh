@@ -106,6 +106,8 @@ check "80×24: header and panels fit" wait_for mono "12 active" 30
 check "80×24: status line with the keys" wait_for mono "Enter detail" 3
 check "NO_COLOR: no colour escape in the output" bash -c "! $T capture-pane -t mono -p -e | grep -Eq $'\\e\\\\[([0-9;]*;)?(3[0-8]|4[0-8]|9[0-7]|10[0-7])(;[0-9;]*)?m'"
 check "NO_COLOR: bold and reverse are still used" bash -c "$T capture-pane -t mono -p -e | grep -Eq $'\\e\\\\[[0-9;]*(1|7)[0-9;]*m'"
+keys mono t
+check "NO_COLOR: t says colours are off rather than naming a theme that changes nothing" wait_for mono "colours are off \\(NO_COLOR\\): themes don't apply" 3
 
 # 8. An 8-colour terminal (TERM=xterm): in no theme is a character drawn in its background's
 # colour (the nearest-colour mapping drew rules black on black, badges white on white).
