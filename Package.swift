@@ -212,6 +212,12 @@ let package = Package(
             exclude: ["Snapshots"],
             swiftSettings: strict
         ),
+        // The dashboard's start-up checks: the terminal and the theme, before curses runs.
+        .testTarget(
+            name: "AnycastTUITests",
+            dependencies: ["AnycastCore", "AnycastDashboard", "AnycastTerminal", "AnycastTUI"],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "AnycastSimulationTests",
             dependencies: ["AnycastCore", "AnycastSimulation"],

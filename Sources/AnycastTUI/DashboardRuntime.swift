@@ -9,24 +9,25 @@ import UnixSignals
 /// update function as events, carries out its effects, and paints the view after each event.
 /// The terminal is given back however the loop ends.
 public enum DashboardRuntime {
-    public static func run(_ options: DashboardOptions, client: AgentClient) async {
+    /// Throws, having drawn nothing, when the theme cannot be loaded or curses cannot drive
+    /// the terminal.
+    public static func run(_ options: DashboardOptions, client: AgentClient) async throws(DashboardStartError) {
+        let (theme, warnings) = try loadTheme(options)
         let (events, sink) = AsyncStream<DashboardEvent>.makeStream()
         let screen = TerminalScreen()
-        var warnings: [String] = []
-        let theme: Theme
-        do {
-            let loaded = try options.themes.load(options.themeName)
-            theme = loaded.theme
-            warnings = loaded.warnings
+        let size: (width: Int, height: Int)
+        do throws(TerminalUnusable) {
+            size = try await screen.start(theme: theme, noColor: options.noColor)
         } catch {
-            theme = .builtinDefault
-            warnings = ["\(error)"]
+            throw .terminal(error)
         }
-        let size = await screen.start(theme: theme, noColor: options.noColor)
         var state = DashboardState(
             fleetName: options.config.name, mode: options.mode, operatorName: options.operatorName,
             budget: DrainBudget(config: options.config), now: Date(), width: size.width, height: size.height,
             themeNames: options.themes.names(), themeName: theme.name)
+        if await screen.colorDepth == .monochrome {
+            state.colorsOff = options.noColor ? "NO_COLOR" : "the terminal has no colours"
+        }
         if let w = warnings.first {
             state.status = StatusMessage(text: "theme: " + w, level: .warning, until: Date().addingTimeInterval(8))
         }
@@ -113,5 +114,15 @@ public enum DashboardRuntime {
         waker.cancel()
         sink.finish()
         await screen.stop()
+    }
+
+    /// The theme chosen in `options`, and its warnings; a name that is no theme, or a theme
+    /// file with errors, stops the start.
+    static func loadTheme(_ options: DashboardOptions) throws(DashboardStartError) -> (theme: Theme, warnings: [String]) {
+        do throws(ConfigError) {
+            return try options.themes.load(options.themeName)
+        } catch {
+            throw .theme(error)
+        }
     }
 }

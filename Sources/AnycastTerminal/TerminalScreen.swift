@@ -16,13 +16,17 @@ public actor TerminalScreen {
     public init() {}
 
     /// Takes over the terminal: locale, curses, raw keys, no cursor, colours for `theme`.
-    /// Returns the size. `noColor` (the `NO_COLOR` convention) gives monochrome.
+    /// Returns the size. `noColor` (the `NO_COLOR` convention) gives monochrome. Throws,
+    /// having drawn nothing and left the terminal as it was, when curses cannot drive it.
     @discardableResult
-    public func start(theme: Theme, noColor: Bool) -> (width: Int, height: Int) {
+    public func start(theme: Theme, noColor: Bool) throws(TerminalUnusable) -> (width: Int, height: Int) {
         guard !started else { return size() }
+        let term = ProcessInfo.processInfo.environment["TERM"] ?? ""
+        if let problem = TerminalCapabilities.probe(name: term).problem { throw TerminalUnusable(reason: problem) }
         setlocale(LC_ALL, "")
+        // newterm, not initscr: initscr prints its own message and exits when it fails.
+        guard ac_newterm() != nil else { throw TerminalUnusable(reason: "curses cannot start on the terminal type '\(term)'") }
         ac_install_crash_handler()
-        initscr()
         started = true
         raw()
         noecho()
@@ -66,9 +70,8 @@ public actor TerminalScreen {
                 if depth != .monochrome { init_extended_pair(pair, -1, -1) }
                 continue
             }
-            let fg = style.foreground.flatMap { depth.index(of: $0) } ?? -1
-            let bg = (style.background ?? theme.background).flatMap { depth.index(of: $0) } ?? -1
-            init_extended_pair(pair, Int32(fg), Int32(bg))
+            let colors = depth.colors(for: role, in: theme)
+            init_extended_pair(pair, Int32(colors?.foreground ?? -1), Int32(colors?.background ?? -1))
             styleOf[role] = (pair, attrs)
         }
         previous = nil

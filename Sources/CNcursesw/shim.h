@@ -64,6 +64,9 @@ static inline int ac_terminal_size(int *rows, int *cols) {
     return 0;
 }
 
+/// Starts curses like initscr, but returns NULL instead of exiting when it cannot.
+static inline SCREEN *ac_newterm(void) { return newterm(NULL, stdout, stdin); }
+
 static void ac_crash_handler(int sig) {
     endwin();                 // give the operator their terminal back, then die as before
     static const char msg[] = "anycast-dash: crashed; backtrace:\n";
@@ -79,6 +82,30 @@ static void ac_crash_handler(int sig) {
 static inline void ac_install_crash_handler(void) {
     int sigs[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP };
     for (unsigned i = 0; i < sizeof sigs / sizeof sigs[0]; i++) signal(sigs[i], ac_crash_handler);
+}
+
+// Last: term.h defines every capability's name (lines, clear_screen, ...) as a macro, so no
+// name below may be one.
+#include <ncursesw/term.h>
+
+/// What terminfo says about a terminal type: enough to tell whether curses can drive it.
+typedef struct {
+    int found;              // setupterm accepted it (a known, not hardcopy, not generic type)
+    int cursor_addressing;  // cup: move the cursor to any cell
+    int can_clear;          // clear: clear the whole screen
+} ac_terminal_caps;
+
+/// Reads terminfo for `term` without writing anything to the terminal, and lets it go again.
+static inline ac_terminal_caps ac_probe_terminal(const char *term, int fd) {
+    ac_terminal_caps caps = { 0, 0, 0 };
+    int status = 0;
+    if (setupterm(term, fd, &status) != OK) return caps;
+    caps.found = 1;
+    const char *move = tigetstr("cup"), *erase = tigetstr("clear");
+    caps.cursor_addressing = move != NULL && move != (char *)-1;
+    caps.can_clear = erase != NULL && erase != (char *)-1;
+    del_curterm(cur_term);
+    return caps;
 }
 
 #endif

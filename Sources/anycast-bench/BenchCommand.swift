@@ -56,7 +56,7 @@ struct PaintBench: AsyncParsableCommand {
 
     func run() async throws {
         let screen = TerminalScreen()
-        let size = await screen.start(theme: .builtinDefault, noColor: false)
+        let size = try await screen.start(theme: .builtinDefault, noColor: false)
         var state = SyntheticFleet.state(sites: 1000, width: size.width, height: size.height, table: true)
         let first = DashboardView.render(state)
         await screen.paint(first)

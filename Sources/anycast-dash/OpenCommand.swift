@@ -51,7 +51,13 @@ struct OpenCommand: AsyncParsableCommand {
             config: config, drainSites: monitor ? [] : opened.config.sites, mode: monitor ? .monitor : .live,
             operatorName: OperatorName.resolve(`operator`), themes: themes,
             themeName: theme ?? opened.config.theme ?? "default", noColor: !(env["NO_COLOR"] ?? "").isEmpty)
-        await DashboardRuntime.run(options, client: opened.client)
+        do {
+            try await DashboardRuntime.run(options, client: opened.client)
+        } catch {
+            await opened.close()
+            FileHandle.standardError.write(Data("anycast-dash: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
         await opened.close()
     }
 }

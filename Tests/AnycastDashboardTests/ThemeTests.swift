@@ -68,6 +68,15 @@ import Testing
         #expect(ColorDepth.colors8.index(of: red) == 1)
         #expect(ColorDepth.colors8.index(of: RGBColor(hex: "#ffffff")!) == 7)
         #expect(ColorDepth.monochrome.index(of: red) == nil)
+        // Dark greys are nearest to black, not to magenta or blue (a distance that went
+        // negative for channels above the palette's made them so).
+        for dark in ["#1b1d23", "#3d4350", "#000001", "#002b36"] {
+            #expect(ColorDepth.colors8.index(of: RGBColor(hex: dark)!) == 0, "\(dark)")
+        }
+        #expect(ColorDepth.colors16.index(of: RGBColor(hex: "#1b1d23")!) == 0)
+        #expect(ColorDepth.colors16.index(of: RGBColor(hex: "#3d4350")!) == 8, "dark grey")
+        #expect(ColorDepth.colors16.index(of: RGBColor(hex: "#fafafa")!) == 15)
+        #expect(ColorDepth.colors8.index(of: RGBColor(hex: "#c000c0")!) == 5)
     }
 
     @Test func terminalDepthAndNoColor() {

@@ -3,7 +3,9 @@
 # 0) and crashes with SIGSEGV and SIGABRT (what a C fault or a Swift trap raises; its crash
 # handler restores the terminal before dying, exit 128+n): each time the terminal is given
 # back: echo and canonical mode on, the cursor visible, no alternate screen left. Also in a
-# detail view and with a dialog open, where the screen is in the middle of something.
+# detail view and with a dialog open, where the screen is in the middle of something. And a
+# terminal curses cannot drive (TERM=dumb) or a theme that is not there: exit 2 with a
+# message before anything is drawn.
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 tmux_session
@@ -30,5 +32,20 @@ wait_for quit "12 active" 30 >/dev/null
 keys quit q
 check "q: exits 0 and restores the terminal" bash -c "
     $(declare -f terminal_restored); T='$T'; WORK='$WORK'; terminal_restored quit && grep -q 'EXIT=0' '$WORK/quit.exit'"
+
+# A terminal curses cannot drive, and a theme that is not there: exit 2 before anything is
+# drawn (the message is the pane's first line), with the terminal as it was.
+refused_before_drawing() {  # refused_before_drawing NAME REGEX: exit 2, and the first line matches
+    wait_for_file "$WORK/$1.exit" 30
+    terminal_restored "$1" && grep -q 'EXIT=2' "$WORK/$1.exit" || { cat "$WORK/$1.exit"; return 1; }
+    local s; s=$($T capture-pane -J -t "$1" -p); echo "$s"
+    echo "$s" | head -1 | grep -Eq "$2" && ! echo "$s" | grep -q 'active'
+}
+start dumb 100 30 "TERM=dumb $BIN/anycast-dash --demo --operator t"
+check "TERM=dumb: exits 2 before drawing, suggesting watch or snapshot; the terminal as it was" refused_before_drawing dumb \
+    "^anycast-dash: the full-screen dashboard cannot run on this terminal: the terminal type 'dumb' cannot move the cursor.*'anycast-dash watch'.*'anycast-dash snapshot'"
+start notheme 100 30 "$BIN/anycast-dash --demo --theme nosuch"
+check "--theme nosuch: exits 2 before starting, naming the themes there are" refused_before_drawing notheme \
+    "^anycast-dash: theme 'nosuch': not found; the themes are: default, high-contrast, light, monochrome, solarized-dark"
 
 summary "terminal-restore"

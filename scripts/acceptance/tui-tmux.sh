@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The real dashboard binary under tmux, driven and read the way a person would: send-keys to
 # type, capture-pane to see. Drain and undrain through the keys, the budget refusal, monitor
-# mode, themes, NO_COLOR, 80×24, and the terminal given back on quit (on signals:
-# terminal-restore.sh).
+# mode, themes (legible at 8 colours too), NO_COLOR, 80×24, and the terminal given back on
+# quit (on signals: terminal-restore.sh).
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 tmux_session
@@ -106,5 +106,20 @@ check "80×24: header and panels fit" wait_for mono "12 active" 30
 check "80×24: status line with the keys" wait_for mono "Enter detail" 3
 check "NO_COLOR: no colour escape in the output" bash -c "! $T capture-pane -t mono -p -e | grep -Eq $'\\e\\\\[([0-9;]*;)?(3[0-8]|4[0-8]|9[0-7]|10[0-7])(;[0-9;]*)?m'"
 check "NO_COLOR: bold and reverse are still used" bash -c "$T capture-pane -t mono -p -e | grep -Eq $'\\e\\\\[[0-9;]*(1|7)[0-9;]*m'"
+keys mono t
+check "NO_COLOR: t says colours are off rather than naming a theme that changes nothing" wait_for mono "colours are off \\(NO_COLOR\\): themes don't apply" 3
+
+# 8. An 8-colour terminal (TERM=xterm): in no theme is a character drawn in its background's
+# colour (the nearest-colour mapping drew rules black on black, badges white on white).
+start eight 120 40 "TERM=xterm $BIN/anycast-dash --demo --operator e2e"
+check "TERM=xterm: the demo fleet in 8 colours" wait_for eight "12 sites: 12 active" 30
+no_invisible_cells() { sleep 0.3; $T capture-pane -t "$1" -p -e | python3 "$ROOT/scripts/acceptance/invisible_cells.py"; }
+check "TERM=xterm, theme default: nothing drawn in its background's colour" no_invisible_cells eight
+for theme in high-contrast light monochrome solarized-dark; do
+    keys eight t
+    wait_for eight "theme: $theme" 3 >/dev/null
+    check "TERM=xterm, theme $theme: nothing drawn in its background's colour" no_invisible_cells eight
+done
+keys eight q
 
 summary "tui-tmux"

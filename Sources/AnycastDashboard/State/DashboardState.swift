@@ -27,6 +27,9 @@ public struct DashboardState: Sendable {
     public var status: StatusMessage?
     public var themeNames: [String]
     public var themeName: String
+    /// Why colours are off (`NO_COLOR`, a monochrome terminal), so themes change nothing;
+    /// `nil` when they apply.
+    public var colorsOff: String?
 
     /// Actions this dashboard sent, by site id, followed until verified.
     public var pending: [String: PendingAction] = [:]

@@ -64,6 +64,7 @@ public enum DashboardUpdate {
             setStatus(&state, "polling every site now", .info)
             return [.pollNow]
         case .character("t"):
+            if let why = state.colorsOff { setStatus(&state, "colours are off (\(why)): themes don't apply", .info); return [] }
             guard state.themeNames.count > 1 else { setStatus(&state, "only one theme is installed", .info); return [] }
             let i = state.themeNames.firstIndex(of: state.themeName) ?? -1
             state.themeName = state.themeNames[(i + 1) % state.themeNames.count]

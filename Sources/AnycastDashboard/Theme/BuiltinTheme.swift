@@ -13,7 +13,7 @@ description = "Dark, for long nights"
 [roles]
 background = "#1b1d23"
 text = "#d4d7dd"
-muted = "#7c8391"
+muted = "#808794"
 border = "#3d4350"
 title = "#e8eaee bold"
 accent = "#61afef"

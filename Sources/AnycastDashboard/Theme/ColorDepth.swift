@@ -34,6 +34,43 @@ public enum ColorDepth: String, Sendable, Hashable, CaseIterable {
         }
     }
 
+    /// The colour numbers theme colours map to at this depth (`nil` for 24-bit colour and
+    /// monochrome). At 256 colours only the fixed cube and grey ramp: the first 16 are the
+    /// ANSI colours, which terminal colour schemes redefine.
+    public var paletteIndices: Range<Int>? {
+        switch self {
+        case .colors8: 0..<8
+        case .colors16: 0..<16
+        case .colors256: 16..<256
+        case .trueColor, .monochrome: nil
+        }
+    }
+
+    /// The RGB value the terminal shows for colour number `index` at this depth (xterm's
+    /// defaults for the ANSI colours); `nil` when the depth has no such colour.
+    public func rgb(ofIndex index: Int) -> RGBColor? {
+        switch self {
+        case .trueColor:
+            guard (0..<(1 << 24)).contains(index) else { return nil }
+            return RGBColor(red: UInt8(index >> 16 & 0xFF), green: UInt8(index >> 8 & 0xFF), blue: UInt8(index & 0xFF))
+        case .colors256:
+            switch index {
+            case 0..<16: return Self.ansi16[index]
+            case 16..<232:
+                let levels: [UInt8] = [0, 95, 135, 175, 215, 255]
+                let i = index - 16
+                return RGBColor(red: levels[i / 36], green: levels[i / 6 % 6], blue: levels[i % 6])
+            case 232..<256:
+                let v = UInt8(8 + 10 * (index - 232))
+                return RGBColor(red: v, green: v, blue: v)
+            default: return nil
+            }
+        case .colors16: return (0..<16).contains(index) ? Self.ansi16[index] : nil
+        case .colors8: return (0..<8).contains(index) ? Self.ansi16[index] : nil
+        case .monochrome: return nil
+        }
+    }
+
     /// xterm's default RGB values of the 16 ANSI colours.
     static let ansi16: [RGBColor] = [
         (0, 0, 0), (205, 0, 0), (0, 205, 0), (205, 205, 0), (0, 0, 238), (205, 0, 205), (0, 205, 205), (229, 229, 229),

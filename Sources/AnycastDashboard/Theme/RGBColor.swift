@@ -29,6 +29,7 @@ public struct RGBColor: Sendable, Hashable, CustomStringConvertible {
     func distance(to o: RGBColor) -> Int {
         let rm = (Int(red) + Int(o.red)) / 2
         let dr = Int(red) - Int(o.red), dg = Int(green) - Int(o.green), db = Int(blue) - Int(o.blue)
-        return ((512 + rm) * dr * dr >> 8) + 4 * dg * dg + ((767 - rm) * db * db >> 8)
+        // Parenthesised: Swift's `>>` binds tighter than `*`.
+        return (((512 + rm) * dr * dr) >> 8) + 4 * dg * dg + (((767 - rm) * db * db) >> 8)
     }
 }

@@ -43,10 +43,11 @@ public struct ThemeLibrary: Sendable {
         return ["default"] + found.subtracting(["default"]).sorted()
     }
 
-    /// Loads the theme `name`; the default theme needs no file.
+    /// Loads the theme `name`; the default theme needs no file. A name that is no theme is an
+    /// error that lists the themes there are; a theme file's own errors keep their file:line.
     public func load(_ name: String) throws(ConfigError) -> (theme: Theme, warnings: [String]) {
         guard name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
-            throw ConfigError(file: name, line: nil, message: "theme names hold only letters, digits, '-' and '_'")
+            throw ConfigError(file: "theme '\(name)'", line: nil, message: "theme names hold only letters, digits, '-' and '_'; \(available)")
         }
         for dir in directories {
             let path = "\(dir)/\(name).toml"
@@ -54,6 +55,11 @@ public struct ThemeLibrary: Sendable {
             return try ThemeLoader.parse(source: text, file: path)
         }
         if name == "default" { return (Theme.builtinDefault, []) }
-        throw ConfigError(file: "\(name).toml", line: nil, message: "theme '\(name)' not found in: \(directories.joined(separator: ", "))")
+        throw ConfigError(file: "theme '\(name)'", line: nil, message: "not found; \(available)")
+    }
+
+    /// The themes there are and where they were looked for, for error messages.
+    var available: String {
+        "the themes are: \(names().joined(separator: ", ")) (the built-in default, and the *.toml files in \(directories.joined(separator: ", ")))"
     }
 }

@@ -1,0 +1,20 @@
+import AnycastDashboard
+import Testing
+
+/// `t` cycles the themes, unless colours are off and a theme would change nothing.
+@Suite struct ThemeCycleTests {
+    @Test func tSwitchesToTheNextTheme() {
+        var s = FixtureFleet.state()
+        #expect(DashboardUpdate.update(&s, .key(.character("t"))) == [.applyTheme("light")])
+        #expect(s.themeName == "light")
+        #expect(s.status?.text == "theme: light")
+    }
+
+    @Test func underNoColorTSaysColoursAreOffInsteadOfNamingAThemeThatChangesNothing() {
+        var s = FixtureFleet.state()
+        s.colorsOff = "NO_COLOR"
+        #expect(DashboardUpdate.update(&s, .key(.character("t"))).isEmpty)
+        #expect(s.themeName == "default")
+        #expect(s.status?.text == "colours are off (NO_COLOR): themes don't apply")
+    }
+}
