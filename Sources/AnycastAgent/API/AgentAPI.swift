@@ -181,7 +181,9 @@ public enum AgentAPI {
             default: false
             }
         }
-        guard isRevision else { throw AgentAPIError.badRequest("known must be a revision from an earlier answer (letters, digits, '-' and '_', at most 64)") }
+        guard isRevision else {
+            throw AgentAPIError.badRequest("known must be a revision from an earlier answer (letters, digits, '-' and '_', at most 64)")
+        }
         return String(raw)
     }
 
