@@ -5,7 +5,7 @@ import Foundation
 import Logging
 
 /// A simulated fleet ready to serve: one `FleetSimulation`, and a `SiteAgent` per site with
-/// simulated backends, each to be served by its own HTTP server.
+/// simulated backends and Prometheus metrics, each to be served by its own HTTP server.
 public struct SimulatedFleet: Sendable {
     /// The service every simulated site announces.
     public static let service = ServiceDefinition(
@@ -28,6 +28,8 @@ public struct SimulatedFleet: Sendable {
                     probe: SimulatedLatencyProbe(simulation: simulation, siteID: id),
                     store: InMemoryDesiredStateStore()))
             configuration.logger = logger
+            // `/metrics` as the real agent serves it, from the simulated backends.
+            configuration.metrics = AgentMetrics(services: [Self.service])
             return SiteAgent(configuration)
         }
     }

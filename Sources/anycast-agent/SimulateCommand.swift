@@ -32,7 +32,7 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Token with operate scope (drain and undrain).")
     var operateToken: String = "demo-operate"
 
-    @Option(name: .long, help: "Write a fleet config for anycast-dash pointing at these agents (with the read token for polling, and the --fleet-token token for drains).")
+    @Option(name: .long, help: "Write a fleet config for anycast-dash pointing at these agents (with the read token for polling, and the --fleet-token token for drains); mode 0600, as it holds the tokens.")
     var fleetOut: String?
 
     @Option(name: .long, help: "Which token the written fleet config uses: read or operate.")
@@ -104,7 +104,7 @@ struct SimulateCommand: AsyncParsableCommand {
             if let outPath {
                 let config = host.fleetConfig(name: "simulated", host: self.host, token: token, readToken: readToken, ports: ports)
                 do {
-                    try FleetConfigWriter.toml(config).write(toFile: outPath, atomically: true, encoding: .utf8)
+                    try FleetConfigFile.write(config, to: outPath)
                     emit("fleet config written to \(outPath)\n")
                 } catch {
                     logger.error("cannot write the fleet config", metadata: ["path": "\(outPath)", "error": "\(error)"])

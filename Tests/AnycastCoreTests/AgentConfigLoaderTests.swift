@@ -104,6 +104,16 @@ import Testing
         #expect(config.site.location == nil)
     }
 
+    /// As in a fleet config, a site without a name is shown by its id.
+    @Test func siteNameDefaultsToTheID() throws {
+        let config = try AgentConfigLoader.parse(Self.replacing("name = \"Amsterdam\"\n", with: ""), file: "agent.toml")
+        #expect(config.site.name == "ams1")
+        let fleet = try FleetConfigLoader.parse(
+            source: "[fleet]\nname = \"f\"\n[[region]]\nname = \"eu\"\n[[site]]\nid = \"ams1\"\nregion = \"eu\"\nurl = \"http://127.0.0.1:9100\"\ntoken = \"t\"\n",
+            file: "fleet.toml")
+        #expect(fleet.sites[0].name == config.site.name, "the fleet config's default is the same")
+    }
+
     static let errorCases: [(String, String, Int, String)] = [
         // (what, source, expected line, words the message must contain)
         ("syntax", replacing("port = 9100", with: "port = "), 6, "TOML syntax"),
@@ -126,7 +136,6 @@ import Testing
         ("wrong type", replacing("port = 9100", with: "port = \"9100\""), 6, "'listen.port' must be an integer, not a string"),
         ("prefixes not an array", replacing("prefixes = [\"203.0.113.0/24\"]", with: "prefixes = \"203.0.113.0/24\""), 13, "must be an array of strings"),
         ("missing site id", replacing("id = \"ams1\"\n", with: ""), 1, "'site.id' is required"),
-        ("missing site name", replacing("name = \"Amsterdam\"\n", with: ""), 1, "'site.name' is required"),
         ("missing site region", replacing("region = \"eu\"\n", with: ""), 1, "'site.region' is required"),
         ("missing listen port", replacing("port = 9100", with: "address = \"::1\""), 5, "'listen.port' is required"),
         ("missing state dir", replacing("dir = \"/var/lib/anycast-agent\"", with: "reconcile_interval = \"5s\""), 7, "'state.dir' is required"),

@@ -42,7 +42,7 @@ public enum AgentAPI {
         }
         router.get("/v1/status/update") { request, _ in
             let (after, points) = try historyParameters(request)
-            let known = request.uri.queryParameters["known"].map(String.init)
+            let known = try knownParameter(request)
             return jsonResponse(await agent.statusUpdate(known: known, historyAfter: after, historyPoints: points))
         }
         router.get("/v1/status/stream") { request, _ in
@@ -99,6 +99,8 @@ public enum AgentAPI {
             if let wait = limiter.admit(origin.tokenName) { return rateLimited(origin, wait: wait, perMinute: changesPerMinute) }
             return jsonResponse(try await agent.undrain(body, origin: origin))
         }
+        // Last, so it wraps only the not-found responder: a request that matched no route.
+        router.add(middleware: MethodNotAllowedMiddleware<AgentRequestContext>(routes: router.routes.map { ($0.path.description, $0.method) }))
         return router
     }
 
@@ -152,10 +154,11 @@ public enum AgentAPI {
         let query = request.uri.queryParameters
         var after: Date?
         if let raw = query["history_after"] {
-            guard let seconds = Double(String(raw)), seconds.isFinite else {
-                throw AgentAPIError.badRequest("history_after must be Unix time in seconds")
+            guard let seconds = JSONNumberText.parse(raw) else {
+                throw AgentAPIError.badRequest("history_after must be Unix time in seconds (a number)")
             }
-            after = Date(timeIntervalSince1970: seconds)
+            // Beyond a Double's range: before or after every point.
+            after = seconds.isFinite ? Date(timeIntervalSince1970: seconds) : seconds > 0 ? .distantFuture : .distantPast
         }
         var points = SiteAgent.defaultHistoryPoints
         if let raw = query["history"] {
@@ -165,6 +168,23 @@ public enum AgentAPI {
             points = n
         }
         return (after, points)
+    }
+
+    /// `known` of a status update: a revision as the agent labels them (letters, digits, `-`
+    /// and `_`, at most 64), or nil when absent or empty (empty: the caller holds none yet).
+    static func knownParameter(_ request: Request) throws -> String? {
+        guard let raw = request.uri.queryParameters["known"], !raw.isEmpty else { return nil }
+        let isRevision = raw.utf8.count <= 64 && raw.utf8.allSatisfy { c in
+            switch c {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "-"), UInt8(ascii: "_"): true
+            default: false
+            }
+        }
+        guard isRevision else {
+            throw AgentAPIError.badRequest("known must be a revision from an earlier answer (letters, digits, '-' and '_', at most 64)")
+        }
+        return String(raw)
     }
 
     static func jsonResponse<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) -> Response {
@@ -193,14 +213,13 @@ public enum AgentAPI {
     /// 429 with `Retry-After` (whole seconds, rounded up).
     static func rateLimited(_ origin: RequestOrigin, wait: Duration, perMinute: Int) -> Response {
         let seconds = max(1, Int(wait.inSeconds.rounded(.up)))
-        var response = errorResponse(AgentAPIError(
-            status: 429, code: "rate_limited",
-            message: "token '\(origin.tokenName)' may send \(perMinute) drains and undrains a minute; try again in \(seconds) s"))
+        var response = errorResponse(.rateLimited(
+            "token '\(origin.tokenName)' may send \(perMinute) drains and undrains a minute; try again in \(seconds) s"))
         response.headers[.retryAfter] = String(seconds)
         return response
     }
 
     static func errorResponse(_ error: AgentAPIError) -> Response {
-        jsonResponse(APIErrorBody(error: error.code, message: error.message), status: HTTPResponse.Status(code: error.status))
+        jsonResponse(APIErrorBody(error: error.code.rawValue, message: error.message), status: HTTPResponse.Status(code: error.status))
     }
 }

@@ -14,7 +14,7 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             let mapped: AgentAPIError = switch status.code {
             case 404: .notFound("no such endpoint: \(request.method) \(request.uri.path)")
             case 413: .payloadTooLarge("request body is larger than \(AgentAPI.maxBodyBytes) bytes")
-            case 400..<500: .init(status: status.code, code: "bad_request", message: status.reasonPhrase)
+            case 400..<500: .init(status: status.code, code: .badRequest, message: status.reasonPhrase)
             default: .internal("internal error")
             }
             return AgentAPI.errorResponse(mapped)

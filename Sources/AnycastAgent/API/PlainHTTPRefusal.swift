@@ -1,3 +1,4 @@
+import AnycastCore
 import NIOCore
 
 /// First in the pipeline of an https-only agent: a connection that starts with plain HTTP
@@ -9,7 +10,7 @@ final class PlainHTTPRefusal: ChannelInboundHandler, RemovableChannelHandler {
     typealias OutboundOut = ByteBuffer
 
     static let answer: String = {
-        let body = #"{"error":"tls_required","message":"this agent serves https only: use an https:// URL"}"#
+        let body = #"{"error":"\#(APIErrorCode.tlsRequired.rawValue)","message":"this agent serves https only: use an https:// URL"}"#
         return "HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n"
             + "Connection: close\r\n\r\n" + body
     }()

@@ -33,7 +33,8 @@ public enum AgentConfigLoader {
             throw site.error("id", "site id '\(id)' may hold only letters, digits, '-' and '_'")
         }
         let identity = SiteIdentity(
-            id: id, name: try site.requiredString("name"), region: try site.requiredString("region"),
+            // The name defaults to the id, as a fleet config's site name does.
+            id: id, name: try site.string("name") ?? id, region: try site.requiredString("region"),
             location: try site.string("location"))
 
         let listen = try requiredTable(root, "listen", file: file)

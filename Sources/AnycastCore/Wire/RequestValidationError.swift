@@ -5,30 +5,37 @@ public struct RequestValidationError: Error, Sendable, Equatable, CustomStringCo
 
     public init(_ description: String) { self.description = description }
 
-    /// Longest reason the API accepts.
+    /// Longest reason the API accepts, in Unicode scalars.
     public static let maxReasonLength = 500
-    /// Longest operator name the API accepts.
+    /// Longest operator name the API accepts, in Unicode scalars.
     public static let maxOperatorLength = 100
 
     static func checkReason(_ reason: String, required: Bool) throws(RequestValidationError) {
-        let trimmed = reason.trimmingWhitespace()
-        if required && trimmed.isEmpty {
+        if required && isBlank(reason) {
             throw RequestValidationError("reason is required (1-\(maxReasonLength) characters)")
         }
-        if reason.count > maxReasonLength {
-            throw RequestValidationError("reason is \(reason.count) characters; at most \(maxReasonLength) are allowed")
+        let length = reason.unicodeScalars.count
+        if length > maxReasonLength {
+            throw RequestValidationError("reason is \(length) characters; at most \(maxReasonLength) are allowed")
         }
     }
 
     static func checkOperator(_ name: String) throws(RequestValidationError) {
-        if name.trimmingWhitespace().isEmpty {
+        if isBlank(name) {
             throw RequestValidationError("operator is required")
         }
-        if name.count > maxOperatorLength {
+        if name.unicodeScalars.count > maxOperatorLength {
             throw RequestValidationError("operator is longer than \(maxOperatorLength) characters")
         }
         if name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
             throw RequestValidationError("operator contains control characters")
         }
+    }
+
+    /// Whether `text` holds only white space. Lengths and blankness are judged per Unicode
+    /// scalar, as the JSON Schema of `docs/agent-api.yaml` counts them, not per Character (a
+    /// space with a combining accent is one Character that Swift calls white space).
+    static func isBlank(_ text: String) -> Bool {
+        text.unicodeScalars.allSatisfy(\.properties.isWhitespace)
     }
 }

@@ -16,7 +16,7 @@ public struct UndrainRequest: Codable, Sendable, Hashable {
         self.force = force
     }
 
-    /// Checks the fields a JSON decoder cannot: lengths and blank strings.
+    /// Checks the fields a JSON decoder cannot: lengths, blank strings, control characters.
     public func validate() throws(RequestValidationError) {
         if let reason { try RequestValidationError.checkReason(reason, required: false) }
         try RequestValidationError.checkOperator(`operator`)
