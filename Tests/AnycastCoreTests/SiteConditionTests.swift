@@ -27,8 +27,12 @@ import Testing
         ([("dns", .drain, .partial, .operator)], .draining),
         ([("dns", .drain, .withdrawn, .operator)], .drained),
         ([("dns", .drain, .withdrawn, .auto)], .autoWithdrawn),
-        ([("dns", .announce, .withdrawn, nil)], .partial),
-        ([("dns", .announce, .unknown, nil)], .partial),
+        ([("dns", .announce, .withdrawn, nil)], .announcing),
+        ([("dns", .announce, .withdrawn, nil), ("ntp", .announce, .announced, nil)], .announcing),
+        ([("dns", .announce, .unknown, nil)], .unknown),
+        ([("dns", .announce, .unknown, nil), ("ntp", .announce, .announced, nil)], .unknown),
+        ([("dns", .announce, .partial, nil)], .partial),
+        ([("dns", .announce, .partial, nil), ("ntp", .announce, .unknown, nil)], .partial),
         ([("dns", .drain, .withdrawn, .operator), ("ntp", .announce, .announced, nil)], .partial),
     ])
     func conditionFromServices(services: [(String, DesiredState, ObservedState, DrainMode?)], expected: SiteCondition) {

@@ -10,6 +10,9 @@ public struct DrainImpact: Sendable, Hashable {
     public var receivers: [Receiver]
     /// Traffic with nowhere to go (no active site left anywhere).
     public var strandedQPS: Double
+    /// Active sites left to take traffic: in the drained sites' regions, or anywhere when a
+    /// region has none left. Zero only when nothing could take the traffic.
+    public var takers: Int
 
     /// One site taking traffic.
     public struct Receiver: Sendable, Hashable {
@@ -50,6 +53,7 @@ public struct DrainImpact: Sendable, Hashable {
         for s in remaining { expected[s.id] = s.qps }
         var moving = 0.0
         var stranded = 0.0
+        var takers = Set<String>()
         let drainedByRegion = Dictionary(grouping: sites.filter { draining.contains($0.id) }, by: \.region)
         for (region, drained) in drainedByRegion {
             let qps = drained.reduce(0) { $0 + $1.qps }
@@ -57,12 +61,13 @@ public struct DrainImpact: Sendable, Hashable {
             let inRegion = remaining.filter { $0.region == region }
             let targets = inRegion.isEmpty ? remaining : inRegion
             if targets.isEmpty { stranded += qps; continue }
+            takers.formUnion(targets.map(\.id))
             spread(qps, over: targets, into: &expected)
         }
         let receivers = remaining.filter { (expected[$0.id] ?? 0) > $0.qps + 1e-9 }.map {
             Receiver(id: $0.id, region: $0.region, nowQPS: $0.qps, expectedQPS: expected[$0.id] ?? $0.qps, capacityQPS: $0.capacityQPS)
         }.sorted { ($0.expectedUtilisation ?? 0, $0.expectedQPS) > ($1.expectedUtilisation ?? 0, $1.expectedQPS) }
-        return DrainImpact(movingQPS: moving, fleetQPS: fleetQPS, receivers: receivers, strandedQPS: stranded)
+        return DrainImpact(movingQPS: moving, fleetQPS: fleetQPS, receivers: receivers, strandedQPS: stranded, takers: takers.count)
     }
 
     /// Spreads `qps` over `targets` in proportion to their traffic (their capacity when they

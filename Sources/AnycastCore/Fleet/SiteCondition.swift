@@ -2,9 +2,15 @@
 public enum SiteCondition: String, Codable, Sendable, CaseIterable {
     case pending
     case active
+    /// Every service is wanted announced, but what the routing daemon sends is not known
+    /// yet (no Established peer to look at, or the daemon not answering).
+    case unknown
+    /// Wanted announced, not announced yet: an undrain on its way to the routes.
+    case announcing
     case draining
     case drained
     case autoWithdrawn = "auto-withdrawn"
+    /// Some services or some peers announced, some not, and not because of a change under way.
     case partial
     case unreachable
     case stale
@@ -25,14 +31,19 @@ public enum SiteCondition: String, Codable, Sendable, CaseIterable {
         }
         guard let status, !status.services.isEmpty else { return .pending }
         // Counted in one pass without allocating: this runs for every site on every frame.
-        var drained = 0, drainedWithdrawn = 0, drainedAuto = 0, announced = 0
+        var drained = 0, drainedWithdrawn = 0, drainedAuto = 0, announced = 0, unknown = 0, notYet = 0
         for s in status.services {
             if s.desired == .drain {
                 drained += 1
                 if s.observed == .withdrawn { drainedWithdrawn += 1 }
                 if s.drain?.mode == .auto { drainedAuto += 1 }
-            } else if s.observed == .announced {
-                announced += 1
+            } else {
+                switch s.observed {
+                case .announced: announced += 1
+                case .unknown: unknown += 1
+                case .withdrawn: notYet += 1
+                case .partial: break
+                }
             }
         }
         let total = status.services.count
@@ -41,6 +52,11 @@ public enum SiteCondition: String, Codable, Sendable, CaseIterable {
             if drained == total { return drainedAuto == drained ? .autoWithdrawn : .drained }
             return .partial
         }
-        return announced == total ? .active : .partial
+        if announced == total { return .active }
+        // Not knowing is not the same as partly announced: a script alerting on `partial`
+        // must not be paged for a site whose routes are simply not known yet.
+        if notYet == 0, announced + unknown == total { return .unknown }
+        if announced + unknown + notYet == total { return .announcing }
+        return .partial
     }
 }

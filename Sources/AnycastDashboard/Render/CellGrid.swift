@@ -72,9 +72,18 @@ public struct CellGrid: Sendable, Hashable {
         let pad = width - used
         let blank = Cell(" ", role: role, bold: bold)
         let start = alignRight ? x + pad : x
-        if alignRight { for c in x..<min(x + pad, self.width) where c >= 0 { self[c, y] = blank } }
+        if alignRight { fillRow(y, from: x, to: x + pad, with: blank) }
         let written = put(shown, x: start, y: y, role: role, bold: bold, maxWidth: used)
-        if !alignRight { for c in (start + written)..<min(x + width, self.width) where c >= 0 { self[c, y] = blank } }
+        if !alignRight { fillRow(y, from: start + written, to: x + width, with: blank) }
+    }
+
+    /// Sets the cells of row `y` from column `from` up to (not including) `to`, clipped to
+    /// the grid; nothing when the span is empty or off the grid (a field can start past a
+    /// narrow screen's edge).
+    mutating func fillRow(_ y: Int, from: Int, to: Int, with cell: Cell) {
+        let lo = max(0, from), hi = min(to, width)
+        guard lo < hi, y >= 0, y < height else { return }
+        for c in lo..<hi { self[c, y] = cell }
     }
 
     /// One-character strings for ASCII; controls become spaces.
@@ -90,13 +99,13 @@ public struct CellGrid: Sendable, Hashable {
 
     /// Fills `rect` with `cell`.
     public mutating func fill(_ rect: Rect, with cell: Cell) {
-        for y in max(0, rect.y)..<min(height, rect.maxY) {
-            for x in max(0, rect.x)..<min(width, rect.maxX) { self[x, y] = cell }
-        }
+        guard max(0, rect.y) < min(height, rect.maxY) else { return }
+        for y in max(0, rect.y)..<min(height, rect.maxY) { fillRow(y, from: rect.x, to: rect.maxX, with: cell) }
     }
 
     /// Sets the role (and emphasis) of every cell in `rect`, keeping the text.
     public mutating func restyle(_ rect: Rect, role: StyleRole, bold: Bool? = nil, reverse: Bool? = nil) {
+        guard max(0, rect.y) < min(height, rect.maxY), max(0, rect.x) < min(width, rect.maxX) else { return }
         for y in max(0, rect.y)..<min(height, rect.maxY) {
             for x in max(0, rect.x)..<min(width, rect.maxX) {
                 var c = self[x, y]

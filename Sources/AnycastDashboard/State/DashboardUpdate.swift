@@ -249,7 +249,9 @@ public enum DashboardUpdate {
         }
         dialog.error = nil
         switch (dialog.step, key) {
-        case (.reason, .character(let c)) where dialog.reason.count < RequestValidationError.maxReasonLength && !c.isNewline:
+        // Counted in code points, as the agent counts it, so a reason typed here is never refused there.
+        case (.reason, .character(let c))
+            where dialog.reason.unicodeScalars.count + c.unicodeScalars.count <= RequestValidationError.maxReasonLength && !c.isNewline:
             dialog.reason.append(c)
         case (.reason, .backspace):
             if !dialog.reason.isEmpty { dialog.reason.removeLast() }

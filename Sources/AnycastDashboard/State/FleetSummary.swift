@@ -7,6 +7,13 @@ public struct FleetSummary: Sendable, Hashable {
     /// Draining, drained or auto-withdrawn.
     public var drained = 0
     public var unreachable = 0
+    /// Sites in any other condition, by condition, in `SiteCondition`'s order, so the header
+    /// can name them.
+    public var others: [(condition: SiteCondition, count: Int)] = []
+    /// Sites whose agent did not answer the last poll (stale or unreachable).
+    public var failing = 0
+    /// Whether any site's rate is known: when none is, there is no total to show.
+    public var qpsKnown = false
     public var totalQPS = 0.0
     /// qps-weighted median of the sites' p50 latency.
     public var p50Ms: Double?
@@ -17,20 +24,25 @@ public struct FleetSummary: Sendable, Hashable {
 
     public init(_ fleet: FleetSnapshot) {
         var latency: [(Double, Double)] = []
+        var otherCounts: [SiteCondition: Int] = [:]
         for s in fleet.sites {
             sites += 1
-            switch s.condition {
+            let condition = s.condition
+            switch condition {
             case .active: active += 1
             case .drained, .draining, .autoWithdrawn: drained += 1
             case .unreachable: unreachable += 1
-            default: break
+            default: otherCounts[condition, default: 0] += 1
             }
+            if s.reachability == .stale || s.reachability == .unreachable { failing += 1 }
+            if s.qps != nil { qpsKnown = true }
             let qps = s.qps ?? 0
             totalQPS += qps
             let r = regions[s.config.region] ?? (0, 0)
             regions[s.config.region] = (r.sites + 1, r.qps + qps)
             if s.reachability == .ok, let p = s.status?.latency.p50Ms, qps > 0 { latency.append((p, qps)) }
         }
+        others = SiteCondition.allCases.compactMap { c in otherCounts[c].map { (c, $0) } }
         latency.sort { $0.0 < $1.0 }
         let weight = latency.reduce(0) { $0 + $1.1 }
         var acc = 0.0
@@ -42,7 +54,8 @@ public struct FleetSummary: Sendable, Hashable {
 
     public static func == (a: FleetSummary, b: FleetSummary) -> Bool {
         a.sites == b.sites && a.active == b.active && a.drained == b.drained && a.unreachable == b.unreachable
-            && a.totalQPS == b.totalQPS && a.p50Ms == b.p50Ms
+            && a.totalQPS == b.totalQPS && a.p50Ms == b.p50Ms && a.failing == b.failing && a.qpsKnown == b.qpsKnown
+            && a.others.elementsEqual(b.others) { $0.condition == $1.condition && $0.count == $1.count }
     }
 
     public func hash(into h: inout Hasher) {

@@ -37,11 +37,13 @@ public enum SiteOrdering {
     /// Worse conditions first when sorting by status.
     static func severity(_ c: SiteCondition) -> Int {
         switch c {
-        case .unreachable: 7
-        case .autoWithdrawn: 6
-        case .partial: 5
-        case .stale: 4
-        case .draining: 3
+        case .unreachable: 9
+        case .autoWithdrawn: 8
+        case .partial: 7
+        case .stale: 6
+        case .unknown: 5
+        case .draining: 4
+        case .announcing: 3
         case .drained: 2
         case .pending: 1
         case .active: 0

@@ -1,12 +1,13 @@
 /// The whole screen as a pure function of the state and its size.
 public enum DashboardView {
-    /// Narrowest usable terminal.
-    public static let minimumSize = (width: 80, height: 24)
+    /// The smallest terminal every view and dialog is laid out for (a tmux split); 80×24 and
+    /// up shows everything.
+    public static let minimumSize = (width: 40, height: 10)
 
     public static func render(_ state: DashboardState) -> CellGrid {
         var grid = CellGrid(width: state.width, height: state.height)
-        guard state.width >= 20, state.height >= 5 else {
-            grid.put("terminal too small", x: 0, y: 0, role: .warn)
+        guard state.width >= minimumSize.width, state.height >= minimumSize.height else {
+            drawTooSmall(state, into: &grid)
             return grid
         }
         HeaderBar.draw(state, into: &grid)
@@ -21,5 +22,22 @@ public enum DashboardView {
         if let dialog = state.dialog { DrainDialogView.draw(dialog, state: state, into: &grid) }
         if state.showHelp { HelpOverlay.draw(state, into: &grid) }
         return grid
+    }
+
+    /// Below the minimum: what is needed, what there is, and how to leave, as far as it fits.
+    static func drawTooSmall(_ state: DashboardState, into grid: inout CellGrid) {
+        let need = "\(minimumSize.width)×\(minimumSize.height)"
+        let lines = [
+            ["terminal too small", "too small"],
+            ["need \(need)", need],
+            ["have \(state.width)×\(state.height)"],
+            ["q quits"],
+        ]
+        var y = max(0, (state.height - lines.count) / 2)
+        for forms in lines where y < state.height {
+            let text = forms.first { DisplayWidth.of($0) <= state.width } ?? forms[forms.count - 1]
+            grid.put(text, x: max(0, (state.width - DisplayWidth.of(text)) / 2), y: y, role: .warn, bold: y == 0)
+            y += 1
+        }
     }
 }

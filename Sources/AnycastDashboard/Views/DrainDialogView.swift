@@ -15,9 +15,20 @@ enum DrainDialogView {
         let impact = dialog.impact
         if dialog.kind == .drain {
             let share = impact.fleetQPS > 0 ? impact.movingQPS / impact.fleetQPS : nil
-            lines.append(("now \(NumberFormat.compactRate(impact.movingQPS)) qps, \(NumberFormat.percent(share)) of the fleet's \(NumberFormat.compactRate(impact.fleetQPS)) qps", .dialog, true))
-            if impact.receivers.isEmpty {
+            // A site that does not answer has no rate now: its last known one, and its age.
+            let known = sites.compactMap(DrainPlanner.lastKnownRate)
+            let rate = if let oldest = known.map(\.t).min() {
+                "last known \(NumberFormat.compactRate(impact.movingQPS)) qps (\(ViewFormat.ago(oldest, now: state.now)))"
+            } else if sites.contains(where: { $0.qps == nil }) {
+                "rate unknown"
+            } else {
+                "now \(NumberFormat.compactRate(impact.movingQPS)) qps"
+            }
+            lines.append(("\(rate), \(NumberFormat.percent(share)) of the fleet's \(NumberFormat.compactRate(impact.fleetQPS)) qps", .dialog, true))
+            if impact.takers == 0 {
                 lines.append(("no other active site to take the traffic", .critical, true))
+            } else if impact.receivers.isEmpty {
+                lines.append(("\(impact.takers) active site\(impact.takers == 1 ? "" : "s") left to take its traffic", .dialog, false))
             } else {
                 lines.append(("expected to move to:", .dialog, false))
                 for r in impact.receivers.prefix(6) {
@@ -42,33 +53,77 @@ enum DrainDialogView {
             lines.append(("the site's prefixes will be announced again and it will take traffic", .dialog, false))
         }
         lines.append(("", .dialog, false))
+        // Input lines are drawn apart: they scroll sideways so the cursor always shows.
+        var inputs: [(label: String, text: String, role: StyleRole, active: Bool)] = []
         let reasonLabel = dialog.kind == .drain ? "reason: " : "reason (optional): "
-        let stepRole: (DrainDialog.Step) -> StyleRole = { $0 == dialog.step ? .input : .dialog }
-        lines.append((reasonLabel + dialog.reason + (dialog.step == .reason ? "█" : ""), stepRole(.reason), false))
+        inputs.append((reasonLabel, dialog.reason, dialog.step == .reason ? .input : .dialog, dialog.step == .reason))
         if dialog.step != .reason {
-            lines.append(("type \(dialog.expectedConfirmation) to confirm: " + dialog.confirmation + (dialog.step == .confirm ? "█" : ""), stepRole(.confirm), false))
+            inputs.append(("type \(dialog.expectedConfirmation) to confirm: ", dialog.confirmation,
+                           dialog.step == .confirm ? .input : .dialog, dialog.step == .confirm))
         }
+        var after: [(String, StyleRole, Bool)] = []
         if dialog.step == .override {
-            lines.append(("THE BUDGET REFUSES THIS DRAIN. Type \(DrainDialog.overrideWord) to drain anyway (logged): " + dialog.overrideText + "█", .critical, true))
+            after.append(("THE BUDGET REFUSES THIS DRAIN. Type \(DrainDialog.overrideWord) to drain anyway (logged).", .critical, true))
         }
-        if let e = dialog.error { lines.append((e, .critical, true)) }
-        let hint = switch dialog.step {
-        case .reason: "type the reason, Enter to continue · Esc cancels"
-        case .confirm: "Enter sends · Esc cancels"
-        case .override: "Enter overrides · Esc cancels"
+        if let e = dialog.error { after.append((e, .critical, true)) }
+        let hints: [String] = switch dialog.step {
+        case .reason: ["type the reason, Enter to continue · Esc cancels", "Enter continues · Esc cancels", "Esc cancels"]
+        case .confirm: ["Enter sends · Esc cancels", "Esc cancels"]
+        case .override: ["Enter overrides · Esc cancels", "Esc cancels"]
         }
-        lines.append((hint, .muted, false))
 
-        let width = min(grid.width - 2, max(60, min(90, (lines.map { DisplayWidth.of($0.0) }.max() ?? 40) + 4)))
-        let height = min(grid.height - 2, lines.count + 2)
+        let longest = (lines + after).map { DisplayWidth.of($0.0) }.max() ?? 40
+        let width = min(grid.width - 2, max(60, min(90, longest + 4)))
+        let inner = max(1, width - 4)
+        // Everything wrapped to the box, so nothing is cut off at the side.
+        func wrapped(_ items: [(String, StyleRole, Bool)]) -> [(String, StyleRole, Bool)] {
+            items.flatMap { item -> [(String, StyleRole, Bool)] in
+                if item.0.isEmpty { return [item] }
+                let indent = String(item.0.prefix { $0 == " " })
+                let parts = TextWrap.lines(String(item.0.dropFirst(indent.count)), columns: max(3, inner - indent.count), maxLines: 8)
+                return parts.enumerated().map { (i, p) in ((i == 0 ? indent : indent + "  ") + p, item.1, item.2) }
+            }
+        }
+        let top = wrapped(lines)
+        var bottom: [(String, StyleRole, Bool)] = []
+        for input in inputs { bottom.append((scrolled(input.label, input.text, cursor: input.active, width: inner), input.role, false)) }
+        bottom += wrapped(after)
+        if dialog.step == .override {
+            bottom.append((scrolled("\(DrainDialog.overrideWord)? ", dialog.overrideText, cursor: true, width: inner), .critical, true))
+        }
+        bottom.append((hints.first { DisplayWidth.of($0) <= inner } ?? hints[hints.count - 1], .muted, false))
+
+        let height = min(grid.height - 2, top.count + bottom.count + 2)
         let rect = Rect(x: (grid.width - width) / 2, y: max(1, (grid.height - height) / 2), width: width, height: height)
         grid.fill(rect, with: Cell(" ", role: .dialog))
         grid.box(rect, role: .dialogBorder, title: title, titleRole: .dialogBorder)
-        // When the screen is short, keep the input lines (the end of the list) visible.
-        let room = rect.height - 2
-        let shown = lines.count > room ? Array(lines.suffix(room)) : lines
+        // When the screen is short, the inputs and the way out (the end) stay visible and the
+        // preview gives way from its end.
+        let room = max(0, rect.height - 2)
+        let keptBottom = Array(bottom.suffix(room))
+        let shown = Array(top.prefix(room - keptBottom.count)) + keptBottom
         for (i, (text, role, bold)) in shown.enumerated() {
-            grid.put(text, x: rect.x + 2, y: rect.y + 1 + i, role: role, bold: bold, maxWidth: rect.width - 4)
+            grid.put(text, x: rect.x + 2, y: rect.y + 1 + i, role: role, bold: bold, maxWidth: inner)
         }
+    }
+
+    /// `label` and `text` with a cursor, in `width` columns: the text's end is kept in view,
+    /// with `…` where its start scrolled off.
+    static func scrolled(_ label: String, _ text: String, cursor: Bool, width: Int) -> String {
+        let tail = text + (cursor ? "█" : "")
+        let labelWidth = DisplayWidth.of(label)
+        guard labelWidth + DisplayWidth.of(tail) > width else { return label + tail }
+        // The label gives way first on a very narrow box; the text's end never does.
+        let keep = max(1, width - min(labelWidth, width / 3) - 1)
+        var shown = ""
+        var used = 0
+        for c in tail.reversed() {
+            let w = DisplayWidth.of(c)
+            if used + w > keep { break }
+            shown.insert(c, at: shown.startIndex)
+            used += w
+        }
+        let head = labelWidth <= width / 3 ? label : String(TextWrap.prefix(Substring(label), columns: max(0, width / 3 - 1)).head)
+        return head + "…" + shown
     }
 }

@@ -10,31 +10,46 @@ enum HeaderBar {
         x += grid.put(" ", x: x, y: 0, role: .header)
         // The right side (poll health and clock) is laid out first so it always shows; the
         // counts give way when the line is short.
-        let health = state.fleet?.pollHealth
-        var poll = "polling…"
-        if let h = health, h.cycles > 0 {
-            poll = h.missedCycles > 0 ? "poll \(h.missedCycles) missed" : "poll ok \(Int(((h.lastCycleSeconds ?? 0) * 1000).rounded())) ms"
-        }
+        let sum = state.summary
+        let (poll, pollRole) = pollText(state.fleet?.pollHealth, summary: sum)
         var right = " \(poll) │ \(ViewFormat.clock(state.now)) "
         if grid.width - x - DisplayWidth.of(right) < 48 { right = " \(ViewFormat.clock(state.now)) " }
         let rightX = grid.width - DisplayWidth.of(right)
-        grid.put(right, x: rightX, y: 0, role: health.map { $0.missedCycles > 0 } == true ? .warn : .header)
+        grid.put(right, x: rightX, y: 0, role: pollRole)
 
-        let sum = state.summary
         let (active, drained, unreachable) = (sum.active, sum.drained, sum.unreachable)
         var long = "\(sum.sites) sites: \(active) active"
         var short = "\(active) active"
         if drained > 0 { long += " · \(drained) drained"; short += " · \(drained) drained" }
         if unreachable > 0 { long += " · \(unreachable) unreachable"; short += " · \(unreachable) unreach." }
-        let other = sum.sites - active - drained - unreachable
-        if other > 0 { long += " · \(other) other"; short += " · \(other) other" }
-        let total = state.fleet == nil ? "-" : NumberFormat.compactRate(sum.totalQPS)
+        // The rest by name ("2 stale · 1 unknown"); only the shortest form lumps them together.
+        for (condition, count) in sum.others { long += " · \(count) \(condition.rawValue)" }
+        let other = sum.others.reduce(0) { $0 + $1.count }
+        var shortest = short
+        if other > 0 {
+            shortest += " · \(other) other"
+            for (condition, count) in sum.others { short += " · \(count) \(condition.rawValue)" }
+        }
+        // No site's rate known (every agent down): no total, as the rows show none.
+        let total = state.fleet == nil || !sum.qpsKnown ? "-" : NumberFormat.compactRate(sum.totalQPS)
         let p50 = sum.p50Ms.map { NumberFormat.milliseconds($0) + " ms" } ?? "-"
         let room = rightX - x - 1
         let candidates = [
-            long + " │ \(total) qps │ p50 \(p50)", short + " │ \(total) qps │ p50 \(p50)", short + " │ \(total) qps", short,
+            long + " │ \(total) qps │ p50 \(p50)", short + " │ \(total) qps │ p50 \(p50)", short + " │ \(total) qps",
+            shortest + " │ \(total) qps", short, shortest,
         ]
-        let text = candidates.first { DisplayWidth.of($0) <= room } ?? DisplayWidth.truncate(short, to: room)
+        let text = candidates.first { DisplayWidth.of($0) <= room } ?? DisplayWidth.truncate(shortest, to: room)
         grid.put(text, x: x, y: 0, role: .header, maxWidth: room)
+    }
+
+    /// The poll health: the poller's own (cycles on time), and whether the agents answer. A
+    /// poller that runs on time while no agent answers is not "ok".
+    static func pollText(_ health: PollHealth?, summary: FleetSummary) -> (String, StyleRole) {
+        guard let h = health, h.cycles > 0 else { return ("polling…", .header) }
+        if summary.sites > 0, summary.failing == summary.sites { return ("poll: no agent answers", .critical) }
+        if h.missedCycles > 0 { return ("poll \(h.missedCycles) missed", .warn) }
+        let ms = "\(Int(((h.lastCycleSeconds ?? 0) * 1000).rounded())) ms"
+        if summary.failing > 0 { return ("poll \(ms), \(summary.failing) failing", .warn) }
+        return ("poll ok \(ms)", .header)
     }
 }

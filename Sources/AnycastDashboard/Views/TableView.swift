@@ -18,8 +18,9 @@ enum TableView {
             Column(title: "PEERS", width: 5, right: true), Column(title: "P50", width: 5, right: true),
             Column(title: "P99", width: 5, right: true), Column(title: "AGE", width: 5, right: true),
         ]
-        // Narrow terminals drop the least needed columns first, keeping room for the note.
-        for optional in ["TREND", "SHARE", "P99", "NAME"] where columns.reduce(0, { $0 + $1.width + 1 }) + 16 > area.width {
+        // Narrow terminals drop the least needed columns first, keeping room for the note;
+        // the site, its status and its rate always stay.
+        for optional in ["TREND", "SHARE", "P99", "NAME", "AGE", "P50", "REGION", "PEERS"] where columns.reduce(0, { $0 + $1.width + 1 }) + 16 > area.width {
             columns.removeAll { $0.title == optional }
         }
         let fixed = columns.reduce(0) { $0 + $1.width + 1 }

@@ -28,19 +28,24 @@ enum ViewFormat {
         case .drained: .drained
         case .autoWithdrawn: .critical
         case .partial: .warn
+        case .unknown: .muted
+        case .announcing: .warn
         case .unreachable: .unreachable
         case .stale: .warn
         case .pending: .muted
         }
     }
 
-    /// The badge shown for a site: its condition, or DRAINING while a drain sent from here
-    /// has not reached the routes yet.
+    /// The badge shown for a site: its condition, or DRAINING (ANNOUNCING) while a drain
+    /// (an undrain) sent from here has not reached the routes yet.
     static func badge(_ site: SiteSnapshot, pending: PendingAction?) -> (String, StyleRole) {
         if let p = pending, site.reachability == .ok {
             switch p.phase {
             case .sending, .waitingForRoutes:
-                if p.kind == .drain && ![.drained, .autoWithdrawn].contains(site.condition) { return ("DRAINING", .warn) }
+                if p.kind == .drain && ![.drained, .autoWithdrawn].contains(site.condition) {
+                    return (SiteCondition.draining.badge, .warn)
+                }
+                if p.kind == .undrain && site.condition != .active { return (SiteCondition.announcing.badge, .warn) }
             default: break
             }
         }

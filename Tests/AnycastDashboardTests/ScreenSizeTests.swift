@@ -1,0 +1,114 @@
+import AnycastCore
+import AnycastDashboard
+import Foundation
+import Testing
+
+/// Every view and every dialog step at every terminal size from 20×6 to 300×100, drawn at
+/// once and after a resize while open: no crash, nothing wider than the screen, and below the
+/// minimum size a screen that says what size is needed.
+@Suite struct ScreenSizeTests {
+    /// A state reached by pressing keys from the fixture fleet's first screen.
+    struct Case: CustomStringConvertible, Sendable {
+        var name: String
+        var keys: [KeyPress]
+        var description: String { name }
+    }
+
+    static func typing(_ text: String) -> [KeyPress] { text.map { .character($0) } }
+
+    static let longReason = "CHG-20391 replace the line card in the edge router after the optics on port 7 kept flapping overnight, see the vendor case"
+
+    static let cases: [Case] = [
+        Case(name: "fleet", keys: []),
+        Case(name: "fleet, last site", keys: [.end]),
+        Case(name: "table", keys: [.character("v")]),
+        Case(name: "table, last site", keys: [.character("v"), .end]),
+        Case(name: "detail", keys: [.enter]),
+        Case(name: "detail of a drained site", keys: [.character("v"), .character("/")] + typing("fra1") + [.enter, .enter]),
+        Case(name: "events", keys: [.tab, .tab, .tab]),
+        Case(name: "help", keys: [.character("?")]),
+        Case(name: "filter typed", keys: [.character("/")] + typing("eu")),
+        Case(name: "drain: reason", keys: [.character("d")] + typing(longReason)),
+        Case(name: "drain: confirm", keys: [.character("d")] + typing("CHG-1") + [.enter] + typing("ams")),
+        Case(name: "drain: wrong confirmation", keys: [.character("d")] + typing("CHG-1") + [.enter] + typing("x") + [.enter]),
+        Case(name: "undrain of a drained site", keys: [.character("v"), .character("/")] + typing("fra1") + [.enter, .character("u")]),
+        Case(name: "drain of marked sites", keys: [.character(" "), .right, .character(" "), .right, .character(" "), .character("d")]),
+    ]
+
+    /// Every width at a few heights, every height at a few widths, and a spread of pairs.
+    static let sizes: [(Int, Int)] = {
+        var all: [(Int, Int)] = []
+        for w in 20...300 { for h in [6, 10, 24, 100] { all.append((w, h)) } }
+        for h in 6...100 { for w in [39, 40, 80, 300] { all.append((w, h)) } }
+        var seed: UInt64 = 7
+        for _ in 0..<250 {
+            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            all.append((20 + Int(seed >> 33) % 281, 6 + Int(seed >> 13) % 95))
+        }
+        return all
+    }()
+
+    /// Built once: the fleet is the same at every size.
+    static let fleet = FixtureFleet.snapshot()
+
+    static func state(_ c: Case, width: Int, height: Int) -> DashboardState {
+        var s = FixtureFleet.state(width: width, height: height, snapshot: fleet)
+        for key in c.keys { _ = DashboardUpdate.update(&s, .key(key)) }
+        return s
+    }
+
+    static func check(_ s: DashboardState, _ label: String) {
+        let grid = DashboardView.render(s)
+        #expect(grid.width == s.width && grid.height == s.height, "\(label)")
+        let lines = grid.text.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.allSatisfy { DisplayWidth.of($0) <= s.width }, "\(label): a line wider than the screen")
+        let minimum = DashboardView.minimumSize
+        if s.width < minimum.width || s.height < minimum.height {
+            #expect(grid.text.contains("terminal too small"), "\(label)")
+            #expect(grid.text.contains("\(minimum.width)×\(minimum.height)") || s.width < 24, "\(label): says the size needed")
+        } else {
+            #expect(lines.first?.isEmpty == false, "\(label): the header is drawn")
+            #expect(lines.last?.isEmpty == false, "\(label): the status line is drawn")
+            if s.dialog != nil {
+                #expect(grid.text.contains("┌") && grid.text.contains("┘"), "\(label): the dialog's box is whole")
+                #expect(grid.text.contains("Esc cancels"), "\(label): the dialog says how to leave it")
+            }
+        }
+    }
+
+    @Test(arguments: cases) func everySize(_ c: Case) {
+        for (w, h) in Self.sizes {
+            Self.check(Self.state(c, width: w, height: h), "\(c.name) at \(w)×\(h)")
+        }
+    }
+
+    /// Opened at one size, then resized while open (the keys pressed at the first size).
+    @Test(arguments: cases) func resizedWhileOpen(_ c: Case) {
+        let pairs = [((120, 40), (40, 10)), ((80, 24), (20, 6)), ((40, 10), (300, 100)), ((300, 100), (41, 11)), ((50, 12), (39, 9))]
+        for ((w1, h1), (w2, h2)) in pairs {
+            var s = Self.state(c, width: w1, height: h1)
+            _ = DashboardView.render(s)
+            _ = DashboardUpdate.update(&s, .resized(width: w2, height: h2))
+            Self.check(s, "\(c.name) at \(w1)×\(h1) resized to \(w2)×\(h2)")
+            _ = DashboardUpdate.update(&s, .resized(width: w1, height: h1))
+            Self.check(s, "\(c.name) back to \(w1)×\(h1)")
+        }
+    }
+
+    /// The view of a table in a narrow split is usable: the site ids and their status show.
+    @Test func aNarrowTableShowsEachSiteAndItsStatus() {
+        var s = FixtureFleet.state(width: 40, height: 12)
+        _ = DashboardUpdate.update(&s, .key(.character("v")))
+        let text = DashboardView.render(s).text
+        #expect(text.contains("SITE") && text.contains("STATUS"))
+        #expect(text.contains("ams1") && text.contains("ACTIVE"), "\(text)")
+    }
+
+    @Test func belowTheMinimumTheScreenSaysWhatIsNeeded() {
+        let s = FixtureFleet.state(width: 39, height: 20)
+        let text = DashboardView.render(s).text
+        #expect(text.contains("terminal too small"))
+        #expect(text.contains("need \(DashboardView.minimumSize.width)×\(DashboardView.minimumSize.height)"))
+        #expect(text.contains("39×20"), "and what it has")
+    }
+}
