@@ -78,7 +78,8 @@ enum DrainDialogView {
         // Everything wrapped to the box, so nothing is cut off at the side.
         func wrapped(_ items: [(String, StyleRole, Bool)]) -> [(String, StyleRole, Bool)] {
             items.flatMap { item -> [(String, StyleRole, Bool)] in
-                if item.0.isEmpty { return [item] }
+                // A line that fits keeps its own spacing (the receivers' columns).
+                if DisplayWidth.of(item.0) <= inner { return [item] }
                 let indent = String(item.0.prefix { $0 == " " })
                 let parts = TextWrap.lines(String(item.0.dropFirst(indent.count)), columns: max(3, inner - indent.count), maxLines: 8)
                 return parts.enumerated().map { (i, p) in ((i == 0 ? indent : indent + "  ") + p, item.1, item.2) }
