@@ -84,7 +84,7 @@ if [ -n "$DASH" ]; then
     bash -c "while kill -0 $DASH 2>/dev/null; do awk '/^VmRSS/ {print \$2}' /proc/$DASH/status >>'$WORK/rss.kib' 2>/dev/null; sleep 0.5; done" &
     CLEANUP+=($!)
 fi
-# The header line (its clock, and its poll health: "poll ok N ms", the last cycle's time, or
+# The header line (its clock, and its poll health: "poll ok N ms" or "poll N ms, K failing", the last cycle's time, or
 # "poll N missed", cycles that could not start on time since the start), every 0.25 s.
 bash -c "while $T capture-pane -t dash -p >'$WORK/header.now' 2>/dev/null; do
     echo \"\$(date +%s.%N)|\$(head -1 '$WORK/header.now')\" >>'$WORK/header.log'; sleep 0.25; done" &
@@ -187,7 +187,7 @@ for line in open(sys.argv[1]):
     t, _, head = line.partition("|")
     m = re.search(r"(\d\d):(\d\d):(\d\d) UTC\s*$", head)
     if m: clock.append((float(t), int(m[1]) * 3600 + int(m[2]) * 60 + int(m[3])))
-    m = re.search(r"poll ok (\d+) ms", head); cycles += [int(m[1])] if m else []
+    m = re.search(r"poll (?:ok )?(\d+) ms", head); cycles += [int(m[1])] if m else []
     m = re.search(r"poll (\d+) missed", head); missed = max(missed, int(m[1])) if m else missed
 if len(clock) < 2: print("clock FAIL no clock on the top line"); sys.exit()
 least, hold, since, at, skipped = None, 0.0, clock[0], [], 0

@@ -1,3 +1,4 @@
+import AnycastCore
 import Foundation
 
 /// One line of the dashboard's event log: what polling saw change, or what an operator did.
@@ -14,5 +15,14 @@ public struct DashboardLogEntry: Sendable, Hashable {
         self.siteID = siteID
         self.level = level
         self.message = message
+    }
+
+    /// The entries the event log shows: newest first, only those matching `filter` (`/`) by
+    /// site or words.
+    public static func shown(_ log: ChunkedRing<DashboardLogEntry>, filter: String) -> [DashboardLogEntry] {
+        let all = log.reversed()
+        let needle = filter.lowercased()
+        guard !needle.isEmpty else { return Array(all) }
+        return all.filter { ($0.siteID ?? "fleet").lowercased().contains(needle) || $0.message.lowercased().contains(needle) }
     }
 }

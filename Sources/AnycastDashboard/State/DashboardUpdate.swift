@@ -160,7 +160,7 @@ public enum DashboardUpdate {
             default: break
             }
         case .events:
-            let count = state.log.count
+            let count = state.filter.isEmpty ? state.log.count : DashboardLogEntry.shown(state.log, filter: state.filter).count
             switch key {
             case .up, .character("k"): state.eventsScroll = max(0, state.eventsScroll - 1)
             case .down, .character("j"): state.eventsScroll = min(max(0, count - 1), state.eventsScroll + 1)
@@ -209,7 +209,13 @@ public enum DashboardUpdate {
             }
         } else if !state.marks.isEmpty {
             targets = state.visibleSites.map(\.config.id).filter { state.marks.contains($0) }
-            if targets.isEmpty { targets = Array(state.marks).sorted() }
+            // Never act on a site the operator cannot see: a mark hidden by the filter would
+            // be drained while another row is highlighted.
+            let hidden = state.marks.count - targets.count
+            if hidden > 0 {
+                setStatus(&state, "\(hidden) marked site\(hidden == 1 ? " is" : "s are") hidden by the filter: Esc clears the marks, / changes the filter", .warning)
+                return
+            }
         } else if let id = state.selectedSiteID {
             targets = [id]
         } else {

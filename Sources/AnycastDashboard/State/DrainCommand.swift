@@ -22,7 +22,15 @@ public struct DrainCommand: Sendable, Hashable {
 
     /// The reason sent to the agent: an override is recorded in the agent's audit log too.
     public var reasonForAgent: String {
-        budgetOverride ? "[budget override] \(reason)" : reason
+        budgetOverride ? Self.overridePrefix + reason : reason
+    }
+
+    static let overridePrefix = "[budget override] "
+
+    /// A drain record's reason for people: the operator's words first, and whether it was
+    /// a budget override, to mark beside them (the prefix would push the words off a panel).
+    public static func shownReason(_ recorded: String) -> (text: String, overridden: Bool) {
+        recorded.hasPrefix(overridePrefix) ? (String(recorded.dropFirst(overridePrefix.count)), true) : (recorded, false)
     }
 }
 

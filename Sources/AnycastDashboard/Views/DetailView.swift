@@ -26,40 +26,70 @@ enum DetailView {
         let left = twoColumns ? Rect(x: body.x, y: body.y, width: body.width / 2, height: body.height) : body
         let right = twoColumns ? Rect(x: body.x + body.width / 2, y: body.y, width: body.width - body.width / 2, height: body.height) : body
 
-        // Traffic chart: top of the right column (or of the only column).
-        let chartHeight = twoColumns ? max(6, min(14, right.height / 2)) : max(5, min(9, body.height / 3))
+        // Traffic chart: top of the right column (or of the only column). Beside the left
+        // column it takes what the events (below it) leave, down to half the height.
+        let events = eventLines(state, siteID: siteID)
+        let chartHeight = twoColumns ? max(6, right.height - min(right.height / 2, events.count + 1)) : max(5, min(12, body.height / 3))
         let chart = Rect(x: right.x, y: right.y, width: right.width, height: chartHeight)
         drawChart(site, in: chart, into: &grid)
 
         var leftY = twoColumns ? left.y : chart.maxY
         let leftBottom = twoColumns ? left.maxY : body.maxY
-        leftY = section("BGP PEERS", peerLines(site, now: state.now), x: left.x, y: leftY, width: left.width, bottom: leftBottom, into: &grid)
+        leftY = section("SITE", siteLines(site, now: state.now), x: left.x, y: leftY, width: left.width, bottom: leftBottom, into: &grid)
+        leftY = section("BGP PEERS", peerLines(site, now: state.now), x: left.x, y: leftY, width: left.width, bottom: leftBottom, wrap: false, into: &grid)
         leftY = section("SERVICES", serviceLines(site, selected: state.detailServiceIndex), x: left.x, y: leftY, width: left.width, bottom: leftBottom, into: &grid)
         leftY = section("LATENCY AND HEALTH", healthLines(site, now: state.now), x: left.x, y: leftY, width: left.width, bottom: leftBottom, into: &grid)
         let eventsY = twoColumns ? chart.maxY : leftY
         let eventsX = twoColumns ? right.x : left.x
         let eventsWidth = twoColumns ? right.width : left.width
-        _ = section("EVENTS", eventLines(state, siteID: siteID), x: eventsX, y: eventsY, width: eventsWidth, bottom: body.maxY, into: &grid)
+        _ = section("EVENTS", events, x: eventsX, y: eventsY, width: eventsWidth, bottom: body.maxY, into: &grid)
     }
 
-    /// A titled block of lines; returns the next free line.
-    static func section(_ title: String, _ lines: [(String, StyleRole)], x: Int, y: Int, width: Int, bottom: Int, into grid: inout CellGrid) -> Int {
+    /// A titled block of lines, each wrapped (up to 3 lines, then `…`) so a long reason or
+    /// event can be read, or, for columns (`wrap` false), cut with `…`; returns the next free line.
+    static func section(
+        _ title: String, _ lines: [(String, StyleRole)], x: Int, y: Int, width: Int, bottom: Int, wrap: Bool = true,
+        into grid: inout CellGrid
+    ) -> Int {
         guard y < bottom else { return y }
         let w = grid.put(" \(title) ", x: x, y: y, role: .accent, bold: true, maxWidth: width)
-        if w < width { grid.put(String(repeating: "─", count: width - w - 1), x: x + w, y: y, role: .border) }
+        if w < width - 1 { grid.put(String(repeating: "─", count: width - w - 1), x: x + w, y: y, role: .border) }
         var yy = y + 1
+        let room = width - 2
         for (text, role) in lines {
             guard yy < bottom else { break }
-            grid.put(text, x: x + 1, y: yy, role: role, maxWidth: width - 2)
-            yy += 1
+            // Lines that fit keep their own spacing (the peers' columns).
+            let indent = String(text.prefix { $0 == " " })
+            let parts = DisplayWidth.of(text) <= room || room < 12 || !wrap ? [text]
+                : TextWrap.lines(String(text.dropFirst(indent.count)), columns: room - indent.count - 2, maxLines: 3)
+                    .enumerated().map { (i, p) in (i == 0 ? indent : indent + "  ") + p }
+            for part in parts {
+                guard yy < bottom else { break }
+                grid.put(DisplayWidth.of(part) > room ? DisplayWidth.truncate(part, to: max(0, room)) : part, x: x + 1, y: yy, role: role, maxWidth: room)
+                yy += 1
+            }
         }
         return yy
+    }
+
+    /// Where the site is and what answers for it.
+    static func siteLines(_ site: SiteSnapshot, now: Date) -> [(String, StyleRole)] {
+        var out: [(String, StyleRole)] = [("agent \(site.config.url)", .text)]
+        if let location = site.config.location ?? site.status?.site.location { out.append(("location \(location)", .text)) }
+        if let a = site.status?.agent {
+            out.append(("version \(a.version), up \(NumberFormat.age(max(0, now.timeIntervalSince(a.startedAt))))", .muted))
+        }
+        return out
     }
 
     static func drawChart(_ site: SiteSnapshot, in rect: Rect, into grid: inout CellGrid) {
         let points = site.history.points
         let values = points.map(\.qps)
         let top = values.max() ?? 0
+        // Scaled to the data's range, as the sparklines are: a steady rate shows its shape,
+        // not a wall of full blocks; the axis says where the bottom is.
+        let low = values.min() ?? 0
+        let floor = max(0, low - (top - low) / 4)
         let title = "TRAFFIC · last \(NumberFormat.age(Double(values.count))) · now \(NumberFormat.compactRate(site.qps)) qps · max \(NumberFormat.compactRate(top))"
         grid.box(rect, role: .border, title: title, titleRole: .accent)
         let inner = rect.inset(1)
@@ -69,9 +99,11 @@ enum DetailView {
         // Whole seconds per column, aligned to the clock, so the chart scrolls in steps.
         let period = max(1, Int((Double(RateHistory.defaultCapacity) / Double(max(1, chartWidth))).rounded(.up)))
         let columns = Sparkline.columns(points, width: chartWidth, secondsPerColumn: period)
-        let rows = Sparkline.area(columns, width: chartWidth, height: inner.height, maxValue: top > 0 ? top : nil)
+        let rows = Sparkline.area(columns, width: chartWidth, height: inner.height, maxValue: top > 0 ? top : nil, minValue: floor)
         for (i, row) in rows.enumerated() {
-            let label = i == 0 ? NumberFormat.compactRate(top) : (i == rows.count - 1 ? "0" : "")
+            let middle = rows.count >= 5 && i == rows.count / 2
+            let label = i == 0 ? NumberFormat.compactRate(top)
+                : (i == rows.count - 1 ? NumberFormat.compactRate(floor) : (middle ? NumberFormat.compactRate((top + floor) / 2) : ""))
             grid.put(DisplayWidth.pad(label, to: labelWidth - 1, alignRight: true), x: inner.x, y: inner.y + i, role: .muted)
             grid.put(row, x: inner.x + labelWidth, y: inner.y + i, role: .sparkline)
         }
@@ -125,7 +157,9 @@ enum DetailView {
     static func eventLines(_ state: DashboardState, siteID: String) -> [(String, StyleRole)] {
         var entries: [(Date, String, StyleRole)] = state.log.filter { $0.siteID == siteID }.map { ($0.time, $0.message, EventLogView.role($0.level)) }
         for e in state.agentEvents[siteID] ?? [] {
-            entries.append((e.time, "[agent] \(e.kind.rawValue) by \(e.actor): \(e.message)", .muted))
+            // The agent's message usually says who already ("drain by root (token …): …").
+            let who = "\(e.kind.rawValue) by \(e.actor)"
+            entries.append((e.time, "[agent] " + (e.message.hasPrefix(who) ? e.message : "\(who): \(e.message)"), .muted))
         }
         entries.sort { $0.0 > $1.0 }
         return entries.isEmpty ? [("no events", .muted)] : entries.map { ("\(ViewFormat.time($0.0))  \($0.1)", $0.2) }

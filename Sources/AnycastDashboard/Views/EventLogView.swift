@@ -10,12 +10,14 @@ enum EventLogView {
     }
 
     static func draw(_ state: DashboardState, in area: Rect, into grid: inout CellGrid) {
-        let title = " EVENTS · \(state.log.count) · what polling saw change and what operators did here "
+        let shown = DashboardLogEntry.shown(state.log, filter: state.filter)
+        let count = state.filter.isEmpty ? "\(state.log.count)" : "\(shown.count) of \(state.log.count) matching /\(state.filter)"
+        let title = " EVENTS · \(count) · what polling saw change and what operators did here "
         let w = grid.put(title, x: area.x, y: area.y, role: .accent, bold: true, maxWidth: area.width)
         if w < area.width { grid.put(String(repeating: "─", count: area.width - w), x: area.x + w, y: area.y, role: .border) }
-        let entries = Array(state.log).reversed().dropFirst(state.eventsScroll)
+        let entries = shown.dropFirst(min(state.eventsScroll, max(0, shown.count - 1)))
         guard !entries.isEmpty else {
-            grid.put("nothing has happened yet", x: area.x + 2, y: area.y + 1, role: .muted)
+            grid.put(state.filter.isEmpty ? "nothing has happened yet" : "no event matches /\(state.filter)", x: area.x + 2, y: area.y + 1, role: .muted)
             return
         }
         var y = area.y + 1
@@ -24,8 +26,15 @@ enum EventLogView {
             var x = area.x + 1
             x += grid.put(ViewFormat.time(e.time) + "  ", x: x, y: y, role: .muted)
             x += grid.put(DisplayWidth.pad(e.siteID ?? "fleet", to: 8), x: x, y: y, role: .title, bold: true)
-            grid.put(e.message, x: x, y: y, role: role(e.level), bold: e.level == .critical, maxWidth: area.maxX - x)
-            y += 1
+            // Wrapped under its start, so the end of a long line (a budget override's rules)
+            // is read, not cut.
+            let room = area.maxX - x
+            let lines = room >= 12 ? TextWrap.lines(e.message, columns: room, maxLines: 6) : [e.message]
+            for line in lines {
+                guard y < area.maxY else { break }
+                grid.put(line, x: x, y: y, role: role(e.level), bold: e.level == .critical, maxWidth: room)
+                y += 1
+            }
         }
     }
 }

@@ -10,6 +10,10 @@ enum FleetView {
             return
         }
         let layout = FleetLayout(sites: sites, width: area.width, groupByRegion: state.sort == .region)
+        // When the panels don't all fit, the last line is the scroll position's own, so it
+        // never covers a panel.
+        let scrolls = layout.contentHeight > area.height
+        let area = scrolls ? Rect(x: area.x, y: area.y, width: area.width, height: area.height - 1) : area
         let offset = layout.scrollOffset(showing: state.selectedSiteID, height: area.height)
         let totalQPS = state.summary.totalQPS
         for item in layout.items {
@@ -30,11 +34,11 @@ enum FleetView {
                 SitePanel.draw(site, in: r, state: state, share: share, into: &grid)
             }
         }
-        if layout.contentHeight > area.height {
+        if scrolls {
             let shown = min(area.height, layout.contentHeight - offset)
             let pct = Int(Double(offset + shown) / Double(layout.contentHeight) * 100)
-            let text = " \(pct)% "
-            grid.put(text, x: area.maxX - DisplayWidth.of(text), y: area.maxY - 1, role: .muted)
+            let text = "\(offset > 0 ? "↑ " : "")\(offset + shown < layout.contentHeight ? "↓ " : "")\(pct)% "
+            grid.put(text, x: area.maxX - DisplayWidth.of(text), y: area.maxY, role: .muted)
         }
     }
 }

@@ -99,7 +99,13 @@ enum SitePanel {
             grid.put(DisplayWidth.truncate(site.lastError ?? "no answer", to: w), x: x, y: y, role: unreachable ? .critical : .warn, maxWidth: w)
         } else if let d = site.status?.services.compactMap(\.drain).first {
             let who = d.mode == .auto ? "auto" : d.operator
-            grid.put(DisplayWidth.truncate("by \(who) \(ViewFormat.ago(d.since, now: state.now)): \(d.reason)", to: w), x: x, y: y, role: d.mode == .auto ? .critical : .drained, maxWidth: w)
+            let (reason, overridden) = DrainCommand.shownReason(d.reason)
+            let used = grid.put(DisplayWidth.truncate("by \(who) \(ViewFormat.ago(d.since, now: state.now)): ", to: w), x: x, y: y,
+                                role: d.mode == .auto ? .critical : .drained, maxWidth: w)
+            let mark = overridden ? "OVERRIDE " : ""
+            let m = grid.put(mark, x: x + used, y: y, role: .critical, bold: true, maxWidth: w - used)
+            grid.put(DisplayWidth.truncate(reason, to: max(0, w - used - m)), x: x + used + m, y: y,
+                     role: d.mode == .auto ? .critical : .drained, maxWidth: w - used - m)
         } else if let e = site.status?.errors.first {
             grid.put(DisplayWidth.truncate("\(e.source): \(e.message)", to: w), x: x, y: y, role: .warn, maxWidth: w)
         }

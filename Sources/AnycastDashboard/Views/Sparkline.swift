@@ -25,14 +25,15 @@ public enum Sparkline {
     }
 
     /// A chart `height` rows tall (top row first), each column the mean of its bucket, with
-    /// eighth-block resolution.
-    public static func area(_ values: [Double], width: Int, height: Int, maxValue: Double? = nil) -> [String] {
+    /// eighth-block resolution, from `minValue` (the bottom) to `maxValue` (the top).
+    public static func area(_ values: [Double], width: Int, height: Int, maxValue: Double? = nil, minValue: Double = 0) -> [String] {
         guard width > 0, height > 0 else { return [] }
         let columns = buckets(values, width: width)
         let top = maxValue ?? columns.compactMap { $0 }.max() ?? 0
+        let span = top - minValue
         var rows = Array(repeating: "", count: height)
         for v in columns {
-            let eighths = (v == nil || top <= 0) ? 0 : Int((min(v!, top) / top * Double(height * 8)).rounded())
+            let eighths = (v == nil || span <= 0) ? 0 : Int((max(0, min(v!, top) - minValue) / span * Double(height * 8)).rounded())
             for r in 0..<height {
                 let fromBottom = height - 1 - r
                 let filled = eighths - fromBottom * 8

@@ -21,14 +21,18 @@ enum StatusBar {
         default: hints = ["Enter detail", "space mark", "d drain", "u undrain", "v view", "/ filter", "s sort:\(state.sort.rawValue)"]
         }
         if state.mode == .monitor { hints.removeAll { $0.hasPrefix("d ") || $0.hasPrefix("u ") || $0.hasPrefix("space") } }
-        hints += ["t theme", "? help", "q quit"]
+        hints.append("t theme")
+        // Help and quit are kept at the right end, whatever else gives way.
+        let always = "? help  q quit "
+        let limit = grid.width - DisplayWidth.of(always)
+        if limit > 0 { grid.put(always, x: limit, y: y, role: .header) }
         var x = 1
         if !state.filter.isEmpty { x += grid.put("[/\(state.filter)] ", x: x, y: y, role: .accent) }
         if !state.marks.isEmpty { x += grid.put("[\(state.marks.count) marked] ", x: x, y: y, role: .mark) }
         if state.mode == .monitor { x += grid.put("read-only  ", x: x, y: y, role: .monitorBadge) }
         for h in hints {
             let w = DisplayWidth.of(h) + 2
-            if x + w > grid.width { break }
+            if x + w > limit { break }
             x += grid.put(h + "  ", x: x, y: y, role: .header)
         }
     }

@@ -47,7 +47,11 @@ enum TableView {
             var note = ""
             var noteRole = StyleRole.muted
             if s.reachability != .ok, let e = s.lastError { note = e; noteRole = s.reachability == .unreachable ? .critical : .warn }
-            else if let d = s.status?.services.compactMap(\.drain).first { note = "by \(d.mode == .auto ? "auto" : d.operator): \(d.reason)"; noteRole = .drained }
+            else if let d = s.status?.services.compactMap(\.drain).first {
+                let (reason, overridden) = DrainCommand.shownReason(d.reason)
+                note = "by \(d.mode == .auto ? "auto" : d.operator)\(overridden ? " OVERRIDE" : ""): \(reason)"
+                noteRole = .drained
+            }
             else if let p = state.pending[s.config.id] { note = p.label }
             else if let e = s.status?.errors.first { note = "\(e.source): \(e.message)"; noteRole = .warn }
             let age = s.dataAge(now: state.now).map { $0 > 3 || s.reachability != .ok ? NumberFormat.age($0) : "" } ?? "-"
