@@ -53,6 +53,14 @@ for theme in high-contrast light monochrome solarized-dark default; do
 done
 $T resize-window -t live -x 80 -y 24
 check "SIGWINCH: re-laid out at once for 80×24" bash -c "sleep 0.5; s=\$($T capture-pane -t live -p); [ \$(echo \"\$s\" | wc -l) -le 24 ] && echo \"\$s\" | head -1 | grep -Eq 'UTC\$' && python3 -c 'import sys; sys.exit(0 if all(len(l) <= 80 for l in sys.stdin.read().splitlines()) else 1)' <<< \"\$s\""
+# A tmux split: the table view at 40×12 (it once crashed under 51 columns), then too small.
+$T resize-window -t live -x 40 -y 12
+keys live v
+check "40×12: the table view shows sites and their status" wait_for live "SITE +STATUS" 3
+check "40×12: a row with a status" wait_for live "[a-z]{3}[0-9] +(ACTIVE|DRAINED|UNKNOWN)" 3
+$T resize-window -t live -x 30 -y 8
+check "30×8: 'terminal too small', with the size needed" wait_for live "need 40×10" 3
+keys live v
 $T resize-window -t live -x 160 -y 50
 check "SIGWINCH: and back to 160×50" bash -c "sleep 0.5; $T capture-pane -t live -p | head -1 | grep -q 'anycast-dash'"
 keys live q
