@@ -26,7 +26,10 @@ struct WatchCommand: AsyncParsableCommand {
         let logger = Logger(label: "anycast-dash")
         let opened = try await source.open(logger: logger)
         let poller = FleetPoller(config: opened.config.forPolling(), client: opened.client, logger: logger)
-        let interactive = isatty(STDOUT_FILENO) == 1
+        // A terminal that cannot clear (TERM=dumb, the one `watch` is suggested for) gets the
+        // tables one after another instead of escape codes.
+        let term = ProcessInfo.processInfo.environment["TERM"] ?? ""
+        let interactive = isatty(STDOUT_FILENO) == 1 && !term.isEmpty && term != "dumb"
         let pollTask = Task { [cycles] in
             await poller.run(cycles: cycles) { snapshot in
                 let text = FleetTable.render(snapshot)

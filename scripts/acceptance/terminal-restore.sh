@@ -48,4 +48,12 @@ start notheme 100 30 "$BIN/anycast-dash --demo --theme nosuch"
 check "--theme nosuch: exits 2 before starting, naming the themes there are" refused_before_drawing notheme \
     "^anycast-dash: theme 'nosuch': not found; the themes are: default, high-contrast, light, monochrome, solarized-dark"
 
+# What the refusal suggests works there: `watch` on TERM=dumb prints each table below the
+# last, without the escape codes that clear a screen.
+start dumbwatch 100 60 "TERM=dumb $BIN/anycast-dash watch --demo --cycles 2"
+wait_for_file "$WORK/dumbwatch.exit" 60
+check "TERM=dumb: watch runs, two tables one after the other, no screen clearing" bash -c "
+    grep -q EXIT=0 '$WORK/dumbwatch.exit' && s=\$($T capture-pane -J -t dumbwatch -p -S -200) &&
+    [ \$(echo \"\$s\" | grep -c 'sites in') -ge 2 ] && ! echo \"\$s\" | grep -q 'press Ctrl-C'"
+
 summary "terminal-restore"
