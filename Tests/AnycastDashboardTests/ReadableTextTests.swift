@@ -69,4 +69,37 @@ import Testing
         #expect(text.contains("[agent] drain by root (token ops): CHG-1"), "\(text)")
         #expect(!text.contains("drain by root: drain by root"))
     }
+
+    @Test func enterOnAnEventOpensItWholeAndAnyKeyClosesIt() {
+        var s = FixtureFleet.state(width: 40, height: 12)
+        let message = "BUDGET OVERRIDE by bob for ams1: fleet: 10 → 9 active, minimum 12 — VIOLATED; region eu: 2 → 1 active, minimum 1 ok"
+        s.log.append(DashboardLogEntry(time: FixtureFleet.now, siteID: "ams1", level: .critical, message: message))
+        s.screen = .events
+        _ = DashboardUpdate.update(&s, .key(.enter))
+        #expect(s.reader?.text == message)
+        let text = Self.render(s)
+        #expect(text.contains("VIOLATED") && text.contains("minimum 1 ok"), "the whole event, wrapped: \(text)")
+        _ = DashboardUpdate.update(&s, .key(.escape))
+        #expect(s.reader == nil)
+        #expect(s.screen == .events, "closing the reader stays in the event log")
+    }
+
+    @Test func enterInTheDetailViewOpensTheDrainNoteWhole() {
+        var s = Self.state(reason: "[budget override] " + Self.longReason, width: 80, height: 24)
+        s.selectedSiteID = "fra1"
+        _ = DashboardUpdate.update(&s, .key(.enter))
+        _ = DashboardUpdate.update(&s, .key(.enter))
+        let reader = s.reader
+        #expect(reader?.text.contains("drained by alice") == true && reader?.text.contains("(budget override)") == true)
+        #expect(reader?.text.hasSuffix(Self.longReason) == true, "\(String(describing: reader))")
+        #expect(Self.render(s).contains("flapping overnight"))
+    }
+
+    @Test func theFilterInputScrollsSoTheCursorStaysInView() {
+        var s = FixtureFleet.state(width: 40, height: 12)
+        _ = DashboardUpdate.update(&s, .key(.character("/")))
+        for c in "region-that-does-not-exist-anywhere-at-all" { _ = DashboardUpdate.update(&s, .key(.character(c))) }
+        let footer = Self.render(s).split(separator: "\n").last.map(String.init) ?? ""
+        #expect(footer.contains("at-all█"), "\(footer)")
+    }
 }

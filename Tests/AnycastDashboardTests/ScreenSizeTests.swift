@@ -25,6 +25,7 @@ import Testing
         Case(name: "table, last site", keys: [.character("v"), .end]),
         Case(name: "detail", keys: [.enter]),
         Case(name: "detail of a drained site", keys: [.character("v"), .character("/")] + typing("fra1") + [.enter, .enter]),
+        Case(name: "a drain note read whole", keys: [.character("v"), .character("/")] + typing("fra1") + [.enter, .enter, .enter]),
         Case(name: "events", keys: [.tab, .tab, .tab]),
         Case(name: "help", keys: [.character("?")]),
         Case(name: "filter typed", keys: [.character("/")] + typing("eu")),
@@ -69,6 +70,9 @@ import Testing
         } else {
             #expect(lines.first?.isEmpty == false, "\(label): the header is drawn")
             #expect(lines.last?.isEmpty == false, "\(label): the status line is drawn")
+            if s.reader != nil {
+                #expect(grid.text.contains("closes"), "\(label): the reader says how to leave it")
+            }
             if s.dialog != nil {
                 #expect(grid.text.contains("┌") && grid.text.contains("┘"), "\(label): the dialog's box is whole")
                 #expect(grid.text.contains("Esc cancels"), "\(label): the dialog says how to leave it")

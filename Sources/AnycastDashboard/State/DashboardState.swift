@@ -24,6 +24,8 @@ public struct DashboardState: Sendable {
     public var marks: Set<String> = []
     public var dialog: DrainDialog?
     public var showHelp = false
+    /// A text shown whole (Enter on an event or a drain's note).
+    public var reader: TextReader?
     public var status: StatusMessage?
     public var themeNames: [String]
     public var themeName: String

@@ -51,6 +51,17 @@ public enum DashboardUpdate {
             return []
         }
         if state.editingFilter { return filterKey(&state, key) }
+        if var reader = state.reader {
+            switch key {
+            case .up, .character("k"): reader.scroll = max(0, reader.scroll - 1)
+            case .down, .character("j"): reader.scroll += 1
+            default:
+                state.reader = nil
+                return []
+            }
+            state.reader = reader
+            return []
+        }
 
         switch key {
         case .character("q"): return [.quit]
@@ -87,6 +98,7 @@ public enum DashboardUpdate {
                 state.detailServiceIndex = 0
                 return [.fetchEvents(siteID: id)]
             }
+            openReader(&state)
         case .escape:
             switch state.screen {
             case .detail, .events: state.screen = state.listScreen
@@ -100,6 +112,30 @@ public enum DashboardUpdate {
     }
 
     static func isListScreen(_ s: Screen) -> Bool { s == .fleet || s == .table }
+
+    /// Enter in the event log: the top event, whole; in the detail view: the selected
+    /// service's drain note, whole.
+    static func openReader(_ state: inout DashboardState) {
+        switch state.screen {
+        case .events:
+            let shown = DashboardLogEntry.shown(state.log, filter: state.filter)
+            guard !shown.isEmpty else { return }
+            let e = shown[min(state.eventsScroll, shown.count - 1)]
+            state.reader = TextReader(title: "\(ViewFormat.clock(e.time)) · \(e.siteID ?? "fleet")", text: e.message)
+        case .detail(let id):
+            let services = state.fleet?.sites.first { $0.config.id == id }?.status?.services ?? []
+            guard services.indices.contains(state.detailServiceIndex), let d = services[state.detailServiceIndex].drain else {
+                setStatus(&state, "no drain note here", .info)
+                return
+            }
+            let (reason, overridden) = DrainCommand.shownReason(d.reason)
+            let who = d.mode == .auto ? "withdrawn automatically" : "drained by \(d.operator)"
+            state.reader = TextReader(
+                title: "\(id) · \(services[state.detailServiceIndex].name)",
+                text: "\(who) at \(ViewFormat.clock(d.since))\(overridden ? " (budget override)" : "")\n\n\(reason)")
+        default: break
+        }
+    }
 
     static func cycleScreen(_ state: inout DashboardState, forward: Bool) {
         var order: [Screen] = [.fleet, .table, .events]

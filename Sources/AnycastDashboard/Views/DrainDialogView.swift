@@ -87,10 +87,10 @@ enum DrainDialogView {
         }
         let top = wrapped(lines)
         var bottom: [(String, StyleRole, Bool)] = []
-        for input in inputs { bottom.append((scrolled(input.label, input.text, cursor: input.active, width: inner), input.role, false)) }
+        for input in inputs { bottom.append((ViewFormat.scrolled(input.label, input.text, cursor: input.active, width: inner), input.role, false)) }
         bottom += wrapped(after)
         if dialog.step == .override {
-            bottom.append((scrolled("\(DrainDialog.overrideWord)? ", dialog.overrideText, cursor: true, width: inner), .critical, true))
+            bottom.append((ViewFormat.scrolled("\(DrainDialog.overrideWord)? ", dialog.overrideText, cursor: true, width: inner), .critical, true))
         }
         bottom.append((hints.first { DisplayWidth.of($0) <= inner } ?? hints[hints.count - 1], .muted, false))
 
@@ -106,25 +106,5 @@ enum DrainDialogView {
         for (i, (text, role, bold)) in shown.enumerated() {
             grid.put(text, x: rect.x + 2, y: rect.y + 1 + i, role: role, bold: bold, maxWidth: inner)
         }
-    }
-
-    /// `label` and `text` with a cursor, in `width` columns: the text's end is kept in view,
-    /// with `…` where its start scrolled off.
-    static func scrolled(_ label: String, _ text: String, cursor: Bool, width: Int) -> String {
-        let tail = text + (cursor ? "█" : "")
-        let labelWidth = DisplayWidth.of(label)
-        guard labelWidth + DisplayWidth.of(tail) > width else { return label + tail }
-        // The label gives way first on a very narrow box; the text's end never does.
-        let keep = max(1, width - min(labelWidth, width / 3) - 1)
-        var shown = ""
-        var used = 0
-        for c in tail.reversed() {
-            let w = DisplayWidth.of(c)
-            if used + w > keep { break }
-            shown.insert(c, at: shown.startIndex)
-            used += w
-        }
-        let head = labelWidth <= width / 3 ? label : String(TextWrap.prefix(Substring(label), columns: max(0, width / 3 - 1)).head)
-        return head + "…" + shown
     }
 }

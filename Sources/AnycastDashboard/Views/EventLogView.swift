@@ -21,8 +21,10 @@ enum EventLogView {
             return
         }
         var y = area.y + 1
-        for e in entries {
+        for (n, e) in entries.enumerated() {
             guard y < area.maxY else { break }
+            // The top entry is the one Enter opens.
+            if n == 0 { grid.put("▶", x: area.x, y: y, role: .mark) }
             var x = area.x + 1
             x += grid.put(ViewFormat.time(e.time) + "  ", x: x, y: y, role: .muted)
             x += grid.put(DisplayWidth.pad(e.siteID ?? "fleet", to: 8), x: x, y: y, role: .title, bold: true)

@@ -3,7 +3,7 @@ enum HelpOverlay {
     static let lines: [(String, String)] = [
         ("←↓↑→ h j k l", "move the selection"),
         ("PgUp PgDn Home End", "page, first, last"),
-        ("Enter", "site detail"),
+        ("Enter", "site detail; in the event log or detail, the event or drain note whole"),
         ("Esc", "back; clear marks or filter; cancel a dialog"),
         ("Tab  Shift-Tab", "next / previous view: fleet, table, detail, events"),
         ("v", "fleet panels / table"),

@@ -6,7 +6,7 @@ enum StatusBar {
         grid.fill(Rect(x: 0, y: y, width: grid.width, height: 1), with: Cell(" ", role: .header))
         if state.editingFilter {
             let x = grid.put(" filter: ", x: 0, y: y, role: .header, bold: true)
-            grid.put(state.filter + "█", x: x, y: y, role: .input)
+            grid.put(ViewFormat.scrolled("", state.filter, cursor: true, width: grid.width - x - 1), x: x, y: y, role: .input)
             return
         }
         if let s = state.status {
@@ -16,8 +16,8 @@ enum StatusBar {
         }
         var hints: [String]
         switch state.screen {
-        case .detail: hints = ["Esc back", "↑↓ service", "d drain", "u undrain", "Tab next view"]
-        case .events: hints = ["Esc back", "↑↓ scroll", "Tab next view"]
+        case .detail: hints = ["Esc back", "↑↓ service", "Enter note", "d drain", "u undrain", "Tab next view"]
+        case .events: hints = ["Esc back", "↑↓ scroll", "Enter read", "/ filter", "Tab next view"]
         default: hints = ["Enter detail", "space mark", "d drain", "u undrain", "v view", "/ filter", "s sort:\(state.sort.rawValue)"]
         }
         if state.mode == .monitor { hints.removeAll { $0.hasPrefix("d ") || $0.hasPrefix("u ") || $0.hasPrefix("space") } }

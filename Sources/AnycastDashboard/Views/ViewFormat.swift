@@ -51,4 +51,24 @@ enum ViewFormat {
         }
         return (site.condition.badge, role(of: site.condition))
     }
+
+    /// `label` and `text` with a cursor, in `width` columns: the text's end is kept in view,
+    /// with `…` where its start scrolled off.
+    static func scrolled(_ label: String, _ text: String, cursor: Bool, width: Int) -> String {
+        let tail = text + (cursor ? "█" : "")
+        let labelWidth = DisplayWidth.of(label)
+        guard labelWidth + DisplayWidth.of(tail) > width else { return label + tail }
+        // The label gives way first on a very narrow box; the text's end never does.
+        let keep = max(1, width - min(labelWidth, width / 3) - 1)
+        var shown = ""
+        var used = 0
+        for c in tail.reversed() {
+            let w = DisplayWidth.of(c)
+            if used + w > keep { break }
+            shown.insert(c, at: shown.startIndex)
+            used += w
+        }
+        let head = labelWidth <= width / 3 ? label : String(TextWrap.prefix(Substring(label), columns: max(0, width / 3 - 1)).head)
+        return head + "…" + shown
+    }
 }
