@@ -107,4 +107,25 @@ import Testing
         #expect(text.contains("of 1000"))
         #expect(text.contains(s.visibleSites.last!.config.id))
     }
+
+    /// The smallest terminals: a table in a tmux split, and below the minimum.
+    @Test func narrowTableAndTooSmall() {
+        var s = FixtureFleet.state(width: 40, height: 12)
+        _ = DashboardUpdate.update(&s, .key(.character("v")))
+        SnapshotAssertion.check(render(s), named: "table-40x12")
+        _ = DashboardUpdate.update(&s, .resized(width: 30, height: 8))
+        SnapshotAssertion.check(render(s), named: "too-small-30x8")
+    }
+
+    /// A drain note read whole, over the detail view.
+    @Test func drainNoteReader() {
+        var fleet = FixtureFleet.snapshot()
+        let i = fleet.sites.firstIndex { $0.config.id == "fra1" }!
+        fleet.sites[i].status!.services[0].drain!.reason = "[budget override] CHG-20391 replace the line card in the edge router after the optics on port 7 kept flapping overnight; vendor case 7781"
+        var s = FixtureFleet.state(width: 80, height: 24, snapshot: fleet)
+        s.selectedSiteID = "fra1"
+        _ = DashboardUpdate.update(&s, .key(.enter))
+        _ = DashboardUpdate.update(&s, .key(.enter))
+        SnapshotAssertion.check(render(s), named: "drain-note-reader-80x24")
+    }
 }

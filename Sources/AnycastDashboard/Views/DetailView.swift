@@ -130,7 +130,9 @@ enum DetailView {
             out.append(("\(marker)\(s.name)  desired \(s.desired.rawValue)  observed \(s.observed.rawValue)", i == selected ? .selection : role))
             out.append(("    " + s.prefixes.joined(separator: "  "), .muted))
             if let d = s.drain {
-                out.append(("    \(d.mode == .auto ? "auto-withdrawn" : "drained by \(d.operator)"): \(d.reason)", d.mode == .auto ? .critical : .drained))
+                let (reason, overridden) = DrainCommand.shownReason(d.reason)
+                let who = d.mode == .auto ? "auto-withdrawn" : "drained by \(d.operator)"
+                out.append(("    \(who)\(overridden ? " OVERRIDE" : ""): \(reason)", d.mode == .auto ? .critical : .drained))
             }
             if !s.peers.isEmpty {
                 out.append(("    " + s.peers.map { "\($0.peer) \($0.observed == .announced ? "✓" : ($0.observed == .withdrawn ? "✗" : "?"))" }.joined(separator: "  "), .muted))

@@ -75,9 +75,11 @@ enum TableView {
             }
             if isSelected { grid.restyle(Rect(x: area.x, y: y, width: area.width, height: 1), role: .selection) }
         }
-        if sites.count > rows {
-            let text = " \(top + 1)-\(min(sites.count, top + rows)) of \(sites.count) "
-            grid.put(text, x: area.maxX - DisplayWidth.of(text), y: area.y, role: .muted)
+        // The position goes over the NOTE heading, never over another column's.
+        if sites.count > rows, let note = columns.last {
+            let last = min(sites.count, top + rows)
+            let text = [" \(top + 1)-\(last) of \(sites.count) ", " \(last)/\(sites.count) "].first { DisplayWidth.of($0) <= note.width - 4 }
+            if let text { grid.put(text, x: area.maxX - DisplayWidth.of(text), y: area.y, role: .muted) }
         }
     }
 }
