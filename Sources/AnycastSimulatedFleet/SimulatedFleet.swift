@@ -28,6 +28,7 @@ public struct SimulatedFleet: Sendable {
                     probe: SimulatedLatencyProbe(simulation: simulation, siteID: id),
                     store: InMemoryDesiredStateStore()))
             configuration.logger = logger
+            configuration.daemons = ["simulated"]
             // `/metrics` as the real agent serves it, from the simulated backends.
             configuration.metrics = AgentMetrics(services: [Self.service])
             return SiteAgent(configuration)

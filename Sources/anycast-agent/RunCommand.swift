@@ -48,6 +48,7 @@ struct RunCommand: AsyncParsableCommand {
             identity: settings.site, services: services,
             backends: .init(routes: BirdRouteController(client: client), traffic: Self.trafficSource(settings.traffic),
                             probe: Self.probe(settings.probe), store: store, audit: audit))
+        configuration.daemons = ["bird"] + Self.trafficDaemon(settings.traffic)
         configuration.backendTimeout = settings.bird.commandTimeout * 3
         configuration.reconcileInterval = settings.reconcileInterval
         configuration.verifyDeadline = settings.bird.drainVerifyDeadline
@@ -97,6 +98,16 @@ struct RunCommand: AsyncParsableCommand {
         case .prometheus(let p):
             PrometheusTrafficSource(url: p.url, counter: p.counter, labels: p.labels, rcodeLabel: p.rcodeLabel,
                                     latencyHistogram: p.latencyHistogram, httpClient: scrapeClient)
+        }
+    }
+
+    /// The traffic source's daemon, by name, for the status.
+    static func trafficDaemon(_ config: TrafficConfig) -> [String] {
+        switch config {
+        case .none: []
+        case .unbound: ["unbound"]
+        case .nsd: ["nsd"]
+        case .prometheus: ["prometheus exporter"]
         }
     }
 

@@ -22,6 +22,24 @@ import Testing
         #expect(s.traffic.history.map(\.qps) == [1500, 300])
     }
 
+    /// The status says which daemons the agent drives, so the dashboard's detail can show it;
+    /// an agent configured without them leaves the field out (older dashboards ignore it).
+    @Test func theStatusNamesTheDaemons() async throws {
+        var configuration = SiteAgentConfiguration(
+            identity: SiteIdentity(id: "ams1", name: "Amsterdam", region: "eu"), services: TestAgent.services,
+            backends: .init(routes: FakeRouteController(), traffic: ManualTrafficSource(), store: InMemoryDesiredStateStore()))
+        configuration.daemons = ["bird", "unbound"]
+        let agent = SiteAgent(configuration)
+        await agent.start()
+        let status = await agent.status()
+        #expect(status.agent.daemons == ["bird", "unbound"])
+        let json = String(decoding: try AgentJSON.encoder().encode(status), as: UTF8.self)
+        #expect(json.contains("\"daemons\":[\"bird\",\"unbound\"]"), "\(json.prefix(300))")
+        let plain = await TestAgent.make().status()
+        #expect(plain.agent.daemons == nil)
+        #expect(!String(decoding: try AgentJSON.encoder().encode(plain), as: UTF8.self).contains("daemons"))
+    }
+
     @Test func historyAfterReturnsOnlyNewerPoints() async throws {
         let traffic = ManualTrafficSource()
         let agent = await TestAgent.make(traffic: traffic)

@@ -25,7 +25,7 @@ enum FixtureFleet {
             snap.history.merge(history)
             snap.qps = try! model.currentQPS(site: id)
             snap.status = SiteStatus(
-                site: p.identity, agent: AgentInfo(version: "0.1.0", startedAt: now.addingTimeInterval(-7200), now: now),
+                site: p.identity, agent: AgentInfo(version: "0.1.0", startedAt: now.addingTimeInterval(-7200), now: now, daemons: ["bird", "unbound"]),
                 services: [ServiceStatus(name: "dns", prefixes: dns[0].prefixes, desired: .announce,
                                          observed: obs.services["dns"]!.observed, peers: obs.services["dns"]!.peers)],
                 peers: obs.peers,

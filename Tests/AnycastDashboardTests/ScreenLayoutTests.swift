@@ -35,6 +35,7 @@ import Testing
         let lines = Self.lines(s)
         let text = lines.joined(separator: "\n")
         #expect(text.contains("agent http://127.0.0.1:9100") && text.contains("location Tokyo"))
+        #expect(text.contains("version 0.1.0") && text.contains("daemons bird, unbound"), "\(text)")
         // The chart reaches near the bottom when there are few events, and its axis says
         // where its bottom is (not always 0: a steady rate shows its shape).
         let chartBottom = lines.lastIndex { $0.contains("└") && $0.contains("┘") } ?? 0

@@ -25,7 +25,7 @@ extension SiteAgent {
             rcodeRates: trafficError == nil ? traffic.rcodeRates : [:])
         return SiteStatus(
             site: identity,
-            agent: AgentInfo(version: version, startedAt: startedAt, now: now()),
+            agent: AgentInfo(version: version, startedAt: startedAt, now: now(), daemons: daemons.isEmpty ? nil : daemons),
             services: serviceStates,
             peers: routeError == nil ? observation?.peers ?? [] : [],
             traffic: trafficStatus,

@@ -21,6 +21,7 @@ public actor SiteAgent {
     public nonisolated let metrics: AgentMetrics?
     let backends: SiteAgentConfiguration.Backends
     let version: String
+    let daemons: [String]
     let backendTimeout: Duration
     let now: @Sendable () -> Date
     let logger: Logger
@@ -63,6 +64,7 @@ public actor SiteAgent {
         self.clock = configuration.clock
         self.metrics = configuration.metrics
         self.version = configuration.version
+        self.daemons = configuration.daemons
         self.backendTimeout = configuration.backendTimeout
         self.now = configuration.now
         self.logger = configuration.logger

@@ -33,6 +33,8 @@ public struct SiteAgentConfiguration: Sendable {
     public var services: [ServiceDefinition]
     public var backends: Backends
     public var version = AgentVersion.current
+    /// The daemons the backends speak to, as the status reports them (`bird`, `unbound`).
+    public var daemons: [String] = []
     /// Longest wait for any one backend call.
     public var backendTimeout: Duration = .seconds(2)
     /// How often the desired state is compared with the daemon's and re-applied; nil: never.
