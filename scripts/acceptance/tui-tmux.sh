@@ -44,6 +44,13 @@ keys live Enter
 check "Enter: site detail with peers and the traffic chart" wait_for live "BGP PEERS.*|TRAFFIC · last" 3
 keys live Tab
 check "Tab: the event log lists the drain and undrain" bash -c "sleep 0.3; s=\$($T capture-pane -t live -p); echo \"\$s\" | grep -q 'EVENTS' && echo \"\$s\" | grep -q 'drain of ams1 sent by e2e' && echo \"\$s\" | grep -q 'undrain verified'"
+keys live / ; typed live "undrain"; keys live Enter
+check "/ in the event log: only the matching events" bash -c "sleep 0.3; s=\$($T capture-pane -t live -p); echo \"\$s\" | grep -q 'matching /undrain' && echo \"\$s\" | grep -q 'undrain verified' && ! echo \"\$s\" | grep -Eq '(^|[^n])drain of ams1 sent by e2e'"
+keys live Enter
+check "Enter in the event log: the event whole, in a reader" wait_for live "any other key closes" 3
+keys live Escape
+check "Esc closes the reader, back in the event log" bash -c "sleep 0.3; ! $T capture-pane -t live -p | grep -q 'any other key closes'"
+keys live / Escape  # clear the filter, staying in the event log
 keys live '?'
 check "?: help lists the keys" wait_for live "mark a site" 3
 keys live x
