@@ -70,6 +70,17 @@ import Testing
         #expect(!text.contains("drain by root: drain by root"))
     }
 
+    /// At 120 columns the detail's events sit in a half-width column: a long one wraps.
+    @Test func aLongEventInTheDetailViewIsWrapped() {
+        var s = FixtureFleet.state(width: 120, height: 40)
+        let message = "drain by root (token ops): CHG-20391 replace the line card in the edge router after the optics kept flapping overnight"
+        let event = AgentEvent(seq: 1, time: FixtureFleet.now, kind: .drain, actor: "root", service: "dns", message: message)
+        _ = DashboardUpdate.update(&s, .agentEvents(siteID: "ams1", events: [event]))
+        s.screen = .detail(siteID: "ams1")
+        let text = Self.render(s)
+        #expect(text.contains("flapping overnight"), "the end of the event is on screen: \(text)")
+    }
+
     @Test func enterOnAnEventOpensItWholeAndAnyKeyClosesIt() {
         var s = FixtureFleet.state(width: 40, height: 12)
         let message = "BUDGET OVERRIDE by bob for ams1: fleet: 10 → 9 active, minimum 12 — VIOLATED; region eu: 2 → 1 active, minimum 1 ok"

@@ -29,7 +29,9 @@ enum DetailView {
         // Traffic chart: top of the right column (or of the only column). Beside the left
         // column it takes what the events (below it) leave, down to half the height.
         let events = eventLines(state, siteID: siteID)
-        let chartHeight = twoColumns ? max(6, right.height - min(right.height / 2, events.count + 1)) : max(5, min(12, body.height / 3))
+        // The events' lines as the section will wrap them (at most 3 each).
+        let eventRows = events.reduce(1) { $0 + max(1, min(3, TextWrap.lines($1.0, columns: max(3, right.width - 4), maxLines: 3).count)) }
+        let chartHeight = twoColumns ? max(6, right.height - min(right.height / 2, eventRows)) : max(5, min(12, body.height / 3))
         let chart = Rect(x: right.x, y: right.y, width: right.width, height: chartHeight)
         drawChart(site, in: chart, into: &grid)
 
