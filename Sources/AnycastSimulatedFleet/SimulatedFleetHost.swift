@@ -26,7 +26,7 @@ public struct SimulatedFleetHost: Sendable {
         self.listening = listening
         var httpLogger = logger
         httpLogger.logLevel = max(logger.logLevel, .warning)
-        var services: [any Service] = [SimulationDriver(fleet: fleet)]
+        var services: [any Service] = [SimulationDriver(fleet: fleet, onStarted: { await listening.fleetStarted() })]
         for (i, agent) in fleet.agents.enumerated() {
             let id = agent.identity.id
             services.append(AgentServer.application(
@@ -36,7 +36,8 @@ public struct SimulatedFleetHost: Sendable {
         self.services = services
     }
 
-    /// Waits until every site's server listens; answers site id → port.
+    /// Waits until every site's server listens and every agent has started (so no one is
+    /// told of a site whose agent has not read its routes yet); answers site id → port.
     public func ports() async -> [String: Int] { await listening.waitForAll() }
 
     /// A fleet config for the dashboard pointing at these servers.
@@ -52,24 +53,36 @@ public struct SimulatedFleetHost: Sendable {
     }
 }
 
-/// Collects the ports the site servers listen on and wakes whoever waits for all of them.
+/// Collects the ports the site servers listen on, and whether the agents have started, and
+/// wakes whoever waits for both.
 actor ListeningPorts {
     private let expected: Int
     private var ports: [String: Int] = [:]
+    private var started = false
     private var waiters: [CheckedContinuation<[String: Int], Never>] = []
 
     init(expected: Int) { self.expected = expected }
 
+    private var ready: Bool { started && ports.count >= expected }
+
     func record(_ id: String, _ port: Int) {
         ports[id] = port
-        if ports.count >= expected {
-            for w in waiters { w.resume(returning: ports) }
-            waiters.removeAll()
-        }
+        wakeIfReady()
+    }
+
+    func fleetStarted() {
+        started = true
+        wakeIfReady()
+    }
+
+    private func wakeIfReady() {
+        guard ready else { return }
+        for w in waiters { w.resume(returning: ports) }
+        waiters.removeAll()
     }
 
     func waitForAll() async -> [String: Int] {
-        if ports.count >= expected { return ports }
+        if ready { return ports }
         return await withCheckedContinuation { waiters.append($0) }
     }
 }

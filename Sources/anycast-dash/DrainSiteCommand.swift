@@ -88,14 +88,7 @@ struct SiteChangeOptions: ParsableArguments {
             return 2
         }
         let poller = FleetPoller(config: config.forPolling(), client: client)
-        var fleet = await poller.pollOnce()
-        // An agent that has just started may not know its routes yet; such a site does not
-        // count as active for the budget. Give them a few intervals to find out, so the
-        // budget is judged on what is known (what is still unknown then stays not active).
-        for _ in 0..<3 where fleet.sites.contains(where: { $0.reachability == .ok && [.unknown, .pending].contains($0.condition) }) {
-            try? await Task.sleep(for: config.pollInterval)
-            fleet = await poller.pollOnce()
-        }
+        let fleet = await poller.pollOnce()
         guard let snap = fleet.sites.first(where: { $0.config.id == site }), snap.reachability == .ok else {
             let why = fleet.sites.first { $0.config.id == site }?.lastError ?? "no answer"
             FileHandle.standardError.write(Data("anycast-dash: \(site): agent unreachable: \(why)\n".utf8))

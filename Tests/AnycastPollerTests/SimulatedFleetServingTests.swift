@@ -2,6 +2,7 @@ import AnycastAgent
 import AnycastCore
 import AnycastSimulatedFleet
 import Foundation
+import ServiceLifecycle
 import Testing
 
 /// What `anycast-agent simulate` serves beyond the agents' status: `/metrics` as the real
@@ -40,5 +41,21 @@ import Testing
         #expect(written.contains("demo-operate"))
         #expect(try FleetConfigLoader.load(path: path).sites.count == 2, "the dashboard reads it back")
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["fleet.toml"], "no temporary file left")
+    }
+
+    /// The demo and `simulate` hand out their sites only once every agent has read its
+    /// routes: a site shown at once is never UNKNOWN for having been asked too early.
+    @Test func sitesAreHandedOutOnlyOnceTheirAgentsKnowTheirRoutes() async throws {
+        let fleet = SimulatedFleet(siteCount: 12, seed: 9)
+        let host = SimulatedFleetHost(fleet: fleet, basePort: nil, tokens: SimulatedFleet.defaultTokens(), logger: TestServers.logger)
+        let group = ServiceGroup(services: host.services, logger: TestServers.logger)
+        let task = Task { try await group.run() }
+        _ = await host.ports()
+        for agent in fleet.agents {
+            let observed = await agent.status().services.map(\.observed)
+            #expect(!observed.contains(.unknown), "\(agent.identity.id): \(observed)")
+        }
+        await group.triggerGracefulShutdown()
+        _ = try? await task.value
     }
 }
