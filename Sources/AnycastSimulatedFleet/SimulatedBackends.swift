@@ -16,8 +16,8 @@ public struct SimulatedRouteController: RouteController {
         try await simulation.observation(site: siteID, services: services)
     }
 
-    public func apply(_ desired: DesiredState, to service: ServiceDefinition, record: DrainRecord?) async throws {
-        try await simulation.setDesired(site: siteID, desired)
+    public func apply(_ step: RouteStep, to service: ServiceDefinition, record: DrainRecord?) async throws {
+        try await simulation.setDesired(site: siteID, step)
     }
 }
 

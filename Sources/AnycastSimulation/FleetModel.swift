@@ -14,6 +14,8 @@ public struct FleetModel: Sendable {
     public static let propagationDelay: TimeInterval = 1.5
     /// Time constant of the traffic moving after a routing change, in seconds.
     public static let trafficTimeConstant: TimeInterval = 1.0
+    /// Share of its demand a de-preferred site keeps (networks with no other path).
+    public static let depreferredShare = 0.04
     /// Mean seconds between flaps of one BGP session.
     public static let meanSecondsBetweenFlaps: Double = 7200
 
@@ -28,8 +30,10 @@ public struct FleetModel: Sendable {
     struct SiteState {
         var profile: SimulatedSiteProfile
         var peers: [PeerState]
-        var desired = DesiredState.announce
-        var announced = true
+        var desired = RouteStep.announce
+        /// What the simulated routing daemon does now (follows `desired` after the propagation delay).
+        var routing = RouteStep.announce
+        var announced: Bool { routing != .withdraw }
         var routeChangeAt: Date?
         var qps: Double = 0
         var counter: Double = 0
@@ -86,7 +90,7 @@ public struct FleetModel: Sendable {
         now = now.addingTimeInterval(dt)
         for i in sites.indices {
             if let at = sites[i].routeChangeAt, now >= at {
-                sites[i].announced = sites[i].desired == .announce
+                sites[i].routing = sites[i].desired
                 sites[i].routeChangeAt = nil
             }
             flapPeers(site: i, dt: dt)
@@ -137,11 +141,18 @@ public struct FleetModel: Sendable {
         var target = [Double](repeating: 0, count: sites.count)
         var orphaned: [String: Double] = [:]
         for i in sites.indices {
-            if sites[i].announced { target[i] += demand[i] } else { orphaned[sites[i].profile.identity.region, default: 0] += demand[i] }
+            // A de-preferred route stays as a backup: only the few networks with no other path keep it.
+            let kept = switch sites[i].routing {
+            case .announce: 1.0
+            case .deprefer: Self.depreferredShare
+            case .withdraw: 0.0
+            }
+            target[i] += demand[i] * kept
+            orphaned[sites[i].profile.identity.region, default: 0] += demand[i] * (1 - kept)
         }
         var fleetOrphans = 0.0
-        for (region, qps) in orphaned {
-            let receivers = sites.indices.filter { sites[$0].announced && sites[$0].profile.identity.region == region }
+        for (region, qps) in orphaned where qps > 0 {
+            let receivers = sites.indices.filter { sites[$0].routing == .announce && sites[$0].profile.identity.region == region }
             if receivers.isEmpty { fleetOrphans += qps; continue }
             let w = receivers.reduce(0) { $0 + sites[$1].profile.weight }
             for r in receivers { target[r] += qps * sites[r].profile.weight / w }
@@ -161,12 +172,12 @@ public struct FleetModel: Sendable {
         return sites[i]
     }
 
-    /// Asks the simulated routing daemon to announce or withdraw the site's prefixes.
-    public mutating func setDesired(site id: String, _ desired: DesiredState) throws {
+    /// Asks the simulated routing daemon to announce, de-prefer or withdraw the site's prefixes.
+    public mutating func setDesired(site id: String, _ desired: RouteStep) throws {
         guard let i = index[id] else { throw BackendError(source: "simulation", message: "no simulated site \(id)") }
         guard sites[i].desired != desired || sites[i].routeChangeAt != nil else { return }
         sites[i].desired = desired
-        if sites[i].announced == (desired == .announce) {
+        if sites[i].routing == desired {
             sites[i].routeChangeAt = nil
         } else {
             sites[i].routeChangeAt = now.addingTimeInterval(Self.propagationDelay)
@@ -185,7 +196,10 @@ public struct FleetModel: Sendable {
         let established = peers.filter { $0.state.isEstablished }
         var result: [String: ServiceObservation] = [:]
         for def in services {
-            let perPeer = established.map { PeerAnnouncement(peer: $0.name, observed: s.announced ? .announced : .withdrawn) }
+            let perPeer = established.map {
+                PeerAnnouncement(peer: $0.name, observed: s.announced ? .announced : .withdrawn,
+                                 depreferred: def.deprefer != nil && s.announced ? s.routing == .deprefer : nil)
+            }
             result[def.name] = ServiceObservation(observed: perPeer.isEmpty ? .withdrawn : ServiceObservation.combine(perPeer), peers: perPeer)
         }
         return RouteObservation(peers: peers, services: result)

@@ -21,7 +21,7 @@ public actor FleetSimulation {
     public var now: Date { model.now }
 
     public func advance(to time: Date) { model.advance(to: time) }
-    public func setDesired(site id: String, _ desired: DesiredState) throws { try model.setDesired(site: id, desired) }
+    public func setDesired(site id: String, _ desired: RouteStep) throws { try model.setDesired(site: id, desired) }
     public func observation(site id: String, services: [ServiceDefinition]) throws -> RouteObservation {
         try model.observation(site: id, services: services)
     }

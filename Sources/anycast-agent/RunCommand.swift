@@ -55,6 +55,7 @@ struct RunCommand: AsyncParsableCommand {
         configuration.health = settings.probe == nil ? nil : settings.health
         configuration.probeInterval = settings.probe?.interval
         configuration.metrics = metrics
+        configuration.policy = settings.policy
         configuration.logger = logger
         let agent = SiteAgent(configuration)
         let tokens = settings.tokens.map {

@@ -12,7 +12,7 @@ import Testing
     /// tables that can be made to ignore a drain.
     final class Daemon: RouteController {
         struct State {
-            var enabled: [String: Bool] = [:]
+            var steps: [String: RouteStep] = [:]
             /// Export tables ignore the origin state (a drain that does not take effect).
             var stuck = false
             var applied = 0
@@ -22,13 +22,14 @@ import Testing
         func observe(services: [ServiceDefinition]) async throws -> RouteObservation {
             state.withLock { s in
                 var result: [String: ServiceObservation] = [:]
-                var origins: [String: DesiredState?] = [:]
+                var origins: [String: RouteStep?] = [:]
                 for d in services {
-                    let on = s.enabled[d.name] ?? true
-                    let sent = s.stuck || on
-                    let peers = [PeerAnnouncement(peer: "up1", observed: sent ? .announced : .withdrawn)]
+                    let step = s.steps[d.name] ?? .announce
+                    let sent = s.stuck || step != .withdraw
+                    let peers = [PeerAnnouncement(peer: "up1", observed: sent ? .announced : .withdrawn,
+                                                  depreferred: d.deprefer != nil && sent ? step == .deprefer : nil)]
                     result[d.name] = ServiceObservation(observed: ServiceObservation.combine(peers), peers: peers)
-                    origins[d.name] = .some(on ? .announce : .drain)
+                    origins[d.name] = .some(step)
                 }
                 return RouteObservation(
                     peers: [PeerStatus(name: "up1", address: "198.51.100.1", asn: 64496, state: .established, exported: 1)],
@@ -36,12 +37,14 @@ import Testing
             }
         }
 
-        func apply(_ desired: DesiredState, to service: ServiceDefinition, record: DrainRecord?) async throws {
-            state.withLock { $0.enabled[service.name] = desired == .announce; $0.applied += 1 }
+        func apply(_ step: RouteStep, to service: ServiceDefinition, record: DrainRecord?) async throws {
+            state.withLock { $0.steps[service.name] = step; $0.applied += 1 }
         }
 
-        func setEnabled(_ name: String, _ on: Bool) { state.withLock { $0.enabled[name] = on } }
-        func enabled(_ name: String) -> Bool { state.withLock { $0.enabled[name] ?? true } }
+        func setEnabled(_ name: String, _ on: Bool) { state.withLock { $0.steps[name] = on ? .announce : .withdraw } }
+        func enabled(_ name: String) -> Bool { state.withLock { ($0.steps[name] ?? .announce) != .withdraw } }
+        func setStep(_ name: String, _ step: RouteStep) { state.withLock { $0.steps[name] = step } }
+        func step(_ name: String) -> RouteStep { state.withLock { $0.steps[name] ?? .announce } }
     }
 
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("reconcile-\(UUID().uuidString)").path

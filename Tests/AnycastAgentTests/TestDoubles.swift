@@ -7,9 +7,9 @@ import Synchronization
 /// A routing daemon stand-in for API tests: announces what it is told, and can be made to fail.
 final class FakeRouteController: RouteController {
     struct State {
-        var announced: [String: Bool] = [:]
+        var steps: [String: RouteStep] = [:]
         var failing: String?
-        var applied: [(String, DesiredState)] = []
+        var applied: [(String, RouteStep)] = []
     }
     let state = Mutex(State())
 
@@ -18,24 +18,27 @@ final class FakeRouteController: RouteController {
             if let why = s.failing { throw BackendError(source: "routes", message: why) }
             var result: [String: ServiceObservation] = [:]
             for d in services {
-                let on = s.announced[d.name] ?? true
-                let peers = [PeerAnnouncement(peer: "up1", observed: on ? .announced : .withdrawn)]
+                let step = s.steps[d.name] ?? .announce
+                let peers = [PeerAnnouncement(peer: "up1", observed: step == .withdraw ? .withdrawn : .announced,
+                                              depreferred: d.deprefer != nil && step != .withdraw ? step == .deprefer : nil)]
                 result[d.name] = ServiceObservation(observed: ServiceObservation.combine(peers), peers: peers)
             }
-            let exported = services.filter { s.announced[$0.name] ?? true }.reduce(0) { $0 + $1.prefixes.count }
+            let exported = services.filter { (s.steps[$0.name] ?? .announce) != .withdraw }.reduce(0) { $0 + $1.prefixes.count }
             return RouteObservation(
                 peers: [PeerStatus(name: "up1", address: "198.51.100.1", asn: 64496, state: .established, exported: exported)],
                 services: result)
         }
     }
 
-    func apply(_ desired: DesiredState, to service: ServiceDefinition, record: DrainRecord?) async throws {
+    func apply(_ step: RouteStep, to service: ServiceDefinition, record: DrainRecord?) async throws {
         try state.withLock { s in
             if let why = s.failing { throw BackendError(source: "routes", message: why) }
-            s.announced[service.name] = desired == .announce
-            s.applied.append((service.name, desired))
+            s.steps[service.name] = step
+            s.applied.append((service.name, step))
         }
     }
+
+    func step(of service: String) -> RouteStep { state.withLock { $0.steps[service] ?? .announce } }
 
     func fail(_ why: String?) { state.withLock { $0.failing = why } }
     var appliedCount: Int { state.withLock { $0.applied.count } }

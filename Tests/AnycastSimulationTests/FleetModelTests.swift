@@ -43,7 +43,7 @@ import Testing
     @Test func drainMovesTrafficToTheRegion() throws {
         var model = FleetModel(siteCount: 12, seed: 3, start: start)
         let before = rates(model)
-        try model.setDesired(site: "ams1", .drain)
+        try model.setDesired(site: "ams1", .withdraw)
         // BGP takes a moment: still announced right after the request.
         model.advance(to: start.addingTimeInterval(0.5))
         #expect(try model.isAnnounced(site: "ams1"))
@@ -71,7 +71,7 @@ import Testing
         var model = FleetModel(siteCount: 12, seed: 3, start: start)
         let total = rates(model).values.reduce(0, +)
         for id in ["jnb1"] where model.profiles.contains(where: { $0.identity.id == id }) {
-            try model.setDesired(site: id, .drain)
+            try model.setDesired(site: id, .withdraw)
         }
         model.advance(to: start.addingTimeInterval(15))
         let after = rates(model)

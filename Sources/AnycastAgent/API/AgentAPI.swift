@@ -99,6 +99,13 @@ public enum AgentAPI {
             if let wait = limiter.admit(origin.tokenName) { return rateLimited(origin, wait: wait, perMinute: changesPerMinute) }
             return jsonResponse(try await agent.undrain(body, origin: origin))
         }
+        router.post("/v1/extend") { request, context in
+            let origin = try requireOperate(context)
+            let body = try await decodeBody(ExtendRequest.self, request: request, context: context)
+            do { try body.validate() } catch { throw AgentAPIError.badRequest("\(error)") }
+            if let wait = limiter.admit(origin.tokenName) { return rateLimited(origin, wait: wait, perMinute: changesPerMinute) }
+            return jsonResponse(try await agent.extend(body, origin: origin))
+        }
         // Last, so it wraps only the not-found responder: a request that matched no route.
         router.add(middleware: MethodNotAllowedMiddleware<AgentRequestContext>(routes: router.routes.map { ($0.path.description, $0.method) }))
         return router
@@ -107,7 +114,7 @@ public enum AgentAPI {
     static func requireOperate(_ context: AgentRequestContext) throws(AgentAPIError) -> RequestOrigin {
         guard let token = context.token else { throw .unauthorized("missing Authorization: Bearer token") }
         guard token.scope.allows(.operate) else {
-            throw .forbidden("token '\(token.name)' has scope '\(token.scope.rawValue)'; drain and undrain need 'operate'")
+            throw .forbidden("token '\(token.name)' has scope '\(token.scope.rawValue)'; drain, undrain and extend need 'operate'")
         }
         return RequestOrigin(tokenName: token.name, clientAddress: context.clientAddress)
     }

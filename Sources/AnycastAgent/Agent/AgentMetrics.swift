@@ -12,6 +12,9 @@ public final class AgentMetrics: Sendable {
     private let successRatio: Gauge
     /// Gauges with per-peer labels, by peer name, so a peer that disappears is unregistered.
     private let peerGauges = Mutex<[String: (established: Gauge, exported: Gauge)]>([:])
+    /// `anycast_service_drain_info` per service, with the labels it was made with, so a new
+    /// drain (another operator or ticket) replaces the old series.
+    private let drainInfo = Mutex<[String: (labels: [String], gauge: Gauge)]>([:])
     private let services: [String: ServiceGauges]
     /// `anycast_backend_error{source}` for routes, traffic and probe.
     private let backendErrors: [String: Gauge]
@@ -21,6 +24,8 @@ public final class AgentMetrics: Sendable {
         var observed: [ObservedState: Gauge]
         var drained: [DrainMode: Gauge]
         var healthUp: Gauge
+        var stage: [DrainStage: Gauge]
+        var leaseSeconds: Gauge
     }
 
     public init(services: [ServiceDefinition]) {
@@ -43,7 +48,11 @@ public final class AgentMetrics: Sendable {
                 drained: Dictionary(uniqueKeysWithValues: DrainMode.allCases.map { mode in
                     (mode, registry.makeGauge(descriptor: Self.named("anycast_service_drained", "1 when the service is drained, by an operator or automatically."), labels: l + [("mode", mode.rawValue)]))
                 }),
-                healthUp: registry.makeGauge(descriptor: Self.named("anycast_service_health_up", "1 when the service's health check is up, 0 when down or unknown."), labels: l))
+                healthUp: registry.makeGauge(descriptor: Self.named("anycast_service_health_up", "1 when the service's health check is up, 0 when down or unknown."), labels: l),
+                stage: Dictionary(uniqueKeysWithValues: DrainStage.allCases.map { stage in
+                    (stage, registry.makeGauge(descriptor: Self.named("anycast_service_drain_stage", "1 for the step a drained service is at: deprefer (announced, less preferred) or withdraw."), labels: l + [("stage", stage.rawValue)]))
+                }),
+                leaseSeconds: registry.makeGauge(descriptor: Self.named("anycast_service_drain_lease_seconds", "Seconds left of the drain's lease (NaN: not drained, or no lease)."), labels: l))
         }
         self.services = byName
         backendErrors = Dictionary(uniqueKeysWithValues: ["routes", "traffic", "probe"].map { source in
@@ -64,6 +73,10 @@ public final class AgentMetrics: Sendable {
             for (state, gauge) in g.observed { gauge.set(to: state == s.observed ? 1 : 0) }
             for (mode, gauge) in g.drained { gauge.set(to: s.desired == .drain && s.drain?.mode == mode ? 1 : 0) }
             g.healthUp.set(to: s.health == .up ? 1 : 0)
+            let drained = s.desired == .drain ? s.drain : nil
+            for (stage, gauge) in g.stage { gauge.set(to: drained?.currentStage == stage ? 1 : 0) }
+            g.leaseSeconds.set(to: drained?.leaseLeft(at: status.agent.now) ?? Double.nan)
+            updateDrainInfo(service: s.name, drained)
         }
         let failing = Set(status.errors.map(\.source))
         for (source, gauge) in backendErrors { gauge.set(to: failing.contains(source) ? 1 : 0) }
@@ -82,6 +95,23 @@ public final class AgentMetrics: Sendable {
                 g.exported.set(to: Double(p.exported))
                 gauges[p.name] = g
             }
+        }
+    }
+
+    /// `anycast_service_drain_info{service,operator,mode,ticket} 1` while the service is drained.
+    private func updateDrainInfo(service: String, _ record: DrainRecord?) {
+        drainInfo.withLock { info in
+            let labels = record.map { [$0.operator, $0.mode.rawValue, $0.ticket ?? ""] }
+            if let old = info[service], old.labels != labels {
+                registry.unregisterGauge(old.gauge)
+                info[service] = nil
+            }
+            guard let labels, info[service] == nil else { return }
+            let gauge = registry.makeGauge(
+                descriptor: Self.named("anycast_service_drain_info", "1 while the service is drained: who drained it, how, and the change ticket."),
+                labels: [("service", service), ("operator", labels[0]), ("mode", labels[1]), ("ticket", labels[2])])
+            gauge.set(to: 1)
+            info[service] = (labels, gauge)
         }
     }
 

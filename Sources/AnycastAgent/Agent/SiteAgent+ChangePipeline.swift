@@ -26,13 +26,20 @@ extension SiteAgent {
         }
         stateError = nil  // a whole desired state has been written again
 
+        guard change.touchesRoutes else {
+            for s in change.services {
+                record(change.event(change.appliedKind, service: s.name, message: change.appliedMessage(), result: "applied", at: now()))
+            }
+            return .recorded(failures: [])
+        }
         var failures: [String] = []
         var applied: [ServiceDefinition] = []
+        let step = change.step
         for s in change.services {
             let routes = backends.routes
             do {
                 try await withTimeout(backendTimeout, "routing daemon") {
-                    try await routes.apply(change.intent.desired, to: s, record: change.intent.drain)
+                    try await routes.apply(step, to: s, record: change.intent.drain)
                 }
                 record(change.event(change.appliedKind, service: s.name, message: change.appliedMessage(),
                                     result: "applied", at: now()))
@@ -45,16 +52,16 @@ extension SiteAgent {
         }
         await observeRoutes()
         if !applied.isEmpty, let deadline = verifyDeadline {
-            startVerification(of: applied, desired: change.intent.desired, actor: change.actor, deadline: deadline)
+            startVerification(of: applied, step: step, actor: change.actor, deadline: deadline)
         }
         return .recorded(failures: failures)
     }
 
-    private func startVerification(of targets: [ServiceDefinition], desired: DesiredState, actor: String, deadline: Duration) {
+    private func startVerification(of targets: [ServiceDefinition], step: RouteStep, actor: String, deadline: Duration) {
         verificationCount &+= 1
         let id = verificationCount
         verifications[id] = Task {
-            await self.verify(targets, desired: desired, actor: actor, deadline: deadline)
+            await self.verify(targets, step: step, actor: actor, deadline: deadline)
             self.verificationEnded(id)
         }
     }
@@ -71,26 +78,25 @@ extension SiteAgent {
         }
     }
 
-    /// Watches the export tables after a change until no Established peer is sent the prefixes
-    /// (or every one is), or the deadline passes: "verified" or "not effective" with what is
-    /// still exported (or missing) where.
-    func verify(_ targets: [ServiceDefinition], desired: DesiredState, actor: String, deadline: Duration) async {
+    /// Watches the export tables after a change until every Established peer is sent what the
+    /// step asks for (the prefixes, the prefixes with the de-prefer attributes, or nothing), or
+    /// the deadline passes: "verified" or "not effective" with what is still wrong where.
+    func verify(_ targets: [ServiceDefinition], step: RouteStep, actor: String, deadline: Duration) async {
         let started = clock.now
-        let goal: ObservedState = desired == .drain ? .withdrawn : .announced
-        let verb = desired == .drain ? "drain" : "undrain"
         var pending = targets
         while !pending.isEmpty {
             if let observation, routeError == nil {
-                pending = pending.filter { observation.services[$0.name]?.observed != goal }
+                pending = pending.filter { t in observation.services[t.name].map { !Self.reached(step, $0, service: t) } ?? true }
             }
             if pending.isEmpty { break }
             if started.duration(to: clock.now) >= deadline {
                 for t in pending {
-                    let wrong = observation?.services[t.name]?.peers.filter { $0.observed != goal }
-                        .map { "\($0.peer) (\($0.observed.rawValue))" } ?? []
-                    let detail = wrong.isEmpty ? "the routing daemon did not answer" : "still \(desired == .drain ? "exported to" : "missing at") \(wrong.joined(separator: ", "))"
+                    let wrong = observation?.services[t.name]?.peers.filter { !Self.reached(step, $0, service: t) }
+                        .map { "\($0.peer) (\(Self.describe($0)))" } ?? []
+                    let detail = wrong.isEmpty ? "the routing daemon did not answer" : "\(Self.shortfall(step)) \(wrong.joined(separator: ", "))"
                     record(AgentEvent(seq: 0, time: now(), kind: .drainNotEffective, actor: actor, service: t.name,
-                                      message: "\(verb) not effective after \(deadline.inSeconds) s: \(detail)", result: "not-effective"))
+                                      message: "\(Self.stepName(step)) not effective after \(deadline.inSeconds) s: \(detail)", result: "not-effective",
+                                      ticket: intents[t.name]?.drain?.ticket, change: step == .deprefer ? .deprefer : nil))
                 }
                 return
             }
@@ -99,9 +105,56 @@ extension SiteAgent {
         }
         let ms = Int(started.duration(to: clock.now).inSeconds * 1000)
         for t in targets {
+            let what = switch step {
+            case .announce: "announced to"
+            case .deprefer: "announced with \(t.deprefer?.attributesText ?? "the de-prefer attributes") to"
+            case .withdraw: "withdrawn from"
+            }
             record(AgentEvent(seq: 0, time: now(), kind: .drainVerified, actor: actor, service: t.name,
-                              message: "\(verb) verified: \(desired == .drain ? "withdrawn from" : "announced to") every Established peer within \(ms) ms",
-                              result: "verified"))
+                              message: "\(Self.stepName(step)) verified: \(what) every Established peer within \(ms) ms",
+                              result: "verified", ticket: intents[t.name]?.drain?.ticket, change: step == .deprefer ? .deprefer : nil))
+        }
+    }
+
+    /// Whether one peer is sent what `step` asks for. A daemon that cannot tell the attributes
+    /// apart (nil) is judged on the announcement alone.
+    static func reached(_ step: RouteStep, _ peer: PeerAnnouncement, service: ServiceDefinition) -> Bool {
+        switch step {
+        case .withdraw: peer.observed == .withdrawn
+        case .announce: peer.observed == .announced && peer.depreferred != true
+        case .deprefer: peer.observed == .announced && peer.depreferred != false
+        }
+    }
+
+    /// Whether a service is where `step` asks, at every peer.
+    static func reached(_ step: RouteStep, _ observation: ServiceObservation, service: ServiceDefinition) -> Bool {
+        switch step {
+        case .withdraw: observation.observed == .withdrawn
+        case .announce, .deprefer: observation.observed == .announced && observation.peers.allSatisfy { reached(step, $0, service: service) }
+        }
+    }
+
+    static func stepName(_ step: RouteStep) -> String {
+        switch step {
+        case .announce: "undrain"
+        case .deprefer: "de-prefer"
+        case .withdraw: "drain"
+        }
+    }
+
+    private static func shortfall(_ step: RouteStep) -> String {
+        switch step {
+        case .withdraw: "still exported to"
+        case .announce: "not announced normally to"
+        case .deprefer: "not announced de-preferred to"
+        }
+    }
+
+    private static func describe(_ peer: PeerAnnouncement) -> String {
+        switch peer.depreferred {
+        case true?: "\(peer.observed.rawValue), de-preferred"
+        case false?: "\(peer.observed.rawValue), without the de-prefer attributes"
+        case nil: peer.observed.rawValue
         }
     }
 }

@@ -5,18 +5,124 @@ import Foundation
 /// the change pipeline, and its outcome answered as the API's errors.
 extension SiteAgent {
     /// Drains one service (or all): persists the new desired state, then tells the routing
-    /// daemon. Draining a drained service changes nothing and answers the existing record.
+    /// daemon. A service with a de-prefer step is de-preferred first and withdrawn once its
+    /// traffic has left (or held there, with `stage: deprefer`); `stage: withdraw` withdraws at
+    /// once, and moves on a service already de-preferred. Draining a drained service otherwise
+    /// changes nothing and answers the existing record.
     public func drain(_ request: DrainRequest, origin: RequestOrigin) async throws(AgentAPIError) -> SiteStatus {
         do { try request.validate() } catch { throw .badRequest(error.description) }
         let targets = try selectServices(request.service)
-        let record = DrainRecord(operator: request.operator, reason: request.reason, since: now(), mode: .operator)
-        // With the desired state unreadable, what is drained is unknown: the request is applied as asked.
-        let changed = stateError != nil ? targets : targets.filter { intents[$0.name]?.desired != .drain || intents[$0.name]?.drain?.mode == .auto }
-        if changed.isEmpty { return status() }
-        try answer(await carryOut(IntentChange(
-            services: changed, intent: ServiceIntent(desired: .drain, drain: record),
-            requester: .operator(name: request.operator, origin: origin), reason: request.reason)), verb: "drain")
+        if request.stage == .deprefer {
+            let flat = targets.filter { $0.deprefer == nil }.map(\.name)
+            if !flat.isEmpty {
+                throw .badRequest("\(flat.joined(separator: ", ")) \(flat.count == 1 ? "has" : "have") no de-prefer step ([service.deprefer] in the agent config), so it cannot be held there; drain without a stage to withdraw")
+            }
+        }
+        let time = now()
+        var fresh: [ServiceDefinition] = []
+        var moveOn: [(ServiceDefinition, DrainRecord)] = []
+        var holdAt: [(ServiceDefinition, DrainRecord)] = []
+        for t in targets {
+            // With the desired state unreadable, what is drained is unknown: the request is applied as asked.
+            guard stateError == nil, let intent = intents[t.name], intent.desired == .drain, let held = intent.drain,
+                  held.mode == .operator else {
+                fresh.append(t)
+                continue
+            }
+            guard held.currentStage == .deprefer else { continue }
+            if request.stage == .withdraw { moveOn.append((t, held)) }
+            if request.stage == .deprefer && held.hold != true { holdAt.append((t, held)) }
+        }
+        if !fresh.isEmpty { try checkLease(request.lease) }
+        let caller = IntentChange.Requester.operator(name: request.operator, origin: origin)
+
+        if !fresh.isEmpty {
+            let record = DrainRecord(operator: request.operator, reason: request.reason, since: time, mode: .operator,
+                                     stage: .withdraw, stageSince: time,
+                                     leaseUntil: request.lease.map { time.addingTimeInterval(Double($0)) }, ticket: request.ticket)
+            // Staged only where the service has the step and it is announced now: a service the
+            // health check withdrew is never announced again, de-preferred or not.
+            let staged = fresh.filter { t in
+                t.deprefer != nil && request.stage != .withdraw && stateError == nil && (intents[t.name] ?? .announce).desired == .announce
+            }
+            let hard = fresh.filter { t in !staged.contains(t) }
+            if !staged.isEmpty {
+                var first = record
+                first.stage = .deprefer
+                first.hold = request.stage == .deprefer ? true : nil
+                first.baselineQps = trafficError == nil ? traffic.meanRate(seconds: 10) : nil
+                try answer(await carryOut(IntentChange(
+                    services: staged, intent: ServiceIntent(desired: .drain, drain: first), requester: caller,
+                    reason: request.reason, change: .deprefer)), verb: "drain")
+            }
+            if !hard.isEmpty {
+                try answer(await carryOut(IntentChange(
+                    services: hard, intent: ServiceIntent(desired: .drain, drain: record), requester: caller,
+                    reason: request.reason)), verb: "drain")
+            }
+        }
+        for (t, held) in moveOn {
+            var next = held
+            next.stage = .withdraw
+            next.stageSince = time
+            next.hold = nil
+            try answer(await carryOut(IntentChange(
+                services: [t], intent: ServiceIntent(desired: .drain, drain: next), requester: caller,
+                reason: request.reason, change: .withdraw)), verb: "drain")
+        }
+        for (t, held) in holdAt {
+            var next = held
+            next.hold = true
+            try answer(await carryOut(IntentChange(
+                services: [t], intent: ServiceIntent(desired: .drain, drain: next), requester: caller,
+                reason: request.reason, change: .hold, touchesRoutes: false)), verb: "drain")
+        }
         return status()
+    }
+
+    /// Adds `lease` seconds to the lease of each operator drain named (a drain without a lease
+    /// gets one ending that long from now). Only the record changes: the routes stay as they are.
+    public func extend(_ request: ExtendRequest, origin: RequestOrigin) async throws(AgentAPIError) -> SiteStatus {
+        do { try request.validate() } catch { throw .badRequest(error.description) }
+        let targets = try selectServices(request.service)
+        let drained = targets.compactMap { t -> (ServiceDefinition, DrainRecord)? in
+            guard let intent = intents[t.name], intent.desired == .drain, let held = intent.drain, held.mode == .operator else { return nil }
+            return (t, held)
+        }
+        guard !drained.isEmpty else {
+            throw .conflict("nothing to extend: \(targets.map(\.name).joined(separator: ", ")) \(targets.count == 1 ? "is" : "are") not drained by an operator")
+        }
+        let time = now()
+        let extended = drained.map { t, held -> (ServiceDefinition, DrainRecord) in
+            var next = held
+            let from = max(held.leaseUntil ?? time, time)
+            next.leaseUntil = from.addingTimeInterval(Double(request.lease))
+            return (t, next)
+        }
+        if let max = policy.maxLease, let longest = extended.compactMap({ $0.1.leaseUntil }).max(),
+           longest.timeIntervalSince(time) > max.inSeconds {
+            throw .badRequest("the lease would end in \(ConfigDuration.format(.seconds(Int64(longest.timeIntervalSince(time).rounded())))), longer than this site's max_lease of \(ConfigDuration.format(max))")
+        }
+        for (t, next) in extended {
+            let end = ISO8601Time.format(next.leaseUntil ?? time)
+            try answer(await carryOut(IntentChange(
+                services: [t], intent: ServiceIntent(desired: .drain, drain: next),
+                requester: .operator(name: request.operator, origin: origin),
+                reason: request.reason.map { "\($0); lease now ends at \(end)" } ?? "lease now ends at \(end)",
+                change: .leaseExtended, touchesRoutes: false)), verb: "extend")
+        }
+        return status()
+    }
+
+    /// The site's `[policy]` on a new drain's lease: refused (400) when missing and required,
+    /// or longer than `max_lease`.
+    private func checkLease(_ seconds: Int?) throws(AgentAPIError) {
+        if seconds == nil && policy.requireLease {
+            throw .badRequest("this site requires a lease on every drain (policy require_lease): give \"lease\": SECONDS in the request, --for 2h to anycast-dash drain, or a lease in the drain dialog")
+        }
+        if let seconds, let max = policy.maxLease, Double(seconds) > max.inSeconds {
+            throw .badRequest("a lease of \(ConfigDuration.format(.seconds(seconds))) is longer than this site's max_lease of \(ConfigDuration.format(max))")
+        }
     }
 
     /// Puts one service (or all) back into service.
@@ -35,7 +141,8 @@ extension SiteAgent {
         }
         try answer(await carryOut(IntentChange(
             services: changed, intent: .announce,
-            requester: .operator(name: request.operator, origin: origin), reason: request.reason)), verb: "undrain")
+            requester: .operator(name: request.operator, origin: origin), reason: request.reason,
+            ticket: changed.lazy.compactMap { self.intents[$0.name]?.drain?.ticket }.first)), verb: "undrain")
         return status()
     }
 

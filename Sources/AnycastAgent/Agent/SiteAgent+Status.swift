@@ -14,7 +14,8 @@ extension SiteAgent {
             return ServiceStatus(
                 name: def.name, prefixes: def.prefixes, desired: intent.desired,
                 observed: obs?.observed ?? .unknown, drain: intent.drain, peers: obs?.peers ?? [],
-                health: healthCheck?.state)
+                health: healthCheck?.state, deprefer: def.deprefer.map(DepreferSummary.init),
+                depreferred: def.deprefer == nil ? nil : obs?.depreferred)
         }
         // Times travel with millisecond precision, so a point the caller already holds may
         // come back a fraction of a millisecond later than `historyAfter`: skip those.
@@ -25,7 +26,9 @@ extension SiteAgent {
             rcodeRates: trafficError == nil ? traffic.rcodeRates : [:])
         return SiteStatus(
             site: identity,
-            agent: AgentInfo(version: version, startedAt: startedAt, now: now(), daemons: daemons.isEmpty ? nil : daemons),
+            agent: AgentInfo(version: version, startedAt: startedAt, now: now(), daemons: daemons.isEmpty ? nil : daemons,
+                             maxLease: policy.maxLease.map(\.inSeconds), requireLease: policy.requireLease ? true : nil,
+                             drainLifecycle: true),
             services: serviceStates,
             peers: routeError == nil ? observation?.peers ?? [] : [],
             traffic: trafficStatus,

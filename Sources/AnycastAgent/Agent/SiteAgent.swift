@@ -29,6 +29,7 @@ public actor SiteAgent {
     let reconcileInterval: Duration?
     let verifyDeadline: Duration?
     let probeInterval: Duration?
+    let policy: DrainPolicy
     private var lastReconcile: AnyClock<Duration>.Instant?
     var lastProbe: AnyClock<Duration>.Instant?
     /// Verifications under way, by number.
@@ -71,6 +72,7 @@ public actor SiteAgent {
         self.reconcileInterval = configuration.reconcileInterval
         self.verifyDeadline = configuration.verifyDeadline
         self.probeInterval = configuration.probeInterval
+        self.policy = configuration.policy
         self.streams = StatusStreamHub(limit: configuration.maxStatusStreams)
         if configuration.backends.probe != nil, let health = configuration.health {
             self.healthCheck = HealthTracker(name: "dns-probe", rise: health.rise, fall: health.fall)
@@ -162,6 +164,7 @@ public actor SiteAgent {
         await sampleTraffic()
         await observeRoutes()
         await measureLatency()
+        await advanceDrains()
         defer {
             metrics?.update(status(historyAfter: .distantFuture))
             streams.notify()
@@ -183,25 +186,33 @@ public actor SiteAgent {
         for def in services {
             guard let origin = observation.origins[def.name] else { continue }  // daemon cannot say
             let intent = intents[def.name] ?? .announce
-            guard origin != intent.desired else { continue }
+            let wanted = RouteStep(desired: intent.desired, drain: intent.drain)
+            guard origin != wanted else { continue }
             let controller = backends.routes
-            let found = origin.map { $0 == .drain ? "withdrawn" : "announced" } ?? "in a mixed state"
-            let wanted = intent.desired == .drain ? "drained" : "announced"
+            let found = origin.map(Self.stepWords) ?? "in a mixed state"
             do {
                 try await withTimeout(backendTimeout, "routing daemon") {
-                    try await controller.apply(intent.desired, to: def, record: intent.drain)
+                    try await controller.apply(wanted, to: def, record: intent.drain)
                 }
                 record(AgentEvent(seq: 0, time: now(), kind: .driftCorrected, actor: "agent", service: def.name,
-                                  message: "\(def.name) should be \(wanted) but the routing daemon had it \(found); re-applied",
-                                  result: "applied"))
+                                  message: "\(def.name) should be \(Self.stepWords(wanted)) but the routing daemon had it \(found); re-applied",
+                                  result: "applied", ticket: intent.drain?.ticket))
             } catch {
                 record(AgentEvent(seq: 0, time: now(), kind: intent.desired == .drain ? .drainFailed : .undrainFailed,
                                   actor: "agent", service: def.name,
-                                  message: "drift: \(def.name) should be \(wanted) but is \(found); re-applying failed: \(error)",
-                                  result: "failed"))
+                                  message: "drift: \(def.name) should be \(Self.stepWords(wanted)) but is \(found); re-applying failed: \(error)",
+                                  result: "failed", ticket: intent.drain?.ticket))
             }
         }
         await observeRoutes()
+    }
+
+    static func stepWords(_ step: RouteStep) -> String {
+        switch step {
+        case .announce: "announced"
+        case .deprefer: "drained to its de-prefer step (announced, less preferred)"
+        case .withdraw: "drained (withdrawn)"
+        }
     }
 
     /// Keeps an event in memory and, for the audit trail, on disk. Every event goes to disk, so

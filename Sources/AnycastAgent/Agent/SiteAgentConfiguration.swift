@@ -50,6 +50,8 @@ public struct SiteAgentConfiguration: Sendable {
     public var metrics: AgentMetrics?
     /// Most status streams open at once.
     public var maxStatusStreams = 256
+    /// Lease limits for drains (`[policy]`).
+    public var policy = DrainPolicy.open
     /// What the agent waits on and measures intervals with (a test clock in tests).
     public var clock: AnyClock<Duration> = AnyClock(ContinuousClock())
     /// The wall-clock time that events, samples and drains are stamped with.

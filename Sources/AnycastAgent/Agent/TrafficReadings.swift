@@ -41,6 +41,15 @@ struct TrafficReadings: Sendable {
         serverLatency = sample.latency.map { var l = $0; l.successRatio = nil; return l }
     }
 
+    /// The mean rate over the last `seconds` of readings: steadier than one second's rate, so
+    /// a staged drain is not moved on by one quiet second. Nil without a current rate.
+    func meanRate(seconds: Int) -> Double? {
+        guard let qps, let now = lastSample?.time else { return nil }
+        let window = history.recent(seconds).filter { now.timeIntervalSince($0.t) < Double(seconds) + 0.5 }
+        guard !window.isEmpty else { return qps }
+        return window.reduce(0) { $0 + $1.qps } / Double(window.count)
+    }
+
     /// The source could not be read: no rate until two readings in a row succeed again.
     mutating func lost() {
         qps = nil

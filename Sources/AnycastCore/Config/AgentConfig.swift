@@ -21,6 +21,8 @@ public struct AgentConfig: Sendable, Hashable {
     public var traffic: TrafficConfig
     public var probe: ProbeConfig?
     public var health: HealthConfig
+    /// `[policy]`: lease limits for drains.
+    public var policy: DrainPolicy
 
     public static let defaultListenAddress = "127.0.0.1"
     public static let defaultReconcileInterval: Duration = .seconds(10)
@@ -32,8 +34,10 @@ public struct AgentConfig: Sendable, Hashable {
         tokens: [AgentTokenConfig], stateDirectory: String,
         reconcileInterval: Duration = AgentConfig.defaultReconcileInterval,
         bird: BirdConfig, services: [AgentServiceConfig],
-        traffic: TrafficConfig = .none, probe: ProbeConfig? = nil, health: HealthConfig = HealthConfig()
+        traffic: TrafficConfig = .none, probe: ProbeConfig? = nil, health: HealthConfig = HealthConfig(),
+        policy: DrainPolicy = .open
     ) {
+        self.policy = policy
         self.traffic = traffic
         self.probe = probe
         self.health = health

@@ -24,7 +24,7 @@ public enum AgentConfigLoader {
         _ text: String, file: String, environment: [String: String] = [:], baseDirectory: String? = nil
     ) throws(ConfigError) -> AgentConfig {
         let root = try TOMLDocument(source: text, file: file).rootReader
-        try root.rejectUnknownKeys(["site", "listen", "token", "state", "bird", "service", "traffic", "probe", "health"])
+        try root.rejectUnknownKeys(["site", "listen", "token", "state", "bird", "service", "traffic", "probe", "health", "policy"])
 
         let site = try requiredTable(root, "site", file: file)
         try site.rejectUnknownKeys(["id", "name", "region", "location"])
@@ -75,6 +75,7 @@ public enum AgentConfigLoader {
             guard (1...100).contains(health.rise) else { throw h.error("rise", "'health.rise' must be 1–100") }
             guard (1...100).contains(health.fall) else { throw h.error("fall", "'health.fall' must be 1–100") }
         }
+        let policy = try readPolicy(root)
         if let auto = services.first(where: \.autoWithdraw), probe == nil {
             throw ConfigError(file: file, line: nil, message: "service '\(auto.name)' has auto_withdraw = true but there is no [probe] to tell its health")
         }
@@ -82,7 +83,54 @@ public enum AgentConfigLoader {
         return AgentConfig(
             site: identity, listenAddress: address, listenPort: port, changesPerMinute: changesPerMinute, tls: tls, tokens: tokens,
             stateDirectory: stateDirectory, reconcileInterval: reconcileInterval, bird: bird, services: services,
-            traffic: traffic, probe: probe, health: health)
+            traffic: traffic, probe: probe, health: health, policy: policy)
+    }
+
+    /// `[policy]`: `max_lease` (a duration) and `require_lease`.
+    private static func readPolicy(_ root: TOMLTableReader) throws(ConfigError) -> DrainPolicy {
+        guard let p = try root.table("policy") else { return .open }
+        try p.rejectUnknownKeys(["max_lease", "require_lease"])
+        let maxLease = try p.duration("max_lease")
+        if let maxLease, maxLease < .seconds(1) { throw p.error("max_lease", "'policy.max_lease' must be at least 1s") }
+        return DrainPolicy(maxLease: maxLease, requireLease: try p.bool("require_lease") ?? false)
+    }
+
+    /// `[service.deprefer]`: the protocols that originate the de-preferred route, its attributes
+    /// (for verification: BIRD's config sets them) and when the drain moves on to withdraw.
+    private static func readDeprefer(_ s: TOMLTableReader, service name: String, protocolOwner: inout [String: String]) throws(ConfigError) -> DepreferStep? {
+        guard let d = try s.table("deprefer") else { return nil }
+        try d.rejectUnknownKeys(["bird_protocols", "prepend", "med", "graceful_shutdown", "withdraw_below", "stage_timeout"])
+        guard let protocols = try d.stringArray("bird_protocols"), !protocols.isEmpty else {
+            throw d.error("bird_protocols", "service '\(name)' has a de-prefer step but names no de-prefer protocol: give '\(d.keyPath("bird_protocols"))', the BIRD protocols that originate its prefixes with the de-prefer attributes (see the README, \"Staged drains\")")
+        }
+        for proto in protocols {
+            guard proto.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" || $0 == ".") }) else {
+                throw d.error("bird_protocols", "service '\(name)': BIRD protocol name \"\(proto)\" may hold only letters, digits, '_', '-' and '.'")
+            }
+            if let owner = protocolOwner[proto] {
+                let message = owner == name
+                    ? "service '\(name)': BIRD protocol \(proto) is both its normal and its de-prefer origin; the de-prefer step needs a protocol of its own"
+                    : "service '\(name)': BIRD protocol \(proto) also originates service '\(owner)'"
+                throw d.error("bird_protocols", message)
+            }
+            protocolOwner[proto] = name
+        }
+        let prepend = try d.int("prepend") ?? 0
+        guard (0...32).contains(prepend) else { throw d.error("prepend", "'\(d.keyPath("prepend"))' must be 0–32") }
+        let med = try d.int("med")
+        if let med, !(0...Int(UInt32.max)).contains(med) { throw d.error("med", "'\(d.keyPath("med"))' must be 0–4294967295") }
+        let graceful = try d.bool("graceful_shutdown") ?? false
+        guard prepend > 0 || med != nil || graceful else {
+            throw d.error(nil, "service '\(name)': the de-prefer step sets nothing: give prepend, med or graceful_shutdown = true (what BIRD's de-prefer protocol adds to the route)")
+        }
+        let below = try d.number("withdraw_below") ?? DepreferStep.defaultWithdrawBelow
+        guard below >= 0 && below < 1 else {
+            throw d.error("withdraw_below", "'\(d.keyPath("withdraw_below"))' is a share of the rate before the drain: 0 to under 1 (0.1 = 10%)")
+        }
+        let timeout = try d.duration("stage_timeout") ?? DepreferStep.defaultStageTimeout
+        guard timeout >= .seconds(1) else { throw d.error("stage_timeout", "'\(d.keyPath("stage_timeout"))' must be at least 1s") }
+        return DepreferStep(originProtocols: protocols, prepend: prepend, med: med.map(UInt32.init), gracefulShutdown: graceful,
+                            withdrawBelow: below, stageTimeout: timeout)
     }
 
     private static func requiredTable(_ root: TOMLTableReader, _ key: String, file: String) throws(ConfigError) -> TOMLTableReader {
@@ -181,7 +229,7 @@ public enum AgentConfigLoader {
         var prefixOwner: [String: String] = [:]
         var protocolOwner: [String: String] = [:]
         for s in try root.tableArray("service") {
-            try s.rejectUnknownKeys(["name", "prefixes", "bird_protocols", "auto_withdraw"])
+            try s.rejectUnknownKeys(["name", "prefixes", "bird_protocols", "auto_withdraw", "deprefer"])
             let name = try s.requiredString("name")
             guard name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ".") }) else {
                 throw s.error("name", "service name '\(name)' may hold only letters, digits, '-', '_' and '.'")
@@ -227,8 +275,9 @@ public enum AgentConfigLoader {
                 }
                 protocolOwner[proto] = name
             }
+            let deprefer = try readDeprefer(s, service: name, protocolOwner: &protocolOwner)
             services.append(AgentServiceConfig(name: name, prefixes: prefixes, birdProtocols: protocols,
-                                               autoWithdraw: try s.bool("auto_withdraw") ?? false))
+                                               autoWithdraw: try s.bool("auto_withdraw") ?? false, deprefer: deprefer))
         }
         if services.isEmpty {
             throw ConfigError(file: file, line: nil, message: "no [[service]] is defined")

@@ -46,6 +46,15 @@ public enum AgentConfigWriter {
             out += "prefixes = \(array(service.prefixes))\n"
             out += "bird_protocols = \(array(service.birdProtocols))\n"
             out += "auto_withdraw = \(service.autoWithdraw)\n"
+            if let d = service.deprefer {
+                out += "\n[service.deprefer]\n"
+                out += "bird_protocols = \(array(d.originProtocols))\n"
+                out += "prepend = \(d.prepend)\n"
+                if let med = d.med { out += "med = \(med)\n" }
+                out += "graceful_shutdown = \(d.gracefulShutdown)\n"
+                out += "withdraw_below = \(d.withdrawBelow)\n"
+                out += "stage_timeout = \(quote(ConfigDuration.format(d.stageTimeout)))\n"
+            }
         }
         switch config.traffic {
         case .none: break
@@ -66,6 +75,11 @@ public enum AgentConfigWriter {
             out += "transport = \(quote(p.transport))\n"
         }
         out += "\n[health]\nrise = \(config.health.rise)\nfall = \(config.health.fall)\n"
+        if config.policy != .open {
+            out += "\n[policy]\n"
+            if let max = config.policy.maxLease { out += "max_lease = \(quote(ConfigDuration.format(max)))\n" }
+            out += "require_lease = \(config.policy.requireLease)\n"
+        }
         return out
     }
 

@@ -18,11 +18,15 @@ public struct AgentEvent: Codable, Sendable, Hashable {
     public var client: String?
     public var reason: String?
     public var result: String?
+    /// The change reference of the drain the event is about.
+    public var ticket: String?
+    /// The step of a drain's life the event records (staged drains, leases).
+    public var change: DrainChange?
 
     public init(
         seq: UInt64, time: Date, kind: EventKind, actor: String, service: String? = nil,
         message: String, token: String? = nil, client: String? = nil, reason: String? = nil,
-        result: String? = nil
+        result: String? = nil, ticket: String? = nil, change: DrainChange? = nil
     ) {
         self.seq = seq
         self.time = time
@@ -34,5 +38,28 @@ public struct AgentEvent: Codable, Sendable, Hashable {
         self.client = client
         self.reason = reason
         self.result = result
+        self.ticket = ticket
+        self.change = change
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case seq, time, kind, actor, service, message, token, client, reason, result, ticket, change
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        seq = try c.decode(UInt64.self, forKey: .seq)
+        time = try c.decode(Date.self, forKey: .time)
+        kind = try c.decode(EventKind.self, forKey: .kind)
+        actor = try c.decode(String.self, forKey: .actor)
+        service = try c.decodeIfPresent(String.self, forKey: .service)
+        message = try c.decode(String.self, forKey: .message)
+        token = try c.decodeIfPresent(String.self, forKey: .token)
+        client = try c.decodeIfPresent(String.self, forKey: .client)
+        reason = try c.decodeIfPresent(String.self, forKey: .reason)
+        result = try c.decodeIfPresent(String.self, forKey: .result)
+        ticket = try c.decodeIfPresent(String.self, forKey: .ticket)
+        // A step a newer agent names that this build does not know is left out, not an error.
+        change = (try? c.decodeIfPresent(DrainChange.self, forKey: .change)) ?? nil
     }
 }

@@ -9,16 +9,31 @@ public struct AgentInfo: Codable, Sendable, Hashable {
     /// The daemons the agent reads and drives, for people (`bird`, `unbound`); absent from
     /// agents that don't say.
     public var daemons: [String]?
+    /// The longest drain lease the agent accepts, in seconds; absent: no limit (or an older agent).
+    public var maxLease: Double?
+    /// The agent refuses drains without a lease.
+    public var requireLease: Bool?
+    /// The agent keeps drain leases, staged drains and `POST /v1/extend`; absent from older agents.
+    public var drainLifecycle: Bool?
 
     enum CodingKeys: String, CodingKey {
         case version, now, daemons
         case startedAt = "started_at"
+        case maxLease = "max_lease"
+        case requireLease = "require_lease"
+        case drainLifecycle = "drain_lifecycle"
     }
 
-    public init(version: String, startedAt: Date, now: Date, daemons: [String]? = nil) {
+    public init(
+        version: String, startedAt: Date, now: Date, daemons: [String]? = nil, maxLease: Double? = nil,
+        requireLease: Bool? = nil, drainLifecycle: Bool? = nil
+    ) {
         self.version = version
         self.startedAt = startedAt
         self.now = now
         self.daemons = daemons
+        self.maxLease = maxLease
+        self.requireLease = requireLease
+        self.drainLifecycle = drainLifecycle
     }
 }

@@ -8,17 +8,21 @@ public struct ServiceDefinition: Sendable, Hashable, Codable {
     public var originProtocols: [String]
     /// Withdraw the service automatically when its health checks fail.
     public var autoWithdraw: Bool
+    /// The de-prefer step of a staged drain; nil: drains withdraw at once.
+    public var deprefer: DepreferStep?
 
     enum CodingKeys: String, CodingKey {
         case name, prefixes
         case originProtocols = "origin_protocols"
         case autoWithdraw = "auto_withdraw"
+        case deprefer
     }
 
-    public init(name: String, prefixes: [String], originProtocols: [String] = [], autoWithdraw: Bool = false) {
+    public init(name: String, prefixes: [String], originProtocols: [String] = [], autoWithdraw: Bool = false, deprefer: DepreferStep? = nil) {
         self.name = name
         self.prefixes = prefixes
         self.originProtocols = originProtocols
         self.autoWithdraw = autoWithdraw
+        self.deprefer = deprefer
     }
 }

@@ -14,10 +14,16 @@ public struct ServiceStatus: Codable, Sendable, Hashable {
     public var peers: [PeerAnnouncement]
     /// Health of the service, when the agent runs checks for it.
     public var health: HealthState?
+    /// The service's de-prefer step, when its drains are staged.
+    public var deprefer: DepreferSummary?
+    /// Whether every Established peer is sent the route with the de-prefer attributes (with a
+    /// de-prefer step and a route exported; else absent).
+    public var depreferred: Bool?
 
     public init(
         name: String, prefixes: [String], desired: DesiredState, observed: ObservedState,
-        drain: DrainRecord? = nil, peers: [PeerAnnouncement] = [], health: HealthState? = nil
+        drain: DrainRecord? = nil, peers: [PeerAnnouncement] = [], health: HealthState? = nil,
+        deprefer: DepreferSummary? = nil, depreferred: Bool? = nil
     ) {
         self.name = name
         self.prefixes = prefixes
@@ -26,10 +32,12 @@ public struct ServiceStatus: Codable, Sendable, Hashable {
         self.drain = drain
         self.peers = peers
         self.health = health
+        self.deprefer = deprefer
+        self.depreferred = depreferred
     }
 
     enum CodingKeys: String, CodingKey {
-        case name, prefixes, desired, observed, drain, peers, health
+        case name, prefixes, desired, observed, drain, peers, health, deprefer, depreferred
     }
 
     public init(from decoder: any Decoder) throws {
@@ -41,5 +49,10 @@ public struct ServiceStatus: Codable, Sendable, Hashable {
         drain = try c.decodeIfPresent(DrainRecord.self, forKey: .drain)
         peers = try c.decodeIfPresent([PeerAnnouncement].self, forKey: .peers) ?? []
         health = try c.decodeIfPresent(HealthState.self, forKey: .health)
+        deprefer = try c.decodeIfPresent(DepreferSummary.self, forKey: .deprefer)
+        depreferred = try c.decodeIfPresent(Bool.self, forKey: .depreferred)
     }
+
+    /// The step the routing daemon is asked for.
+    public var step: RouteStep { RouteStep(desired: desired, drain: drain) }
 }

@@ -6,16 +6,32 @@ public struct DrainRequest: Codable, Sendable, Hashable {
     public var reason: String
     /// Who asks.
     public var `operator`: String
+    /// Seconds until the agent undrains by itself; nil: until someone undrains.
+    public var lease: Int?
+    /// A change reference, shown with the drain (at most 100 characters).
+    public var ticket: String?
+    /// `deprefer`: stop at the de-prefer step until told to go on. `withdraw`: withdraw now,
+    /// skipping the de-prefer step, or moving a de-preferred service on. nil: the service's
+    /// whole staged drain (or a withdraw, for a service without a de-prefer step).
+    public var stage: DrainStage?
 
-    public init(service: String? = nil, reason: String, operator: String) {
+    public init(service: String? = nil, reason: String, operator: String, lease: Int? = nil, ticket: String? = nil, stage: DrainStage? = nil) {
         self.service = service
         self.reason = reason
         self.operator = `operator`
+        self.lease = lease
+        self.ticket = ticket
+        self.stage = stage
     }
+
+    /// Longest ticket the API accepts, in Unicode scalars.
+    public static let maxTicketLength = 100
 
     /// Checks the fields a JSON decoder cannot: lengths, blank strings, control characters.
     public func validate() throws(RequestValidationError) {
         try RequestValidationError.checkReason(reason, required: true)
         try RequestValidationError.checkOperator(`operator`)
+        if let lease { try RequestValidationError.checkLease(lease) }
+        if let ticket { try RequestValidationError.checkTicket(ticket) }
     }
 }

@@ -20,6 +20,25 @@ public struct RequestValidationError: Error, Sendable, Equatable, CustomStringCo
         }
     }
 
+    /// Longest lease the API takes at all, in seconds (a year); sites set their own `max_lease`.
+    public static let maxLeaseSeconds = 366 * 24 * 3600
+
+    static func checkLease(_ seconds: Int) throws(RequestValidationError) {
+        guard seconds >= 1 && seconds <= maxLeaseSeconds else {
+            throw RequestValidationError("lease must be 1 to \(maxLeaseSeconds) seconds (got \(seconds))")
+        }
+    }
+
+    static func checkTicket(_ ticket: String) throws(RequestValidationError) {
+        if isBlank(ticket) { throw RequestValidationError("ticket must not be blank (leave it out instead)") }
+        if ticket.unicodeScalars.count > DrainRequest.maxTicketLength {
+            throw RequestValidationError("ticket is longer than \(DrainRequest.maxTicketLength) characters")
+        }
+        if ticket.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            throw RequestValidationError("ticket contains control characters")
+        }
+    }
+
     static func checkOperator(_ name: String) throws(RequestValidationError) {
         if isBlank(name) {
             throw RequestValidationError("operator is required")
