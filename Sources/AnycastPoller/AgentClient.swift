@@ -84,6 +84,12 @@ public struct AgentClient: Sendable {
         try await send(SiteStatus.self, site: site, method: .POST, path: "/v1/drain", body: encode(request), timeout: timeout)
     }
 
+    /// `POST /v1/extend`: adds to the lease of the site's drain; answers the site's new status.
+    /// An agent without leases answers 404 (`AgentClientError`).
+    public func extend(_ site: SiteConfig, _ request: ExtendRequest, timeout: Duration) async throws(AgentClientError) -> SiteStatus {
+        try await send(SiteStatus.self, site: site, method: .POST, path: "/v1/extend", body: encode(request), timeout: timeout)
+    }
+
     /// `POST /v1/undrain`; answers the site's new status.
     public func undrain(_ site: SiteConfig, _ request: UndrainRequest, timeout: Duration) async throws(AgentClientError) -> SiteStatus {
         try await send(SiteStatus.self, site: site, method: .POST, path: "/v1/undrain", body: encode(request), timeout: timeout)

@@ -9,7 +9,9 @@ import Logging
 public struct SimulatedFleet: Sendable {
     /// The service every simulated site announces.
     public static let service = ServiceDefinition(
-        name: "dns", prefixes: ["203.0.113.0/24", "2001:db8:53::/48"], originProtocols: ["anycast4", "anycast6"])
+        name: "dns", prefixes: ["203.0.113.0/24", "2001:db8:53::/48"], originProtocols: ["anycast4", "anycast6"],
+        deprefer: DepreferStep(originProtocols: ["anycast4_depref", "anycast6_depref"], prepend: 3, gracefulShutdown: true,
+                               withdrawBelow: 0.1, stageTimeout: .seconds(60)))
 
     public let simulation: FleetSimulation
     public let agents: [SiteAgent]
