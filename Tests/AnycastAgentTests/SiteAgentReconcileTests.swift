@@ -93,7 +93,7 @@ import Testing
         await agent.refresh()
         #expect(!daemon.enabled("dns"), "re-applied within one reconcile interval")
         let drift = try #require(await events(agent).last { $0.kind == .driftCorrected })
-        #expect(drift.service == "dns" && drift.message.contains("should be drained") && drift.result == "applied")
+        #expect(drift.service == "dns" && drift.message.contains("should be drained (withdrawn)") && drift.result == "applied")
         let audit = try AuditLog(directory: dir).load(limit: 100)
         #expect(audit.contains { $0.kind == .driftCorrected }, "drift corrections are audited")
     }

@@ -16,8 +16,8 @@ extension SiteAgent {
             guard let intent = intents[def.name], intent.desired == .drain, let record = intent.drain else { continue }
             if record.mode == .operator, let end = record.leaseUntil, end <= time {
                 await leaseEnded(def, record: record, at: time)
-            } else if record.currentStage == .deprefer, record.hold != true, let step = def.deprefer,
-                      let why = withdrawReason(record, step: step, at: time) {
+            } else if record.currentStage == .deprefer, let step = def.deprefer,
+                      let why = withdrawReason(record, service: def, step: step, at: time) {
                 var next = record
                 next.stage = .withdraw
                 next.stageSince = time
@@ -31,7 +31,13 @@ extension SiteAgent {
 
     /// Why a de-preferred service should be withdrawn now, or nil to wait: its rate is under
     /// `withdraw_below` of the rate before the drain, or the step has lasted `stage_timeout`.
-    func withdrawReason(_ record: DrainRecord, step: DepreferStep, at time: Date) -> String? {
+    /// A held drain waits for the operator, unless the service fails its health check: a site
+    /// that cannot answer should not keep even a backup route.
+    func withdrawReason(_ record: DrainRecord, service: ServiceDefinition, step: DepreferStep, at time: Date) -> String? {
+        if service.autoWithdraw, let check = healthCheck, check.state == .down {
+            return "health check \(check.name) is down (\(check.detail)), so the de-preferred route is withdrawn"
+        }
+        if record.hold == true { return nil }
         let since = record.stageSince ?? record.since
         let rate = trafficError == nil ? traffic.meanRate(seconds: Self.stageRateWindow) : nil
         if let rate, let baseline = record.baselineQps, baseline > 0, rate <= baseline * step.withdrawBelow,
