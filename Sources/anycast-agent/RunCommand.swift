@@ -120,17 +120,36 @@ struct RunCommand: AsyncParsableCommand {
     }
 }
 
-/// `anycast-agent check-config FILE`: loads the config and prints it as the agent sees it.
-struct CheckConfigCommand: ParsableCommand {
+/// `anycast-agent check-config FILE`: loads the config, checks its protocols against the
+/// running BIRD when its socket answers, and prints the config as the agent sees it.
+struct CheckConfigCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check-config",
-        abstract: "Check an agent config and print the effective config (defaults filled in, secrets never shown).")
+        abstract: "Check an agent config (and its protocols against the running BIRD) and print the effective config (defaults filled in, secrets never shown).")
 
     @Argument(help: "The agent config (TOML).")
     var file: String
 
-    func run() throws {
+    @Flag(name: .long, help: "Do not ask BIRD whether the protocols the config names exist.")
+    var offline = false
+
+    func run() async throws {
         let settings = try loadAgentConfig(file)
+        if !offline {
+            let client = BirdControlClient(socketPath: settings.bird.socket, commandTimeout: settings.bird.commandTimeout)
+            defer { client.close() }
+            do {
+                let problems = try await BirdProtocolCheck.problems(services: settings.serviceDefinitions, client: client, socket: settings.bird.socket)
+                if !problems.isEmpty {
+                    FileHandle.standardError.write(Data(problems.map { "anycast-agent: \(file): \($0)\n" }.joined().utf8))
+                    throw ExitCode(2)
+                }
+            } catch let exit as ExitCode {
+                throw exit
+            } catch {
+                FileHandle.standardError.write(Data("anycast-agent: note: the protocols were not checked against BIRD: \(error) (--offline skips this check)\n".utf8))
+            }
+        }
         print(AgentConfigWriter.effective(settings), terminator: "")
     }
 }

@@ -178,6 +178,14 @@ import Testing
         ("empty env var", minimal + "[[token]]\nname = \"ops\"\nscope = \"operate\"\nenv = \"EMPTY_TOKEN\"\n", 18, "token 'ops': environment variable EMPTY_TOKEN is empty"),
         ("missing token file", minimal + "[[token]]\nname = \"ops\"\nscope = \"operate\"\nfile = \"/nonexistent/ops.token\"\n", 18, "token 'ops': cannot read token file /nonexistent/ops.token"),
         ("empty token value", minimal + "[[token]]\nname = \"ops\"\nscope = \"operate\"\nvalue = \"  \"\n", 18, "token 'ops': the token value is empty"),
+        ("deprefer without protocols", minimal + "[service.deprefer]\nprepend = 3\n", 15, "service 'dns' has a de-prefer step but names no de-prefer protocol"),
+        ("deprefer sets nothing", minimal + "[service.deprefer]\nbird_protocols = [\"anycast4_depref\"]\n", 15, "the de-prefer step sets nothing"),
+        ("deprefer reuses the normal origin", minimal + "[service.deprefer]\nbird_protocols = [\"anycast4\"]\nprepend = 2\n", 16, "both its normal and its de-prefer origin"),
+        ("withdraw_below not a share", minimal + "[service.deprefer]\nbird_protocols = [\"d4\"]\nprepend = 2\nwithdraw_below = 10\n", 18, "0.1 = 10%"),
+        ("prepend too long", minimal + "[service.deprefer]\nbird_protocols = [\"d4\"]\nprepend = 40\n", 17, "must be 0–32"),
+        ("unknown deprefer key", minimal + "[service.deprefer]\nbird_protocols = [\"d4\"]\nprepend = 2\nlocal_pref = 50\n", 18, "unknown key 'local_pref'"),
+        ("bad max_lease", minimal + "[policy]\nmax_lease = \"forever\"\n", 16, "'policy.max_lease' = \"forever\" is not a duration"),
+        ("unknown policy key", minimal + "[policy]\nmin_lease = \"1m\"\n", 16, "unknown key 'min_lease' in [policy]"),
         ("redacted placeholder", minimal + "[[token]]\nname = \"ops\"\nscope = \"operate\"\nvalue = \"<redacted>\"\n", 18, "placeholder <redacted>"),
     ]
 
@@ -192,6 +200,34 @@ import Testing
             #expect(error.message.contains(words), "\(what): \(error)")
             #expect(error.description.hasPrefix("agent.toml:\(line): "), "\(what): \(error)")
         }
+    }
+
+    @Test func readsADepreferStepAndThePolicy() throws {
+        let source = Self.minimal + """
+            auto_withdraw = false
+            [service.deprefer]
+            bird_protocols = ["anycast4_depref"]
+            prepend = 3
+            med = 1000
+            graceful_shutdown = true
+            withdraw_below = 0.05
+            stage_timeout = "2m"
+            [policy]
+            max_lease = "8h"
+            require_lease = true
+
+            """
+        let config = try AgentConfigLoader.parse(source, file: "agent.toml", environment: Self.environment, baseDirectory: nil)
+        let step = try #require(config.services[0].deprefer)
+        #expect(step == DepreferStep(originProtocols: ["anycast4_depref"], prepend: 3, med: 1000, gracefulShutdown: true,
+                                     withdrawBelow: 0.05, stageTimeout: .seconds(120)))
+        #expect(config.serviceDefinitions[0].deprefer == step)
+        #expect(config.policy == DrainPolicy(maxLease: .seconds(8 * 3600), requireLease: true))
+        let again = try AgentConfigLoader.parse(AgentConfigWriter.effective(config), file: "effective.toml", environment: Self.environment, baseDirectory: nil)
+        #expect(again == config, "the effective config loads back")
+
+        let plain = try AgentConfigLoader.parse(Self.minimal, file: "agent.toml", environment: Self.environment, baseDirectory: nil)
+        #expect(plain.services[0].deprefer == nil && plain.policy == .open, "without them: plain drains, no lease rules")
     }
 
     @Test(arguments: ["site", "listen", "state", "bird"])

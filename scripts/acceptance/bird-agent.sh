@@ -22,6 +22,14 @@ check "check-config prints the effective config without secrets" bash -c "'$BIN/
 printf '[site]\nid = "s1"\nname = "x"\nregion = "eu"\n[listen]\nport = "nine"\n' >"$WORK/bad.toml"
 check "check-config on a bad file exits 2 with file:line" bash -c "'$BIN/anycast-agent' check-config '$WORK/bad.toml' 2>&1 >/dev/null | grep -q 'bad.toml:6'; [ \${PIPESTATUS[0]} -eq 2 ]"
 
+# check-config asks the running BIRD whether the protocols exist: a de-prefer step whose
+# protocol BIRD does not have is an error naming the service and the protocol.
+{ cat "$WORK/agent.toml"; printf '[service.deprefer]\nbird_protocols = ["anycast4_depref"]\nprepend = 3\n'; } >"$WORK/agent-depref.toml"
+check "check-config: a de-prefer protocol missing from BIRD is an error (exit 2) naming the service and the protocol" bash -c "
+    '$BIN/anycast-agent' check-config '$WORK/agent-depref.toml' >/dev/null 2>'$WORK/depref.err'; [ \$? = 2 ] &&
+    grep -q \"service 'dns' has a de-prefer step, but its de-prefer protocol anycast4_depref\" '$WORK/depref.err' || { cat '$WORK/depref.err'; exit 1; }"
+check "check-config --offline does not ask BIRD" bash -c "'$BIN/anycast-agent' check-config --offline '$WORK/agent-depref.toml' | grep -q anycast4_depref"
+
 check "the agent starts and answers /healthz" start_agent "$WORK/agent.toml" "$URL"
 check "the upstream has the site's IPv4 and IPv6 routes before the drain" bash -c "$(declare -f upstream_has wait_until); UP_CTL='$UP_CTL'; wait_until 15 upstream_has 203.0.113.0/24 && upstream_has 2001:db8:53::/48"
 check "status: the BGP peer is established and the service announced" bash -c "for i in \$(seq 1 40); do s=\$(curl -s -H 'Authorization: Bearer read-secret' $URL/v1/status); echo \"\$s\" | python3 -c 'import json,sys; s=json.load(sys.stdin); assert s[\"peers\"][0][\"state\"]==\"established\" and s[\"services\"][0][\"observed\"]==\"announced\", s' 2>/dev/null && exit 0; sleep 0.25; done; echo \"\$s\"; exit 1"

@@ -13,13 +13,24 @@ public struct TOMLLineIndex: Sendable {
     init() {}
 
     /// A `[name]` header, or an `[[name]]` one (the next element of the array of tables).
+    /// A sub-table of an array element (`[service.deprefer]` after `[[service]]`) belongs to
+    /// the array's last element: `service[0].deprefer`.
     mutating func header(_ name: [String], isArray: Bool, line: Int) {
-        table = name.joined(separator: ".")
-        if isArray {
-            let index = arrayCounts[table, default: -1] + 1
-            arrayCounts[table] = index
-            table = "\(table)[\(index)]"
+        var raw: [String] = []
+        var path = ""
+        for (i, part) in name.enumerated() {
+            raw.append(part)
+            path = path.isEmpty ? part : "\(path).\(part)"
+            let key = raw.joined(separator: ".")
+            if i == name.count - 1 && isArray {
+                let index = arrayCounts[key, default: -1] + 1
+                arrayCounts[key] = index
+                path += "[\(index)]"
+            } else if let index = arrayCounts[key] {
+                path += "[\(index)]"
+            }
         }
+        table = path
         lines[table] = line
     }
 

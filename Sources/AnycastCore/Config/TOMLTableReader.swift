@@ -141,9 +141,13 @@ public struct TOMLTableReader {
 
 extension String {
     /// `site[2]` → `[[site]] #3`, `fleet` → `[fleet]`, for messages.
+    /// `service[0].deprefer` → `[service.deprefer] of [[service]] #1`.
     fileprivate func tableDisplayName() -> String {
-        guard let open = firstIndex(of: "["), let close = lastIndex(of: "]"),
+        guard let open = firstIndex(of: "["), let close = firstIndex(of: "]"),
               let n = Int(self[index(after: open)..<close]) else { return "[\(self)]" }
-        return "[[\(self[..<open])]] #\(n + 1)"
+        let array = "[[\(self[..<open])]] #\(n + 1)"
+        let rest = self[index(after: close)...]
+        guard rest.hasPrefix(".") else { return array }
+        return "[\(self[..<open])\(rest)] of \(array)"
     }
 }
