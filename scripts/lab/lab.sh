@@ -221,11 +221,22 @@ timeformat protocol iso long;
 timeformat route iso long;
 protocol device {}
 protocol static anycast4 { ipv4; route $ANYCAST_PREFIX blackhole; }
+# The de-prefer step of a staged drain: the same prefix, AS path prepended 3 times and the
+# GRACEFUL_SHUTDOWN community (RFC 8326). Disabled until a drain enables it; the agent
+# enables it before disabling anycast4, so the prefix is never unannounced in between.
+protocol static anycast4_depref {
+    disabled;
+    ipv4 { preference 50; };
+    route $ANYCAST_PREFIX blackhole {
+        bgp_path.prepend(65100); bgp_path.prepend(65100); bgp_path.prepend(65100);
+        bgp_community.add((65535,0));
+    };
+}
 protocol bgp upstream {
     local $(link_site_addr "$k") as 65100;
     neighbor $(link_up_addr "$k") as 65000;
     connect delay time 1; connect retry time 2; error wait time 1, 10;
-    ipv4 { import none; export where proto = "anycast4"; };
+    ipv4 { import none; export where proto = "anycast4" || proto = "anycast4_depref"; };
 }
 CONF
     cat >"$d/unbound.conf" <<CONF
@@ -301,6 +312,13 @@ name = "dns"
 prefixes = ["$ANYCAST_PREFIX"]
 bird_protocols = ["anycast4"]
 auto_withdraw = true
+
+[service.deprefer]
+bird_protocols = ["anycast4_depref"]
+prepend = 3
+graceful_shutdown = true
+withdraw_below = 0.1
+stage_timeout = "30s"
 CONF
 }
 
@@ -556,7 +574,9 @@ status() {
     fi
 }
 
-# Reads the agent's /v1/status JSON on stdin, prints "dns=STATE qps=N health=H" (python3 if any).
+# Reads the agent's /v1/status JSON on stdin, prints "dns=DESIRED/OBSERVED step=STEP qps=N
+# health=H" (python3 if any); STEP is announce, deprefer or withdraw, with hold, auto and the
+# lease left when they apply.
 agent_summary() {
     command -v python3 >/dev/null 2>&1 || { cat >/dev/null; return 0; }
     python3 -c '
@@ -565,7 +585,32 @@ try:
     s = json.load(sys.stdin)
 except Exception:
     sys.exit(0)
-svc = " ".join("%s=%s/%s" % (x.get("name"), x.get("desired"), x.get("observed")) for x in s.get("services", []))
+import datetime
+def step(x):
+    # The drain step: announce, deprefer or withdraw (ServiceStatus.step), with its details.
+    d = x.get("drain") or {}
+    if x.get("desired") != "drain":
+        return "announce"
+    st = "deprefer" if d.get("stage") == "deprefer" else "withdraw"
+    extra = []
+    if d.get("mode") == "auto":
+        extra.append("auto")
+    if d.get("hold"):
+        extra.append("hold")
+    if x.get("depreferred") is not None and st == "deprefer":
+        extra.append("exported de-preferred" if x["depreferred"] else "not yet de-preferred")
+    if d.get("lease_until"):
+        try:
+            end = datetime.datetime.fromisoformat(d["lease_until"].replace("Z", "+00:00"))
+            left = (end - datetime.datetime.now(datetime.timezone.utc)).total_seconds()
+            extra.append("lease %ds left" % left if left > 0 else "lease ended")
+        except ValueError:
+            pass
+    if d.get("ticket"):
+        extra.append(d["ticket"])
+    return st + ("(" + ", ".join(extra) + ")" if extra else "")
+svc = " ".join("%s=%s/%s step=%s" % (x.get("name"), x.get("desired"), x.get("observed"), step(x))
+               for x in s.get("services", []))
 qps = (s.get("traffic") or {}).get("qps")
 health = ",".join(str(h.get("state")) for h in s.get("health", []))
 print("%s qps=%s health=%s" % (svc, "null" if qps is None else round(qps), health or "-"))
