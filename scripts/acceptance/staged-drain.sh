@@ -204,7 +204,7 @@ check "the upstream spreads the prefix over 3 next hops (ECMP), every path norma
 
 # ===================================================================== a. staged drain, keys
 echo "# a. staged drain of s1 from the dashboard's keys"
-perf_start a 35
+perf_start a 30
 SINCE1=$(last_seq 1)
 keys dash / ; typed dash "s1"; keys dash Enter
 keys dash d
@@ -253,7 +253,7 @@ perf_check a
 
 # Hard drain, for comparison: "stage": "withdraw" skips the de-prefer step.
 echo "# a'. hard drain of s2 (stage withdraw) for comparison"
-perf_start hard 12
+perf_start hard 10
 SINCE2=$(last_seq 2)
 watch_site 2 hard
 T0=$(now_ms)
@@ -277,8 +277,9 @@ echo "       BENCH staged drain (keys, Enter -> withdrawn at the upstream): $STA
 
 # ===================================================================== b. hold, then withdraw
 echo "# b. hold s1 at the de-prefer step, then move on"
-perf_start b 32
+perf_start b 30
 SINCE1=$(last_seq 1)
+watch_site 1 b
 TB=$(now_ms)
 CODE=$(post 1 drain '{"service":"dns","reason":"hold: lab","operator":"holder","stage":"deprefer"}')
 check "b: POST /v1/drain stage deprefer answers 200" test "$CODE" = 200
@@ -296,8 +297,17 @@ T0=$(now_ms)
 # TODO(lead): the dashboard's `w` key instead of this request once it exists.
 CODE=$(post 1 drain '{"service":"dns","reason":"hold: move on","operator":"holder","stage":"withdraw"}')
 check "b: move on (stage withdraw) answers 200" test "$CODE" = 200
-check "b: the withdraw follows: s1's route leaves the upstream's BIRD table" wait_until 5 absent 1
-echo "       held drain moved on: withdrawn at the upstream after $(( $(now_ms) - T0 )) ms"
+check "b: the withdraw follows: s1's route leaves the upstream's BIRD table" wait_first 5 b absent
+unwatch
+sed 's/^/         /' "$WORK/watch-b.log"
+held_throughout() { # the watched states from the first de-preferred one to the withdraw are all de-preferred
+    local from to
+    from=$(grep -Enm1 " $DEPREF_STATE" "$WORK/watch-b.log" | cut -d: -f1); to=$(grep -nm1 " absent" "$WORK/watch-b.log" | cut -d: -f1)
+    [ -n "$from" ] && [ -n "$to" ] && [ "$(sed -n "${from},$((to - 1))p" "$WORK/watch-b.log" | grep -Evc " $DEPREF_STATE")" = 0 ] &&
+        [ "$(first b "$DEPREF_STATE")" -lt "$T0" ] && [ "$(first b absent)" -ge "$T0" ]
+}
+check "b: from the hold until the move on, s1's path stayed de-preferred at the upstream" held_throughout
+echo "       held drain: de-preferred $(( $(first b "$DEPREF_STATE") - TB )) ms after the request; moved on: withdrawn $(( $(first b absent) - T0 )) ms after the request"
 events 1 "$SINCE1" "$WORK/events-b.txt"
 audit 1 "$SINCE1" "$WORK/audit-b.txt"
 check "b: events: drain (deprefer), verified, drain (withdraw, by the operator), verified" in_order "$WORK/events-b.txt" \
@@ -313,7 +323,7 @@ perf_check b
 
 # ===================================================================== c. lease, agent killed
 echo "# c. a 20 s lease on s2; the agent is killed during it and started after it ended"
-perf_start c 40
+perf_start c 45
 SINCE2=$(last_seq 2)
 T0=$(now_ms)
 CODE=$(post 2 drain '{"service":"dns","reason":"lease: lab","operator":"leaser","lease":20,"ticket":"CHG-20"}')
@@ -339,12 +349,12 @@ check "c: events: lease_expired (undrain by lease) saying the lease ended while 
 audit 2 "$SINCE2" "$WORK/audit-c.txt"
 check "c: ... and the audit log file" in_order "$WORK/audit-c.txt" "^[0-9]+ undrain lease_expired lease applied"
 sed 's/^/       event: /' "$WORK/events-c.txt"
-check "c: the dashboard sees s2 again, all 3 active" wait_for dash "3 sites: 3 active" 30
 perf_check c
+check "c: the dashboard sees s2 again, all 3 active" wait_for dash "3 sites: 3 active" 30
 
 # ===================================================================== d. lease, Unbound stopped
 echo "# d. a lease on s3 that ends while its Unbound is stopped (auto_withdraw)"
-perf_start d 40
+perf_start d 35
 SINCE3=$(last_seq 3)
 T0=$(now_ms)
 CODE=$(post 3 drain '{"service":"dns","reason":"lease: unbound down","operator":"leaser","lease":15}')
@@ -371,8 +381,8 @@ check "d: ... auto_announce in the events, desired announce" bash -c "
     curl -s -H 'Authorization: Bearer $READ' '$(agent 3)/v1/status' | grep -q '\"desired\":\"announce\"'"
 events 3 "$SINCE3" "$WORK/events-d.txt"
 sed 's/^/       event: /' "$WORK/events-d.txt"
-check "d: the dashboard: all 3 active" wait_for dash "3 sites: 3 active" 30
 perf_check d
+check "d: the dashboard: all 3 active" wait_for dash "3 sites: 3 active" 30
 
 keys dash q
 summary "staged-drain"
