@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Captures RAW BIRD control-socket replies (codes and all, exactly the bytes BIRD sent)
 # from a live two-router lab (scripts/lab/bird-pair.sh) into DIR_OUT, plus a README.md.
+# For the de-prefer captures the site gets a second origin (anycast4_depref) by `configure`
+# and a second site BIRD (namespace PREFIX-s2) joins the upstream for a while.
 #
 #   capture-bird-fixtures.sh DIR_OUT      e.g. Tests/AnycastAgentTests/Fixtures/bird
 #
@@ -15,6 +17,13 @@ export LAB_PREFIX="${LAB_PREFIX:-acdcap}"
 WORK="$(mktemp -d /tmp/bird-capture.XXXXXX)"
 
 cleanup() {
+    # The second site of the de-prefer captures (bird-pair.sh knows only up and s1).
+    local pid
+    pid="$(cat "$WORK/s2.pid" 2>/dev/null || true)"
+    if [[ "$pid" =~ ^[0-9]+$ && "$(cat "/proc/$pid/comm" 2>/dev/null || true)" == bird ]]; then
+        kill "$pid" 2>/dev/null || true
+    fi
+    ip netns del "$LAB_PREFIX-s2" 2>/dev/null || true
     "$HERE/bird-pair.sh" down "$WORK" || true
     rm -rf "$WORK"
 }
@@ -30,6 +39,22 @@ SITE = os.path.join(work, "site.ctl")
 UP = os.path.join(work, "up.ctl")
 NS_UP = prefix + "-up"
 readme_rows = []
+
+def stop_second_site(work, prefix):
+    """Stops the second site's BIRD (checked by /proc/PID/comm) and deletes its namespace."""
+    pidfile = os.path.join(work, "s2.pid")
+    try:
+        pid = int(open(pidfile).read().strip())
+        with open("/proc/%d/comm" % pid) as f:
+            if f.read().strip() == "bird":
+                os.kill(pid, 15)
+                for _ in range(50):
+                    if not os.path.exists("/proc/%d" % pid):
+                        break
+                    time.sleep(0.1)
+    except (OSError, ValueError):
+        pass
+    subprocess.run(["ip", "netns", "del", prefix + "-s2"], stderr=subprocess.DEVNULL)
 
 def read_reply(sock):
     """Reads until the end-of-reply line: 4 digits then a space (protocols.md)."""
@@ -77,6 +102,51 @@ def wait_for(path, command, pattern, what, timeout=60):
 
 def run(*args):
     subprocess.run(args, check=True)
+
+def second_site(work, prefix):
+    """A second site BIRD (AS 65100) in namespace PREFIX-s2, link 198.51.100.8/30 (upstream
+    .9, site .10), announcing 203.0.113.0/24 normally; the upstream gets `protocol bgp s2`
+    by `configure`."""
+    ns = prefix + "-s2"
+    run("ip", "netns", "add", ns)
+    run("ip", "-n", ns, "link", "set", "lo", "up")
+    run("ip", "link", "add", "v-s2", "netns", NS_UP, "type", "veth", "peer", "name", "v-up", "netns", ns)
+    run("ip", "-n", NS_UP, "addr", "add", "198.51.100.9/30", "dev", "v-s2")
+    run("ip", "-n", ns, "addr", "add", "198.51.100.10/30", "dev", "v-up")
+    run("ip", "-n", NS_UP, "link", "set", "v-s2", "up")
+    run("ip", "-n", ns, "link", "set", "v-up", "up")
+    conf = os.path.join(work, "s2.conf")
+    with open(conf, "w") as f:
+        f.write("router id 198.51.100.10;\n"
+                "protocol device {}\n"
+                "protocol static anycast4 { ipv4; route 203.0.113.0/24 blackhole; }\n"
+                "protocol bgp upstream {\n"
+                "    local 198.51.100.10 as 65100;\n"
+                "    neighbor 198.51.100.9 as 65000;\n"
+                "    ipv4 { import none; export where proto = \"anycast4\"; };\n"
+                "}\n")
+    run("ip", "netns", "exec", ns, "bird", "-c", conf, "-s", os.path.join(work, "s2.ctl"),
+        "-P", os.path.join(work, "s2.pid"))
+    up_conf = os.path.join(work, "up.conf")
+    with open(up_conf, "a") as f:
+        f.write("protocol bgp s2 {\n"
+                "    local 198.51.100.9 as 65000;\n"
+                "    neighbor 198.51.100.10 as 65100;\n"
+                "    ipv4 { import all; export none; };\n"
+                "}\n")
+    _, reply = raw(UP, "configure")
+    if b"0003 " not in reply and b"0004 " not in reply:
+        raise SystemExit("upstream configure failed: %r" % reply)
+
+def remove_second_site(work, prefix):
+    """Takes the second site down again: its BIRD, its namespace, `protocol bgp s2`."""
+    stop_second_site(work, prefix)
+    up_conf = os.path.join(work, "up.conf")
+    with open(up_conf) as f:
+        text = f.read()
+    with open(up_conf, "w") as f:
+        f.write(text[:text.index("protocol bgp s2 {")])
+    raw(UP, "configure")
 
 # --- session up ---------------------------------------------------------------------
 greeting, version = raw(SITE, "show status")
@@ -146,6 +216,60 @@ cap("error-no-protocols-match", SITE, 'show protocols all "nosuch*"', "pattern m
 cap("error-disable-no-match", SITE, 'disable "nosuch*"', "pattern matches nothing")
 cap("error-garbage", SITE, "foo bar", "not a command")
 
+# --- de-prefer origin (staged drains) ------------------------------------------------
+# The site gets a second origin of 203.0.113.0/24, disabled, of lower preference, whose route
+# carries the de-prefer attributes (AS path prepended twice, MED 1000, 65535:0), and an export
+# filter that accepts both; added with `configure` so that every capture above keeps the
+# original config. A second site BIRD (AS 65100, namespace PREFIX-s2) announces the prefix
+# normally, so the upstream holds the de-preferred path next to a better one.
+site_conf = os.path.join(work, "site.conf")
+with open(site_conf) as f:
+    text = f.read()
+depref = ('protocol static anycast4_depref {\n'
+          '    disabled;\n'
+          '    ipv4 { preference 50; };\n'
+          '    route 203.0.113.0/24 blackhole {\n'
+          '        bgp_path.prepend(65100); bgp_path.prepend(65100);\n'
+          '        bgp_med = 1000; bgp_community.add((65535,0));\n'
+          '    };\n'
+          '}\n')
+old_export = 'export where proto = "anycast4";'
+if old_export not in text:
+    raise SystemExit("site.conf has no %r to extend" % old_export)
+text = text.replace(old_export, 'export where proto = "anycast4" || proto = "anycast4_depref";')
+text = text.replace("protocol bgp upstream {", depref + "protocol bgp upstream {", 1)
+with open(site_conf, "w") as f:
+    f.write(text)
+_, reply = raw(SITE, "configure")
+if b"0003 " not in reply and b"0004 " not in reply:
+    raise SystemExit("site configure failed: %r" % reply)
+wait_for(SITE, "show protocols anycast4_depref", rb"anycast4_depref\s+Static\s+master4\s+down",
+         "anycast4_depref configured, disabled")
+wait_for(SITE, "show protocols upstream", rb"Established", "session Established after configure")
+wait_for(SITE, "show route export upstream", rb"203.0.113.0/24", "203.0.113.0/24 exported again")
+cap("show-route-export-upstream-all", SITE, "show route export upstream all",
+    "anycast4 enabled, anycast4_depref configured and disabled: the normal route")
+
+second_site(work, prefix)
+wait_for(UP, "show route 203.0.113.0/24 all", rb"\[s2 ", "the second site's route at the upstream")
+raw(SITE, "enable anycast4_depref")
+raw(SITE, "disable anycast4")
+wait_for(SITE, "show route export upstream all", rb"anycast4_depref[^\n]*\n(.*\n)*?.*65535,0",
+         "the de-preferred route exported")
+cap("show-route-export-upstream-all-depref", SITE, "show route export upstream all",
+    "de-prefer step: anycast4_depref enabled, then anycast4 disabled "
+    "(as_path shows the 2 prepends; the eBGP prepend comes on the wire)")
+wait_for(UP, "show route 203.0.113.0/24 all", rb"\[s1 [^\n]*\n(.*\n)*?.*65100 65100 65100",
+         "the de-preferred path at the upstream")
+cap("upstream-show-route-all-depref", UP, "show route 203.0.113.0/24 all",
+    "on the upstream: s1 de-preferred (as_path 65100 65100 65100, (65535,0); the MED of "
+    "the static route is not sent over eBGP), present but not best; s2 (second site BIRD, "
+    "normal route) is best")
+raw(SITE, "enable anycast4")
+raw(SITE, "disable anycast4_depref")
+remove_second_site(work, prefix)
+wait_for(UP, "show route 203.0.113.0/24 all", rb"\[s1 [^\n]*\*", "s1's normal route best again")
+
 # --- session down -------------------------------------------------------------------
 Q = "show protocols all upstream"
 raw(UP, "disable s1")
@@ -186,6 +310,14 @@ with open(os.path.join(out, "README.md"), "w") as f:
     f.write("upstream keeps BIRD's default (\"20:06:49.632\"). Each file except greeting.txt holds the reply to\n")
     f.write("one command sent on a fresh connection (the greeting was read and dropped), except\n")
     f.write("stream-echo-async.txt, which is everything one connection received.\n\n")
+    f.write("For the de-prefer step of staged drains, the site is then given (by `configure`) a\n")
+    f.write("second origin `anycast4_depref` of 203.0.113.0/24, disabled, `preference 50`, its\n")
+    f.write("route carrying `bgp_path.prepend(65100)` twice, `bgp_med = 1000` and\n")
+    f.write("`bgp_community.add((65535,0))`, and the export filter\n")
+    f.write("`proto = \"anycast4\" || proto = \"anycast4_depref\"`; a second site BIRD (AS 65100,\n")
+    f.write("BGP `s2` at the upstream, normal route) joins so that the upstream holds the\n")
+    f.write("de-preferred path next to a better one. The de-prefer step is `enable anycast4_depref`\n")
+    f.write("then `disable anycast4`, as the agent does it.\n\n")
     f.write("| File | Router | Command | State when captured |\n|---|---|---|---|\n")
     for name, command, where, how in readme_rows:
         f.write("| %s.txt | %s | `%s` | %s |\n" % (name, where, command.replace("|", "\\|"), how))
@@ -208,6 +340,17 @@ Format details seen in these captures (BIRD 2.0.12):
   `+Disabling protocol anycast6`.
 - Down BGP sessions add `Connect delay:` (Active) or `Error wait:` (Idle) lines; `Routes:`
   appears only for channels that are UP. A disabled protocol's reason is `Message:`.
+- `show route export PEER all` gives the attributes as the site's table holds them: the
+  prepends without the eBGP prepend of the session (`BGP.as_path: 65100 65100` for two),
+  `BGP.med`, `BGP.community: (65535,0)`; the route names its origin protocol and
+  preference (`[anycast4_depref TIME] * (50)`). A route with no BGP attributes has no
+  `1012-` lines.
+- At the upstream, the de-preferred path stays in the table without the `*` of the best
+  route, with the session's prepend added (`BGP.as_path: 65100 65100 65100`) and the
+  community, but WITHOUT the MED: over eBGP, BIRD sends a MED only when the export filter
+  sets it (`export filter { if proto = "anycast4_depref" then bgp_med = 1000; ... }`, checked
+  by hand: it then arrives), not when the static route carries it, although
+  `show route export upstream all` lists it in both cases.
 """)
 print("wrote", os.path.join(out, "README.md"))
 PY
