@@ -371,6 +371,13 @@ upstream_has_site() { # $1 = K
     ip -n "$(ns_up "$PREFIX")" route show "$ANYCAST_PREFIX" 2>/dev/null \
         | grep -Eq "via $(link_site_addr "$1")( |$)"
 }
+upstream_path() { # $1 = K; site K's path in the upstream's BIRD table: normal, de-preferred or none
+    birdc -s "$DIR/up/bird.ctl" show route all "$ANYCAST_PREFIX" 2>/dev/null | awk -v tag="[s$1 " '
+        /\[s[0-9]+ / { cur = index($0, tag) > 0; if (cur) found = 1 }
+        cur && /BGP\.as_path:/ { hops = NF - 1 }
+        cur && /BGP\.community:.*\(65535,0\)/ { gshut = 1 }
+        END { print !found ? "none" : (hops > 1 || gshut) ? "de-preferred" : "normal" }'
+}
 agent_healthy() { curl -sf -m 1 -o /dev/null "http://$(mgmt_site_addr "$1"):$AGENT_PORT/healthz"; }
 unbound_queries() { # $1 = K; total.num.queries or empty
     unbound-control -c "$DIR/s$1/unbound.conf" stats_noreset 2>/dev/null \
@@ -550,7 +557,7 @@ EOF
 
 status() {
     [[ -f "$DIR/$MARKER" && -f "$DIR/lab.env" ]] || { echo "lab: no lab in $DIR"; return 1; }
-    local p n k st hop q h agent pid
+    local p n k st hop path q h agent pid
     p="$(sed -n 's/^PREFIX=//p' "$DIR/lab.env")"
     n="$(sed -n 's/^SITES=//p' "$DIR/lab.env")"
     PREFIX="$p"
@@ -558,12 +565,13 @@ status() {
     for (( k = 1; k <= n; k++ )); do
         st="$(bgp_state "$k")"; [[ -n "$st" ]] || st="no BIRD"
         if upstream_has_site "$k"; then hop="yes"; else hop="no"; fi
+        path="$(upstream_path "$k")"
         q="$(unbound_queries "$k")"; [[ -n "$q" ]] || q="unbound down"
         if agent_healthy "$k"; then h="ok"; else h="down"; fi
         agent="$(curl -s -m 1 -H "Authorization: Bearer $(cat "$DIR/read.token" 2>/dev/null)" \
             "http://$(mgmt_site_addr "$k"):$AGENT_PORT/v1/status" 2>/dev/null | agent_summary || true)"
-        printf 's%-2s %-9s bgp=%-26s nexthop=%-3s unbound.queries=%-12s agent=%-4s %s\n' \
-            "$k" "($(site_region "$k"))" "\"$st\"" "$hop" "$q" "$h" "$agent"
+        printf 's%-2s %-9s bgp=%-15s path=%-12s nexthop=%-3s unbound.queries=%-9s agent=%-4s %s\n' \
+            "$k" "($(site_region "$k"))" "\"$st\"" "$path" "$hop" "$q" "$h" "$agent"
     done
     echo "upstream route: $(ip -n "$(ns_up "$p")" route show "$ANYCAST_PREFIX" 2>/dev/null | tr -s ' \n' ' ')"
     pid="$(verified_pid "$DIR/cl/dnsperf.pid" dnsperf)"
