@@ -51,6 +51,7 @@ import Testing
         configuration.reconcileInterval = .seconds(10)
         configuration.health = HealthConfig(rise: 1, fall: 1)
         configuration.policy = policy
+        configuration.metrics = AgentMetrics(services: services)
         configuration.clock = AnyClock(clock.clock)
         configuration.now = clock.read
         let agent = SiteAgent(configuration)
@@ -209,6 +210,24 @@ import Testing
         #expect(s.daemon.step("dns") == .withdraw)
         let drained = await s.dns().drain
         #expect(drained?.mode == .operator && drained?.currentStage == .withdraw)
+    }
+
+    @Test func metricsCarryTheStepTheLeaseAndTheTicket() async throws {
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let s = try await site()
+        await s.tick(1000, times: 5)
+        _ = try await drain(s, lease: 600, ticket: "CHG-3")
+        await s.tick(1000)
+        let metrics = try #require(s.agent.metrics)
+        var text = metrics.text()
+        #expect(text.contains("anycast_service_drain_stage{service=\"dns\",stage=\"deprefer\"} 1"), "\(text)")
+        #expect(text.contains("anycast_service_drain_info{service=\"dns\",operator=\"alice\",mode=\"operator\",ticket=\"CHG-3\"} 1"))
+        #expect(text.contains("anycast_service_drain_lease_seconds{service=\"dns\"} 599"))
+        _ = try await s.agent.undrain(UndrainRequest(service: "dns", operator: "alice"), origin: origin)
+        await s.tick(1000)
+        text = metrics.text()
+        #expect(!text.contains("anycast_service_drain_info{service=\"dns\""), "the series ends with the drain")
+        #expect(text.contains("anycast_service_drain_stage{service=\"dns\",stage=\"deprefer\"} 0"))
     }
 
     // MARK: - Leases
