@@ -79,6 +79,7 @@ import Testing
         #expect(abs((dns.drain?.baselineQps ?? 0) - 1000) < 1, "the rate before the drain is kept: \(String(describing: dns.drain?.baselineQps))")
         let first = try #require(await s.events().last { $0.kind == .drain })
         #expect(first.change == .deprefer && first.actor == "alice" && first.ticket == "CHG-1")
+        #expect(first.message.contains("withdraws once the site's rate is under 10% of 1000 qps, or after stage_timeout 1m"), "\(first.message)")
 
         await s.tick(500, times: 5)
         #expect(s.daemon.step("dns") == .deprefer, "half the traffic left: not yet under 10%")
