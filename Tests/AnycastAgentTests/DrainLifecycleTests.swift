@@ -188,6 +188,25 @@ import Testing
         #expect(dns.drain?.stage == .withdraw)
     }
 
+    @Test func aDepreferStepRemovedFromTheConfigWithdraws() async throws {
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let s = try await site()
+        _ = try await drain(s, stage: .deprefer)
+        #expect(s.daemon.step("dns") == .deprefer)
+        // The agent restarts with a config whose service has no de-prefer step any more.
+        var configuration = SiteAgentConfiguration(
+            identity: SiteIdentity(id: "ams1", name: "Amsterdam", region: "eu"),
+            services: services.map { var d = $0; d.deprefer = nil; return d },
+            backends: .init(routes: s.daemon, traffic: s.traffic, store: try FileDesiredStateStore(directory: dir), audit: try AuditLog(directory: dir)))
+        configuration.clock = AnyClock(s.clock.clock)
+        configuration.now = s.clock.read
+        let agent = SiteAgent(configuration)
+        await agent.start()
+        #expect(s.daemon.step("dns") == .withdraw, "never left announced, never stuck")
+        #expect(await agent.status().services[0].drain?.currentStage == .withdraw)
+        #expect(await agent.events(since: 0).events.contains { $0.change == .withdraw && $0.message.contains("no de-prefer step") })
+    }
+
     @Test func healthDownWithdrawsADepreferredServiceEvenWhenHeld() async throws {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let s = try await site()
