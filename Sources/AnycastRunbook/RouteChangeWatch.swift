@@ -114,12 +114,9 @@ public struct RouteChangeWatch: Sendable {
             // A status can show more than one step done (a poll that came late): take them all.
             for _ in 0..<4 {
                 let before = services[i].phase
-                switch advance(&services[i], s, status: status, at: now, lines: &lines) {
-                case .some(let failure):
+                if let failure = advance(&services[i], s, status: status, at: now, lines: &lines) {
                     verdict = .failed(failure)
                     return lines
-                case nil:
-                    break
                 }
                 if services[i].phase == before { break }
             }
