@@ -131,6 +131,16 @@ let package = Package(
             dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strict
         ),
+        // The runbook commands' logic (drain, undrain, extend): their options, the check of
+        // what an agent supports, and the progress they print, pure so it is tested without a fleet.
+        .target(
+            name: "AnycastRunbook",
+            dependencies: [
+                "AnycastCore", "AnycastDashboard",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "anycast-agent",
             dependencies: [
@@ -158,6 +168,7 @@ let package = Package(
                 "AnycastPoller",
                 "AnycastDashboard",
                 "AnycastTUI",
+                "AnycastRunbook",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -216,6 +227,14 @@ let package = Package(
         .testTarget(
             name: "AnycastTUITests",
             dependencies: ["AnycastCore", "AnycastDashboard", "AnycastTerminal", "AnycastTUI"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "AnycastRunbookTests",
+            dependencies: [
+                "AnycastCore", "AnycastRunbook",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

@@ -126,6 +126,38 @@ import Testing
         }
     }
 
+    /// `POST /v1/extend` as `docs/agent-api.yaml` documents it: 409 with nothing drained, 404
+    /// for an unknown service, 400 for a lease out of range, 405 for another method, and 200
+    /// with the lease's new end once a drain is there (null optional fields as if omitted).
+    @Test func extendAnswersWhatTheDocumentSays() async throws {
+        try await app(await TestAgent.make()).test(.router) { client in
+            func extend(_ body: String) async throws -> (HTTPResponse.Status, String?, SiteStatus?) {
+                try await client.execute(uri: "/v1/extend", method: .post, headers: Self.operate, body: ByteBuffer(string: body)) { r in
+                    (r.status, errorBody(r)?.error, try? AgentJSON.decoder().decode(SiteStatus.self, from: Data(r.body.readableBytesView)))
+                }
+            }
+            let nothing = try await extend(#"{"lease":3600,"operator":"alice"}"#)
+            #expect(nothing.0 == .conflict && nothing.1 == "conflict")
+            let unknown = try await extend(#"{"service":"nosuch","lease":3600,"operator":"alice"}"#)
+            #expect(unknown.0 == .notFound && unknown.1 == "not_found")
+            for lease in ["0", "31622401", "1.5", "null"] {
+                #expect(try await extend(#"{"lease":\#(lease),"operator":"alice"}"#).0 == .badRequest, "\(lease)")
+            }
+            try await client.execute(uri: "/v1/extend", method: .get, headers: Self.operate) { r in
+                #expect(r.status == .methodNotAllowed && r.headers[.allow] == "POST")
+            }
+            try await client.execute(uri: "/v1/drain", method: .post, headers: Self.operate,
+                                     body: ByteBuffer(string: #"{"service":"dns","reason":"CHG-1","operator":"alice","lease":60,"ticket":"CHG-1","stage":null}"#)) { r in
+                #expect(r.status == .ok)
+            }
+            let extended = try await extend(#"{"service":"dns","lease":3600,"operator":"alice","reason":null}"#)
+            #expect(extended.0 == .ok)
+            let drain = try #require(extended.2?.services.first { $0.name == "dns" }?.drain)
+            #expect(drain.ticket == "CHG-1")
+            #expect(drain.leaseUntil.map { $0.timeIntervalSince(drain.since) } == 3660)
+        }
+    }
+
     /// The schema counts code points and judges white space per code point; a Character may
     /// hold several (`e` and a combining accent, a space and one).
     @Test func lengthsAndBlanknessAreCountedInCodePoints() async throws {

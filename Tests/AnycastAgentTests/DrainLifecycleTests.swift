@@ -51,6 +51,7 @@ import Testing
         configuration.reconcileInterval = .seconds(10)
         configuration.health = HealthConfig(rise: 1, fall: 1)
         configuration.policy = policy
+        configuration.metrics = AgentMetrics(services: services)
         configuration.clock = AnyClock(clock.clock)
         configuration.now = clock.read
         let agent = SiteAgent(configuration)
@@ -78,6 +79,7 @@ import Testing
         #expect(abs((dns.drain?.baselineQps ?? 0) - 1000) < 1, "the rate before the drain is kept: \(String(describing: dns.drain?.baselineQps))")
         let first = try #require(await s.events().last { $0.kind == .drain })
         #expect(first.change == .deprefer && first.actor == "alice" && first.ticket == "CHG-1")
+        #expect(first.message.contains("withdraws once the site's rate is under 10% of 1000 qps, or after stage_timeout 1m"), "\(first.message)")
 
         await s.tick(500, times: 5)
         #expect(s.daemon.step("dns") == .deprefer, "half the traffic left: not yet under 10%")
@@ -186,6 +188,25 @@ import Testing
         #expect(dns.drain?.stage == .withdraw)
     }
 
+    @Test func aDepreferStepRemovedFromTheConfigWithdraws() async throws {
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let s = try await site()
+        _ = try await drain(s, stage: .deprefer)
+        #expect(s.daemon.step("dns") == .deprefer)
+        // The agent restarts with a config whose service has no de-prefer step any more.
+        var configuration = SiteAgentConfiguration(
+            identity: SiteIdentity(id: "ams1", name: "Amsterdam", region: "eu"),
+            services: services.map { var d = $0; d.deprefer = nil; return d },
+            backends: .init(routes: s.daemon, traffic: s.traffic, store: try FileDesiredStateStore(directory: dir), audit: try AuditLog(directory: dir)))
+        configuration.clock = AnyClock(s.clock.clock)
+        configuration.now = s.clock.read
+        let agent = SiteAgent(configuration)
+        await agent.start()
+        #expect(s.daemon.step("dns") == .withdraw, "never left announced, never stuck")
+        #expect(await agent.status().services[0].drain?.currentStage == .withdraw)
+        #expect(await agent.events(since: 0).events.contains { $0.change == .withdraw && $0.message.contains("no de-prefer step") })
+    }
+
     @Test func healthDownWithdrawsADepreferredServiceEvenWhenHeld() async throws {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let s = try await site()
@@ -209,6 +230,24 @@ import Testing
         #expect(s.daemon.step("dns") == .withdraw)
         let drained = await s.dns().drain
         #expect(drained?.mode == .operator && drained?.currentStage == .withdraw)
+    }
+
+    @Test func metricsCarryTheStepTheLeaseAndTheTicket() async throws {
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let s = try await site()
+        await s.tick(1000, times: 5)
+        _ = try await drain(s, lease: 600, ticket: "CHG-3")
+        await s.tick(1000)
+        let metrics = try #require(s.agent.metrics)
+        var text = metrics.text()
+        #expect(text.contains("anycast_service_drain_stage{service=\"dns\",stage=\"deprefer\"} 1"), "\(text)")
+        #expect(text.contains("anycast_service_drain_info{service=\"dns\",operator=\"alice\",mode=\"operator\",ticket=\"CHG-3\"} 1"))
+        #expect(text.contains("anycast_service_drain_lease_seconds{service=\"dns\"} 599"))
+        _ = try await s.agent.undrain(UndrainRequest(service: "dns", operator: "alice"), origin: origin)
+        await s.tick(1000)
+        text = metrics.text()
+        #expect(!text.contains("anycast_service_drain_info{service=\"dns\""), "the series ends with the drain")
+        #expect(text.contains("anycast_service_drain_stage{service=\"dns\",stage=\"deprefer\"} 0"))
     }
 
     // MARK: - Leases

@@ -24,7 +24,7 @@ import Yams
     @Test func everyExampleNamesAType() {
         #expect(Self.examples.count >= 9)
         for (name, type, _) in Self.examples {
-            #expect(["SiteStatus", "StatusUpdate", "DrainRequest", "UndrainRequest", "EventsPage", "APIErrorBody"].contains(type), "\(name)")
+            #expect(["SiteStatus", "StatusUpdate", "DrainRequest", "ExtendRequest", "UndrainRequest", "EventsPage", "APIErrorBody"].contains(type), "\(name)")
         }
     }
 
@@ -36,6 +36,7 @@ import Yams
             case "SiteStatus": reencoded = try roundTrip(SiteStatus.self, json)
             case "StatusUpdate": reencoded = try roundTrip(StatusUpdate.self, json)
             case "DrainRequest": reencoded = try roundTrip(DrainRequest.self, json)
+            case "ExtendRequest": reencoded = try roundTrip(ExtendRequest.self, json)
             case "UndrainRequest": reencoded = try roundTrip(UndrainRequest.self, json)
             case "EventsPage": reencoded = try roundTrip(EventsPage.self, json)
             case "APIErrorBody": reencoded = try roundTrip(APIErrorBody.self, json)
@@ -49,7 +50,7 @@ import Yams
 
     @Test func documentListsEveryEndpointTheRouterServes() {
         let paths = Set((Self.document["paths"] as! [String: Any]).keys)
-        #expect(paths == ["/healthz", "/metrics", "/v1/status", "/v1/status/update", "/v1/status/stream", "/v1/drain", "/v1/undrain", "/v1/events"])
+        #expect(paths == ["/healthz", "/metrics", "/v1/status", "/v1/status/update", "/v1/status/stream", "/v1/drain", "/v1/undrain", "/v1/extend", "/v1/events"])
     }
 
     func roundTrip<T: Codable>(_ type: T.Type, _ data: Data) throws -> Data {

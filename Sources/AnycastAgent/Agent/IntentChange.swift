@@ -29,6 +29,8 @@ struct IntentChange: Sendable {
     var ticket: String?
     /// Whether the routing daemon is told (a lease extension changes only the record).
     var touchesRoutes = true
+    /// What follows, added to the applied event's message (a staged drain's next step).
+    var detail: String?
 
     /// Who the events name.
     var actor: String {
@@ -84,7 +86,7 @@ struct IntentChange: Sendable {
             case .leaseExtended: "drain lease extended by \(name)"
             case .leaseExpired, nil: "\(verb) by \(name)"
             }
-            return "\(what) (token \(origin.tokenName))\(reason.map { ": \($0)" } ?? "")"
+            return "\(what) (token \(origin.tokenName))\(reason.map { ": \($0)" } ?? "")\(detail.map { "; \($0)" } ?? "")"
         case .health(let message), .stage(let message), .lease(let message):
             return message
         }

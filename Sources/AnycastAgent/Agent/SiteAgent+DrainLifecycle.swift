@@ -16,8 +16,7 @@ extension SiteAgent {
             guard let intent = intents[def.name], intent.desired == .drain, let record = intent.drain else { continue }
             if record.mode == .operator, let end = record.leaseUntil, end <= time {
                 await leaseEnded(def, record: record, at: time)
-            } else if record.currentStage == .deprefer, let step = def.deprefer,
-                      let why = withdrawReason(record, service: def, step: step, at: time) {
+            } else if record.currentStage == .deprefer, let why = moveOnReason(record, service: def, at: time) {
                 var next = record
                 next.stage = .withdraw
                 next.stageSince = time
@@ -27,6 +26,12 @@ extension SiteAgent {
                     reason: record.reason, change: .withdraw))
             }
         }
+    }
+
+    /// Why a drain at the de-prefer step moves on now, or nil to wait.
+    private func moveOnReason(_ record: DrainRecord, service: ServiceDefinition, at time: Date) -> String? {
+        guard let step = service.deprefer else { return "the service has no de-prefer step in the agent's config any more" }
+        return withdrawReason(record, service: service, step: step, at: time)
     }
 
     /// Why a de-preferred service should be withdrawn now, or nil to wait: its rate is under

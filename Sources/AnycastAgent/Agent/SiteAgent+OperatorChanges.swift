@@ -53,7 +53,7 @@ extension SiteAgent {
                 first.baselineQps = trafficError == nil ? traffic.meanRate(seconds: 10) : nil
                 try answer(await carryOut(IntentChange(
                     services: staged, intent: ServiceIntent(desired: .drain, drain: first), requester: caller,
-                    reason: request.reason, change: .deprefer)), verb: "drain")
+                    reason: request.reason, change: .deprefer, detail: Self.nextStep(first, staged[0].deprefer!))), verb: "drain")
             }
             if !hard.isEmpty {
                 try answer(await carryOut(IntentChange(
@@ -112,6 +112,16 @@ extension SiteAgent {
                 change: .leaseExtended, touchesRoutes: false)), verb: "extend")
         }
         return status()
+    }
+
+    /// What a staged drain waits for, in words, for its first event.
+    static func nextStep(_ record: DrainRecord, _ step: DepreferStep) -> String {
+        if record.hold == true { return "held at the de-prefer step until told to withdraw" }
+        let timeout = ConfigDuration.format(step.stageTimeout)
+        guard let baseline = record.baselineQps, baseline > 0 else {
+            return "withdraws after stage_timeout \(timeout) (the site's rate before the drain is unknown)"
+        }
+        return "withdraws once the site's rate is under \(percent(step.withdrawBelow)) of \(rateText(baseline)) qps, or after stage_timeout \(timeout)"
     }
 
     /// The site's `[policy]` on a new drain's lease: refused (400) when missing and required,

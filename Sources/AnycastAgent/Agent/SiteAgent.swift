@@ -186,7 +186,7 @@ public actor SiteAgent {
         for def in services {
             guard let origin = observation.origins[def.name] else { continue }  // daemon cannot say
             let intent = intents[def.name] ?? .announce
-            let wanted = RouteStep(desired: intent.desired, drain: intent.drain)
+            let wanted = Self.step(of: intent, for: def)
             guard origin != wanted else { continue }
             let controller = backends.routes
             let found = origin.map(Self.stepWords) ?? "in a mixed state"
@@ -205,6 +205,13 @@ public actor SiteAgent {
             }
         }
         await observeRoutes()
+    }
+
+    /// The step an intent asks of the routing daemon. A drain recorded at the de-prefer step of
+    /// a service whose config no longer has one is withdrawn: never left announced.
+    static func step(of intent: ServiceIntent, for service: ServiceDefinition) -> RouteStep {
+        let step = RouteStep(desired: intent.desired, drain: intent.drain)
+        return step == .deprefer && service.deprefer == nil ? .withdraw : step
     }
 
     static func stepWords(_ step: RouteStep) -> String {
