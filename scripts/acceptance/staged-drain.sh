@@ -7,13 +7,14 @@
 #   a. staged drain from the dashboard's keys: de-prefer, then the withdraw once the rate is
 #      under withdraw_below; events and audit log; the time from the confirming Enter to the
 #      withdraw, next to a hard drain's ("stage": "withdraw")
-#   b. hold at the de-prefer step ("stage": "deprefer"), then move on to the withdraw
-#   c. a lease of 20 s that ends while the site's agent is stopped (kill -9): announced at start
+#   b. hold at the de-prefer step (anycast-dash drain --stage deprefer), then move on to the
+#      withdraw (anycast-dash drain --now)
+#   c. a lease of 20 s (anycast-dash drain --for 20s) that ends while the site's agent is
+#      stopped (kill -9): announced at start
 #   d. a lease that ends while the site's Unbound is stopped: stays withdrawn (auto), comes
 #      back by itself with Unbound
-# TODO(lead): b holds with POST /v1/drain "stage": "deprefer" and moves on with
-#   "stage": "withdraw"; switch them to `anycast-dash drain --stage deprefer` and the
-#   dashboard's `w` key once those exist.
+# TODO(lead): b moves the held drain on with `anycast-dash drain --now` (it sends "stage":
+#   "withdraw"); switch it to the dashboard's `w` key once that exists.
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -44,6 +45,7 @@ READ=$(cat "$LAB/read.token"); OPERATE=$(cat "$LAB/operate.token")
 agent() { echo "http://198.51.100.$((128 + 4 * $1 + 2)):9100"; }
 link() { echo "198.51.100.$((4 * $1 + 2))"; }
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+dash() { "$BIN/anycast-dash" "$@" --fleet "$LAB/fleet.toml"; }
 
 # --- the network's view ---------------------------------------------------------------
 has_nexthop() { ip -n "$UP" route show 203.0.113.0/24 | grep -Eq "via $(link "$1")( |$)"; }
@@ -281,8 +283,10 @@ perf_start b 30
 SINCE1=$(last_seq 1)
 watch_site 1 b
 TB=$(now_ms)
-CODE=$(post 1 drain '{"service":"dns","reason":"hold: lab","operator":"holder","stage":"deprefer"}')
-check "b: POST /v1/drain stage deprefer answers 200" test "$CODE" = 200
+dash drain s1 --stage deprefer --reason "hold: lab" --operator holder --yes >"$WORK/cli-hold.out" 2>&1
+CODE=$?
+check "b: anycast-dash drain s1 --stage deprefer exits 0" test "$CODE" = 0
+sed 's/^/       cli: /' "$WORK/cli-hold.out"
 check "b: s1 de-preferred at the upstream" wait_until 5 depreferred 1
 check "b: ... its next hop gone from the kernel multipath route" wait_until 2 not has_nexthop 1
 check "b: the agent holds it: stage deprefer, hold" service 1 "d.get('stage') == 'deprefer' and d.get('hold') is True and s['depreferred'] is True"
@@ -294,9 +298,11 @@ check "b: ... no withdraw step in the events" bash -c "
     curl -s -H 'Authorization: Bearer $READ' '$(agent 1)/v1/events?since=$SINCE1' | python3 -c '
 import json,sys; ev=json.load(sys.stdin)[\"events\"]; w=[e for e in ev if e.get(\"change\")==\"withdraw\"]; print(w); sys.exit(1 if w else 0)'"
 T0=$(now_ms)
-# TODO(lead): the dashboard's `w` key instead of this request once it exists.
-CODE=$(post 1 drain '{"service":"dns","reason":"hold: move on","operator":"holder","stage":"withdraw"}')
-check "b: move on (stage withdraw) answers 200" test "$CODE" = 200
+# TODO(lead): the dashboard's `w` key instead of this command once it exists.
+dash drain s1 --now --reason "hold: move on" --operator holder --yes >"$WORK/cli-now.out" 2>&1
+CODE=$?
+check "b: move on: anycast-dash drain s1 --now exits 0" test "$CODE" = 0
+sed 's/^/       cli: /' "$WORK/cli-now.out"
 check "b: the withdraw follows: s1's route leaves the upstream's BIRD table" wait_first 5 b absent
 unwatch
 sed 's/^/         /' "$WORK/watch-b.log"
@@ -307,7 +313,7 @@ held_throughout() { # the watched states from the first de-preferred one to the 
         [ "$(first b "$DEPREF_STATE")" -lt "$T0" ] && [ "$(first b absent)" -ge "$T0" ]
 }
 check "b: from the hold until the move on, s1's path stayed de-preferred at the upstream" held_throughout
-echo "       held drain: de-preferred $(( $(first b "$DEPREF_STATE") - TB )) ms after the request; moved on: withdrawn $(( $(first b absent) - T0 )) ms after the request"
+echo "       held drain: de-preferred $(( $(first b "$DEPREF_STATE") - TB )) ms after the command started; moved on: withdrawn $(( $(first b absent) - T0 )) ms after the command started"
 events 1 "$SINCE1" "$WORK/events-b.txt"
 audit 1 "$SINCE1" "$WORK/audit-b.txt"
 check "b: events: drain (deprefer), verified, drain (withdraw, by the operator), verified" in_order "$WORK/events-b.txt" \
@@ -326,15 +332,17 @@ echo "# c. a 20 s lease on s2; the agent is killed during it and started after i
 perf_start c 45
 SINCE2=$(last_seq 2)
 T0=$(now_ms)
-CODE=$(post 2 drain '{"service":"dns","reason":"lease: lab","operator":"leaser","lease":20,"ticket":"CHG-20"}')
-check "c: POST /v1/drain with lease 20 answers 200" test "$CODE" = 200
+dash drain s2 --for 20s --ticket CHG-20 --reason "lease: lab" --operator leaser --yes >"$WORK/cli-lease.out" 2>&1
+CODE=$?
+check "c: anycast-dash drain s2 --for 20s exits 0" test "$CODE" = 0
+sed 's/^/       cli: /' "$WORK/cli-lease.out"
 check "c: the drain carries its lease end" service 2 "d.get('lease_until') is not None and d.get('ticket') == 'CHG-20'"
 check "c: s2 is withdrawn (staged: de-prefer, then withdraw)" wait_until 15 absent 2
 AGENT2=$(pid_of "$LAB/s2/agent.pid" anycast-agent)
 kill -9 "$AGENT2"
 echo "       killed s2's agent (pid $AGENT2) $(( $(now_ms) - T0 )) ms into the lease"
 check "c: s2's agent is gone" wait_until 3 not curl -sf -m 1 -o /dev/null "$(agent 2)/healthz"
-while [ $(( $(now_ms) - T0 )) -lt 23000 ]; do sleep 0.2; done
+while [ $(( $(now_ms) - T0 )) -lt 24000 ]; do sleep 0.2; done
 check "c: the lease ended with the agent stopped: the routes are untouched (s2 still withdrawn)" absent 2
 T_START=$(now_ms)
 start_agent_k 2
