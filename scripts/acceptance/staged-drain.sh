@@ -14,7 +14,8 @@
 #   d. a lease that ends while the site's Unbound is stopped: stays withdrawn (auto), comes
 #      back by itself with Unbound
 # TODO(lead): b moves the held drain on with `anycast-dash drain --now` (it sends "stage":
-#   "withdraw"); switch it to the dashboard's `w` key once that exists.
+#   "withdraw"); switch it to the dashboard's `w` key once that exists, and check the panel's
+#   DE-PREFERRED badge in a and b (the dashboard shows "DRAINING withdrawing" there today).
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 
