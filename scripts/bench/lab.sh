@@ -47,7 +47,7 @@ wait_state present 20
 : >"$WORK/api.ms"; : >"$WORK/birdc.ms"
 for r in $(seq 1 "$ROUNDS"); do
     t0=$(date +%s%N)
-    post drain '{"service":"dns","reason":"bench: drain latency","operator":"bench"}'
+    post drain '{"service":"dns","reason":"bench: drain latency","operator":"bench","stage":"withdraw"}'
     wait_state absent 10
     echo $(( ($(date +%s%N) - t0) / 1000 )) >>"$WORK/api.ms"
     post undrain '{"service":"dns","operator":"bench"}'

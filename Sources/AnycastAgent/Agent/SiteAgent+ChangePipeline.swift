@@ -52,16 +52,16 @@ extension SiteAgent {
         }
         await observeRoutes()
         if !applied.isEmpty, let deadline = verifyDeadline {
-            startVerification(of: applied, step: step, actor: change.actor, deadline: deadline)
+            startVerification(of: applied, step: step, change: change.change, actor: change.actor, deadline: deadline)
         }
         return .recorded(failures: failures)
     }
 
-    private func startVerification(of targets: [ServiceDefinition], step: RouteStep, actor: String, deadline: Duration) {
+    private func startVerification(of targets: [ServiceDefinition], step: RouteStep, change: DrainChange?, actor: String, deadline: Duration) {
         verificationCount &+= 1
         let id = verificationCount
         verifications[id] = Task {
-            await self.verify(targets, step: step, actor: actor, deadline: deadline)
+            await self.verify(targets, step: step, change: change, actor: actor, deadline: deadline)
             self.verificationEnded(id)
         }
     }
@@ -81,7 +81,7 @@ extension SiteAgent {
     /// Watches the export tables after a change until every Established peer is sent what the
     /// step asks for (the prefixes, the prefixes with the de-prefer attributes, or nothing), or
     /// the deadline passes: "verified" or "not effective" with what is still wrong where.
-    func verify(_ targets: [ServiceDefinition], step: RouteStep, actor: String, deadline: Duration) async {
+    func verify(_ targets: [ServiceDefinition], step: RouteStep, change: DrainChange? = nil, actor: String, deadline: Duration) async {
         let started = clock.now
         var pending = targets
         while !pending.isEmpty {
@@ -96,7 +96,7 @@ extension SiteAgent {
                     let detail = wrong.isEmpty ? "the routing daemon did not answer" : "\(Self.shortfall(step)) \(wrong.joined(separator: ", "))"
                     record(AgentEvent(seq: 0, time: now(), kind: .drainNotEffective, actor: actor, service: t.name,
                                       message: "\(Self.stepName(step)) not effective after \(deadline.inSeconds) s: \(detail)", result: "not-effective",
-                                      ticket: intents[t.name]?.drain?.ticket, change: step == .deprefer ? .deprefer : nil))
+                                      ticket: intents[t.name]?.drain?.ticket, change: change))
                 }
                 return
             }
@@ -112,7 +112,7 @@ extension SiteAgent {
             }
             record(AgentEvent(seq: 0, time: now(), kind: .drainVerified, actor: actor, service: t.name,
                               message: "\(Self.stepName(step)) verified: \(what) every Established peer within \(ms) ms",
-                              result: "verified", ticket: intents[t.name]?.drain?.ticket, change: step == .deprefer ? .deprefer : nil))
+                              result: "verified", ticket: intents[t.name]?.drain?.ticket, change: change))
         }
     }
 
