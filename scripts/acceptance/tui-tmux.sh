@@ -108,7 +108,7 @@ keys life / ; typed life "iad1"; keys life Enter
 keys life d; typed life "e2e: hold"; keys life BTab Right
 check "the stage field: hold at de-prefer" wait_for life "stage: ‹ hold at de-prefer" 3
 keys life Enter; typed life "iad1"; keys life Enter
-check "hold: DE-PREFERRED and HELD" wait_for life "DE-PREFERRED +HELD · [0-9]+% left" 10
+check "hold: DE-PREFERRED and HELD, with the traffic left" wait_for life "DE-PREFERRED +HELD +[0-9]+% left · [0-9]+s" 10
 check "held: still DE-PREFERRED well after a staged drain would have withdrawn" bash -c "sleep 8; $T capture-pane -t life -p | grep -Eq 'DE-PREFERRED +HELD'"
 keys life w
 check "w: the withdraw-now dialog" wait_for life "Withdraw now: iad1" 3
