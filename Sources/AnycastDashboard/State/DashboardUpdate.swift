@@ -362,7 +362,7 @@ public enum DashboardUpdate {
     static func send(_ state: inout DashboardState, _ dialog: DrainDialog, override: Bool) -> [DashboardEffect] {
         var reason = dialog.reason.trimmingCharacters(in: .whitespaces)
         if reason.isEmpty && dialog.withdrawNow { reason = DrainDialog.withdrawNowReason }
-        let lease = (try? dialog.leaseSeconds().get()) ?? nil
+        let lease = try? dialog.leaseSeconds().get()
         let command = DrainCommand(
             kind: dialog.kind, siteIDs: dialog.siteIDs, service: dialog.service,
             reason: reason, operatorName: state.operatorName, budgetOverride: override,
