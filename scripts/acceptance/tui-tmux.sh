@@ -27,7 +27,7 @@ typed live "e2e: line card swap"; keys live Enter
 typed live "ams"; keys live Enter
 check "a wrong confirmation is refused" wait_for live "type ams1 exactly to confirm" 3
 typed live "ams1"; keys live Enter
-check "the panel goes DRAINING or DRAINED at once" wait_for live "DRAIN(ING|ED)" 5
+check "the panel goes DRAINING, DE-PREFERRED or DRAINED at once" wait_for live "DRAIN(ING|ED)|DE-PREFERRED" 5
 # The demo's service de-prefers first: the route stays announced, less preferred, until the
 # site's traffic is under 10% of what it was (about 3-5 s in the simulation).
 check "a staged drain: DE-PREFERRED first, with the traffic left and the time in the step" wait_for live "DE-PREFERRED +[0-9]+% left · [0-9]+s" 5
