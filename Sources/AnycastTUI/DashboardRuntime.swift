@@ -91,6 +91,8 @@ public enum DashboardRuntime {
                     Task { sink.yield(.fleet(await poller.pollOnce(force: true))) }
                 case .perform(let command):
                     Task { sink.yield(.actionCompleted(await DrainSender.send(command, sites: options.drainSites, client: client))) }
+                case .extend(let request):
+                    Task { sink.yield(.extendCompleted(await DrainSender.extend(request, sites: options.drainSites, client: client))) }
                 case .applyTheme(let name):
                     do {
                         let loaded = try options.themes.load(name)

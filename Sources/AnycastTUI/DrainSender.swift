@@ -2,7 +2,8 @@ import AnycastCore
 import AnycastDashboard
 import AnycastPoller
 
-/// Sends a drain or undrain to every site of a command at once and collects the outcome.
+/// Sends a drain, an undrain or a lease extension to every site of a command at once and
+/// collects the outcome.
 public enum DrainSender {
     /// Sends `command` to its sites (looked up in `sites`, which carry the operate tokens).
     public static func send(_ command: DrainCommand, sites: [SiteConfig], client: AgentClient, timeout: Duration = .seconds(5)) async -> DrainOutcome {
@@ -16,7 +17,9 @@ public enum DrainSender {
                     do {
                         switch command.kind {
                         case .drain:
-                            _ = try await client.drain(site, DrainRequest(service: command.service, reason: command.reasonForAgent, operator: command.operatorName), timeout: timeout)
+                            _ = try await client.drain(site, DrainRequest(
+                                service: command.service, reason: command.reasonForAgent, operator: command.operatorName,
+                                lease: command.lease, ticket: command.ticket, stage: command.stage), timeout: timeout)
                         case .undrain:
                             _ = try await client.undrain(site, UndrainRequest(service: command.service, reason: command.reason.isEmpty ? nil : command.reasonForAgent, operator: command.operatorName), timeout: timeout)
                         }
@@ -33,5 +36,33 @@ public enum DrainSender {
             return out
         }
         return DrainOutcome(command: command, errors: errors)
+    }
+
+    /// Sends `request` to its sites; an agent without `POST /v1/extend` is named too old.
+    public static func extend(_ request: LeaseExtension, sites: [SiteConfig], client: AgentClient, timeout: Duration = .seconds(5)) async -> LeaseExtensionOutcome {
+        let byID = Dictionary(uniqueKeysWithValues: sites.map { ($0.id, $0) })
+        let body = ExtendRequest(service: request.service, lease: request.seconds, operator: request.operatorName)
+        let errors = await withTaskGroup(of: (String, String?).self) { group in
+            for id in request.siteIDs {
+                group.addTask {
+                    guard let site = byID[id] else { return (id, "site \(id) is not in the fleet config") }
+                    // A plain do/catch, as in `send`.
+                    do {
+                        _ = try await client.extend(site, body, timeout: timeout)
+                        return (id, nil)
+                    } catch AgentClientError.http(status: 404, _, let message) where message?.hasPrefix("no such endpoint") ?? true {
+                        return (id, "the agent is too old to extend a lease (it has no POST /v1/extend)")
+                    } catch let error as AgentClientError {
+                        return (id, error.description)
+                    } catch {
+                        return (id, "\(error)")
+                    }
+                }
+            }
+            var out: [String: String] = [:]
+            for await (id, error) in group { if let error { out[id] = error } }
+            return out
+        }
+        return LeaseExtensionOutcome(request: request, errors: errors)
     }
 }

@@ -2,7 +2,8 @@
 # The real dashboard binary under tmux, driven and read the way a person would: send-keys to
 # type, capture-pane to see. Drain and undrain through the keys, the budget refusal, monitor
 # mode, themes (legible at 8 colours too), NO_COLOR, 80×24, and the terminal given back on
-# quit (on signals: terminal-restore.sh).
+# quit (on signals: terminal-restore.sh). Staged drains (DE-PREFERRED, then DRAINED), a lease
+# and a ticket from the dialog, `e` extending the lease, `w` withdrawing a held site.
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 tmux_session
@@ -26,7 +27,10 @@ typed live "e2e: line card swap"; keys live Enter
 typed live "ams"; keys live Enter
 check "a wrong confirmation is refused" wait_for live "type ams1 exactly to confirm" 3
 typed live "ams1"; keys live Enter
-check "the panel goes DRAINING or DRAINED at once" wait_for live "DRAIN(ING|ED)" 5
+check "the panel goes DRAINING, DE-PREFERRED or DRAINED at once" wait_for live "DRAIN(ING|ED)|DE-PREFERRED" 5
+# The demo's service de-prefers first: the route stays announced, less preferred, until the
+# site's traffic is under 10% of what it was (about 3-5 s in the simulation).
+check "a staged drain: DE-PREFERRED first, with the traffic left and the time in the step" wait_for live "DE-PREFERRED +[0-9]+% left · [0-9]+s" 5
 check "then DRAINED, verified as its traffic leaves, with who and why" wait_for live "DRAINED +verified ✓" 30
 check "the drain record shows operator and reason" wait_for live "by e2e .*: e2e: line card swap" 5
 keys live Escape  # clear the filter: the region's other sites carry the traffic
@@ -77,6 +81,44 @@ check "the terminal is given back (echo, canonical mode, cursor, no alternate sc
     $(declare -f terminal_restored); T='$T'; WORK='$WORK'; terminal_restored live"
 check "no alternate screen left, cursor visible" bash -c "[ \"\$($T display -p -t live '#{alternate_on}#{cursor_flag}')\" = 01 ]"
 
+# 4b. A drain's life from the keys: a lease and a ticket in the dialog, `e` extends the lease,
+# a drain held at de-prefer stays there until `w` withdraws it (typed confirmation).
+start life 120 40 "$BIN/anycast-dash --demo --operator e2e"
+check "lifecycle: demo fleet up" wait_for life "12 sites: 12 active" 30
+keys life / ; typed life "lhr1"; keys life Enter
+keys life d
+check "the drain dialog offers a lease, a ticket and the stage" bash -c "sleep 0.3; s=\$($T capture-pane -t life -p);
+    echo \"\$s\" | grep -q 'lease (e.g. 2h; blank: none):' && echo \"\$s\" | grep -q 'ticket (optional):' && echo \"\$s\" | grep -q 'stage: staged: de-prefer'"
+typed life "e2e: kernel"; keys life Tab
+typed life "2x"; keys life Enter
+check "a lease that is no duration is refused in the dialog" wait_for life 'lease "2x": give a duration like 2h, 90m or 45s' 3
+keys life BSpace BSpace; typed life "2h"; keys life Tab; typed life "CHG-42"; keys life Enter
+typed life "lhr1"; keys life Enter
+check "lease drain: DE-PREFERRED, then DRAINED with the lease left" wait_for life "DRAINED +2h left" 20
+check "the ticket shows beside who drained and why" wait_for life "by e2e .*: CHG-42 · e2e: kernel" 5
+keys life e
+check "e: the lease dialog, with the lease's end" wait_for life "Extend the lease: lhr1" 3
+typed life "1h"
+check "e: the new end is previewed" wait_for life "then ends [0-9:]+ UTC, in 3h" 3
+keys life Enter
+check "e extends the lease: 3h left" wait_for life "DRAINED +3h left" 10
+keys life Escape  # clear the filter
+check "the header counts no lease ending soon" bash -c "! $T capture-pane -t life -p | head -1 | grep -q 'lease'"
+keys life / ; typed life "iad1"; keys life Enter
+keys life d; typed life "e2e: hold"; keys life BTab Right
+check "the stage field: hold at de-prefer" wait_for life "stage: ‹ hold at de-prefer" 3
+keys life Enter; typed life "iad1"; keys life Enter
+check "hold: DE-PREFERRED and HELD, with the traffic left" wait_for life "DE-PREFERRED +HELD +[0-9]+% left · [0-9]+s" 10
+check "held: still DE-PREFERRED well after a staged drain would have withdrawn" bash -c "sleep 8; $T capture-pane -t life -p | grep -Eq 'DE-PREFERRED +HELD'"
+keys life w
+check "w: the withdraw-now dialog" wait_for life "Withdraw now: iad1" 3
+keys life Enter
+check "w must be confirmed by typing the site id" wait_for life "type iad1 to confirm" 3
+typed life "iad1"; keys life Enter
+check "w on a held site withdraws it: DRAINED" wait_for life " DRAINED " 10
+check "the held site is withdrawn at once, not de-preferred any more" bash -c "! $T capture-pane -t life -p | grep -q 'DE-PREFERRED'"
+keys life q
+
 # 5. The budget: a fleet that may lose no site refuses in the dialog and on the command line.
 BASE=$(free_port_range 6)
 "$BIN/anycast-agent" simulate --sites 6 --base-port "$BASE" --log-level warning --fleet-out "$WORK/fleet.toml" >"$WORK/sim.log" 2>&1 &
@@ -109,6 +151,10 @@ keys mon d
 check "d only says read-only" wait_for mon "read-only: monitor mode cannot drain" 3
 keys mon u
 check "u only says read-only" wait_for mon "read-only: monitor mode cannot undrain" 3
+keys mon w
+check "w only says read-only" wait_for mon "read-only: monitor mode cannot withdraw" 3
+keys mon e
+check "e only says read-only" wait_for mon "read-only: monitor mode cannot extend" 3
 check "no dialog opened" bash -c "! $T capture-pane -t mon -p | grep -q 'Drain '"
 keys mon C-c
 check "Ctrl-C quits" wait_for_file "$WORK/mon.exit" 5

@@ -69,4 +69,26 @@ public enum NumberFormat {
         default: return "\(Int(s / 86_400))d"
         }
     }
+
+    /// `45s`, `1m20s`, `12m`, `1h23m`, `2d3h`: a span of time to the minute once it is long
+    /// (a lease left, a drain step's age). `roundUp` for what is left: a lease of 2h just given
+    /// reads `2h`, not `1h59m`.
+    public static func span(_ seconds: Double, roundUp: Bool = false) -> String {
+        guard seconds.isFinite else { return "-" }
+        let whole = Int(min(1e12, max(0, roundUp ? seconds.rounded(.up) : seconds.rounded(.down))))
+        if whole < 60 { return "\(whole)s" }
+        if whole < 600 {
+            let s = whole % 60
+            return "\(whole / 60)m" + (s == 0 ? "" : "\(s)s")
+        }
+        let minutes = roundUp ? (whole + 59) / 60 : whole / 60
+        if minutes < 60 { return "\(minutes)m" }
+        if minutes < 24 * 60 {
+            let m = minutes % 60
+            return "\(minutes / 60)h" + (m == 0 ? "" : "\(m)m")
+        }
+        let hours = roundUp ? (minutes + 59) / 60 : minutes / 60
+        let h = hours % 24
+        return "\(hours / 24)d" + (h == 0 ? "" : "\(h)h")
+    }
 }

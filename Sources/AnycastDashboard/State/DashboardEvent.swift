@@ -12,6 +12,8 @@ public enum DashboardEvent: Sendable {
     case resized(width: Int, height: Int)
     /// The agents answered a drain or undrain.
     case actionCompleted(DrainOutcome)
+    /// The agents answered a lease extension.
+    case extendCompleted(LeaseExtensionOutcome)
     /// A site's agent events arrived (for the detail view).
     case agentEvents(siteID: String, events: [AgentEvent])
 }
@@ -23,6 +25,8 @@ public enum DashboardEffect: Sendable, Hashable {
     case pollNow
     /// Send a drain or undrain to the agents.
     case perform(DrainCommand)
+    /// Send a lease extension to the agents.
+    case extend(LeaseExtension)
     /// Switch the terminal's colours to this theme.
     case applyTheme(String)
     /// Fetch a site's recent agent events.

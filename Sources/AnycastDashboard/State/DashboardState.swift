@@ -23,6 +23,8 @@ public struct DashboardState: Sendable {
     public var editingFilter = false
     public var marks: Set<String> = []
     public var dialog: DrainDialog?
+    /// The lease extension dialog (`e`).
+    public var leaseDialog: LeaseDialog?
     public var showHelp = false
     /// A text shown whole (Enter on an event or a drain's note).
     public var reader: TextReader?

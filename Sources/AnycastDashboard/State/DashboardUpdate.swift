@@ -35,6 +35,8 @@ public enum DashboardUpdate {
             return []
         case .actionCompleted(let outcome):
             return completed(&state, outcome)
+        case .extendCompleted(let outcome):
+            return extendCompleted(&state, outcome)
         case .agentEvents(let siteID, let events):
             state.agentEvents[siteID] = events
             return []
@@ -46,6 +48,7 @@ public enum DashboardUpdate {
     static func handleKey(_ state: inout DashboardState, _ key: KeyPress) -> [DashboardEffect] {
         if key == .interrupt { return [.quit] }
         if state.dialog != nil { return dialogKey(&state, key) }
+        if state.leaseDialog != nil { return leaseDialogKey(&state, key) }
         if state.showHelp {
             state.showHelp = false  // any key closes the help
             return []
@@ -92,6 +95,8 @@ public enum DashboardUpdate {
             moveSelection(&state, by: 1)
         case .character("d"): openDialog(&state, .drain)
         case .character("u"): openDialog(&state, .undrain)
+        case .character("w"): openWithdrawNow(&state)
+        case .character("e"): openLeaseDialog(&state)
         case .enter:
             if isListScreen(state.screen), let id = state.selectedSiteID {
                 state.screen = .detail(siteID: id)
@@ -230,49 +235,60 @@ public enum DashboardUpdate {
     // MARK: - Drain and undrain
 
     static func openDialog(_ state: inout DashboardState, _ kind: DrainCommand.Kind) {
-        guard state.mode == .live else {
-            setStatus(&state, "read-only: monitor mode cannot \(kind.rawValue)", .warning)
-            return
-        }
-        guard let fleet = state.fleet else { setStatus(&state, "no data yet", .warning); return }
-        var service: String?
-        var targets: [String]
-        if case .detail(let id) = state.screen {
-            targets = [id]
-            let services = fleet.sites.first { $0.config.id == id }?.status?.services ?? []
-            if services.count > 1, services.indices.contains(state.detailServiceIndex) {
-                service = services[state.detailServiceIndex].name
-            }
-        } else if !state.marks.isEmpty {
-            targets = state.visibleSites.map(\.config.id).filter { state.marks.contains($0) }
-            // Never act on a site the operator cannot see: a mark hidden by the filter would
-            // be drained while another row is highlighted.
-            let hidden = state.marks.count - targets.count
-            if hidden > 0 {
-                setStatus(&state, "\(hidden) marked site\(hidden == 1 ? " is" : "s are") hidden by the filter: Esc clears the marks, / changes the filter", .warning)
-                return
-            }
-        } else if let id = state.selectedSiteID {
-            targets = [id]
-        } else {
-            setStatus(&state, "no site selected", .warning)
-            return
-        }
+        guard let (fleet, targets, service) = actionTargets(&state, verb: kind.rawValue) else { return }
         let byID = Dictionary(uniqueKeysWithValues: fleet.sites.map { ($0.config.id, $0) })
         let wanted: DesiredState = kind == .drain ? .drain : .announce
+        var open = targets
         let already = targets.filter { id in
             guard let services = byID[id]?.status?.services, !services.isEmpty else { return false }
             let relevant = services.filter { service == nil || $0.name == service }
             return !relevant.isEmpty && relevant.allSatisfy { $0.desired == wanted && ($0.drain?.mode != .auto || kind == .undrain) }
         }
-        targets.removeAll { already.contains($0) }
-        if targets.isEmpty {
+        open.removeAll { already.contains($0) }
+        if open.isEmpty {
             let what = already.count == 1 ? already[0] : "\(already.count) sites"
-            setStatus(&state, kind == .drain ? "\(what) already drained (u to undrain)" : "\(what) not drained", .info)
+            if kind == .drain, already.contains(where: { byID[$0].map { SiteDrain.isDepreferred($0, service: service) } ?? false }) {
+                setStatus(&state, "\(what) already draining, de-preferred (w withdraws now, u undrains)", .info)
+            } else {
+                setStatus(&state, kind == .drain ? "\(what) already drained (u to undrain)" : "\(what) not drained", .info)
+            }
             return
         }
-        let (verdict, impact) = DrainPlanner.assess(fleet, kind: kind, targets: targets, budget: state.budget)
-        state.dialog = DrainDialog(kind: kind, siteIDs: targets, service: service, verdict: verdict, impact: impact)
+        let (verdict, impact) = DrainPlanner.assess(fleet, kind: kind, targets: open, budget: state.budget)
+        let offer = kind == .drain ? DrainLifecycleOffer(sites: open.compactMap { byID[$0] }, service: service) : .none
+        state.dialog = DrainDialog(kind: kind, siteIDs: open, service: service, verdict: verdict, impact: impact, offer: offer)
+    }
+
+    /// The sites a drain, undrain, withdraw or extension acts on, and the service: in the
+    /// detail view its site and selected service, else the marked sites, else the selected
+    /// one. Nil, with the status line saying why, in monitor mode or when there is none.
+    static func actionTargets(_ state: inout DashboardState, verb: String) -> (FleetSnapshot, [String], String?)? {
+        guard state.mode == .live else {
+            setStatus(&state, "read-only: monitor mode cannot \(verb)", .warning)
+            return nil
+        }
+        guard let fleet = state.fleet else { setStatus(&state, "no data yet", .warning); return nil }
+        if case .detail(let id) = state.screen {
+            let services = fleet.sites.first { $0.config.id == id }?.status?.services ?? []
+            let service = services.count > 1 && services.indices.contains(state.detailServiceIndex) ? services[state.detailServiceIndex].name : nil
+            return (fleet, [id], service)
+        }
+        if !state.marks.isEmpty {
+            let targets = state.visibleSites.map(\.config.id).filter { state.marks.contains($0) }
+            // Never act on a site the operator cannot see: a mark hidden by the filter would
+            // be drained while another row is highlighted.
+            let hidden = state.marks.count - targets.count
+            if hidden > 0 {
+                setStatus(&state, "\(hidden) marked site\(hidden == 1 ? " is" : "s are") hidden by the filter: Esc clears the marks, / changes the filter", .warning)
+                return nil
+            }
+            return (fleet, targets, nil)
+        }
+        guard let id = state.selectedSiteID else {
+            setStatus(&state, "no site selected", .warning)
+            return nil
+        }
+        return (fleet, [id], nil)
     }
 
     /// Keeps the dialog's preview current while it is open.
@@ -286,20 +302,27 @@ public enum DashboardUpdate {
         guard var dialog = state.dialog else { return [] }
         if key == .escape {
             state.dialog = nil
-            setStatus(&state, "\(dialog.kind.rawValue) cancelled", .info)
+            setStatus(&state, "\(dialog.withdrawNow ? "withdraw" : dialog.kind.rawValue) cancelled", .info)
             return []
         }
         dialog.error = nil
         switch (dialog.step, key) {
-        // Counted in code points, as the agent counts it, so a reason typed here is never refused there.
-        case (.reason, .character(let c))
-            where dialog.reason.unicodeScalars.count + c.unicodeScalars.count <= RequestValidationError.maxReasonLength && !c.isNewline:
-            dialog.reason.append(c)
+        case (.reason, .tab), (.reason, .down):
+            dialog.moveField(forward: true)
+        case (.reason, .backTab), (.reason, .up):
+            dialog.moveField(forward: false)
+        case (.reason, .left) where dialog.field == .stage:
+            dialog.cycleStage(forward: false)
+        case (.reason, .right) where dialog.field == .stage:
+            dialog.cycleStage(forward: true)
+        case (.reason, .character(let c)):
+            dialog.type(c)
         case (.reason, .backspace):
-            if !dialog.reason.isEmpty { dialog.reason.removeLast() }
+            dialog.deleteBackward()
         case (.reason, .enter):
-            if dialog.kind == .drain && dialog.reason.trimmingCharacters(in: .whitespaces).isEmpty {
-                dialog.error = "a reason is required"
+            if let problem = dialog.problem() {
+                dialog.error = problem.message
+                dialog.field = problem.field
             } else {
                 dialog.step = .confirm
             }
@@ -311,7 +334,8 @@ public enum DashboardUpdate {
             if dialog.confirmation != dialog.expectedConfirmation {
                 dialog.error = "type \(dialog.expectedConfirmation) exactly to confirm"
                 dialog.confirmation = ""
-            } else if dialog.kind == .drain && !dialog.verdict.allowed {
+            } else if dialog.kind == .drain && !dialog.withdrawNow && !dialog.verdict.allowed {
+                // A de-preferred site already counts as not active: withdrawing it changes no budget line.
                 dialog.step = .override
             } else {
                 state.dialog = nil
@@ -336,26 +360,39 @@ public enum DashboardUpdate {
     }
 
     static func send(_ state: inout DashboardState, _ dialog: DrainDialog, override: Bool) -> [DashboardEffect] {
+        var reason = dialog.reason.trimmingCharacters(in: .whitespaces)
+        if reason.isEmpty && dialog.withdrawNow { reason = DrainDialog.withdrawNowReason }
+        let lease = try? dialog.leaseSeconds().get()
         let command = DrainCommand(
             kind: dialog.kind, siteIDs: dialog.siteIDs, service: dialog.service,
-            reason: dialog.reason.trimmingCharacters(in: .whitespaces), operatorName: state.operatorName, budgetOverride: override)
+            reason: reason, operatorName: state.operatorName, budgetOverride: override,
+            lease: lease, ticket: dialog.ticketToSend, stage: dialog.stageToSend)
         let what = dialog.service.map { "\($0) at " } ?? ""
         let sites = dialog.siteIDs.joined(separator: ", ")
         for id in dialog.siteIDs {
             let site = state.fleet?.sites.first { $0.config.id == id }
+            // A site already de-preferred has lost most of its traffic: the rate before the
+            // drain began is the one to compare with.
+            let before = site.flatMap { SiteDrain($0, service: dialog.service) }?.record.baselineQps
             state.pending[id] = PendingAction(kind: dialog.kind, siteID: id, startedAt: state.now,
-                                              baselineQPS: site?.history.mean(ofLast: 10) ?? site?.qps, phase: .sending)
+                                              baselineQPS: before ?? site?.history.mean(ofLast: 10) ?? site?.qps, phase: .sending,
+                                              stage: command.stage)
         }
-        let reason = command.reason.isEmpty ? "" : ": \(command.reason)"
+        let verb = dialog.withdrawNow ? "withdraw now" : (command.stage == .deprefer ? "drain (hold at de-prefer)" : dialog.kind.rawValue)
+        var details: [String] = []
+        if let lease { details.append("lease \(NumberFormat.span(Double(lease)))") }
+        if let ticket = command.ticket { details.append(ticket) }
+        if command.stage == .withdraw && !dialog.withdrawNow { details.append("skipping de-prefer") }
+        let said = (details + (command.reason.isEmpty ? [] : [command.reason])).joined(separator: " · ")
         state.log.append(DashboardLogEntry(time: state.now, siteID: dialog.siteIDs.count == 1 ? dialog.siteIDs[0] : nil, level: .action,
-                                           message: "\(dialog.kind.rawValue) of \(what)\(sites) sent by \(state.operatorName)\(reason)"))
+                                           message: "\(verb) of \(what)\(sites) sent by \(state.operatorName)\(said.isEmpty ? "" : ": " + said)"))
         if override {
             let broken = dialog.verdict.violations.map(\.description).joined(separator: "; ")
             state.log.append(DashboardLogEntry(time: state.now, siteID: nil, level: .critical,
                                                message: "BUDGET OVERRIDE by \(state.operatorName) for \(sites): \(broken)"))
         }
         state.marks = []
-        setStatus(&state, "\(dialog.kind.rawValue) of \(sites) sent", .info)
+        setStatus(&state, "\(verb) of \(sites) sent", .info)
         return [.perform(command)]
     }
 
@@ -384,13 +421,16 @@ public enum DashboardUpdate {
             var a = action
             switch a.phase {
             case .waitingForRoutes:
+                // Held at de-prefer: done once the agent says every peer is sent the de-preferred route.
+                let depreferred = a.holdsAtDeprefer && site.condition == .draining
+                    && SiteDrain(site).map { $0.atDeprefer && $0.service.depreferred != false } == true
                 let routesDone = a.kind == .drain
-                    ? [.drained, .autoWithdrawn].contains(site.condition)
+                    ? [.drained, .autoWithdrawn].contains(site.condition) || depreferred
                     : site.condition == .active
                 if routesDone {
                     a.phase = .verifyingTraffic(since: state.now)
-                    state.log.append(DashboardLogEntry(time: state.now, siteID: id, level: .info,
-                                                       message: a.kind == .drain ? "routes withdrawn from every peer" : "routes announced to every peer"))
+                    let what = depreferred ? "route de-preferred, still announced" : (a.kind == .drain ? "routes withdrawn from every peer" : "routes announced to every peer")
+                    state.log.append(DashboardLogEntry(time: state.now, siteID: id, level: .info, message: what))
                 }
             case .verifyingTraffic(let since):
                 if trafficFollowed(a, site: site, fleet: fleet, fraction: state.verifyFraction) {
@@ -398,7 +438,7 @@ public enum DashboardUpdate {
                     let qps = NumberFormat.compactRate(site.qps)
                     let before = NumberFormat.compactRate(a.baselineQPS)
                     state.log.append(DashboardLogEntry(time: state.now, siteID: id, level: .info,
-                                                       message: a.kind == .drain ? "drain verified: traffic \(before) → \(qps) qps" : "undrain verified: traffic back at \(qps) qps"))
+                                                       message: a.kind == .drain ? "\(a.holdsAtDeprefer ? "de-prefer" : "drain") verified: traffic \(before) → \(qps) qps" : "undrain verified: traffic back at \(qps) qps"))
                 } else if state.now.timeIntervalSince(since) > state.verifyDeadline {
                     a.phase = .notEffective
                     let share = a.baselineQPS.flatMap { b in b > 0 ? site.qps.map { $0 / b } : nil }

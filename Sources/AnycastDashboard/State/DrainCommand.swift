@@ -1,3 +1,5 @@
+import AnycastCore
+
 /// A drain or undrain the dashboard sends to one or more agents.
 public struct DrainCommand: Sendable, Hashable {
     public enum Kind: String, Sendable, Hashable { case drain, undrain }
@@ -10,14 +12,26 @@ public struct DrainCommand: Sendable, Hashable {
     public var operatorName: String
     /// The operator confirmed a drain the disruption budget refused.
     public var budgetOverride: Bool
+    /// Seconds until the agents undrain by themselves; nil: until someone undrains.
+    public var lease: Int?
+    /// The change reference shown with the drain.
+    public var ticket: String?
+    /// Hold at de-prefer, or withdraw now; nil: the service's own way (staged or not).
+    public var stage: DrainStage?
 
-    public init(kind: Kind, siteIDs: [String], service: String?, reason: String, operatorName: String, budgetOverride: Bool) {
+    public init(
+        kind: Kind, siteIDs: [String], service: String?, reason: String, operatorName: String, budgetOverride: Bool,
+        lease: Int? = nil, ticket: String? = nil, stage: DrainStage? = nil
+    ) {
         self.kind = kind
         self.siteIDs = siteIDs
         self.service = service
         self.reason = reason
         self.operatorName = operatorName
         self.budgetOverride = budgetOverride
+        self.lease = lease
+        self.ticket = ticket
+        self.stage = stage
     }
 
     /// The reason sent to the agent: an override is recorded in the agent's audit log too.

@@ -34,15 +34,7 @@ public enum FleetChangeDetector {
             for svc in now.services {
                 guard let was = oldServices[svc.name] else { continue }
                 if svc.drain != was.drain {
-                    if let d = svc.drain {
-                        if d.mode == .auto {
-                            log(id, .critical, "\(svc.name) auto-withdrawn: \(d.reason)")
-                        } else {
-                            log(id, .warning, "\(svc.name) drained by \(d.operator): \(d.reason)")
-                        }
-                    } else if was.drain != nil {
-                        log(id, .info, "\(svc.name) undrained")
-                    }
+                    for (level, message) in drainChanges(svc, was: was, qps: site.qps, at: time) { log(id, level, message) }
                 }
                 if svc.observed != was.observed {
                     switch svc.observed {
@@ -55,5 +47,43 @@ public enum FleetChangeDetector {
             }
         }
         return out
+    }
+
+    /// What changed in a service's drain record between two polls: a drain begun (at the
+    /// de-prefer step or withdrawn), moved on to the withdraw, held, its lease extended, or
+    /// ended (by an operator, or by its lease).
+    static func drainChanges(_ svc: ServiceStatus, was: ServiceStatus, qps: Double?, at time: Date) -> [(DashboardLogEntry.Level, String)] {
+        let name = svc.name
+        switch (was.drain, svc.drain) {
+        case (let old?, nil):
+            // The agent ends a lease at its next refresh: a record whose lease has passed went
+            // because of it, very likely.
+            if let end = old.leaseUntil, end <= time.addingTimeInterval(5) {
+                return [(.info, "\(name) undrained: the lease of \(old.operator)'s drain\(old.ticket.map { " (\($0))" } ?? "") ended at \(ViewFormat.clock(end))")]
+            }
+            return [(.info, "\(name) undrained")]
+        case (let old, let d?) where old == nil || old!.mode != d.mode || old!.since != d.since || old!.operator != d.operator:
+            if d.mode == .auto {
+                let leaseEnded = old.flatMap(\.leaseUntil).map { $0 <= time.addingTimeInterval(5) } ?? false
+                return [(.critical, "\(name) auto-withdrawn\(leaseEnded ? " as its lease ended" : ""): \(d.reason)")]
+            }
+            let verb = svc.step == .deprefer ? (d.hold == true ? "held at de-prefer" : "de-preferred") : "drained"
+            var said = [d.ticket, d.reason].compactMap { $0 }.joined(separator: " · ")
+            if let end = d.leaseUntil { said += " · lease until \(ViewFormat.clock(end))" }
+            return [(.warning, "\(name) \(verb) by \(d.operator): \(said)")]
+        case (let old?, let d?):
+            var out: [(DashboardLogEntry.Level, String)] = []
+            if old.currentStage == .deprefer && d.currentStage == .withdraw {
+                let left = d.baselineQps.flatMap { b in b > 0 ? qps.map { " (\(DrainText.wholePercent($0 / b)) of its traffic left)" } : nil } ?? ""
+                out.append((.info, "\(name) moves on from de-prefer to withdraw\(left)"))
+            }
+            if d.hold == true && old.hold != true { out.append((.info, "\(name) held at de-prefer")) }
+            if let end = d.leaseUntil, end != old.leaseUntil {
+                out.append((.info, "\(name) lease \(old.leaseUntil == nil ? "set" : "extended"): ends \(ViewFormat.clock(end))"))
+            }
+            return out
+        default:
+            return []
+        }
     }
 }

@@ -1,11 +1,15 @@
 import AnycastCore
+import Foundation
 
 /// Fleet-wide figures the header and views show, computed once per poll rather than per frame.
 public struct FleetSummary: Sendable, Hashable {
     public var sites = 0
     public var active = 0
-    /// Draining, drained or auto-withdrawn.
+    /// Draining, drained or auto-withdrawn (but not de-preferred).
     public var drained = 0
+    /// Draining, at the de-prefer step: still announced, but neither active for the budget
+    /// nor drained yet.
+    public var depreferred = 0
     public var unreachable = 0
     /// Sites in any other condition, by condition, in `SiteCondition`'s order, so the header
     /// can name them.
@@ -19,8 +23,16 @@ public struct FleetSummary: Sendable, Hashable {
     public var p50Ms: Double?
     /// Sites and qps per region.
     public var regions: [String: (sites: Int, qps: Double)] = [:]
+    /// When the operators' drain leases end, soonest first (one per drained service).
+    public var leaseEnds: [Date] = []
 
     public init() {}
+
+    /// Leases that end within `window` of `now` (or have just ended, and the agent has not
+    /// said so yet).
+    public func leasesEnding(within window: TimeInterval, of now: Date) -> Int {
+        leaseEnds.prefix { $0.timeIntervalSince(now) <= window }.count
+    }
 
     public init(_ fleet: FleetSnapshot) {
         var latency: [(Double, Double)] = []
@@ -30,6 +42,7 @@ public struct FleetSummary: Sendable, Hashable {
             let condition = s.condition
             switch condition {
             case .active: active += 1
+            case .draining where SiteDrain.isDepreferred(s): depreferred += 1
             case .drained, .draining, .autoWithdrawn: drained += 1
             case .unreachable: unreachable += 1
             default: otherCounts[condition, default: 0] += 1
@@ -41,7 +54,11 @@ public struct FleetSummary: Sendable, Hashable {
             let r = regions[s.config.region] ?? (0, 0)
             regions[s.config.region] = (r.sites + 1, r.qps + qps)
             if s.reachability == .ok, let p = s.status?.latency.p50Ms, qps > 0 { latency.append((p, qps)) }
+            for svc in s.status?.services ?? [] where svc.desired == .drain && svc.drain?.mode == .operator {
+                if let end = svc.drain?.leaseUntil { leaseEnds.append(end) }
+            }
         }
+        leaseEnds.sort()
         others = SiteCondition.allCases.compactMap { c in otherCounts[c].map { (c, $0) } }
         latency.sort { $0.0 < $1.0 }
         let weight = latency.reduce(0) { $0 + $1.1 }
@@ -53,7 +70,8 @@ public struct FleetSummary: Sendable, Hashable {
     }
 
     public static func == (a: FleetSummary, b: FleetSummary) -> Bool {
-        a.sites == b.sites && a.active == b.active && a.drained == b.drained && a.unreachable == b.unreachable
+        a.sites == b.sites && a.active == b.active && a.drained == b.drained && a.depreferred == b.depreferred && a.unreachable == b.unreachable
+            && a.leaseEnds == b.leaseEnds
             && a.totalQPS == b.totalQPS && a.p50Ms == b.p50Ms && a.failing == b.failing && a.qpsKnown == b.qpsKnown
             && a.others.elementsEqual(b.others) { $0.condition == $1.condition && $0.count == $1.count }
     }

@@ -1,3 +1,4 @@
+import AnycastCore
 import Foundation
 
 /// A drain or undrain this dashboard sent, followed until the traffic proves it worked.
@@ -23,23 +24,29 @@ public struct PendingAction: Sendable, Hashable {
     /// The site's rate before the drain (mean of the last 10 s).
     public var baselineQPS: Double?
     public var phase: Phase
+    /// The stage the drain asked for: `deprefer` is done once the route is de-preferred.
+    public var stage: DrainStage?
 
-    public init(kind: DrainCommand.Kind, siteID: String, startedAt: Date, baselineQPS: Double?, phase: Phase) {
+    public init(kind: DrainCommand.Kind, siteID: String, startedAt: Date, baselineQPS: Double?, phase: Phase, stage: DrainStage? = nil) {
         self.kind = kind
         self.siteID = siteID
         self.startedAt = startedAt
         self.baselineQPS = baselineQPS
         self.phase = phase
+        self.stage = stage
     }
+
+    /// A drain that stops at the de-prefer step.
+    var holdsAtDeprefer: Bool { kind == .drain && stage == .deprefer }
 
     /// Short text for a panel: `verifying`, `verified`, `NOT EFFECTIVE`, ...
     public var label: String {
         switch phase {
         case .sending: "sending"
-        case .waitingForRoutes: kind == .drain ? "withdrawing" : "announcing"
+        case .waitingForRoutes: kind == .undrain ? "announcing" : (holdsAtDeprefer ? "de-preferring" : "withdrawing")
         case .verifyingTraffic: "verifying traffic"
         case .verified: "verified"
-        case .notEffective: kind == .drain ? "drain not effective" : "undrain not effective"
+        case .notEffective: kind == .undrain ? "undrain not effective" : (holdsAtDeprefer ? "de-prefer not effective" : "drain not effective")
         case .failed(let why): "failed: \(why)"
         }
     }

@@ -10,7 +10,8 @@ public enum SiteOrdering {
         kept.reserveCapacity(sites.count)
         for (i, s) in sites.enumerated() {
             if needle.isEmpty || s.config.id.lowercased().contains(needle) || s.config.name.lowercased().contains(needle)
-                || s.config.region.lowercased().contains(needle) || s.condition.rawValue.contains(needle) {
+                || s.config.region.lowercased().contains(needle) || s.condition.rawValue.contains(needle)
+                || ("de-preferred".contains(needle) && SiteDrain.isDepreferred(s)) {
                 kept.append(i)
             }
         }

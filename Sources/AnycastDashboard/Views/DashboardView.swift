@@ -20,6 +20,7 @@ public enum DashboardView {
         }
         StatusBar.draw(state, into: &grid)
         if let dialog = state.dialog { DrainDialogView.draw(dialog, state: state, into: &grid) }
+        if let dialog = state.leaseDialog { LeaseDialogView.draw(dialog, state: state, into: &grid) }
         if let reader = state.reader { TextReaderView.draw(reader, into: &grid) }
         if state.showHelp { HelpOverlay.draw(state, into: &grid) }
         return grid

@@ -13,6 +13,10 @@ enum DetailView {
         let (badge, badgeRole) = ViewFormat.badge(site, pending: state.pending[siteID])
         var x = area.x + grid.put(" \(site.config.id) \(site.config.name) · \(site.config.region) ", x: area.x, y: area.y, role: .title, bold: true)
         x += grid.put(" \(badge) ", x: x, y: area.y, role: badgeRole, bold: true)
+        if site.reachability == .ok, let d = SiteDrain(site) {
+            let text = "· " + (DrainText.details(d, site: site, now: state.now) + [DrainText.attribution(d.record)]).joined(separator: " · ")
+            x += grid.put(text, x: x, y: area.y, role: d.atDeprefer ? .warn : .drained, maxWidth: max(0, area.maxX - x))
+        }
         var facts: [String] = []
         if let a = site.status?.agent {
             facts.append("agent \(a.version), up \(NumberFormat.age(state.now.timeIntervalSince(a.startedAt)))")
@@ -39,7 +43,7 @@ enum DetailView {
         let leftBottom = twoColumns ? left.maxY : body.maxY
         leftY = section("SITE", siteLines(site, now: state.now), x: left.x, y: leftY, width: left.width, bottom: leftBottom, into: &grid)
         leftY = section("BGP PEERS", peerLines(site, now: state.now), x: left.x, y: leftY, width: left.width, bottom: leftBottom, wrap: false, into: &grid)
-        leftY = section("SERVICES", serviceLines(site, selected: state.detailServiceIndex), x: left.x, y: leftY, width: left.width, bottom: leftBottom, into: &grid)
+        leftY = section("SERVICES", serviceLines(site, selected: state.detailServiceIndex, now: state.now), x: left.x, y: leftY, width: left.width, bottom: leftBottom, into: &grid)
         leftY = section("LATENCY AND HEALTH", healthLines(site, now: state.now), x: left.x, y: leftY, width: left.width, bottom: leftBottom, into: &grid)
         let eventsY = twoColumns ? chart.maxY : leftY
         let eventsX = twoColumns ? right.x : left.x
@@ -124,7 +128,7 @@ enum DetailView {
         return out
     }
 
-    static func serviceLines(_ site: SiteSnapshot, selected: Int) -> [(String, StyleRole)] {
+    static func serviceLines(_ site: SiteSnapshot, selected: Int, now: Date) -> [(String, StyleRole)] {
         guard let services = site.status?.services, !services.isEmpty else { return [("no services reported", .muted)] }
         var out: [(String, StyleRole)] = []
         for (i, s) in services.enumerated() {
@@ -136,12 +140,54 @@ enum DetailView {
                 let (reason, overridden) = DrainCommand.shownReason(d.reason)
                 let who = d.mode == .auto ? "auto-withdrawn" : "drained by \(d.operator)"
                 out.append(("    \(who)\(overridden ? " OVERRIDE" : ""): \(reason)", d.mode == .auto ? .critical : .drained))
+                out += lifecycleLines(s, drain: d, site: site, now: now)
             }
             if !s.peers.isEmpty {
                 out.append(("    " + s.peers.map { "\($0.peer) \($0.observed == .announced ? "✓" : ($0.observed == .withdrawn ? "✗" : "?"))" }.joined(separator: "  "), .muted))
             }
         }
         return out
+    }
+
+    /// A drain's step, ticket and lease, under its reason.
+    static func lifecycleLines(_ s: ServiceStatus, drain d: DrainRecord, site: SiteSnapshot, now: Date) -> [(String, StyleRole)] {
+        var out: [(String, StyleRole)] = []
+        if s.step == .deprefer {
+            var text = "    \(d.hold == true ? "HELD at de-prefer" : "de-preferred") for \(NumberFormat.span(max(0, now.timeIntervalSince(d.stageSince ?? d.since))))"
+            if let base = d.baselineQps, base > 0, let qps = site.qps {
+                text += ", \(DrainText.wholePercent(qps / base)) of the traffic left (\(NumberFormat.compactRate(base)) qps before)"
+            }
+            if d.hold == true {
+                text += "; w withdraws now"
+            } else if let step = s.deprefer {
+                text += "; withdraws under \(DrainText.wholePercent(step.withdrawBelow)) or after \(NumberFormat.span(step.stageTimeout))"
+            }
+            out.append((text, .warn))
+            if let step = s.deprefer {
+                let seen = switch s.depreferred {
+                case true?: ", at every peer"
+                case false?: ", not yet at every peer"
+                case nil: ""
+                }
+                out.append(("    announced with \(attributes(step))\(seen)", .muted))
+            }
+        }
+        var facts: [String] = []
+        if let ticket = d.ticket { facts.append("ticket \(ticket)") }
+        if let end = d.leaseUntil, let left = d.leaseLeft(at: now) {
+            facts.append("lease ends \(ViewFormat.clock(end)), in \(NumberFormat.span(left, roundUp: true)) (e extends)")
+        }
+        if !facts.isEmpty { out.append(("    " + facts.joined(separator: " · "), d.mode == .auto ? .critical : .drained)) }
+        return out
+    }
+
+    /// `AS path prepended 3 times, community 65535:0`: what a de-preferred route carries.
+    static func attributes(_ step: DepreferSummary) -> String {
+        var parts: [String] = []
+        if step.prepend > 0 { parts.append("AS path prepended \(step.prepend) time\(step.prepend == 1 ? "" : "s")") }
+        if let med = step.med { parts.append("MED \(med)") }
+        if step.gracefulShutdown { parts.append("community 65535:0") }
+        return parts.isEmpty ? "no attributes" : parts.joined(separator: ", ")
     }
 
     static func healthLines(_ site: SiteSnapshot, now: Date) -> [(String, StyleRole)] {
@@ -159,12 +205,32 @@ enum DetailView {
         return out.isEmpty ? [("no latency or health data", .muted)] : out
     }
 
+    /// An agent event for the log: `[agent] drain by root (token …): …`, with the step of the
+    /// drain's life it records and its ticket in the tag: `[agent · lease ended · CHG-1] …`.
+    static func agentEventText(_ e: AgentEvent) -> String {
+        let tags = [e.change.map(changeText), e.ticket].compactMap { $0 }
+        // The agent's message usually says who already ("drain by root (token …): …"), and
+        // always for the changes of a drain's life.
+        let who = "\(e.kind.rawValue) by \(e.actor)"
+        let body = e.change != nil || e.message.hasPrefix(who) ? e.message : "\(who): \(e.message)"
+        return "[" + (["agent"] + tags).joined(separator: " · ") + "] " + body
+    }
+
+    /// A drain change in a few words.
+    static func changeText(_ c: DrainChange) -> String {
+        switch c {
+        case .deprefer: "de-prefer"
+        case .withdraw: "withdraw step"
+        case .hold: "held at de-prefer"
+        case .leaseExpired: "lease ended"
+        case .leaseExtended: "lease extended"
+        }
+    }
+
     static func eventLines(_ state: DashboardState, siteID: String) -> [(String, StyleRole)] {
         var entries: [(Date, String, StyleRole)] = state.log.filter { $0.siteID == siteID }.map { ($0.time, $0.message, EventLogView.role($0.level)) }
         for e in state.agentEvents[siteID] ?? [] {
-            // The agent's message usually says who already ("drain by root (token …): …").
-            let who = "\(e.kind.rawValue) by \(e.actor)"
-            entries.append((e.time, "[agent] " + (e.message.hasPrefix(who) ? e.message : "\(who): \(e.message)"), .muted))
+            entries.append((e.time, agentEventText(e), .muted))
         }
         entries.sort { $0.0 > $1.0 }
         return entries.isEmpty ? [("no events", .muted)] : entries.map { ("\(ViewFormat.time($0.0))  \($0.1)", $0.2) }

@@ -4,7 +4,7 @@ import AnycastCore
 enum DrainDialogView {
     static func draw(_ dialog: DrainDialog, state: DashboardState, into grid: inout CellGrid) {
         var lines: [(String, StyleRole, Bool)] = []
-        let verb = dialog.kind == .drain ? "Drain" : "Undrain"
+        let verb = dialog.withdrawNow ? "Withdraw now:" : (dialog.kind == .drain ? "Drain" : "Undrain")
         let sites = dialog.siteIDs.compactMap { id in state.fleet?.sites.first { $0.config.id == id } }
         let names = sites.map { "\($0.config.id) \($0.config.name) (\($0.config.region))" }
         let title = "\(verb) " + (dialog.service.map { "\($0) at " } ?? "") + (names.count == 1 ? names[0] : "\(names.count) sites")
@@ -13,6 +13,9 @@ enum DrainDialogView {
             lines.append(("warning: an agent is not answering; the request may fail", .warn, true))
         }
         let impact = dialog.impact
+        if dialog.withdrawNow {
+            lines.append(("withdrawn now, without waiting for the rest of its traffic to leave", .warn, true))
+        }
         if dialog.kind == .drain {
             let share = impact.fleetQPS > 0 ? impact.movingQPS / impact.fleetQPS : nil
             // A site that does not answer has no rate now: its last known one, and its age.
@@ -45,8 +48,12 @@ enum DrainDialogView {
                 if impact.receivers.count > 6 { lines.append(("  … and \(impact.receivers.count - 6) more sites", .dialog, false)) }
             }
             if impact.strandedQPS > 0 { lines.append(("\(NumberFormat.compactRate(impact.strandedQPS)) qps would have nowhere to go", .critical, true)) }
-            lines.append(("disruption budget:", .dialog, false))
-            for l in dialog.verdict.lines {
+            if dialog.withdrawNow {
+                lines.append(("disruption budget: unchanged, a de-preferred site already counts as not active", .dialog, false))
+            } else {
+                lines.append(("disruption budget:", .dialog, false))
+            }
+            for l in dialog.verdict.lines where !dialog.withdrawNow {
                 lines.append(("  " + l.description + (l.isViolated ? "" : "  ok"), l.isViolated ? .critical : .ok, l.isViolated))
             }
         } else {
@@ -55,8 +62,11 @@ enum DrainDialogView {
         lines.append(("", .dialog, false))
         // Input lines are drawn apart: they scroll sideways so the cursor always shows.
         var inputs: [(label: String, text: String, role: StyleRole, active: Bool)] = []
-        let reasonLabel = dialog.kind == .drain ? "reason: " : "reason (optional): "
-        inputs.append((reasonLabel, dialog.reason, dialog.step == .reason ? .input : .dialog, dialog.step == .reason))
+        for field in dialog.fields {
+            let active = dialog.step == .reason && dialog.field == field
+            let (label, text) = fieldText(field, dialog)
+            inputs.append((label, text, active ? .input : .dialog, active && field != .stage))
+        }
         if dialog.step != .reason {
             inputs.append(("type \(dialog.expectedConfirmation) to confirm: ", dialog.confirmation,
                            dialog.step == .confirm ? .input : .dialog, dialog.step == .confirm))
@@ -67,12 +77,18 @@ enum DrainDialogView {
         }
         if let e = dialog.error { after.append((e, .critical, true)) }
         let hints: [String] = switch dialog.step {
+        case .reason where dialog.field == .stage:
+            ["←→ or space changes · Tab next field · Enter continues · Esc cancels", "←→ changes · Enter continues · Esc cancels", "Esc cancels"]
+        case .reason where dialog.fields.count > 1:
+            ["Tab next field · Enter continues · Esc cancels", "Tab field · Enter continues · Esc cancels", "Esc cancels"]
         case .reason: ["type the reason, Enter to continue · Esc cancels", "Enter continues · Esc cancels", "Esc cancels"]
         case .confirm: ["Enter sends · Esc cancels", "Esc cancels"]
         case .override: ["Enter overrides · Esc cancels", "Esc cancels"]
         }
 
-        let longest = (lines + after).map { DisplayWidth.of($0.0) }.max() ?? 40
+        // The stage is not cut short on a wide screen: it says what the drain will do.
+        let stageWidth = inputs.filter { $0.label == "stage: " }.map { DisplayWidth.of($0.label + $0.text) }.max() ?? 0
+        let longest = max(stageWidth, (lines + after).map { DisplayWidth.of($0.0) }.max() ?? 40)
         let width = min(grid.width - 2, max(60, min(90, longest + 4)))
         let inner = max(1, width - 4)
         // Everything wrapped to the box, so nothing is cut off at the side.
@@ -87,7 +103,12 @@ enum DrainDialogView {
         }
         let top = wrapped(lines)
         var bottom: [(String, StyleRole, Bool)] = []
-        for input in inputs { bottom.append((ViewFormat.scrolled(input.label, input.text, cursor: input.active, width: inner), input.role, false)) }
+        for input in inputs {
+            // Typed text keeps its end (the cursor) in view; a choice keeps its start.
+            let text = input.label == "stage: " ? DisplayWidth.truncate(input.label + input.text, to: inner)
+                : ViewFormat.scrolled(input.label, input.text, cursor: input.active, width: inner)
+            bottom.append((text, input.role, false))
+        }
         bottom += wrapped(after)
         if dialog.step == .override {
             bottom.append((ViewFormat.scrolled("\(DrainDialog.overrideWord)? ", dialog.overrideText, cursor: true, width: inner), .critical, true))
@@ -106,5 +127,27 @@ enum DrainDialogView {
         for (i, (text, role, bold)) in shown.enumerated() {
             grid.put(text, x: rect.x + 2, y: rect.y + 1 + i, role: role, bold: bold, maxWidth: inner)
         }
+    }
+
+    /// A field's label and its text as shown.
+    static func fieldText(_ field: DrainDialog.Field, _ dialog: DrainDialog) -> (String, String) {
+        switch field {
+        case .reason:
+            return (dialog.reasonOptional ? "reason (optional): " : "reason: ", dialog.reason)
+        case .lease:
+            let limit = dialog.offer.maxLease.map { ", at most \(NumberFormat.span($0))" } ?? ""
+            return ("lease (e.g. 2h\(limit); \(dialog.offer.requireLease ? "required" : "blank: none")): ", dialog.lease)
+        case .ticket:
+            return ("ticket (optional): ", dialog.ticket)
+        case .stage:
+            let text = stageText(dialog.stage, dialog.offer)
+            return ("stage: ", dialog.step == .reason && dialog.field == .stage ? "‹ \(text) ›" : text)
+        }
+    }
+
+    /// A way to drain in words; the staged one says when the agent withdraws.
+    static func stageText(_ choice: DrainStageChoice, _ offer: DrainLifecycleOffer) -> String {
+        guard choice == .staged, let step = offer.deprefer else { return choice.label }
+        return "staged: de-prefer, withdraw at <\(DrainText.wholePercent(step.withdrawBelow)) of the traffic or after \(NumberFormat.span(step.stageTimeout))"
     }
 }

@@ -1,4 +1,5 @@
 import AnycastCore
+import Foundation
 
 /// The top line: fleet, mode badge, site counts, traffic, latency, clock, poll health.
 enum HeaderBar {
@@ -20,12 +21,17 @@ enum HeaderBar {
         let (active, drained, unreachable) = (sum.active, sum.drained, sum.unreachable)
         var long = "\(sum.sites) sites: \(active) active"
         var short = "\(active) active"
+        if sum.depreferred > 0 { long += " · \(sum.depreferred) de-preferred"; short += " · \(sum.depreferred) de-pref." }
         if drained > 0 { long += " · \(drained) drained"; short += " · \(drained) drained" }
         if unreachable > 0 { long += " · \(unreachable) unreachable"; short += " · \(unreachable) unreach." }
         // The rest by name ("2 stale · 1 unknown"); only the shortest form lumps them together.
         for (condition, count) in sum.others { long += " · \(count) \(condition.rawValue)" }
         let other = sum.others.reduce(0) { $0 + $1.count }
-        var shortest = short
+        // The shortest form counts de-preferred sites as drained (they are on their way).
+        var shortest = "\(active) active"
+        let leaving = drained + sum.depreferred
+        if leaving > 0 { shortest += " · \(leaving) drained" }
+        if unreachable > 0 { shortest += " · \(unreachable) unreach." }
         if other > 0 {
             shortest += " · \(other) other"
             for (condition, count) in sum.others { short += " · \(count) \(condition.rawValue)" }
@@ -34,13 +40,32 @@ enum HeaderBar {
         let total = state.fleet == nil || !sum.qpsKnown ? "-" : NumberFormat.compactRate(sum.totalQPS)
         let p50 = sum.p50Ms.map { NumberFormat.milliseconds($0) + " ms" } ?? "-"
         let room = rightX - x - 1
-        let candidates = [
-            long + " │ \(total) qps │ p50 \(p50)", short + " │ \(total) qps │ p50 \(p50)", short + " │ \(total) qps",
-            shortest + " │ \(total) qps", short, shortest,
+        let candidates: [(counts: String, rest: String)] = [
+            (long, " │ \(total) qps │ p50 \(p50)"), (short, " │ \(total) qps │ p50 \(p50)"), (short, " │ \(total) qps"),
+            (shortest, " │ \(total) qps"), (short, ""), (shortest, ""),
         ]
-        let text = candidates.first { DisplayWidth.of($0) <= room } ?? DisplayWidth.truncate(shortest, to: room)
+        // Leases about to end, so nobody is surprised by a site coming back: kept before the
+        // traffic figures give way, and shown apart in the warning colour.
+        let ending = sum.leasesEnding(within: leaseWarning, of: state.now)
+        let minutes = Int(leaseWarning / 60)
+        let leaseForms = ending == 0 ? [] : [" · \(ending) lease\(ending == 1 ? " ends" : "s end") <\(minutes)m", " · \(ending) lease\(ending == 1 ? "" : "s") <\(minutes)m"]
+        let fits = { (c: (counts: String, rest: String), lease: String) in DisplayWidth.of(c.counts + lease + c.rest) <= room }
+        // The total rate stays if it can, then the longer wording.
+        for group in [candidates.filter { !$0.rest.isEmpty }, candidates.filter(\.rest.isEmpty)] {
+            for lease in leaseForms {
+                guard let c = group.first(where: { fits($0, lease) }) else { continue }
+                var lx = x + grid.put(c.counts, x: x, y: 0, role: .header)
+                lx += grid.put(lease, x: lx, y: 0, role: .warn, bold: true)
+                grid.put(c.rest, x: lx, y: 0, role: .header)
+                return
+            }
+        }
+        let text = candidates.first { fits($0, "") }.map { $0.counts + $0.rest } ?? DisplayWidth.truncate(shortest, to: room)
         grid.put(text, x: x, y: 0, role: .header, maxWidth: room)
     }
+
+    /// Leases that end within this many seconds are counted in the header.
+    static let leaseWarning: TimeInterval = 15 * 60
 
     /// The poll health: the poller's own (cycles on time), and whether the agents answer. A
     /// poller that runs on time while no agent answers is not "ok".

@@ -1,17 +1,21 @@
 /// `?`: every key, in a box over the current view.
 enum HelpOverlay {
+    // Each description fits one line of an 80-column help, so every key shows at 80×24.
     static let lines: [(String, String)] = [
         ("←↓↑→ h j k l", "move the selection"),
         ("PgUp PgDn Home End", "page, first, last"),
-        ("Enter", "site detail; in the event log or detail, the event or drain note whole"),
+        ("Enter", "site detail; an event or a drain note whole"),
         ("Esc", "back; clear marks or filter; cancel a dialog"),
         ("Tab  Shift-Tab", "next / previous view: fleet, table, detail, events"),
         ("v", "fleet panels / table"),
-        ("/", "filter by id, name, region or status (Enter keeps, Esc clears)"),
+        ("/", "filter by id, name, region or status; Esc clears"),
         ("s", "sort: region, name, qps, latency, status"),
-        ("space", "mark a site (d then drains every marked site as one set)"),
-        ("d", "drain the site, the marked sites, or (in detail) one service"),
+        ("space", "mark a site (d drains the marked sites as one set)"),
+        ("d", "drain the site or marked sites; in detail, a service"),
+        ("Tab (drain dialog)", "lease (2h, 90m; blank: none), ticket, stage"),
         ("u", "undrain"),
+        ("w", "withdraw a de-preferred site now, not waiting"),
+        ("e", "extend a drained site's lease (by 1h, 30m, ...)"),
         ("r", "poll every site now"),
         ("t", "next colour theme"),
         ("?", "this help"),
@@ -33,7 +37,7 @@ enum HelpOverlay {
             grid.put(what, x: rect.x + 23, y: y, role: .dialog, maxWidth: rect.width - 25)
             y += 1
         }
-        let mode = state.mode == .monitor ? "MONITOR mode: read-only, d and u do nothing" : "any key closes this help"
+        let mode = state.mode == .monitor ? "MONITOR mode: read-only, d, u, w and e do nothing" : "any key closes this help"
         grid.put(mode, x: rect.x + 2, y: rect.maxY - 2, role: .dialog, maxWidth: rect.width - 4)
     }
 

@@ -27,7 +27,20 @@ enum SitePanel {
         // Line 1: badge, progress, peers.
         let (badge, badgeRole) = ViewFormat.badge(site, pending: pending)
         var cx = x + grid.put(" \(badge) ", x: x, y: y, role: badgeRole, bold: true, maxWidth: w)
-        if let p = pending, cx < inner.maxX - 2 {
+        // Where a staged drain stands, or its lease: the last facts give way to a narrow panel.
+        var detailsShown = false
+        if site.reachability == .ok, let drain = SiteDrain(site) {
+            // HELD right beside the badge: the panel has no room for another `·`.
+            if drain.held { cx += grid.put("HELD", x: cx, y: y, role: .warn, bold: true, maxWidth: inner.maxX - cx) }
+            var parts = DrainText.details(drain, site: site, now: state.now, held: false)
+            while !parts.isEmpty, DisplayWidth.of(" " + parts.joined(separator: " · ")) > inner.maxX - cx { parts.removeLast() }
+            if !parts.isEmpty {
+                cx += grid.put(" " + parts.joined(separator: " · "), x: cx, y: y, role: drain.atDeprefer ? .warn : .drained, maxWidth: inner.maxX - cx)
+            }
+            detailsShown = drain.held || !parts.isEmpty
+        }
+        // After the drain's facts, the progress only when it fits whole.
+        if let p = pending, cx < inner.maxX - 2, !detailsShown || DisplayWidth.of(" " + p.label + " ✓") <= inner.maxX - cx {
             let role: StyleRole = switch p.phase {
             case .verified: .ok
             case .notEffective, .failed: .critical
@@ -97,9 +110,10 @@ enum SitePanel {
         // Line 5: why: the drain record, the agent's error, a backend error.
         if unreachable || site.reachability == .stale {
             grid.put(DisplayWidth.truncate(site.lastError ?? "no answer", to: w), x: x, y: y, role: unreachable ? .critical : .warn, maxWidth: w)
-        } else if let d = site.status?.services.compactMap(\.drain).first {
+        } else if let d = SiteDrain(site)?.record {
             let who = d.mode == .auto ? "auto" : d.operator
-            let (reason, overridden) = DrainCommand.shownReason(d.reason)
+            let (shown, overridden) = DrainCommand.shownReason(d.reason)
+            let reason = (d.ticket.map { "\($0) · " } ?? "") + shown
             let used = grid.put(DisplayWidth.truncate("by \(who) \(ViewFormat.ago(d.since, now: state.now)): ", to: w), x: x, y: y,
                                 role: d.mode == .auto ? .critical : .drained, maxWidth: w)
             let mark = overridden ? "OVERRIDE " : ""

@@ -20,7 +20,17 @@ enum StatusBar {
         case .events: hints = ["Esc back", "↑↓ scroll", "Enter read", "/ filter", "Tab next view"]
         default: hints = ["Enter detail", "space mark", "d drain", "u undrain", "v view", "/ filter", "s sort:\(state.sort.rawValue)"]
         }
-        if state.mode == .monitor { hints.removeAll { $0.hasPrefix("d ") || $0.hasPrefix("u ") || $0.hasPrefix("space") } }
+        // The keys of a drain's later life, where the selected site has one.
+        if state.screen != .events, let site = state.selectedSite, site.status?.agent.drainLifecycle == true {
+            let at = (hints.firstIndex(of: "u undrain") ?? hints.count - 1) + 1
+            var extra: [String] = []
+            if SiteDrain.isDepreferred(site) { extra.append("w withdraw now") }
+            if SiteDrain.hasOperatorDrain(site) { extra.append("e extend") }
+            hints.insert(contentsOf: extra, at: min(at, hints.count))
+        }
+        if state.mode == .monitor {
+            hints.removeAll { $0.hasPrefix("d ") || $0.hasPrefix("u ") || $0.hasPrefix("w ") || $0.hasPrefix("e ") || $0.hasPrefix("space") }
+        }
         hints.append("t theme")
         // Help and quit are kept at the right end, whatever else gives way.
         let always = "? help  q quit "

@@ -47,9 +47,8 @@ enum TableView {
             var note = ""
             var noteRole = StyleRole.muted
             if s.reachability != .ok, let e = s.lastError { note = e; noteRole = s.reachability == .unreachable ? .critical : .warn }
-            else if let d = s.status?.services.compactMap(\.drain).first {
-                let (reason, overridden) = DrainCommand.shownReason(d.reason)
-                note = "by \(d.mode == .auto ? "auto" : d.operator)\(overridden ? " OVERRIDE" : ""): \(reason)"
+            else if let d = SiteDrain(s) {
+                note = DrainText.note(d, site: s, now: state.now)
                 noteRole = .drained
             }
             else if let p = state.pending[s.config.id] { note = p.label }

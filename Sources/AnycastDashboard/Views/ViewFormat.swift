@@ -36,9 +36,16 @@ enum ViewFormat {
         }
     }
 
-    /// The badge shown for a site: its condition, or DRAINING (ANNOUNCING) while a drain
-    /// (an undrain) sent from here has not reached the routes yet.
+    /// The badge of a site at the de-prefer step of a drain.
+    static let depreferredBadge = "DE-PREFERRED"
+
+    /// The badge shown for a site: its condition, DE-PREFERRED while a staged drain waits for
+    /// the traffic to leave, or DRAINING (ANNOUNCING) while a drain (an undrain) sent from
+    /// here has not reached the routes yet.
     static func badge(_ site: SiteSnapshot, pending: PendingAction?) -> (String, StyleRole) {
+        if site.reachability == .ok, site.condition == .draining, SiteDrain.isDepreferred(site) {
+            return (depreferredBadge, .warn)
+        }
         if let p = pending, site.reachability == .ok {
             switch p.phase {
             case .sending, .waitingForRoutes:
