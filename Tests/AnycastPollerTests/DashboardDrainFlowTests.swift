@@ -25,8 +25,13 @@ import Testing
 
         func keys(_ text: String) -> [KeyPress] { text.map(KeyPress.character) }
         var effects: [DashboardEffect] = []
-        let drainKeys: [KeyPress] = [.character("d")] + keys("swap optics") + [.enter] + keys("ams1") + [.enter]
-        for key in drainKeys { effects += DashboardUpdate.update(&state, .key(key)) }
+        // The simulated sites drain in stages; this flow withdraws at once (the dialog's stage
+        // field, three Tabs down: reason, lease, ticket, stage), so the simulated seconds
+        // below see the withdrawal.
+        for key in [.character("d")] + keys("swap optics") + [.tab, .tab, .tab] { effects += DashboardUpdate.update(&state, .key(key)) }
+        for _ in 0..<3 where state.dialog?.stage != .now { effects += DashboardUpdate.update(&state, .key(.right)) }
+        #expect(state.dialog?.stageToSend == .withdraw)
+        for key in [.enter] + keys("ams1") + [.enter] { effects += DashboardUpdate.update(&state, .key(key)) }
         guard case .perform(let command)? = effects.last else { Issue.record("no drain sent: \(effects)"); return }
         let outcome = await DrainSender.send(command, sites: operateSites, client: client)
         #expect(outcome.errors.isEmpty)

@@ -22,7 +22,7 @@ import Testing
         ams.token = "demo-read"
         let before = try await client.status(of: ams, timeout: .seconds(2))
         #expect(before.traffic.qps ?? 0 > 0)
-        let request = DrainRequest(service: nil, reason: "CHG-42 line card swap", operator: "alice")
+        let request = DrainRequest(service: nil, reason: "CHG-42 line card swap", operator: "alice", stage: .withdraw)
         do {
             _ = try await client.drain(ams, request, timeout: .seconds(2))
             Issue.record("a read token must not drain")
