@@ -8,14 +8,11 @@
 #      under withdraw_below; events and audit log; the time from the confirming Enter to the
 #      withdraw, next to a hard drain's ("stage": "withdraw")
 #   b. hold at the de-prefer step (anycast-dash drain --stage deprefer), then move on to the
-#      withdraw (anycast-dash drain --now)
+#      withdraw with the dashboard's `w` key (typed confirmation)
 #   c. a lease of 20 s (anycast-dash drain --for 20s) that ends while the site's agent is
 #      stopped (kill -9): announced at start
 #   d. a lease that ends while the site's Unbound is stopped: stays withdrawn (auto), comes
 #      back by itself with Unbound
-# TODO(lead): b moves the held drain on with `anycast-dash drain --now` (it sends "stage":
-#   "withdraw"); switch it to the dashboard's `w` key once that exists, and check the panel's
-#   DE-PREFERRED badge in a and b (the dashboard shows "DRAINING withdrawing" there today).
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -217,6 +214,7 @@ watch_site 1 a
 keys dash Enter
 T0=$(now_ms)
 wait_first 5 a "$DEPREF_STATE"
+check "a: the panel shows DE-PREFERRED with the traffic left and the time in the step" wait_for dash "DE-PREFERRED +[0-9]+% left · [0-9.]+s" 4
 # s1's Unbound over one second of the de-prefer step (the withdraw comes ~3 s after it).
 sleep 0.3; Q0=$(queries 1); sleep 1; Q1=$(queries 1); TQ1=$(now_ms)
 check "a: the withdraw follows: s1's route leaves the upstream's BIRD table" wait_first 35 a absent
@@ -298,14 +296,18 @@ check "b: $(( ($(now_ms) - TB) / 1000 )) s after the drain, still de-preferred a
 check "b: ... no withdraw step in the events" bash -c "
     curl -s -H 'Authorization: Bearer $READ' '$(agent 1)/v1/events?since=$SINCE1' | python3 -c '
 import json,sys; ev=json.load(sys.stdin)[\"events\"]; w=[e for e in ev if e.get(\"change\")==\"withdraw\"]; print(w); sys.exit(1 if w else 0)'"
+keys dash / ; typed dash "s1"; keys dash Enter
+check "b: the panel shows DE-PREFERRED and HELD" wait_for dash "DE-PREFERRED +HELD" 10
+keys dash w
+check "b: w opens the withdraw-now dialog" wait_for dash "Withdraw now: s1" 5
+typed dash "hold: move on"; keys dash Enter
+check "b: ... which waits for the typed site id" wait_for dash "type s1 to confirm" 5
+typed dash "s1"
 T0=$(now_ms)
-# TODO(lead): the dashboard's `w` key instead of this command once it exists.
-dash drain s1 --now --reason "hold: move on" --operator holder --yes >"$WORK/cli-now.out" 2>&1
-CODE=$?
-check "b: move on: anycast-dash drain s1 --now exits 0" test "$CODE" = 0
-sed 's/^/       cli: /' "$WORK/cli-now.out"
+keys dash Enter
 check "b: the withdraw follows: s1's route leaves the upstream's BIRD table" wait_first 5 b absent
 unwatch
+keys dash Escape  # clear the filter: the later scenarios read other sites' panels
 sed 's/^/         /' "$WORK/watch-b.log"
 held_throughout() { # the watched states from the first de-preferred one to the withdraw are all de-preferred
     local from to
@@ -314,14 +316,14 @@ held_throughout() { # the watched states from the first de-preferred one to the 
         [ "$(first b "$DEPREF_STATE")" -lt "$T0" ] && [ "$(first b absent)" -ge "$T0" ]
 }
 check "b: from the hold until the move on, s1's path stayed de-preferred at the upstream" held_throughout
-echo "       held drain: de-preferred $(( $(first b "$DEPREF_STATE") - TB )) ms after the command started; moved on: withdrawn $(( $(first b absent) - T0 )) ms after the command started"
+echo "       held drain: de-preferred $(( $(first b "$DEPREF_STATE") - TB )) ms after the command started; moved on by w: withdrawn $(( $(first b absent) - T0 )) ms after the confirming Enter"
 events 1 "$SINCE1" "$WORK/events-b.txt"
 audit 1 "$SINCE1" "$WORK/audit-b.txt"
-check "b: events: drain (deprefer), verified, drain (withdraw, by the operator), verified" in_order "$WORK/events-b.txt" \
+check "b: events: drain (deprefer, by holder), verified, drain (withdraw, by the dashboard's w), verified" in_order "$WORK/events-b.txt" \
     "^[0-9]+ drain deprefer holder applied" "^[0-9]+ drain_verified deprefer" \
-    "^[0-9]+ drain withdraw holder applied \| withdraw step of the drain, by holder" "^[0-9]+ drain_verified "
+    "^[0-9]+ drain withdraw staged applied \| withdraw step of the drain, by staged" "^[0-9]+ drain_verified "
 check "b: ... and the audit log file" in_order "$WORK/audit-b.txt" \
-    "^[0-9]+ drain deprefer holder applied" "^[0-9]+ drain withdraw holder applied"
+    "^[0-9]+ drain deprefer holder applied" "^[0-9]+ drain withdraw staged applied"
 sed 's/^/       event: /' "$WORK/events-b.txt"
 CODE=$(post 1 undrain '{"service":"dns","operator":"holder"}')
 check "b: undrain: s1 announced normally again" wait_until 5 normal 1
