@@ -83,6 +83,18 @@ import Testing
         #expect(lines[unreachable + 1].trimmingCharacters(in: .whitespaces) == "connection refused")
     }
 
+    @Test func aDrainNoteSaysTheStepTheTicketAndTheLease() {
+        let since = Date(timeIntervalSince1970: 1_800_000_000)
+        var record = DrainRecord(operator: "alice", reason: "optics", since: since, mode: .operator, stage: .deprefer, hold: true,
+                                 leaseUntil: since.addingTimeInterval(7200), ticket: "CHG-1")
+        #expect(FleetTableRow.drainNote(record) == "de-preferred (held) by alice [CHG-1, lease until 2027-01-15T10:00:00.000Z]: optics")
+        record.stage = .withdraw
+        record.ticket = nil
+        #expect(FleetTableRow.drainNote(record) == "drained by alice [lease until 2027-01-15T10:00:00.000Z]: optics")
+        record.leaseUntil = nil
+        #expect(FleetTableRow.drainNote(record) == "drained by alice: optics", "an older agent's record reads as before")
+    }
+
     @Test func theSummaryCarriesOnBetweenItsPartsInsteadOfOverflowing() {
         var fleet = Self.worldFleet()
         fleet.name = "本番DNSフリート-ヨーロッパ-アジア太平洋"

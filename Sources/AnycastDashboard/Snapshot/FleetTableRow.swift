@@ -14,7 +14,7 @@ struct FleetTableRow: Sendable {
             NumberFormat.age(s.dataAgeSeconds),
         ].map(Self.printable)
         if let drain = s.services.compactMap(\.drain).first {
-            note = "\(drain.mode == .auto ? "auto-withdrawn" : "drained by \(drain.operator)"): \(drain.reason)"
+            note = Self.drainNote(drain)
         } else if let error = s.error {
             note = error
         } else if let e = s.backendErrors.first {
@@ -23,6 +23,18 @@ struct FleetTableRow: Sendable {
             note = ""
         }
         note = Self.printable(note)
+    }
+
+    /// `drained by alice [CHG-1, lease until 2026-12-02T16:30:00.000Z]: reason`, or
+    /// `de-preferred (held) by alice: reason` at a staged drain's first step.
+    static func drainNote(_ drain: DrainRecord) -> String {
+        let who = switch (drain.mode, drain.currentStage) {
+        case (.auto, _): "auto-withdrawn"
+        case (.operator, .deprefer): "de-preferred\(drain.hold == true ? " (held)" : "") by \(drain.operator)"
+        case (.operator, .withdraw): "drained by \(drain.operator)"
+        }
+        let tags = [drain.ticket, drain.leaseUntil.map { "lease until \(ISO8601Time.format($0))" }].compactMap { $0 }
+        return "\(who)\(tags.isEmpty ? "" : " [\(tags.joined(separator: ", "))]"): \(drain.reason)"
     }
 
     /// `text` with control characters (newlines, tabs, escapes from a config or an agent's
