@@ -6,7 +6,9 @@ import Testing
 
 /// Staged drains (de-prefer, then withdraw), holds and skips, drain leases and their policy,
 /// on a test clock: each `tick` is one second of traffic at a given rate and one refresh.
-@Suite struct DrainLifecycleTests {
+/// Serialized: hundreds of refreshes per test, run side by side, would take the CPU from the
+/// suites that measure real network timeouts.
+@Suite(.serialized) struct DrainLifecycleTests {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lifecycle-\(UUID().uuidString)").path
     let origin = RequestOrigin(tokenName: "noc-operate", clientAddress: "198.51.100.9")
     static let step = DepreferStep(originProtocols: ["anycast4_depref"], prepend: 3, gracefulShutdown: true,
@@ -113,7 +115,7 @@ import Testing
         let s = try await site()
         await s.tick(1000, times: 12)
         _ = try await drain(s, stage: .deprefer)
-        await s.tick(0, times: 120)
+        await s.tick(0, times: 70)
         #expect(s.daemon.step("dns") == .deprefer, "held: neither the rate nor the stage_timeout moves it on")
         #expect(await s.dns().drain?.hold == true)
 
@@ -319,8 +321,13 @@ import Testing
         await #expect(throws: AgentAPIError.self, "nothing to extend on an announced service") {
             _ = try await s.agent.extend(ExtendRequest(service: "ntp", lease: 60, operator: "bob"), origin: origin)
         }
-        await s.tick(0, times: 4199)
+        // Past the first end (600 s) and up to a second before the new one (4200 s): still drained.
+        await s.clock.advance(4199)
+        await s.agent.refresh()
         #expect(await s.dns().desired == .drain, "the extended lease holds past the first end")
+        await s.clock.advance(1)
+        await s.agent.refresh()
+        #expect(await s.dns().desired == .announce, "and ends at the new end")
     }
 
     @Test func maxLeaseAndRequireLeaseAreEnforced() async throws {

@@ -3,6 +3,7 @@
 
 source scripts/free-port.sh
 source scripts/make-test-pki.sh
+source scripts/bench/swift-build.sh
 BENCH_WORK=$(mktemp -d)
 BENCH_CLEANUPS=()
 bench_cleanup() {
@@ -23,7 +24,7 @@ bench_require() {
 # bench_build CONFIG PRODUCT... : builds the products; BIN is their folder.
 bench_build() {
     local config=$1 product; shift
-    for product in "$@"; do swift build -c "$config" --product "$product" >/dev/null; done
+    for product in "$@"; do bench_swift_build -c "$config" --product "$product"; done
     BIN=.build/$config
 }
 

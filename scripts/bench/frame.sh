@@ -14,7 +14,8 @@ while [ $# -gt 0 ]; do
     esac
 done
 command -v tmux >/dev/null || { echo "tmux is missing: apt-get install tmux"; exit 1; }
-swift build -c "$CONFIG" --product anycast-bench >/dev/null
+source scripts/bench/swift-build.sh
+bench_swift_build -c "$CONFIG" --product anycast-bench
 BIN=.build/$CONFIG/anycast-bench
 "$BIN" frame --iterations "$ITER" --width 200 --height 60
 OUT=$(mktemp); SOCK=$(mktemp -u)

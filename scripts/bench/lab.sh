@@ -22,7 +22,8 @@ done
 for tool in curl python3 wrk nginx birdc ip; do
     command -v $tool >/dev/null || { echo "$tool is missing: apt-get install curl python3 wrk nginx bird2 iproute2 unbound"; exit 1; }
 done
-swift build -c "$CONFIG" --product anycast-agent >/dev/null
+source scripts/bench/swift-build.sh
+bench_swift_build -c "$CONFIG" --product anycast-agent
 export LAB_PREFIX="abn$$"
 WORK=$(mktemp -d)
 LAB=$WORK/lab
