@@ -125,6 +125,16 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Fleet coordination through etcd (its v3 JSON gateway): the client, with failover
+        // across the cluster's members and a deadline on every call.
+        .target(
+            name: "AnycastCoordination",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
         // What the executables share about the command line: the exit status of usage errors.
         .target(
             name: "AnycastCommandLine",
@@ -227,6 +237,11 @@ let package = Package(
         .testTarget(
             name: "AnycastTUITests",
             dependencies: ["AnycastCore", "AnycastDashboard", "AnycastTerminal", "AnycastTUI"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "AnycastCoordinationTests",
+            dependencies: ["AnycastCoordination"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -1,0 +1,181 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import Synchronization
+
+/// A client of etcd's v3 API through its JSON gateway (HTTP POST to `/v3/...`) over a
+/// cluster's client URLs. Every call has a deadline; a member that refuses or does not answer
+/// in its share of it is left for the next, and the member that answered last is asked first.
+///
+/// Why the gateway and not gRPC: the calls the coordination needs (put, range, txn, leases)
+/// are a handful of small JSON bodies, AsyncHTTPClient is already in the package, and no
+/// generated code or vendored `.proto` files are needed.
+public final class EtcdClient: Sendable {
+    public let endpoints: [String]
+    let http: HTTPClient
+    let timeout: Duration
+    private let preferred = Mutex(0)
+
+    /// `endpoints`: client URLs such as `http://127.0.0.1:2379`. `timeout` bounds each call,
+    /// failover included.
+    public init(endpoints: [String], http: HTTPClient, timeout: Duration = .seconds(2)) {
+        precondition(!endpoints.isEmpty, "etcd needs at least one endpoint")
+        self.endpoints = endpoints.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
+        self.http = http
+        self.timeout = timeout
+    }
+
+    /// An HTTP client for etcd: short connect timeout, no retries of its own (the failover is
+    /// this client's).
+    public static func makeHTTPClient() -> HTTPClient {
+        var config = HTTPClient.Configuration()
+        config.timeout.connect = .milliseconds(500)
+        config.connectionPool.retryConnectionEstablishment = false
+        config.redirectConfiguration = .disallow
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: config)
+    }
+
+    // MARK: - Keys
+
+    /// Writes `value` at `key`, attached to `lease` when given.
+    public func put(_ key: String, _ value: String, lease: Int64? = nil) async throws(EtcdError) {
+        var body: [String: Any] = ["key": EtcdWire.base64(key), "value": EtcdWire.base64(value)]
+        if let lease { body["lease"] = String(lease) }
+        _ = try await call("/v3/kv/put", body)
+    }
+
+    /// The key, or nil when it does not exist.
+    public func get(_ key: String) async throws(EtcdError) -> EtcdKeyValue? {
+        let data = try await call("/v3/kv/range", ["key": EtcdWire.base64(key)])
+        return try Self.decode(EtcdWire.RangeResponse.self, data).kvs?.first?.decoded()
+    }
+
+    /// Every key under `prefix`, in key order, and the store's revision when read.
+    public func list(prefix: String) async throws(EtcdError) -> (keys: [EtcdKeyValue], revision: Int64) {
+        let data = try await call("/v3/kv/range", ["key": EtcdWire.base64(prefix), "range_end": EtcdWire.prefixEnd(prefix)])
+        let answer = try Self.decode(EtcdWire.RangeResponse.self, data)
+        var keys: [EtcdKeyValue] = []
+        for kv in answer.kvs ?? [] { keys.append(try kv.decoded()) }
+        return (keys, answer.header?.revision?.value ?? 0)
+    }
+
+    /// Deletes `key`.
+    public func delete(_ key: String) async throws(EtcdError) {
+        _ = try await call("/v3/kv/deleterange", ["key": EtcdWire.base64(key)])
+    }
+
+    /// Runs `success` if every comparison holds, else `failure`, atomically.
+    public func transaction(_ compare: [EtcdCompare], success: [EtcdOperation], failure: [EtcdOperation] = []) async throws(EtcdError) -> EtcdTxnResult {
+        let body: [String: Any] = ["compare": compare.map(\.json), "success": success.map(\.json), "failure": failure.map(\.json)]
+        let answer = try Self.decode(EtcdWire.TxnResponse.self, try await call("/v3/kv/txn", body))
+        var ranges: [[EtcdKeyValue]] = []
+        for op in answer.responses ?? [] {
+            guard let range = op.response_range else { continue }
+            var keys: [EtcdKeyValue] = []
+            for kv in range.kvs ?? [] { keys.append(try kv.decoded()) }
+            ranges.append(keys)
+        }
+        return EtcdTxnResult(succeeded: answer.succeeded ?? false, revision: answer.header?.revision?.value ?? 0, ranges: ranges)
+    }
+
+    // MARK: - Leases
+
+    /// A new lease of `ttl` seconds; its keys vanish when it is neither kept alive nor revoked.
+    public func grantLease(ttl: Int) async throws(EtcdError) -> Int64 {
+        let answer = try Self.decode(EtcdWire.LeaseGrantResponse.self, try await call("/v3/lease/grant", ["TTL": String(ttl)]))
+        if let error = answer.error, !error.isEmpty { throw .rejected(code: 200, message: error) }
+        guard let id = answer.ID?.value, id != 0 else { throw .malformed("a lease grant without an ID") }
+        return id
+    }
+
+    /// Renews `lease`; answers its TTL, 0 when the lease has already expired.
+    public func keepAlive(_ lease: Int64) async throws(EtcdError) -> Int64 {
+        let answer = try Self.decode(EtcdWire.KeepAliveResponse.self, try await call("/v3/lease/keepalive", ["ID": String(lease)]))
+        return answer.result?.TTL?.value ?? 0
+    }
+
+    /// Ends `lease` now, deleting its keys.
+    public func revoke(_ lease: Int64) async throws(EtcdError) {
+        _ = try await call("/v3/lease/revoke", ["ID": String(lease)])
+    }
+
+    // MARK: - Cluster
+
+    /// What one member says of itself: its id, the leader's id and its version.
+    public struct MemberStatus: Sendable, Hashable {
+        public var endpoint: String
+        public var memberID: Int64
+        public var leaderID: Int64
+        public var version: String
+    }
+
+    /// The status of `endpoint` alone (no failover): for the health of each member.
+    public func status(of endpoint: String) async throws(EtcdError) -> MemberStatus {
+        let data = try await send("/v3/maintenance/status", body: Data("{}".utf8), to: endpoint, deadline: NIODeadline.now() + .nanoseconds(timeout.nanoseconds))
+        let answer = try Self.decode(EtcdWire.StatusResponse.self, data)
+        return MemberStatus(endpoint: endpoint, memberID: answer.header?.member_id?.value ?? 0,
+                            leaderID: answer.leader?.value ?? 0, version: answer.version ?? "")
+    }
+
+    // MARK: - Calls
+
+    /// POSTs `body` to each endpoint in turn, from the one that answered last, until one
+    /// answers; a member that does not answer within its share of the deadline is skipped.
+    func call(_ path: String, _ body: [String: Any]) async throws(EtcdError) -> Data {
+        let bytes: Data
+        do { bytes = try JSONSerialization.data(withJSONObject: body) } catch { throw .malformed("cannot encode the request: \(error)") }
+        let deadline = NIODeadline.now() + .nanoseconds(timeout.nanoseconds)
+        let share = TimeAmount.nanoseconds(max(timeout.nanoseconds / Int64(endpoints.count), 200_000_000))
+        let first = preferred.withLock { $0 }
+        var failures: [String] = []
+        for step in 0..<endpoints.count {
+            let index = (first + step) % endpoints.count
+            let endpoint = endpoints[index]
+            let attemptDeadline = min(deadline, NIODeadline.now() + share)
+            if NIODeadline.now() >= deadline { break }
+            do {
+                let data = try await send(path, body: bytes, to: endpoint, deadline: attemptDeadline)
+                preferred.withLock { $0 = index }
+                return data
+            } catch let error {
+                switch error {
+                case .rejected(let code, _) where code < 500: throw error  // the request itself is wrong: no other member will take it
+                default: failures.append("\(endpoint): \(error)")
+                }
+            }
+        }
+        throw .unreachable(failures.isEmpty ? "no time left for any member" : failures.joined(separator: "; "))
+    }
+
+    private func send(_ path: String, body: Data, to endpoint: String, deadline: NIODeadline) async throws(EtcdError) -> Data {
+        var request = HTTPClientRequest(url: endpoint + path)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.body = .bytes(ByteBuffer(bytes: body))
+        let response: HTTPClientResponse
+        let bytes: ByteBuffer
+        do {
+            response = try await http.execute(request, deadline: deadline)
+            bytes = try await response.body.collect(upTo: 4 << 20)
+        } catch {
+            throw .unreachable("\(error)")
+        }
+        let data = Data(bytes.readableBytesView)
+        guard response.status.code == 200 else {
+            let body = try? JSONDecoder().decode(EtcdWire.ErrorBody.self, from: data)
+            throw .rejected(code: Int(response.status.code), message: body?.message ?? body?.error ?? String(decoding: data.prefix(200), as: UTF8.self))
+        }
+        return data
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ data: Data) throws(EtcdError) -> T {
+        do { return try JSONDecoder().decode(T.self, from: data) } catch { throw .malformed("\(error)") }
+    }
+}
+
+extension Duration {
+    var nanoseconds: Int64 {
+        let c = components
+        return c.seconds * 1_000_000_000 + c.attoseconds / 1_000_000_000
+    }
+}
