@@ -1,6 +1,8 @@
 /// Why a call to etcd failed.
 public enum EtcdError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// No endpoint answered within the call's timeout (each was tried once).
+    /// No endpoint answered within the call's timeout (each was tried once). A write that ends
+    /// so has an unknown outcome: a member without quorum may still apply it once quorum is
+    /// back (seen with etcd 3.4), so what it changed must be read again, never assumed undone.
     case unreachable(String)
     /// An endpoint answered with an error (`code` is the HTTP status).
     case rejected(code: Int, message: String)

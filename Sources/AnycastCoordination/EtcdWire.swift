@@ -20,12 +20,17 @@ enum EtcdWire {
         return Data([0]).base64EncodedString()  // the whole key space
     }
 
-    /// An int64 the gateway writes as a string (or, from some versions, a number).
+    /// An int64 (or a uint64 such as a member id, kept as its bit pattern) that the gateway
+    /// writes as a string, or, from some versions, as a number.
     struct Int64Text: Decodable, Sendable {
         var value: Int64
         init(from decoder: any Decoder) throws {
             let c = try decoder.singleValueContainer()
-            if let text = try? c.decode(String.self), let v = Int64(text) { value = v; return }
+            if let text = try? c.decode(String.self) {
+                if let v = Int64(text) { value = v; return }
+                if let u = UInt64(text) { value = Int64(bitPattern: u); return }
+            }
+            if let u = try? c.decode(UInt64.self) { value = Int64(bitPattern: u); return }
             value = try c.decode(Int64.self)
         }
     }

@@ -47,10 +47,9 @@ final class EtcdCluster: @unchecked Sendable {
             "--initial-cluster", cluster, "--initial-cluster-state", "new",
             "--heartbeat-interval", "50", "--election-timeout", "500",
         ]
-        let log = FileHandle(forWritingAtPath: "\(folder)/\(m.name).log") ?? {
-            FileManager.default.createFile(atPath: "\(folder)/\(m.name).log", contents: nil)
-            return FileHandle(forWritingAtPath: "\(folder)/\(m.name).log")!
-        }()
+        let path = "\(folder)/\(m.name).log"
+        if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
+        guard let log = FileHandle(forWritingAtPath: path) else { throw CocoaError(.fileWriteUnknown) }
         log.seekToEndOfFile()
         p.standardOutput = log
         p.standardError = log
