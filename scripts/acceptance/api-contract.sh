@@ -100,7 +100,10 @@ assert lines >= 6 and with_status >= 2 and len(revisions) >= 2, "the drain's rev
 PY
 
 # Warnings (e.g. an operation that answered only 401, or only errors) fail the run too.
-printf '[warnings]\nfail-on = true\n' >"$WORK/schemathesis.toml"
+# Every warning fails the run except missing_test_data: POST /v1/extend rightly answers 404 to
+# the random service names generated and 409 while nothing is drained, and whether a drain
+# happened before it depends on the order the operations run in.
+printf '[warnings]\nfail-on = ["missing_auth", "base_url_mismatch", "validation_mismatch", "missing_deserializer", "unused_openapi_auth", "unsupported_regex", "method_not_allowed", "unmatched_filter", "unresolvable_reference"]\n' >"$WORK/schemathesis.toml"
 
 # schemathesis NAME TOKEN FILTER...: one run over the operations FILTER selects; its summary is
 # the check's output.
