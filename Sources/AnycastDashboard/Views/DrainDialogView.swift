@@ -115,18 +115,7 @@ enum DrainDialogView {
         }
         bottom.append((hints.first { DisplayWidth.of($0) <= inner } ?? hints[hints.count - 1], .muted, false))
 
-        let height = min(grid.height - 2, top.count + bottom.count + 2)
-        let rect = Rect(x: (grid.width - width) / 2, y: max(1, (grid.height - height) / 2), width: width, height: height)
-        grid.fill(rect, with: Cell(" ", role: .dialog))
-        grid.box(rect, role: .dialogBorder, title: title, titleRole: .dialogBorder)
-        // When the screen is short, the inputs and the way out (the end) stay visible and the
-        // preview gives way from its end.
-        let room = max(0, rect.height - 2)
-        let keptBottom = Array(bottom.suffix(room))
-        let shown = Array(top.prefix(room - keptBottom.count)) + keptBottom
-        for (i, (text, role, bold)) in shown.enumerated() {
-            grid.put(text, x: rect.x + 2, y: rect.y + 1 + i, role: role, bold: bold, maxWidth: inner)
-        }
+        DialogFrame.draw(title: title, width: width, top: top, bottom: bottom, into: &grid)
     }
 
     /// A field's label and its text as shown.

@@ -32,16 +32,6 @@ enum LeaseDialogView {
         let hints = ["Enter extends · Esc cancels", "Esc cancels"]
         bottom.append((hints.first { DisplayWidth.of($0) <= inner } ?? hints[1], .muted, false))
 
-        let height = min(grid.height - 2, lines.count + bottom.count + 2)
-        let rect = Rect(x: (grid.width - width) / 2, y: max(1, (grid.height - height) / 2), width: width, height: height)
-        grid.fill(rect, with: Cell(" ", role: .dialog))
-        grid.box(rect, role: .dialogBorder, title: title, titleRole: .dialogBorder)
-        // The input and the way out stay when the screen is short; the list gives way.
-        let room = max(0, rect.height - 2)
-        let keptBottom = Array(bottom.suffix(room))
-        let shown = Array(lines.prefix(room - keptBottom.count)) + keptBottom
-        for (i, (text, role, bold)) in shown.enumerated() {
-            grid.put(text, x: rect.x + 2, y: rect.y + 1 + i, role: role, bold: bold, maxWidth: inner)
-        }
+        DialogFrame.draw(title: title, width: width, top: lines, bottom: bottom, into: &grid)
     }
 }
