@@ -181,6 +181,7 @@ import Testing
         ("deprefer without protocols", minimal + "[service.deprefer]\nprepend = 3\n", 15, "service 'dns' has a de-prefer step but names no de-prefer protocol"),
         ("deprefer sets nothing", minimal + "[service.deprefer]\nbird_protocols = [\"anycast4_depref\"]\n", 15, "the de-prefer step sets nothing"),
         ("deprefer reuses the normal origin", minimal + "[service.deprefer]\nbird_protocols = [\"anycast4\"]\nprepend = 2\n", 16, "both its normal and its de-prefer origin"),
+        ("bad de-prefer protocol name", minimal + "[service.deprefer]\nbird_protocols = [\"\"]\nprepend = 2\n", 16, "BIRD protocol name \"\" may hold only"),
         ("withdraw_below not a share", minimal + "[service.deprefer]\nbird_protocols = [\"d4\"]\nprepend = 2\nwithdraw_below = 10\n", 18, "0.1 = 10%"),
         ("prepend too long", minimal + "[service.deprefer]\nbird_protocols = [\"d4\"]\nprepend = 40\n", 17, "must be 0–32"),
         ("unknown deprefer key", minimal + "[service.deprefer]\nbird_protocols = [\"d4\"]\nprepend = 2\nlocal_pref = 50\n", 18, "unknown key 'local_pref'"),

@@ -95,6 +95,28 @@ public enum AgentConfigLoader {
         return DrainPolicy(maxLease: maxLease, requireLease: try p.bool("require_lease") ?? false)
     }
 
+    /// Checks the BIRD protocol names of `t`'s `bird_protocols` and claims them for `service`:
+    /// a protocol that another origin (of this service or another) already uses is an error,
+    /// since disabling it would change both. `ownUse` says what a second use within the service is.
+    private static func claim(
+        _ protocols: [String], in t: TOMLTableReader, service name: String, owners: inout [String: String], ownUse: String
+    ) throws(ConfigError) {
+        for proto in protocols {
+            guard !proto.isEmpty, proto.count <= 64,
+                  proto.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" || $0 == ".") })
+            else {
+                throw t.error("bird_protocols", "service '\(name)': BIRD protocol name \"\(proto)\" may hold only letters, digits, '_', '-' and '.'")
+            }
+            if let owner = owners[proto] {
+                let message = owner == name
+                    ? "service '\(name)': BIRD protocol \(proto) \(ownUse)"
+                    : "service '\(name)': BIRD protocol \(proto) also originates service '\(owner)'; draining one would withdraw both"
+                throw t.error("bird_protocols", message)
+            }
+            owners[proto] = name
+        }
+    }
+
     /// `[service.deprefer]`: the protocols that originate the de-preferred route, its attributes
     /// (for verification: BIRD's config sets them) and when the drain moves on to withdraw.
     private static func readDeprefer(_ s: TOMLTableReader, service name: String, protocolOwner: inout [String: String]) throws(ConfigError) -> DepreferStep? {
@@ -103,18 +125,8 @@ public enum AgentConfigLoader {
         guard let protocols = try d.stringArray("bird_protocols"), !protocols.isEmpty else {
             throw d.error("bird_protocols", "service '\(name)' has a de-prefer step but names no de-prefer protocol: give '\(d.keyPath("bird_protocols"))', the BIRD protocols that originate its prefixes with the de-prefer attributes (see the README, \"Staged drains\")")
         }
-        for proto in protocols {
-            guard proto.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" || $0 == ".") }) else {
-                throw d.error("bird_protocols", "service '\(name)': BIRD protocol name \"\(proto)\" may hold only letters, digits, '_', '-' and '.'")
-            }
-            if let owner = protocolOwner[proto] {
-                let message = owner == name
-                    ? "service '\(name)': BIRD protocol \(proto) is both its normal and its de-prefer origin; the de-prefer step needs a protocol of its own"
-                    : "service '\(name)': BIRD protocol \(proto) also originates service '\(owner)'"
-                throw d.error("bird_protocols", message)
-            }
-            protocolOwner[proto] = name
-        }
+        try claim(protocols, in: d, service: name, owners: &protocolOwner,
+                  ownUse: "is both its normal and its de-prefer origin (or listed twice); the de-prefer step needs a protocol of its own")
         let prepend = try d.int("prepend") ?? 0
         guard (0...32).contains(prepend) else { throw d.error("prepend", "'\(d.keyPath("prepend"))' must be 0–32") }
         let med = try d.int("med")
@@ -261,20 +273,7 @@ public enum AgentConfigLoader {
             guard !protocols.isEmpty else {
                 throw s.error("bird_protocols", "service '\(name)': 'bird_protocols' must not be empty")
             }
-            for proto in protocols {
-                guard !proto.isEmpty, proto.count <= 64,
-                      proto.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" || $0 == ".") })
-                else {
-                    throw s.error("bird_protocols", "service '\(name)': BIRD protocol name \"\(proto)\" may hold only letters, digits, '_', '-' and '.'")
-                }
-                if let owner = protocolOwner[proto] {
-                    let message = owner == name
-                        ? "service '\(name)': BIRD protocol \(proto) is listed twice"
-                        : "service '\(name)': BIRD protocol \(proto) also originates service '\(owner)'; draining one would withdraw both"
-                    throw s.error("bird_protocols", message)
-                }
-                protocolOwner[proto] = name
-            }
+            try claim(protocols, in: s, service: name, owners: &protocolOwner, ownUse: "is listed twice")
             let deprefer = try readDeprefer(s, service: name, protocolOwner: &protocolOwner)
             services.append(AgentServiceConfig(name: name, prefixes: prefixes, birdProtocols: protocols,
                                                autoWithdraw: try s.bool("auto_withdraw") ?? false, deprefer: deprefer))
