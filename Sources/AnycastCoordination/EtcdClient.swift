@@ -54,9 +54,7 @@ public final class EtcdClient: Sendable {
     public func list(prefix: String) async throws(EtcdError) -> (keys: [EtcdKeyValue], revision: Int64) {
         let data = try await call("/v3/kv/range", ["key": EtcdWire.base64(prefix), "range_end": EtcdWire.prefixEnd(prefix)])
         let answer = try Self.decode(EtcdWire.RangeResponse.self, data)
-        var keys: [EtcdKeyValue] = []
-        for kv in answer.kvs ?? [] { keys.append(try kv.decoded()) }
-        return (keys, answer.header?.revision?.value ?? 0)
+        return (try answer.keys(), answer.header?.revision?.value ?? 0)
     }
 
     /// Deletes `key`.
@@ -70,10 +68,7 @@ public final class EtcdClient: Sendable {
         let answer = try Self.decode(EtcdWire.TxnResponse.self, try await call("/v3/kv/txn", body))
         var ranges: [[EtcdKeyValue]] = []
         for op in answer.responses ?? [] {
-            guard let range = op.response_range else { continue }
-            var keys: [EtcdKeyValue] = []
-            for kv in range.kvs ?? [] { keys.append(try kv.decoded()) }
-            ranges.append(keys)
+            if let range = op.response_range { ranges.append(try range.keys()) }
         }
         return EtcdTxnResult(succeeded: answer.succeeded ?? false, revision: answer.header?.revision?.value ?? 0, ranges: ranges)
     }

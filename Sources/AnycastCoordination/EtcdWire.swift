@@ -38,7 +38,6 @@ enum EtcdWire {
     struct Header: Decodable, Sendable {
         var revision: Int64Text?
         var member_id: Int64Text?
-        var raft_term: Int64Text?
     }
 
     struct KV: Decodable, Sendable {
@@ -63,7 +62,12 @@ enum EtcdWire {
     struct RangeResponse: Decodable, Sendable {
         var header: Header?
         var kvs: [KV]?
-        var count: Int64Text?
+
+        func keys() throws(EtcdError) -> [EtcdKeyValue] {
+            var keys: [EtcdKeyValue] = []
+            for kv in kvs ?? [] { keys.append(try kv.decoded()) }
+            return keys
+        }
     }
 
     struct TxnResponse: Decodable, Sendable {
@@ -93,8 +97,6 @@ enum EtcdWire {
         var header: Header?
         var version: String?
         var leader: Int64Text?
-        var raftTerm: Int64Text?
-        var raft_term: Int64Text?
     }
 
     /// An error body of the gateway: `{"error": "...", "code": N, "message": "..."}`.

@@ -97,7 +97,15 @@ import Testing
     @Test func oneMemberDownChangesNothingAndTwoDownIsAnErrorWithinTheTimeout() async throws {
         try await withCluster { cluster, etcd in
             try await etcd.put("/k", "before")
+            var statuses: [EtcdClient.MemberStatus] = []
+            for endpoint in cluster.endpoints { statuses.append(try await etcd.status(of: endpoint)) }
+            #expect(Set(statuses.map(\.memberID)).count == 3, "each member answers for itself")
+            #expect(Set(statuses.map(\.leaderID)).count == 1 && statuses[0].leaderID != 0, "and all name the same leader")
+            #expect(statuses.allSatisfy { $0.version.hasPrefix("3.") })
             cluster.kill(0)
+            await #expect(throws: EtcdError.self, "a dead member's status is an error, with no failover") {
+                _ = try await etcd.status(of: cluster.endpoints[0])
+            }
             try await etcd.put("/k", "one member down")
             #expect(try await etcd.get("/k").map { String(decoding: $0.value, as: UTF8.self) } == "one member down")
 
