@@ -40,7 +40,7 @@ import Testing
         func events() async -> [AgentEvent] { await agent.events(since: 0).events }
     }
 
-    func site(policy: DrainPolicy = .open, reusing old: Site? = nil) async throws -> Site {
+    func site(policy: DrainPolicy = .open, reusing old: Site? = nil, verify: Duration? = nil) async throws -> Site {
         let daemon = old?.daemon ?? SiteAgentReconcileTests.Daemon()
         let traffic = old?.traffic ?? ManualTrafficSource()
         let probe = old?.probe ?? SiteAgentHealthTests.SwitchProbe()
@@ -53,6 +53,7 @@ import Testing
         configuration.reconcileInterval = .seconds(10)
         configuration.health = HealthConfig(rise: 1, fall: 1)
         configuration.policy = policy
+        configuration.verifyDeadline = verify
         configuration.metrics = AgentMetrics(services: services)
         configuration.clock = AnyClock(clock.clock)
         configuration.now = clock.read
@@ -138,6 +139,27 @@ import Testing
         #expect(await s.events().contains { $0.change == .hold })
         await s.tick(0, times: 70)
         #expect(s.daemon.step("dns") == .deprefer)
+    }
+
+    /// The de-prefer step is verified on the attributes each peer is sent, not only on the
+    /// route being there.
+    @Test(arguments: [false, true])
+    func theDepreferStepIsVerifiedOnTheAttributesExported(attributesLost: Bool) async throws {
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let s = try await site(verify: .seconds(1))
+        s.daemon.state.withLock { $0.attributesLost = attributesLost }
+        _ = try await drain(s, stage: .deprefer)
+        for _ in 0..<10 { await s.clock.clock.advance(by: SiteAgent.verifyPollInterval) }
+        await s.agent.verificationsEnded()
+        let events = await s.events()
+        if attributesLost {
+            let failed = try #require(events.last { $0.kind == .drainNotEffective })
+            #expect(failed.change == .deprefer && failed.message.contains("up1 (announced, without the de-prefer attributes)"), "\(failed.message)")
+            #expect(!events.contains { $0.kind == .drainVerified })
+        } else {
+            let verified = try #require(events.last { $0.kind == .drainVerified })
+            #expect(verified.change == .deprefer && verified.message.contains("AS path prepended 3 times, community 65535:0"), "\(verified.message)")
+        }
     }
 
     @Test func withdrawNowSkipsTheDepreferStep() async throws {

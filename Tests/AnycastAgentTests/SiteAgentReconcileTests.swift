@@ -15,6 +15,9 @@ import Testing
             var steps: [String: RouteStep] = [:]
             /// Export tables ignore the origin state (a drain that does not take effect).
             var stuck = false
+            /// What is exported never carries the de-prefer attributes (a de-prefer origin
+            /// configured without them).
+            var attributesLost = false
             var applied = 0
         }
         let state = Mutex(State())
@@ -27,7 +30,7 @@ import Testing
                     let step = s.steps[d.name] ?? .announce
                     let sent = s.stuck || step != .withdraw
                     let peers = [PeerAnnouncement(peer: "up1", observed: sent ? .announced : .withdrawn,
-                                                  depreferred: d.deprefer != nil && sent ? step == .deprefer : nil)]
+                                                  depreferred: d.deprefer != nil && sent ? step == .deprefer && !s.attributesLost : nil)]
                     result[d.name] = ServiceObservation(observed: ServiceObservation.combine(peers), peers: peers)
                     origins[d.name] = .some(step)
                 }
