@@ -247,7 +247,7 @@ let package = Package(
         .testTarget(
             name: "AnycastRunbookTests",
             dependencies: [
-                "AnycastCore", "AnycastRunbook",
+                "AnycastCore", "AnycastDashboard", "AnycastRunbook",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict

@@ -1,4 +1,5 @@
 import AnycastCore
+import AnycastDashboard
 import Foundation
 
 /// The lines a drain's preview adds about its life before it is confirmed: staged or at once,
@@ -31,7 +32,7 @@ public enum DrainPlanText {
             }
         }
         if let lease = request.lease {
-            out.append("  lease \(LeaseDuration.text(seconds: Double(lease))): the agent undrains by itself at "
+            out.append("  lease \(NumberFormat.span(Double(lease), roundUp: true)): the agent undrains by itself at "
                        + ISO8601Time.format(status.agent.now.addingTimeInterval(Double(lease))))
         }
         if let ticket = request.ticket { out.append("  ticket \(ticket)") }
@@ -39,7 +40,7 @@ public enum DrainPlanText {
             out.append("  this site requires a lease on every drain: give --for DURATION (e.g. --for 2h)")
         }
         if let max = status.agent.maxLease, let lease = request.lease, Double(lease) > max {
-            out.append("  the lease is longer than this site's max_lease of \(LeaseDuration.text(seconds: max)): the agent will refuse it")
+            out.append("  the lease is longer than this site's max_lease of \(NumberFormat.span(max, roundUp: true)): the agent will refuse it")
         }
         return out
     }

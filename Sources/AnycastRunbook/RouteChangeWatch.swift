@@ -244,7 +244,7 @@ public struct RouteChangeWatch: Sendable {
         }
         guard let step = t.deprefer else { return line }
         let inStage = status.agent.now.timeIntervalSince(record.stageSince ?? record.since)
-        let left = LeaseDuration.text(seconds: max(0, step.stageTimeout - inStage))
+        let left = NumberFormat.span(max(0, step.stageTimeout - inStage), roundUp: true)
         if record.baselineQps ?? 0 > 0 {
             line += "; withdraws under \(RunbookText.percent(step.withdrawBelow)), or in \(left) at the latest"
         } else {

@@ -29,6 +29,6 @@ public enum RunbookText {
     /// "lease until 2026-11-27T18:40:00.000Z (2h from now)": when a drain ends by itself, with
     /// the time left on the agent's clock.
     public static func leaseEnd(_ until: Date, agentNow: Date) -> String {
-        "lease until \(ISO8601Time.format(until)) (\(LeaseDuration.text(seconds: until.timeIntervalSince(agentNow))) from now)"
+        "lease until \(ISO8601Time.format(until)) (\(NumberFormat.span(until.timeIntervalSince(agentNow), roundUp: true)) from now)"
     }
 }

@@ -1,4 +1,5 @@
 import AnycastCore
+import AnycastDashboard
 import AnycastRunbook
 import ArgumentParser
 import Testing
@@ -18,7 +19,7 @@ import Testing
     }
 
     @Test func leasesAreGivenInSecondsMinutesHoursOrDays() throws {
-        let cases: [(String, Int)] = [("45s", 45), ("90m", 5400), ("2h", 7200), ("1d", 86_400), ("1.5h", 5400), (" 2H ", 7200), ("366d", 366 * 86_400)]
+        let cases: [(String, Int)] = [("45s", 45), ("90m", 5400), ("2h", 7200), ("1d", 86_400), ("1.5h", 5400), (" 2H ", 7200), ("366d", 366 * 86_400), ("1h30m", 5400)]
         for (text, seconds) in cases {
             #expect(try LeaseDuration.seconds(text) == seconds, "\(text)")
             #expect(try DrainLifecycleOptions.parse(["--for", text]).leaseSeconds == seconds, "\(text)")
@@ -76,6 +77,6 @@ import Testing
         let cases: [(Double, String)] = [
             (0, "0s"), (44.6, "45s"), (60, "1m"), (90, "1m30s"), (3600, "1h"), (4980, "1h23m"), (86_400, "1d"), (97_200, "1d3h"), (-5, "0s"),
         ]
-        for (seconds, text) in cases { #expect(LeaseDuration.text(seconds: seconds) == text, "\(seconds)") }
+        for (seconds, text) in cases { #expect(NumberFormat.span(seconds, roundUp: true) == text, "\(seconds)") }
     }
 }

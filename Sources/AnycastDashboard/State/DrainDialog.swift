@@ -128,7 +128,7 @@ public struct DrainDialog: Sendable, Hashable {
             }
             return .success(nil)
         }
-        guard let seconds = LeaseDuration.seconds(text) else {
+        guard let seconds = (try? LeaseDuration.seconds(text)) else {
             return .failure(FieldProblem(field: .lease, message: "lease \"\(text)\": \(LeaseDuration.example)"))
         }
         if let max = offer.maxLease, Double(seconds) > max {

@@ -24,7 +24,7 @@ public struct LeaseDialog: Sendable, Hashable {
     public func seconds(leaseEnds: [Date?], now: Date) -> Result<Int, LeaseProblem> {
         let text = duration.trimmingCharacters(in: .whitespaces)
         guard !text.isEmpty else { return .failure(LeaseProblem(message: "type how much longer the drain should last, e.g. 1h")) }
-        guard let seconds = LeaseDuration.seconds(text) else { return .failure(LeaseProblem(message: "\"\(text)\": \(LeaseDuration.example)")) }
+        guard let seconds = (try? LeaseDuration.seconds(text)) else { return .failure(LeaseProblem(message: "\"\(text)\": \(LeaseDuration.example)")) }
         if let max = maxLease, let end = Self.newEnd(leaseEnds, adding: seconds, now: now), end.timeIntervalSince(now) > max {
             return .failure(LeaseProblem(message: "the lease would end in \(NumberFormat.span(end.timeIntervalSince(now), roundUp: true)), longer than the agent's max_lease of \(NumberFormat.span(max))"))
         }

@@ -23,7 +23,7 @@ enum LeaseDialogView {
         let width = min(grid.width - 2, max(50, min(80, longest + 4)))
         let inner = max(1, width - 4)
         bottom.append((ViewFormat.scrolled("add (e.g. 1h, 30m): ", dialog.duration, cursor: true, width: inner), .input, false))
-        if let seconds = LeaseDuration.seconds(dialog.duration), let end = LeaseDialog.newEnd(ends, adding: seconds, now: state.now) {
+        if let seconds = (try? LeaseDuration.seconds(dialog.duration)), let end = LeaseDialog.newEnd(ends, adding: seconds, now: state.now) {
             bottom.append(("then ends \(ViewFormat.clock(end)), in \(NumberFormat.span(end.timeIntervalSince(state.now), roundUp: true))", .dialog, false))
         }
         if let e = dialog.error {
