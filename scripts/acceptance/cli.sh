@@ -179,7 +179,7 @@ assert drain["ticket"] == "CHG-1" and drain["operator"] == "acceptance" and drai
 assert abs((t(drain["lease_until"]) - t(drain["since"])).total_seconds() - 30) < 0.01, "lease_until is not 30 s after since"
 assert drain["stage"] == "withdraw" and drain["baseline_qps"] > 0
 PY
-check "extend fra1 --for 1h: exit 0, the new end (1h later)" status 0 "^fra1: lease until [0-9T:.-]+Z \\(1h from now\\): the agent undrains it by itself then$" \
+check "extend fra1 --for 1h: exit 0, the new end (1h after the old one, so 1h and the old lease's rest from now, rounded up)" status 0 "^fra1: lease until [0-9T:.-]+Z \\(1h(1m)? from now\\): the agent undrains it by itself then$" \
     "$DASH" extend fra1 --fleet "$WORK/staged.toml" --for 1h --operator acceptance --reason "CHG-1 vendor late"
 "$DASH" snapshot --fleet "$WORK/staged.toml" --format json --samples 1 >"$WORK/extended.json"
 check "snapshot --format json after extend: lease_until moved 1 h on" python3 - "$WORK/lease.json" "$WORK/extended.json" <<'PY'
