@@ -43,6 +43,7 @@ let package = Package(
             name: "AnycastAgent",
             dependencies: [
                 "AnycastCore",
+                "AnycastCoordination",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -130,8 +131,10 @@ let package = Package(
         .target(
             name: "AnycastCoordination",
             dependencies: [
+                "AnycastCore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             swiftSettings: strict
         ),
@@ -155,6 +158,7 @@ let package = Package(
             name: "anycast-agent",
             dependencies: [
                 "AnycastCommandLine",
+                "AnycastCoordination",
                 "AnycastCore",
                 "AnycastAgent",
                 "AnycastSimulatedFleet",
@@ -211,6 +215,8 @@ let package = Package(
             dependencies: [
                 "AnycastCore",
                 "AnycastAgent",
+                "AnycastCoordination",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -237,11 +243,6 @@ let package = Package(
         .testTarget(
             name: "AnycastTUITests",
             dependencies: ["AnycastCore", "AnycastDashboard", "AnycastTerminal", "AnycastTUI"],
-            swiftSettings: strict
-        ),
-        .testTarget(
-            name: "AnycastCoordinationTests",
-            dependencies: ["AnycastCoordination"],
             swiftSettings: strict
         ),
         .testTarget(

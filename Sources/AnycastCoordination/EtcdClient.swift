@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import NIOSSL
 import Synchronization
 
 /// A client of etcd's v3 API through its JSON gateway (HTTP POST to `/v3/...`) over a
@@ -26,12 +27,22 @@ public final class EtcdClient: Sendable {
     }
 
     /// An HTTP client for etcd: short connect timeout, no retries of its own (the failover is
-    /// this client's).
-    public static func makeHTTPClient() -> HTTPClient {
+    /// this client's). For https members: the CA to trust (the system's when nil) and a client
+    /// certificate for a cluster that authenticates clients by certificate.
+    public static func makeHTTPClient(caFile: String? = nil, certificateFile: String? = nil, keyFile: String? = nil) throws -> HTTPClient {
         var config = HTTPClient.Configuration()
         config.timeout.connect = .milliseconds(500)
         config.connectionPool.retryConnectionEstablishment = false
         config.redirectConfiguration = .disallow
+        if caFile != nil || certificateFile != nil {
+            var tls = TLSConfiguration.makeClientConfiguration()
+            if let caFile { tls.trustRoots = .file(caFile) }
+            if let certificateFile, let keyFile {
+                tls.certificateChain = try NIOSSLCertificate.fromPEMFile(certificateFile).map { .certificate($0) }
+                tls.privateKey = .privateKey(try NIOSSLPrivateKey(file: keyFile, format: .pem))
+            }
+            config.tlsConfiguration = tls
+        }
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: config)
     }
 

@@ -4,6 +4,9 @@ public enum EtcdCompare: Sendable, Hashable {
     case modRevision(key: String, equals: Int64)
     /// The key's value equals `value`.
     case value(key: String, equals: String)
+    /// No key under `prefix` was created after `revision` (the range form of a comparison,
+    /// etcd 3.3 and later): nobody joined a set that was read whole.
+    case noneCreatedAfter(prefix: String, revision: Int64)
 
     var json: [String: Any] {
         switch self {
@@ -11,6 +14,9 @@ public enum EtcdCompare: Sendable, Hashable {
             ["key": EtcdWire.base64(key), "result": "EQUAL", "target": "MOD", "mod_revision": String(revision)]
         case .value(let key, let value):
             ["key": EtcdWire.base64(key), "result": "EQUAL", "target": "VALUE", "value": EtcdWire.base64(value)]
+        case .noneCreatedAfter(let prefix, let revision):
+            ["key": EtcdWire.base64(prefix), "range_end": EtcdWire.prefixEnd(prefix), "result": "LESS", "target": "CREATE",
+             "create_revision": String(revision + 1)]
         }
     }
 }

@@ -1,4 +1,5 @@
 import AnycastAgent
+import AnycastCoordination
 import AnycastCore
 import AnycastTLS
 import ArgumentParser
@@ -57,6 +58,9 @@ struct RunCommand: AsyncParsableCommand {
         configuration.metrics = metrics
         configuration.policy = settings.policy
         configuration.logger = logger
+        if let c = settings.coordination {
+            configuration.coordination = try Self.coordinationLink(c, site: settings.site.id, file: config)
+        }
         let agent = SiteAgent(configuration)
         let tokens = settings.tokens.map {
             AgentToken(name: $0.name, scope: $0.scope == .operate ? .operate : .read, value: $0.value)
@@ -75,10 +79,25 @@ struct RunCommand: AsyncParsableCommand {
             logger: logger, eventLoopGroup: executor.group, changesPerMinute: settings.changesPerMinute, tls: tls,
             onListening: { port in logger.notice("listening", metadata: ["address": "\(settings.listenAddress)", "port": "\(port)", "scheme": "\(scheme)", "site": "\(settings.site.id)"]) })
         let group = ServiceGroup(
-            services: [app, AgentRefreshService(agent: agent)],
+            services: [app, AgentRefreshService(agent: agent)] + (settings.coordination == nil ? [] : [CoordinationService(agent: agent)]),
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         try await withTaskExecutorPreference(executor) { try await runUntilStopped(group) }
         client.close()
+    }
+
+    /// The link to the fleet's etcd: an unreadable TLS file is a start-up error (exit 2); an
+    /// unreachable cluster is not, since the agent comes up failing static.
+    static func coordinationLink(_ c: CoordinationConfig, site: String, file: String) throws -> CoordinationLink {
+        let http: HTTPClient
+        do {
+            http = try EtcdClient.makeHTTPClient(caFile: c.caFile, certificateFile: c.clientCertificateFile, keyFile: c.clientKeyFile)
+        } catch {
+            FileHandle.standardError.write(Data("anycast-agent: \(file): [coordination] TLS files: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        let client = EtcdClient(endpoints: c.endpoints, http: http, timeout: c.timeout)
+        let store = EtcdCoordinationStore(client: client, prefix: c.prefix, site: site, leaseTTL: Int(c.leaseTTL.components.seconds))
+        return CoordinationLink(store: store, rule: c.onLoss, leaseTTL: c.leaseTTL, endpoints: c.endpoints, timeout: c.timeout)
     }
 
     /// The scraper's HTTP client: a refused connection is reported at once (the next second's

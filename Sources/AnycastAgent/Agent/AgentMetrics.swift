@@ -18,6 +18,8 @@ public final class AgentMetrics: Sendable {
     private let services: [String: ServiceGauges]
     /// `anycast_backend_error{source}` for routes, traffic and probe.
     private let backendErrors: [String: Gauge]
+    /// `anycast_coordination_state{state}`: 1 for the agent's standing with the fleet's store.
+    private let coordinationState: [CoordinationStatus.State: Gauge]
 
     struct ServiceGauges: Sendable {
         var desiredAnnounce: Gauge
@@ -26,6 +28,13 @@ public final class AgentMetrics: Sendable {
         var healthUp: Gauge
         var stage: [DrainStage: Gauge]
         var leaseSeconds: Gauge
+        var withdrawHeld: [HeldCause: Gauge]
+    }
+
+    /// Why a withdrawal is held, as a bounded label.
+    enum HeldCause: String, CaseIterable {
+        case budget
+        case coordinationLost = "coordination_lost"
     }
 
     public init(services: [ServiceDefinition]) {
@@ -52,9 +61,15 @@ public final class AgentMetrics: Sendable {
                 stage: Dictionary(uniqueKeysWithValues: DrainStage.allCases.map { stage in
                     (stage, registry.makeGauge(descriptor: Self.named("anycast_service_drain_stage", "1 for the step a drained service is at: deprefer (announced, less preferred) or withdraw."), labels: l + [("stage", stage.rawValue)]))
                 }),
-                leaseSeconds: registry.makeGauge(descriptor: Self.named("anycast_service_drain_lease_seconds", "Seconds left of the drain's lease (NaN: not drained, or no lease)."), labels: l))
+                leaseSeconds: registry.makeGauge(descriptor: Self.named("anycast_service_drain_lease_seconds", "Seconds left of the drain's lease (NaN: not drained, or no lease)."), labels: l),
+                withdrawHeld: Dictionary(uniqueKeysWithValues: HeldCause.allCases.map { cause in
+                    (cause, registry.makeGauge(descriptor: Self.named("anycast_service_withdraw_held", "1 while a withdrawal waits and the service stays announced: refused by the fleet's budget, or the budget cannot be checked (coordination lost)."), labels: l + [("because", cause.rawValue)]))
+                }))
         }
         self.services = byName
+        coordinationState = Dictionary(uniqueKeysWithValues: [CoordinationStatus.State.ok, .lost, .noBudget].map { state in
+            (state, registry.makeGauge(descriptor: Self.named("anycast_coordination_state", "1 for the agent's standing with the fleet's coordination store (all 0 without one): ok, lost, no_budget."), labels: [("state", state.rawValue)]))
+        })
         backendErrors = Dictionary(uniqueKeysWithValues: ["routes", "traffic", "probe"].map { source in
             (source, registry.makeGauge(descriptor: Self.named("anycast_backend_error", "1 while the backend fails."), labels: [("source", source)]))
         })
@@ -77,7 +92,10 @@ public final class AgentMetrics: Sendable {
             for (stage, gauge) in g.stage { gauge.set(to: drained?.currentStage == stage ? 1 : 0) }
             g.leaseSeconds.set(to: drained?.leaseLeft(at: status.agent.now) ?? Double.nan)
             updateDrainInfo(service: s.name, drained)
+            let cause: HeldCause? = s.withdrawHeld.map { _ in status.coordination?.state == .ok ? .budget : .coordinationLost }
+            for (c, gauge) in g.withdrawHeld { gauge.set(to: c == cause ? 1 : 0) }
         }
+        for (state, gauge) in coordinationState { gauge.set(to: status.coordination?.state == state ? 1 : 0) }
         let failing = Set(status.errors.map(\.source))
         for (source, gauge) in backendErrors { gauge.set(to: failing.contains(source) ? 1 : 0) }
         peerGauges.withLock { gauges in

@@ -31,6 +31,15 @@ struct IntentChange: Sendable {
     var touchesRoutes = true
     /// What follows, added to the applied event's message (a staged drain's next step).
     var detail: String?
+    /// The operator confirmed it although the fleet's budget refuses it or cannot be checked.
+    var budgetOverride = false
+
+    /// Whether an operator asked (refusals are answered), rather than the agent's own rules
+    /// (refusals are held and asked for again).
+    var isOperator: Bool {
+        if case .operator = requester { return true }
+        return false
+    }
 
     /// Who the events name.
     var actor: String {
@@ -88,7 +97,7 @@ struct IntentChange: Sendable {
             }
             return "\(what) (token \(origin.tokenName))\(reason.map { ": \($0)" } ?? "")\(detail.map { "; \($0)" } ?? "")"
         case .health(let message), .stage(let message), .lease(let message):
-            return message
+            return message + (detail.map { "; \($0)" } ?? "")
         }
     }
 
@@ -124,4 +133,8 @@ enum IntentChangeOutcome: Sendable {
     case notRecorded(String)
     /// Persisted; `failures` names each service the routing daemon did not apply it to.
     case recorded(failures: [String])
+    /// The fleet's budget refused it (an operator's) or holds it (the agent's own): nothing changed.
+    case refusedByBudget(String)
+    /// The fleet's budget could not be checked, so nothing changed (fail static).
+    case budgetUnknown(String)
 }

@@ -12,6 +12,24 @@ extension SiteAgent {
         if let problem = change.validate(against: services) { return .invalid(problem) }
         guard !change.services.isEmpty else { return .recorded(failures: []) }
         defer { streams.notify() }
+        var change = change
+
+        // With coordination, what leaves the fleet first takes its place in the fleet's budget.
+        let leaving = takenOut(by: change)
+        if !leaving.isEmpty {
+            switch await admit(change, taking: leaving) {
+            case .admitted(let note):
+                if let note { change.detail = [change.detail, note].compactMap { $0 }.joined(separator: "; ") }
+            case .refused(let why):
+                return refuse(change, leaving, why, outcome: .refusedByBudget(why))
+            case .unknown(let why):
+                if change.isOperator || coordinationLink?.rule != .local {
+                    return refuse(change, leaving, why, outcome: .budgetUnknown(why))
+                }
+                change.detail = [change.detail, "the fleet's budget could not be checked (\(why)): decided alone (on_coordination_loss = local)"]
+                    .compactMap { $0 }.joined(separator: "; ")
+            }
+        }
 
         // The desired state is durable before any route changes, so a crash can never forget a change.
         let previous = intents
@@ -35,11 +53,12 @@ extension SiteAgent {
         var failures: [String] = []
         var applied: [ServiceDefinition] = []
         let step = change.step
+        let drainRecord = change.intent.drain
         for s in change.services {
             let routes = backends.routes
             do {
                 try await withTimeout(backendTimeout, "routing daemon") {
-                    try await routes.apply(step, to: s, record: change.intent.drain)
+                    try await routes.apply(step, to: s, record: drainRecord)
                 }
                 record(change.event(change.appliedKind, service: s.name, message: change.appliedMessage(),
                                     result: "applied", at: now()))
@@ -50,11 +69,29 @@ extension SiteAgent {
                                     result: "recorded-not-applied", at: now()))
             }
         }
+        if coordinationLink != nil {
+            let time = now()
+            for s in applied { coordination.changing[s.name] = coordination.changing[s.name] ?? time }
+        }
         await observeRoutes()
         if !applied.isEmpty, let deadline = verifyDeadline {
             startVerification(of: applied, step: step, change: change.change, actor: change.actor, deadline: deadline)
         }
         return .recorded(failures: failures)
+    }
+
+    /// Nothing changes: an operator's refusal is recorded and answered; the agent's own
+    /// withdrawal is held and asked for again at each coordination round.
+    private func refuse(_ change: IntentChange, _ leaving: [ServiceDefinition], _ why: String, outcome: IntentChangeOutcome) -> IntentChangeOutcome {
+        if change.isOperator {
+            for s in leaving {
+                record(change.event(change.failedKind, service: s.name, message: "\(change.verb) refused by the fleet's budget: \(why)",
+                                    result: "refused", at: now()))
+            }
+        } else {
+            hold(change, services: leaving, because: why)
+        }
+        return outcome
     }
 
     private func startVerification(of targets: [ServiceDefinition], step: RouteStep, change: DrainChange?, actor: String, deadline: Duration) {

@@ -44,12 +44,7 @@ extension SiteAgent {
         let auto = services.filter(\.autoWithdraw)
         switch state {
         case .down:
-            let targets = auto.filter { (intents[$0.name] ?? .announce).desired == .announce }
-            guard !targets.isEmpty else { return }
-            let record = DrainRecord(operator: "health", reason: "health check \(name) down: \(detail)", since: now(), mode: .auto)
-            await carryOut(IntentChange(
-                services: targets, intent: ServiceIntent(desired: .drain, drain: record),
-                requester: .health(message: "withdrawn automatically: health check \(name) down (\(detail))"), reason: record.reason))
+            await withdrawForHealth(auto.filter { (intents[$0.name] ?? .announce).desired == .announce })
         case .up:
             let targets = auto.filter { intents[$0.name]?.desired == .drain && intents[$0.name]?.drain?.mode == .auto }
             guard !targets.isEmpty else { return }
@@ -59,6 +54,16 @@ extension SiteAgent {
         case .unknown:
             return
         }
+    }
+
+    /// Withdraws `targets` because the health check is down (with coordination, as the fleet's
+    /// budget allows: the rest are held and asked for again).
+    func withdrawForHealth(_ targets: [ServiceDefinition]) async {
+        guard !targets.isEmpty, let check = healthCheck else { return }
+        let record = DrainRecord(operator: "health", reason: "health check \(check.name) down: \(check.detail)", since: now(), mode: .auto)
+        await carryOut(IntentChange(
+            services: targets, intent: ServiceIntent(desired: .drain, drain: record),
+            requester: .health(message: "withdrawn automatically: health check \(check.name) down (\(check.detail))"), reason: record.reason))
     }
 
     private static func format(_ ms: Double) -> String {

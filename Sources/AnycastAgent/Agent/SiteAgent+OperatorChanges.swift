@@ -53,12 +53,13 @@ extension SiteAgent {
                 first.baselineQps = trafficError == nil ? traffic.meanRate(seconds: 10) : nil
                 try answer(await carryOut(IntentChange(
                     services: staged, intent: ServiceIntent(desired: .drain, drain: first), requester: caller,
-                    reason: request.reason, change: .deprefer, detail: Self.nextStep(first, staged[0].deprefer!))), verb: "drain")
+                    reason: request.reason, change: .deprefer, detail: Self.nextStep(first, staged[0].deprefer!),
+                    budgetOverride: request.budgetOverride == true)), verb: "drain")
             }
             if !hard.isEmpty {
                 try answer(await carryOut(IntentChange(
                     services: hard, intent: ServiceIntent(desired: .drain, drain: record), requester: caller,
-                    reason: request.reason)), verb: "drain")
+                    reason: request.reason, budgetOverride: request.budgetOverride == true)), verb: "drain")
             }
         }
         for (t, held) in moveOn {
@@ -166,6 +167,10 @@ extension SiteAgent {
             throw .unavailable("\(verb) recorded, but the routing daemon did not apply it: \(failures.joined(separator: "; "))")
         case .recorded:
             return
+        case .refusedByBudget(let why):
+            throw .budgetRefused("\(verb) refused by the fleet's budget: \(why). Ask whoever holds the budget, or override it (budget_override: true; anycast-dash drain --override-budget)")
+        case .budgetUnknown(let why):
+            throw .coordinationUnavailable("\(verb) refused: the fleet's budget cannot be checked: \(why). Override it only if you know the fleet can spare the site (budget_override: true; anycast-dash drain --override-budget)")
         }
     }
 

@@ -15,7 +15,7 @@ extension SiteAgent {
                 name: def.name, prefixes: def.prefixes, desired: intent.desired,
                 observed: obs?.observed ?? .unknown, drain: intent.drain, peers: obs?.peers ?? [],
                 health: healthCheck?.state, deprefer: def.deprefer.map(DepreferSummary.init),
-                depreferred: def.deprefer == nil ? nil : obs?.depreferred)
+                depreferred: def.deprefer == nil ? nil : obs?.depreferred, withdrawHeld: coordination.held[def.name])
         }
         // Times travel with millisecond precision, so a point the caller already holds may
         // come back a fraction of a millisecond later than `historyAfter`: skip those.
@@ -34,7 +34,8 @@ extension SiteAgent {
             traffic: trafficStatus,
             latency: latency,
             health: healthCheck.map { [$0.status] } ?? [],
-            errors: [stateError, routeError, trafficError, probeError].compactMap { $0 })
+            errors: [stateError, routeError, trafficError, probeError].compactMap { $0 },
+            coordination: coordinationStatus())
     }
 
     /// `GET /v1/status` without `history_after`, encoded: the bytes are made once per change of

@@ -30,6 +30,9 @@ public actor SiteAgent {
     let verifyDeadline: Duration?
     let probeInterval: Duration?
     let policy: DrainPolicy
+    let coordinationLink: CoordinationLink?
+    /// The agent's standing with the fleet's coordination store, and the withdrawals it holds.
+    var coordination = CoordinationState() { didSet { generation &+= 1 } }
     private var lastReconcile: AnyClock<Duration>.Instant?
     var lastProbe: AnyClock<Duration>.Instant?
     /// Verifications under way, by number.
@@ -73,6 +76,7 @@ public actor SiteAgent {
         self.verifyDeadline = configuration.verifyDeadline
         self.probeInterval = configuration.probeInterval
         self.policy = configuration.policy
+        self.coordinationLink = configuration.coordination
         self.streams = StatusStreamHub(limit: configuration.maxStatusStreams)
         if configuration.backends.probe != nil, let health = configuration.health {
             self.healthCheck = HealthTracker(name: "dns-probe", rise: health.rise, fall: health.fall)

@@ -52,6 +52,9 @@ public struct SiteAgentConfiguration: Sendable {
     public var maxStatusStreams = 256
     /// Lease limits for drains (`[policy]`).
     public var policy = DrainPolicy.open
+    /// The fleet's coordination store, where withdrawals take their place in the budget; nil:
+    /// the site decides alone.
+    public var coordination: CoordinationLink?
     /// What the agent waits on and measures intervals with (a test clock in tests).
     public var clock: AnyClock<Duration> = AnyClock(ContinuousClock())
     /// The wall-clock time that events, samples and drains are stamped with.

@@ -5,16 +5,27 @@ public struct DrainBudget: Sendable, Hashable {
     public var minActiveSites: Int
     /// Sites per region that must stay announced.
     public var regionMinimums: [String: Int]
+    /// Sites of the fleet that may be in transition at once (nil: no limit). Enforced where the
+    /// budget is kept in the coordination store, which knows every site's changes.
+    public var maxConcurrentChanges: Int?
+    /// The same per region.
+    public var regionMaxConcurrentChanges: [String: Int]
 
-    public init(minActiveSites: Int, regionMinimums: [String: Int]) {
+    public init(minActiveSites: Int, regionMinimums: [String: Int], maxConcurrentChanges: Int? = nil,
+                regionMaxConcurrentChanges: [String: Int] = [:]) {
         self.minActiveSites = minActiveSites
         self.regionMinimums = regionMinimums
+        self.maxConcurrentChanges = maxConcurrentChanges
+        self.regionMaxConcurrentChanges = regionMaxConcurrentChanges
     }
 
     /// The budget of a fleet config.
     public init(config: FleetConfig) {
         self.init(minActiveSites: config.minActiveSites,
-                  regionMinimums: Dictionary(uniqueKeysWithValues: config.regions.map { ($0.name, $0.minActive) }))
+                  regionMinimums: Dictionary(uniqueKeysWithValues: config.regions.map { ($0.name, $0.minActive) }),
+                  maxConcurrentChanges: config.maxConcurrentChanges,
+                  regionMaxConcurrentChanges: Dictionary(uniqueKeysWithValues: config.regions.compactMap { r in
+                      r.maxConcurrentChanges.map { (r.name, $0) } }))
     }
 
     /// Checks draining the sites `draining` (as one set) against the fleet as it is now.

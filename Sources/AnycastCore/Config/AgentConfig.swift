@@ -23,6 +23,8 @@ public struct AgentConfig: Sendable, Hashable {
     public var health: HealthConfig
     /// `[policy]`: lease limits for drains.
     public var policy: DrainPolicy
+    /// `[coordination]`: the fleet's store, where withdrawals take their place in the budget.
+    public var coordination: CoordinationConfig?
 
     public static let defaultListenAddress = "127.0.0.1"
     public static let defaultReconcileInterval: Duration = .seconds(10)
@@ -35,9 +37,10 @@ public struct AgentConfig: Sendable, Hashable {
         reconcileInterval: Duration = AgentConfig.defaultReconcileInterval,
         bird: BirdConfig, services: [AgentServiceConfig],
         traffic: TrafficConfig = .none, probe: ProbeConfig? = nil, health: HealthConfig = HealthConfig(),
-        policy: DrainPolicy = .open
+        policy: DrainPolicy = .open, coordination: CoordinationConfig? = nil
     ) {
         self.policy = policy
+        self.coordination = coordination
         self.traffic = traffic
         self.probe = probe
         self.health = health

@@ -24,7 +24,7 @@ public enum AgentConfigLoader {
         _ text: String, file: String, environment: [String: String] = [:], baseDirectory: String? = nil
     ) throws(ConfigError) -> AgentConfig {
         let root = try TOMLDocument(source: text, file: file).rootReader
-        try root.rejectUnknownKeys(["site", "listen", "token", "state", "bird", "service", "traffic", "probe", "health", "policy"])
+        try root.rejectUnknownKeys(["site", "listen", "token", "state", "bird", "service", "traffic", "probe", "health", "policy", "coordination"])
 
         let site = try requiredTable(root, "site", file: file)
         try site.rejectUnknownKeys(["id", "name", "region", "location"])
@@ -76,6 +76,7 @@ public enum AgentConfigLoader {
             guard (1...100).contains(health.fall) else { throw h.error("fall", "'health.fall' must be 1–100") }
         }
         let policy = try readPolicy(root)
+        let coordination = try CoordinationConfigReader.read(root, agent: true, baseDirectory: baseDirectory)
         if let auto = services.first(where: \.autoWithdraw), probe == nil {
             throw ConfigError(file: file, line: nil, message: "service '\(auto.name)' has auto_withdraw = true but there is no [probe] to tell its health")
         }
@@ -83,7 +84,7 @@ public enum AgentConfigLoader {
         return AgentConfig(
             site: identity, listenAddress: address, listenPort: port, changesPerMinute: changesPerMinute, tls: tls, tokens: tokens,
             stateDirectory: stateDirectory, reconcileInterval: reconcileInterval, bird: bird, services: services,
-            traffic: traffic, probe: probe, health: health, policy: policy)
+            traffic: traffic, probe: probe, health: health, policy: policy, coordination: coordination)
     }
 
     /// `[policy]`: `max_lease` (a duration) and `require_lease`.

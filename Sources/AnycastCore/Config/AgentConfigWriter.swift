@@ -80,6 +80,7 @@ public enum AgentConfigWriter {
             if let max = config.policy.maxLease { out += "max_lease = \(quote(ConfigDuration.format(max)))\n" }
             out += "require_lease = \(config.policy.requireLease)\n"
         }
+        if let c = config.coordination { out += FleetConfigWriter.coordination(c, agent: true) }
         return out
     }
 

@@ -9,6 +9,10 @@ public struct FleetConfig: Sendable, Hashable {
     public var unreachableAfter: Int
     /// Sites of the whole fleet that must stay announced.
     public var minActiveSites: Int
+    /// Sites of the fleet that may be in transition at once (with coordination; nil: no limit).
+    public var maxConcurrentChanges: Int?
+    /// `[coordination]`: the store that keeps the budget and the site records.
+    public var coordination: CoordinationConfig?
     /// Theme name, so production can look different from staging.
     public var theme: String?
     /// Largest answer (or status stream line) read from an agent; more is an error for that
@@ -23,8 +27,11 @@ public struct FleetConfig: Sendable, Hashable {
         name: String, pollInterval: Duration = .seconds(1), requestTimeout: Duration? = nil,
         unreachableAfter: Int = 3, minActiveSites: Int = 0, theme: String? = nil,
         maxResponseBytes: Int = FleetConfig.defaultMaxResponseBytes, tls: FleetTLSConfig = FleetTLSConfig(),
-        regions: [RegionConfig], sites: [SiteConfig]
+        regions: [RegionConfig], sites: [SiteConfig],
+        maxConcurrentChanges: Int? = nil, coordination: CoordinationConfig? = nil
     ) {
+        self.maxConcurrentChanges = maxConcurrentChanges
+        self.coordination = coordination
         self.maxResponseBytes = maxResponseBytes
         self.tls = tls
         self.name = name

@@ -21,11 +21,11 @@ public enum FleetConfigLoader {
         environment: [String: String] = [:]
     ) throws(ConfigError) -> FleetConfig {
         let root = try TOMLDocument(source: source, file: file).rootReader
-        try root.rejectUnknownKeys(["fleet", "region", "site"])
+        try root.rejectUnknownKeys(["fleet", "region", "site", "coordination"])
         guard let fleet = try root.table("fleet") else {
             throw ConfigError(file: file, line: nil, message: "the [fleet] table is missing")
         }
-        try fleet.rejectUnknownKeys(["name", "poll_interval", "request_timeout", "unreachable_after", "min_active_sites", "theme", "max_response_kib",
+        try fleet.rejectUnknownKeys(["name", "poll_interval", "request_timeout", "unreachable_after", "min_active_sites", "max_concurrent_changes", "theme", "max_response_kib",
                                    "tls_ca_file", "tls_client_certificate", "tls_client_key"])
         let name = try fleet.requiredString("name")
         let interval = try fleet.duration("poll_interval") ?? .seconds(1)
@@ -37,6 +37,8 @@ public enum FleetConfigLoader {
         if unreachableAfter < 1 { throw fleet.error("unreachable_after", "'fleet.unreachable_after' must be at least 1") }
         let minActive = try fleet.int("min_active_sites") ?? 0
         if minActive < 0 { throw fleet.error("min_active_sites", "'fleet.min_active_sites' must not be negative") }
+        let maxChanges = try fleet.int("max_concurrent_changes")
+        if let maxChanges, maxChanges < 1 { throw fleet.error("max_concurrent_changes", "'fleet.max_concurrent_changes' must be at least 1") }
         let maxResponseKiB = try fleet.int("max_response_kib") ?? FleetConfig.defaultMaxResponseBytes / 1024
         if !(16...1_048_576).contains(maxResponseKiB) {
             throw fleet.error("max_response_kib", "'fleet.max_response_kib' must be from 16 to 1048576 (KiB)")
@@ -46,14 +48,16 @@ public enum FleetConfigLoader {
 
         var regions: [RegionConfig] = []
         for r in try root.tableArray("region") {
-            try r.rejectUnknownKeys(["name", "min_active"])
+            try r.rejectUnknownKeys(["name", "min_active", "max_concurrent_changes"])
             let regionName = try r.requiredString("name")
             if regions.contains(where: { $0.name == regionName }) {
                 throw r.error("name", "region '\(regionName)' is defined twice")
             }
             let regionMin = try r.int("min_active") ?? 0
             if regionMin < 0 { throw r.error("min_active", "'min_active' must not be negative") }
-            regions.append(RegionConfig(name: regionName, minActive: regionMin))
+            let regionChanges = try r.int("max_concurrent_changes")
+            if let regionChanges, regionChanges < 1 { throw r.error("max_concurrent_changes", "'max_concurrent_changes' must be at least 1") }
+            regions.append(RegionConfig(name: regionName, minActive: regionMin, maxConcurrentChanges: regionChanges))
         }
 
         var sites: [SiteConfig] = []
@@ -93,10 +97,12 @@ public enum FleetConfigLoader {
         if sites.isEmpty {
             throw ConfigError(file: file, line: nil, message: "no [[site]] is defined")
         }
+        let coordination = try CoordinationConfigReader.read(root, agent: false, baseDirectory: baseDirectory)
         return FleetConfig(
             name: name, pollInterval: interval, requestTimeout: timeout,
             unreachableAfter: unreachableAfter, minActiveSites: minActive,
-            theme: try fleet.string("theme"), maxResponseBytes: maxResponseKiB * 1024, tls: tls, regions: regions, sites: sites)
+            theme: try fleet.string("theme"), maxResponseBytes: maxResponseKiB * 1024, tls: tls, regions: regions, sites: sites,
+            maxConcurrentChanges: maxChanges, coordination: coordination)
     }
 
     /// `[fleet] tls_ca_file`, and `tls_client_certificate` with `tls_client_key` (both or

@@ -7,6 +7,7 @@ public enum FleetConfigWriter {
         out += "request_timeout = \(quote(ConfigDuration.format(config.requestTimeout)))\n"
         out += "unreachable_after = \(config.unreachableAfter)\n"
         out += "min_active_sites = \(config.minActiveSites)\n"
+        if let m = config.maxConcurrentChanges { out += "max_concurrent_changes = \(m)\n" }
         if let theme = config.theme { out += "theme = \(quote(theme))\n" }
         if config.maxResponseBytes != FleetConfig.defaultMaxResponseBytes { out += "max_response_kib = \(config.maxResponseBytes / 1024)\n" }
         if let ca = config.tls.caFile { out += "tls_ca_file = \(quote(ca))\n" }
@@ -14,6 +15,7 @@ public enum FleetConfigWriter {
         if let key = config.tls.clientKeyFile { out += "tls_client_key = \(quote(key))\n" }
         for r in config.regions {
             out += "\n[[region]]\nname = \(quote(r.name))\nmin_active = \(r.minActive)\n"
+            if let m = r.maxConcurrentChanges { out += "max_concurrent_changes = \(m)\n" }
         }
         for s in config.sites {
             out += "\n[[site]]\nid = \(quote(s.id))\nname = \(quote(s.name))\nregion = \(quote(s.region))\nurl = \(quote(s.url))\n"
@@ -33,6 +35,22 @@ public enum FleetConfigWriter {
             if let l = s.location { out += "location = \(quote(l))\n" }
             if s.tls { out += "tls = true\n" }
         }
+        if let c = config.coordination { out += coordination(c, agent: false) }
+        return out
+    }
+
+    /// `[coordination]`; the agent's keys only for an agent's config.
+    static func coordination(_ c: CoordinationConfig, agent: Bool) -> String {
+        var out = "\n[coordination]\nkind = \"etcd\"\n"
+        out += "endpoints = [" + c.endpoints.map(quote).joined(separator: ", ") + "]\n"
+        out += "prefix = \(quote(c.prefix))\ntimeout = \(quote(ConfigDuration.format(c.timeout)))\n"
+        if agent {
+            out += "lease_ttl = \(quote(ConfigDuration.format(c.leaseTTL)))\n"
+            out += "on_coordination_loss = \(quote(c.onLoss.rawValue))\n"
+        }
+        if let f = c.caFile { out += "tls_ca_file = \(quote(f))\n" }
+        if let f = c.clientCertificateFile { out += "tls_client_certificate = \(quote(f))\n" }
+        if let f = c.clientKeyFile { out += "tls_client_key = \(quote(f))\n" }
         return out
     }
 

@@ -19,12 +19,15 @@ public struct ServiceStatus: Codable, Sendable, Hashable {
     /// Whether every Established peer is sent the route with the de-prefer attributes (with a
     /// de-prefer step and a route exported; else absent).
     public var depreferred: Bool?
+    /// A withdrawal the fleet's budget holds back: the service stays announced until it allows.
+    public var withdrawHeld: HeldWithdrawal?
 
     public init(
         name: String, prefixes: [String], desired: DesiredState, observed: ObservedState,
         drain: DrainRecord? = nil, peers: [PeerAnnouncement] = [], health: HealthState? = nil,
-        deprefer: DepreferSummary? = nil, depreferred: Bool? = nil
+        deprefer: DepreferSummary? = nil, depreferred: Bool? = nil, withdrawHeld: HeldWithdrawal? = nil
     ) {
+        self.withdrawHeld = withdrawHeld
         self.name = name
         self.prefixes = prefixes
         self.desired = desired
@@ -38,6 +41,7 @@ public struct ServiceStatus: Codable, Sendable, Hashable {
 
     enum CodingKeys: String, CodingKey {
         case name, prefixes, desired, observed, drain, peers, health, deprefer, depreferred
+        case withdrawHeld = "withdraw_held"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -51,6 +55,7 @@ public struct ServiceStatus: Codable, Sendable, Hashable {
         health = try c.decodeIfPresent(HealthState.self, forKey: .health)
         deprefer = try c.decodeIfPresent(DepreferSummary.self, forKey: .deprefer)
         depreferred = try c.decodeIfPresent(Bool.self, forKey: .depreferred)
+        withdrawHeld = try c.decodeIfPresent(HeldWithdrawal.self, forKey: .withdrawHeld)
     }
 
     /// The step the routing daemon is asked for.

@@ -9,12 +9,15 @@ public struct SiteStatus: Codable, Sendable, Hashable {
     public var health: [HealthCheckStatus]
     /// Backend problems (routing daemon unreachable, traffic source failing, ...).
     public var errors: [BackendError]
+    /// The fleet's coordination store as the agent sees it; absent without one.
+    public var coordination: CoordinationStatus?
 
     public init(
         site: SiteIdentity, agent: AgentInfo, services: [ServiceStatus], peers: [PeerStatus],
         traffic: TrafficStatus, latency: LatencyStatus, health: [HealthCheckStatus] = [],
-        errors: [BackendError] = []
+        errors: [BackendError] = [], coordination: CoordinationStatus? = nil
     ) {
+        self.coordination = coordination
         self.site = site
         self.agent = agent
         self.services = services
@@ -26,7 +29,7 @@ public struct SiteStatus: Codable, Sendable, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case site, agent, services, peers, traffic, latency, health, errors
+        case site, agent, services, peers, traffic, latency, health, errors, coordination
     }
 
     public init(from decoder: any Decoder) throws {
@@ -39,6 +42,7 @@ public struct SiteStatus: Codable, Sendable, Hashable {
         latency = try c.decodeIfPresent(LatencyStatus.self, forKey: .latency) ?? .none
         health = try c.decodeIfPresent([HealthCheckStatus].self, forKey: .health) ?? []
         errors = try c.decodeIfPresent([BackendError].self, forKey: .errors) ?? []
+        coordination = try c.decodeIfPresent(CoordinationStatus.self, forKey: .coordination)
     }
 
     /// Peers whose BGP session is Established.

@@ -11,6 +11,10 @@ public enum APIErrorCode: String, CaseIterable, Sendable {
     case rateLimited = "rate_limited"
     case unavailable
     case `internal`
+    /// A withdrawal the fleet's budget refuses (409), with who holds the budget.
+    case budgetRefused = "budget_refused"
+    /// The fleet's budget cannot be checked, the coordination store being lost (503).
+    case coordinationUnavailable = "coordination_unavailable"
     /// Plain HTTP to an https-only agent.
     case tlsRequired = "tls_required"
 }

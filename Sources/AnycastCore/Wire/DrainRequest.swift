@@ -14,8 +14,18 @@ public struct DrainRequest: Codable, Sendable, Hashable {
     /// skipping the de-prefer step, or moving a de-preferred service on. nil: the service's
     /// whole staged drain (or a withdraw, for a service without a de-prefer step).
     public var stage: DrainStage?
+    /// The operator confirmed draining although the fleet's budget refuses it, or cannot be
+    /// checked (the coordination store is lost). Recorded with the drain.
+    public var budgetOverride: Bool?
 
-    public init(service: String? = nil, reason: String, operator: String, lease: Int? = nil, ticket: String? = nil, stage: DrainStage? = nil) {
+    enum CodingKeys: String, CodingKey {
+        case service, reason, `operator`, lease, ticket, stage
+        case budgetOverride = "budget_override"
+    }
+
+    public init(service: String? = nil, reason: String, operator: String, lease: Int? = nil, ticket: String? = nil, stage: DrainStage? = nil,
+                budgetOverride: Bool? = nil) {
+        self.budgetOverride = budgetOverride
         self.service = service
         self.reason = reason
         self.operator = `operator`

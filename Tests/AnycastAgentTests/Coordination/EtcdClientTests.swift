@@ -11,7 +11,7 @@ import Testing
         try #require(EtcdCluster.binary != nil, "etcd is not installed (Debian: etcd-server); scripts/test installs it")
         let cluster = try EtcdCluster(size: 3)
         try cluster.start()
-        let http = EtcdClient.makeHTTPClient()
+        let http = try EtcdClient.makeHTTPClient()
         let client = EtcdClient(endpoints: cluster.endpoints, http: http, timeout: .seconds(3))
         do {
             try await waitUntilUp(client)

@@ -1,0 +1,29 @@
+import AnycastCore
+import Clocks
+import Foundation
+
+/// What a site's agent knows of its standing with the fleet's coordination store.
+struct CoordinationState: Sendable {
+    /// Reached with a budget, lost, or reached without a budget; nil before the first call.
+    var state: CoordinationStatus.State?
+    var detail: String?
+    var since: Date?
+    /// Withdrawals the budget (or the store's loss) holds back, by service.
+    var held: [String: HeldWithdrawal] = [:]
+    /// When each service's route change began, until the routing daemon has reached it.
+    var changing: [String: Date] = [:]
+    /// The record as last written, and when.
+    var published: SiteRecord?
+    var publishedAt: AnyClock<Duration>.Instant?
+    var renewedAt: AnyClock<Duration>.Instant?
+}
+
+/// Whether a change that takes services out of the fleet may go ahead.
+enum CoordinationAdmission: Sendable {
+    /// It has its place in the budget; `note` says what was unusual (an override, a local decision).
+    case admitted(note: String?)
+    /// The budget refuses it, with who holds the budget.
+    case refused(String)
+    /// The budget cannot be checked (the store is lost, or has no budget).
+    case unknown(String)
+}

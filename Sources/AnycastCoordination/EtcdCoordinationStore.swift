@@ -1,0 +1,98 @@
+import AnycastCore
+import Foundation
+
+/// The coordination store in etcd: one key per site record under an etcd lease the agent keeps
+/// alive, the budget as one key, and conditional writes as transactions that compare what was read.
+public actor EtcdCoordinationStore: CoordinationStore {
+    let client: EtcdClient
+    public nonisolated let keys: CoordinationKeys
+    let site: String
+    let leaseTTL: Int
+    private var lease: Int64?
+
+    /// The store of `site`'s agent; its record lives `leaseTTL` seconds past the last renewal.
+    public init(client: EtcdClient, prefix: String, site: String, leaseTTL: Int) {
+        self.client = client
+        self.keys = CoordinationKeys(prefix: prefix)
+        self.site = site
+        self.leaseTTL = leaseTTL
+    }
+
+    public func read() async throws -> CoordinationView {
+        let (kvs, revision) = try await client.list(prefix: keys.prefix + "/")
+        return Self.view(of: kvs, revision: revision, keys: keys)
+    }
+
+    /// The view of the keys under a fleet's prefix (also what a dashboard reads).
+    public static func view(of kvs: [EtcdKeyValue], revision: Int64, keys: CoordinationKeys) -> CoordinationView {
+        var view = CoordinationView(records: [], budget: nil, revision: revision)
+        let decoder = AgentJSON.decoder()
+        for kv in kvs {
+            if kv.key == keys.budget {
+                view.versions[kv.key] = kv.modRevision
+                do { view.budget = try decoder.decode(DrainBudget.self, from: kv.value) } catch {
+                    view.unreadable.append("\(kv.key): \(error)")
+                }
+            } else if kv.key.hasPrefix(keys.sites) {
+                view.versions[kv.key] = kv.modRevision
+                do { view.records.append(try decoder.decode(SiteRecord.self, from: kv.value)) } catch {
+                    view.unreadable.append("\(kv.key): \(error)")
+                }
+            }
+        }
+        return view
+    }
+
+    public func write(_ record: SiteRecord, ifUnchangedSince view: CoordinationView) async throws -> Bool {
+        let own = keys.site(site)
+        let text = try Self.encode(record)
+        var compare = view.versions.map { EtcdCompare.modRevision(key: $0.key, equals: $0.value) }
+        if view.versions[own] == nil { compare.append(.modRevision(key: own, equals: 0)) }
+        if view.versions[keys.budget] == nil { compare.append(.modRevision(key: keys.budget, equals: 0)) }
+        compare.append(.noneCreatedAfter(prefix: keys.sites, revision: view.revision))
+        return try await withLease { lease throws(EtcdError) in
+            try await client.transaction(compare, success: [.put(key: own, value: text, lease: lease)]).succeeded
+        }
+    }
+
+    public func publish(_ record: SiteRecord) async throws {
+        let text = try Self.encode(record)
+        let key = keys.site(site)
+        try await withLease { lease throws(EtcdError) in try await client.put(key, text, lease: lease) }
+    }
+
+    public func keepAlive() async throws -> Bool {
+        guard let lease else { return false }
+        let ttl = try await client.keepAlive(lease)
+        if ttl <= 0 { self.lease = nil }
+        return ttl > 0
+    }
+
+    public func resign() async {
+        guard let lease else { return }
+        try? await client.revoke(lease)
+        self.lease = nil
+    }
+
+    /// Runs `body` with the record's lease; a lease that ended while the agent could not renew
+    /// it is replaced once (the record is then written under the new one).
+    private func withLease<T>(_ body: (Int64) async throws(EtcdError) -> T) async throws(EtcdError) -> T {
+        do {
+            return try await body(try await currentLease())
+        } catch .rejected(_, let message) where message.contains("lease not found") {
+            lease = nil
+            return try await body(try await currentLease())
+        }
+    }
+
+    private func currentLease() async throws(EtcdError) -> Int64 {
+        if let lease { return lease }
+        let granted = try await client.grantLease(ttl: leaseTTL)
+        lease = granted
+        return granted
+    }
+
+    static func encode(_ record: SiteRecord) throws -> String {
+        String(decoding: try AgentJSON.encoder().encode(record), as: UTF8.self)
+    }
+}
