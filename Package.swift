@@ -175,6 +175,7 @@ let package = Package(
             name: "anycast-dash",
             dependencies: [
                 "AnycastCommandLine",
+                "AnycastCoordination",
                 "AnycastCore",
                 "AnycastAgent",
                 "AnycastSimulatedFleet",

@@ -146,6 +146,7 @@ public final class EtcdClient: Sendable {
             } catch let error {
                 switch error {
                 case .rejected(let code, _) where code < 500: throw error  // the request itself is wrong: no other member will take it
+                case .unreachable(let why): failures.append("\(endpoint): \(why)")
                 default: failures.append("\(endpoint): \(error)")
                 }
             }

@@ -12,7 +12,8 @@ public enum DrainSender {
             case .drain:
                 _ = try await client.drain(site, DrainRequest(
                     service: command.service, reason: command.reasonForAgent, operator: command.operatorName,
-                    lease: command.lease, ticket: command.ticket, stage: command.stage), timeout: timeout)
+                    lease: command.lease, ticket: command.ticket, stage: command.stage,
+                    budgetOverride: command.budgetOverride ? true : nil), timeout: timeout)
             case .undrain:
                 _ = try await client.undrain(site, UndrainRequest(service: command.service, reason: command.reason.isEmpty ? nil : command.reasonForAgent, operator: command.operatorName), timeout: timeout)
             }

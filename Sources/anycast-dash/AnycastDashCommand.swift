@@ -19,7 +19,7 @@ struct AnycastDashCommand: AsyncParsableCommand {
             nothing drained to extend, or a routing change not seen within --wait (or a staged \
             drain not withdrawn within its stage_timeout and --wait).
             """,
-        subcommands: [OpenCommand.self, SnapshotCommand.self, WatchCommand.self, DrainSiteCommand.self, UndrainSiteCommand.self, ExtendSiteCommand.self],
+        subcommands: [OpenCommand.self, SnapshotCommand.self, WatchCommand.self, DrainSiteCommand.self, UndrainSiteCommand.self, ExtendSiteCommand.self, BudgetCommand.self],
         defaultSubcommand: OpenCommand.self)
 
     static func main() async { await mainWithUsageStatus2() }

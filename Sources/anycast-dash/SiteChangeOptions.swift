@@ -102,12 +102,19 @@ struct SiteChangeOptions: ParsableArguments {
         let accepted: SiteStatus
         do {
             if let lifecycle {
-                accepted = try await client.drain(target, lifecycle.request(service: service, reason: command.reasonForAgent, operator: operatorName),
-                                                  timeout: Self.requestTimeout)
+                var request = lifecycle.request(service: service, reason: command.reasonForAgent, operator: operatorName)
+                // An agent with coordination judges the fleet's budget again, in the store:
+                // the operator's override goes with the request.
+                if overrideBudget { request.budgetOverride = true }
+                accepted = try await client.drain(target, request, timeout: Self.requestTimeout)
             } else {
                 accepted = try await client.undrain(target, UndrainRequest(service: service, reason: reason.isEmpty ? nil : reason, operator: operatorName),
                                                     timeout: Self.requestTimeout)
             }
+        } catch AgentClientError.http(_, let code?, let message) where code == APIErrorCode.budgetRefused.rawValue
+                    || code == APIErrorCode.coordinationUnavailable.rawValue {
+            emit("\(kind.rawValue) of \(site) refused by the agent: \(message ?? code)\n")
+            return 3
         } catch {
             emit("\(kind.rawValue) of \(site) failed: \(error)\n")
             return 4

@@ -4,7 +4,7 @@
 # BIRD (AS 65100), Unbound on 203.0.113.53 and anycast-agent; a client namespace runs dnsperf.
 # The dashboard reaches the agents from the root namespace over per-site management veths.
 #
-#   lab up [--sites N] [--dir D] [--rate QPS] [--bin DIR]
+#   lab up [--sites N] [--dir D] [--rate QPS] [--bin DIR] [--etcd]
 #   lab status [--dir D]
 #   lab down [--dir D]
 #
@@ -29,7 +29,7 @@ die() { local code="$1"; shift; echo "lab: $*" >&2; exit "$code"; }
 
 usage() {
     cat >&2 <<'USAGE'
-usage: lab up [--sites N] [--dir D] [--rate QPS] [--bin DIR]
+usage: lab up [--sites N] [--dir D] [--rate QPS] [--bin DIR] [--etcd]
        lab status [--dir D]
        lab down [--dir D]
 USAGE
@@ -45,19 +45,21 @@ SITES=3
 DIR_ARG="/tmp/anycast-lab"
 RATE=2000
 BIN_DIR="$REPO_ROOT/.build/debug"
+ETCD=0
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --sites) [[ $# -ge 2 ]] || usage; SITES="$2"; shift 2 ;;
         --dir) [[ $# -ge 2 ]] || usage; DIR_ARG="$2"; shift 2 ;;
         --rate) [[ $# -ge 2 ]] || usage; RATE="$2"; shift 2 ;;
         --bin) [[ $# -ge 2 ]] || usage; BIN_DIR="$2"; shift 2 ;;
+        --etcd) ETCD=1; shift ;;
         -h|--help) usage ;;
         *) echo "lab: unknown argument '$1'" >&2; usage ;;
     esac
 done
 if [[ "$CMD" != up ]]; then
-    [[ "$SITES" == 3 && "$RATE" == 2000 && "$BIN_DIR" == "$REPO_ROOT/.build/debug" ]] \
-        || die 2 "--sites, --rate and --bin are options of 'up' only"
+    [[ "$SITES" == 3 && "$RATE" == 2000 && "$BIN_DIR" == "$REPO_ROOT/.build/debug" && "$ETCD" == 0 ]] \
+        || die 2 "--sites, --rate, --bin and --etcd are options of 'up' only"
 fi
 [[ "$SITES" =~ ^[0-9]+$ ]] && (( SITES >= 1 && SITES <= MAX_SITES )) \
     || die 2 "--sites must be 1..$MAX_SITES (got '$SITES')"
@@ -72,6 +74,7 @@ PREFIX="${LAB_PREFIX:-acl}"
 
 ns_up() { echo "${1}-up"; }
 ns_cl() { echo "${1}-cl"; }
+ns_co() { echo "${1}-co"; }          # the coordination namespace: three etcd members (--etcd)
 ns_site() { echo "${1}-s${2}"; }
 mgmt_if() { echo "${1}-m${2}"; }      # root-namespace end of site K's management veth
 
@@ -84,6 +87,13 @@ link_up_addr() { echo "198.51.100.$((4 * $1 + 1))"; }
 link_site_addr() { echo "198.51.100.$((4 * $1 + 2))"; }
 mgmt_root_addr() { echo "198.51.100.$((128 + 4 * $1 + 1))"; }
 mgmt_site_addr() { echo "198.51.100.$((128 + 4 * $1 + 2))"; }
+#   coordination  198.51.100.(192+4K)/30: etcd namespace .192+4K+1 (dev sK), site .192+4K+2 (dev coord)
+#   root to etcd  198.51.100.240/30: root .241 (dev PREFIX-co), etcd namespace .242 (dev root)
+coord_etcd_addr() { echo "198.51.100.$((192 + 4 * $1 + 1))"; }
+coord_site_addr() { echo "198.51.100.$((192 + 4 * $1 + 2))"; }
+ETCD_ROOT_ADDR="198.51.100.242"
+ETCD_PREFIX="/anycast-lab"
+etcd_port() { echo "$((23790 + $1))"; }   # member M (1..3) serves clients on 2379M
 site_region() {
     case "$1" in
         1|2) echo eu ;;
@@ -123,7 +133,7 @@ stop_pids() {
 }
 
 lab_namespaces() { # the namespaces of prefix $1 that exist
-    ip netns list 2>/dev/null | awk '{print $1}' | grep -E "^${1}-(up|cl|s[0-9]+)$" || true
+    ip netns list 2>/dev/null | awk '{print $1}' | grep -E "^${1}-(up|cl|co|s[0-9]+)$" || true
 }
 
 down_prefix() { # $1 = prefix
@@ -137,7 +147,7 @@ down_prefix() { # $1 = prefix
     # Management veths whose namespace end vanished (half-built lab) stay in the root namespace.
     local ifname
     for ifname in $(ip -o link show 2>/dev/null | awk -F': ' '{print $2}' | cut -d@ -f1 \
-                    | grep -E "^${p}-m[0-9]+$" || true); do
+                    | grep -E "^${p}-(m[0-9]+|co)$" || true); do
         ip link del "$ifname" 2>/dev/null || true
     done
 }
@@ -153,6 +163,7 @@ down() {
         for f in "$DIR"/s*/agent.pid; do pid="$(verified_pid "$f" anycast-agent)"; [[ -z "$pid" ]] || pids+=("$pid"); done
         for f in "$DIR"/s*/unbound.pid; do pid="$(verified_pid "$f" unbound)"; [[ -z "$pid" ]] || pids+=("$pid"); done
         for f in "$DIR"/up/bird.pid "$DIR"/s*/bird.pid; do pid="$(verified_pid "$f" bird)"; [[ -z "$pid" ]] || pids+=("$pid"); done
+        for f in "$DIR"/co/e*.pid; do pid="$(verified_pid "$f" etcd)"; [[ -z "$pid" ]] || pids+=("$pid"); done
         stop_pids 30 "${pids[@]}"
     fi
     local p
@@ -320,6 +331,45 @@ graceful_shutdown = true
 withdraw_below = 0.1
 stage_timeout = "30s"
 CONF
+    if (( ETCD )); then
+        local a; a="$(coord_etcd_addr "$k")"
+        cat >>"$d/agent.toml" <<CONF
+
+[coordination]
+kind = "etcd"
+endpoints = ["http://$a:$(etcd_port 1)", "http://$a:$(etcd_port 2)", "http://$a:$(etcd_port 3)"]
+prefix = "$ETCD_PREFIX"
+timeout = "1s"
+lease_ttl = "6s"
+on_coordination_loss = "hold"
+CONF
+    fi
+    # How the agent is started, also by tests that restart it (after kill -9).
+    cat >"$d/start-agent.sh" <<CONF
+setsid ip netns exec $(ns_site "$PREFIX" "$k") sh -c 'echo \$\$ >"\$1"; shift; exec "\$@"' sh "$d/agent.pid" \\
+    "$BIN_DIR/anycast-agent" run --config "$d/agent.toml" --log-level info </dev/null >>"$d/agent.log" 2>&1 &
+CONF
+}
+
+# The three etcd members of --etcd, in the coordination namespace: clients on every address of
+# that namespace (its links to the sites and to the root namespace), peers on its loopback.
+write_etcd_starts() {
+    local m cluster="" ns; ns="$(ns_co "$PREFIX")"
+    for m in 1 2 3; do cluster+="${cluster:+,}e$m=http://127.0.0.1:$((23800 + m))"; done
+    for m in 1 2 3; do
+        cat >"$DIR/co/start-e$m.sh" <<CONF
+setsid ip netns exec $ns sh -c 'echo \$\$ >"\$1"; shift; exec "\$@"' sh "$DIR/co/e$m.pid" \\
+    etcd --name e$m --data-dir "$DIR/co/e$m" \\
+    --listen-client-urls http://0.0.0.0:$(etcd_port "$m") --advertise-client-urls http://$ETCD_ROOT_ADDR:$(etcd_port "$m") \\
+    --listen-peer-urls http://127.0.0.1:$((23800 + m)) --initial-advertise-peer-urls http://127.0.0.1:$((23800 + m)) \\
+    --initial-cluster $cluster --initial-cluster-state new --heartbeat-interval 50 --election-timeout 500 \\
+    </dev/null >>"$DIR/co/e$m.log" 2>&1 &
+CONF
+    done
+}
+
+etcd_ready() { # a read answered through the root namespace's link
+    curl -sf -m 1 -o /dev/null -X POST "http://$ETCD_ROOT_ADDR:$(etcd_port 1)/v3/kv/range" -d '{"key":"AA=="}'
 }
 
 write_fleet() {
@@ -352,6 +402,14 @@ write_fleet() {
             echo "capacity_qps = 5000"
             echo "location = \"netns $(ns_site "$PREFIX" "$k")\""
         done
+        if (( ETCD )); then
+            echo
+            echo "[coordination]"
+            echo "kind = \"etcd\""
+            echo "endpoints = [\"http://$ETCD_ROOT_ADDR:$(etcd_port 1)\", \"http://$ETCD_ROOT_ADDR:$(etcd_port 2)\", \"http://$ETCD_ROOT_ADDR:$(etcd_port 3)\"]"
+            echo "prefix = \"$ETCD_PREFIX\""
+            echo "timeout = \"1s\""
+        fi
     } >"$DIR/fleet.toml"
 }
 
@@ -423,7 +481,7 @@ up() {
 
     mkdir -p "$DIR"
     touch "$DIR/$MARKER"
-    printf 'PREFIX=%s\nSITES=%s\nRATE=%s\nBIN=%s\n' "$PREFIX" "$SITES" "$RATE" "$BIN_DIR" >"$DIR/lab.env"
+    printf 'PREFIX=%s\nSITES=%s\nRATE=%s\nBIN=%s\nETCD=%s\n' "$PREFIX" "$SITES" "$RATE" "$BIN_DIR" "$ETCD" >"$DIR/lab.env"
     mkdir -p "$DIR/up" "$DIR/cl"
     for (( k = 1; k <= SITES; k++ )); do mkdir -p "$DIR/s$k/state"; done
     ( umask 077; new_token >"$DIR/read.token"; new_token >"$DIR/operate.token" )
@@ -458,6 +516,35 @@ up() {
         ip link set "$(mgmt_if "$PREFIX" "$k")" up
         ip -n "$ns_s" link set mgmt up
     done
+    if (( ETCD )); then
+        local ns_e; ns_e="$(ns_co "$PREFIX")"
+        mkdir -p "$DIR/co"
+        ip netns add "$ns_e"; ip -n "$ns_e" link set lo up
+        ip link add "${PREFIX}-co" type veth peer name root netns "$ns_e"
+        ip addr add 198.51.100.241/30 dev "${PREFIX}-co"
+        ip -n "$ns_e" addr add "$ETCD_ROOT_ADDR/30" dev root
+        ip link set "${PREFIX}-co" up
+        ip -n "$ns_e" link set root up
+        for (( k = 1; k <= SITES; k++ )); do
+            ns_s="$(ns_site "$PREFIX" "$k")"
+            ip link add "s$k" netns "$ns_e" type veth peer name coord netns "$ns_s"
+            ip -n "$ns_e" addr add "$(coord_etcd_addr "$k")/30" dev "s$k"
+            ip -n "$ns_s" addr add "$(coord_site_addr "$k")/30" dev coord
+            ip -n "$ns_e" link set "s$k" up
+            ip -n "$ns_s" link set coord up
+        done
+        write_etcd_starts
+        for k in 1 2 3; do bash "$DIR/co/start-e$k.sh"; done
+        local until=$(( $(now_ms) + 20000 ))
+        until etcd_ready; do
+            (( $(now_ms) < until )) || fail_up "etcd did not answer within 20 s (logs: $DIR/co/e*.log)"
+            sleep 0.2
+        done
+        write_fleet
+        [[ -x "$BIN_DIR/anycast-dash" ]] || fail_up "--etcd needs anycast-dash in $BIN_DIR to publish the budget"
+        "$BIN_DIR/anycast-dash" budget apply --fleet "$DIR/fleet.toml" || fail_up "anycast-dash budget apply failed"
+        echo "lab: etcd (3 members) in $ns_e, budget published under $ETCD_PREFIX"
+    fi
 
     # Daemons: BIRDs and Unbounds daemonize themselves with pid files.
     write_upstream_conf
@@ -471,12 +558,7 @@ up() {
     done
     # Agents: started inside their site namespace, in their own session; the pid file is
     # written by the process that then becomes the agent (exec).
-    for (( k = 1; k <= SITES; k++ )); do
-        ns_s="$(ns_site "$PREFIX" "$k")"
-        setsid ip netns exec "$ns_s" sh -c 'echo $$ >"$1"; shift; exec "$@"' sh "$DIR/s$k/agent.pid" \
-            "$BIN_DIR/anycast-agent" run --config "$DIR/s$k/agent.toml" --log-level info \
-            </dev/null >>"$DIR/s$k/agent.log" 2>&1 &
-    done
+    for (( k = 1; k <= SITES; k++ )); do bash "$DIR/s$k/start-agent.sh"; done
     echo "lab: daemons started after $(( $(now_ms) - t0 )) ms; waiting for BGP, ECMP and agents (up to ${WAIT_SECS}s)"
 
     # Wait: every session Established, N next hops at the upstream, every agent answering.

@@ -58,7 +58,9 @@ import Testing
         do {
             let etcd = EtcdClient(endpoints: cluster.endpoints, http: http, timeout: .seconds(2))
             try await EtcdClientTests().waitUntilUp(etcd)
-            try await etcd.put(CoordinationKeys(prefix: Self.prefix).budget, String(decoding: try AgentJSON.encoder().encode(budget), as: UTF8.self))
+            let budgets = FleetBudgetStore(client: etcd, prefix: Self.prefix)
+            try await budgets.publish(budget)
+            #expect(try await budgets.read() == budget, "the published budget reads back")
             var members: [Member] = []
             for id in ids {
                 let daemon = SiteAgentReconcileTests.Daemon(), probe = SiteAgentHealthTests.SwitchProbe()
