@@ -127,32 +127,42 @@ public final class EtcdClient: Sendable {
 
     /// POSTs `body` to each endpoint in turn, from the one that answered last, until one
     /// answers; a member that does not answer within its share of the deadline is skipped.
+    /// While time is left, members that all failed are asked again after a short pause: an
+    /// election (a leader killed) makes every member refuse for about an election timeout.
     func call(_ path: String, _ body: [String: Any]) async throws(EtcdError) -> Data {
         let bytes: Data
         do { bytes = try JSONSerialization.data(withJSONObject: body) } catch { throw .malformed("cannot encode the request: \(error)") }
         let deadline = NIODeadline.now() + .nanoseconds(timeout.nanoseconds)
         let share = TimeAmount.nanoseconds(max(timeout.nanoseconds / Int64(endpoints.count), 200_000_000))
-        let first = preferred.withLock { $0 }
         var failures: [String] = []
-        for step in 0..<endpoints.count {
-            let index = (first + step) % endpoints.count
-            let endpoint = endpoints[index]
-            let attemptDeadline = min(deadline, NIODeadline.now() + share)
-            if NIODeadline.now() >= deadline { break }
-            do {
-                let data = try await send(path, body: bytes, to: endpoint, deadline: attemptDeadline)
-                preferred.withLock { $0 = index }
-                return data
-            } catch let error {
-                switch error {
-                case .rejected(let code, _) where code < 500: throw error  // the request itself is wrong: no other member will take it
-                case .unreachable(let why): failures.append("\(endpoint): \(why)")
-                default: failures.append("\(endpoint): \(error)")
+        while NIODeadline.now() < deadline {
+            failures = []
+            let first = preferred.withLock { $0 }
+            for step in 0..<endpoints.count {
+                let index = (first + step) % endpoints.count
+                let endpoint = endpoints[index]
+                if NIODeadline.now() >= deadline { break }
+                let attemptDeadline = min(deadline, NIODeadline.now() + share)
+                do {
+                    let data = try await send(path, body: bytes, to: endpoint, deadline: attemptDeadline)
+                    preferred.withLock { $0 = index }
+                    return data
+                } catch let error {
+                    switch error {
+                    case .rejected(let code, _) where code < 500: throw error  // the request itself is wrong: no other member will take it
+                    case .unreachable(let why): failures.append("\(endpoint): \(why)")
+                    default: failures.append("\(endpoint): \(error)")
+                    }
                 }
             }
+            if NIODeadline.now() + Self.retryPause >= deadline { break }
+            do { try await Task.sleep(for: .nanoseconds(Self.retryPause.nanoseconds)) } catch { break }
         }
         throw .unreachable(failures.isEmpty ? "no time left for any member" : failures.joined(separator: "; "))
     }
+
+    /// The pause before asking every member again.
+    static let retryPause = TimeAmount.milliseconds(100)
 
     private func send(_ path: String, body: Data, to endpoint: String, deadline: NIODeadline) async throws(EtcdError) -> Data {
         var request = HTTPClientRequest(url: endpoint + path)

@@ -58,8 +58,11 @@ struct RunCommand: AsyncParsableCommand {
         configuration.metrics = metrics
         configuration.policy = settings.policy
         configuration.logger = logger
+        var etcdHTTP: HTTPClient?
         if let c = settings.coordination {
-            configuration.coordination = try Self.coordinationLink(c, site: settings.site.id, file: config)
+            let (link, http) = try Self.coordinationLink(c, site: settings.site.id, file: config)
+            configuration.coordination = link
+            etcdHTTP = http
         }
         let agent = SiteAgent(configuration)
         let tokens = settings.tokens.map {
@@ -81,13 +84,21 @@ struct RunCommand: AsyncParsableCommand {
         let group = ServiceGroup(
             services: [app, AgentRefreshService(agent: agent)] + (settings.coordination == nil ? [] : [CoordinationService(agent: agent)]),
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
-        try await withTaskExecutorPreference(executor) { try await runUntilStopped(group) }
+        // The etcd client must be shut down however the agent stops (its deinit traps otherwise).
+        do {
+            try await withTaskExecutorPreference(executor) { try await runUntilStopped(group) }
+        } catch {
+            client.close()
+            try? await etcdHTTP?.shutdown()
+            throw error
+        }
         client.close()
+        try? await etcdHTTP?.shutdown()
     }
 
     /// The link to the fleet's etcd: an unreadable TLS file is a start-up error (exit 2); an
     /// unreachable cluster is not, since the agent comes up failing static.
-    static func coordinationLink(_ c: CoordinationConfig, site: String, file: String) throws -> CoordinationLink {
+    static func coordinationLink(_ c: CoordinationConfig, site: String, file: String) throws -> (CoordinationLink, HTTPClient) {
         let http: HTTPClient
         do {
             http = try EtcdClient.makeHTTPClient(caFile: c.caFile, certificateFile: c.clientCertificateFile, keyFile: c.clientKeyFile)
@@ -97,7 +108,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         let client = EtcdClient(endpoints: c.endpoints, http: http, timeout: c.timeout)
         let store = EtcdCoordinationStore(client: client, prefix: c.prefix, site: site, leaseTTL: Int(c.leaseTTL.components.seconds))
-        return CoordinationLink(store: store, rule: c.onLoss, leaseTTL: c.leaseTTL, endpoints: c.endpoints, timeout: c.timeout)
+        return (CoordinationLink(store: store, rule: c.onLoss, leaseTTL: c.leaseTTL, endpoints: c.endpoints, timeout: c.timeout), http)
     }
 
     /// The scraper's HTTP client: a refused connection is reported at once (the next second's

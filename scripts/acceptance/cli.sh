@@ -280,6 +280,24 @@ kill -TERM "$AGENT_PID"
 wait "$AGENT_PID"
 check "anycast-agent run ended by SIGTERM: exit 0" test "$?" = 0
 
+# With [coordination] and nothing listening at its endpoint: the agent comes up failing static,
+# says so in its status, and SIGTERM still ends it with 0 (its etcd client shut down cleanly).
+{ cat "$WORK/agent.toml"; printf '\n[coordination]\nkind = "etcd"\nendpoints = ["http://127.0.0.1:1"]\ntimeout = "300ms"\n'; } >"$WORK/agent-etcd.toml"
+"$AGENT" run --config "$WORK/agent-etcd.toml" --log-level warning >"$WORK/agent-etcd.out" 2>&1 &
+AGENT_PID=$!
+CLEANUP+=("$AGENT_PID")
+coordination_lost() { curl -sf -H 'Authorization: Bearer read-secret' "http://127.0.0.1:$PORT/v1/status" | grep -q '"state":"lost"'; }
+wait_until 10 coordination_lost
+check "anycast-agent run with etcd unreachable: up, its status says coordination lost" coordination_lost
+kill -TERM "$AGENT_PID"
+wait "$AGENT_PID"
+check "anycast-agent run with coordination ended by SIGTERM: exit 0, no crash" bash -c "[ $? = 0 ] && ! grep -q 'Fatal error' '$WORK/agent-etcd.out'"
+check "anycast-dash budget apply of a fleet without [coordination]: exit 2, says so" status 2 "has no \\[coordination\\] table" \
+    "$DASH" budget apply --fleet "$WORK/staged.toml"
+{ cat "$WORK/staged.toml"; printf '\n[coordination]\nkind = "etcd"\nendpoints = ["http://127.0.0.1:1"]\ntimeout = "300ms"\n'; } >"$WORK/fleet-etcd.toml"
+check "anycast-dash budget apply with etcd unreachable: exit 4 with the error" status 4 "cannot publish the budget: etcd unreachable" \
+    "$DASH" budget apply --fleet "$WORK/fleet-etcd.toml"
+
 # 7. snapshot and watch with names of every width: every line fits 80 columns and the columns
 # line up by display width. The fleet is simulate's, which a SIGINT ends with 0 at the end.
 BASE=$(free_port_range 6)

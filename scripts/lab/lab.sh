@@ -284,6 +284,8 @@ location = "netns $(ns_site "$PREFIX" "$k")"
 [listen]
 address = "$(mgmt_site_addr "$k")"
 port = $AGENT_PORT
+# Tests send hundreds of drains a minute (races, timing); production keeps the default 30.
+changes_per_minute = 600
 
 [[token]]
 name = "lab-read"
@@ -339,7 +341,7 @@ CONF
 kind = "etcd"
 endpoints = ["http://$a:$(etcd_port 1)", "http://$a:$(etcd_port 2)", "http://$a:$(etcd_port 3)"]
 prefix = "$ETCD_PREFIX"
-timeout = "1s"
+timeout = "2s"
 lease_ttl = "6s"
 on_coordination_loss = "hold"
 CONF
