@@ -197,6 +197,7 @@ let package = Package(
             name: "anycast-bench",
             dependencies: [
                 "AnycastCore", "AnycastDashboard", "AnycastTerminal", "AnycastPoller", "AnycastTLS",
+                "AnycastAgent", "AnycastCoordination", "AnycastSimulatedFleet",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -16,8 +16,10 @@ public struct SimulatedFleet: Sendable {
     public let simulation: FleetSimulation
     public let agents: [SiteAgent]
 
-    /// Builds `siteCount` sites from `seed`, with their history already filled.
-    public init(siteCount: Int, seed: UInt64, start: Date = Date(), logger: Logger = Logger(label: "simulate")) {
+    /// Builds `siteCount` sites from `seed`, with their history already filled. `coordination`
+    /// gives a site its link to the fleet's coordination store (none by default).
+    public init(siteCount: Int, seed: UInt64, start: Date = Date(), logger: Logger = Logger(label: "simulate"),
+                coordination: (SiteIdentity) -> CoordinationLink? = { _ in nil }) {
         let simulation = FleetSimulation(siteCount: siteCount, seed: seed, start: start)
         self.simulation = simulation
         self.agents = simulation.profiles.map { profile in
@@ -33,6 +35,7 @@ public struct SimulatedFleet: Sendable {
             configuration.daemons = ["simulated"]
             // `/metrics` as the real agent serves it, from the simulated backends.
             configuration.metrics = AgentMetrics(services: [Self.service])
+            configuration.coordination = coordination(profile.identity)
             return SiteAgent(configuration)
         }
     }

@@ -10,7 +10,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "anycast-bench",
         abstract: "In-process benchmarks of the dashboard (see BENCHMARKS.md).",
-        subcommands: [FrameBench.self, PaintBench.self, ProfileBench.self, DecodeBench.self, StreamReadBench.self, PollBench.self])
+        subcommands: [FrameBench.self, PaintBench.self, ProfileBench.self, DecodeBench.self, StreamReadBench.self, PollBench.self, CoordinationTrafficBench.self])
 }
 
 /// Render cost of the fleet and table views into the cell grid, plus the diff.

@@ -33,6 +33,12 @@ if command -v wrk >/dev/null && command -v nginx >/dev/null; then
 else
     FAILED=$((FAILED + 1)); echo "FAIL - agent-throughput.sh needs wrk and nginx: apt-get install wrk nginx"
 fi
+if command -v etcd >/dev/null; then
+    bash "$ROOT/scripts/bench/etcd-traffic.sh" --debug --sites 5 --seconds 5 >"$WORK/etcd.out" 2>&1
+    check "etcd-traffic.sh prints etcd's requests and bytes per site per minute" bash -c "grep -Eq '^etcd-traffic: 5 sites, 5 s: [0-9.]+ requests per site per minute .* coordination ok at 5 sites' '$WORK/etcd.out' || cat '$WORK/etcd.out'"
+else
+    FAILED=$((FAILED + 1)); echo "FAIL - etcd-traffic.sh needs etcd: apt-get install etcd-server"
+fi
 bash "$ROOT/scripts/bench/memory.sh" --debug --sites 5 --seconds 2 >"$WORK/memory.out" 2>&1
 check "memory.sh prints the dashboard's RSS and peak" bash -c "grep -Eq '^memory: anycast-dash with 5 sites.* RSS over 2 s max [0-9.]+ MiB.* peak with start-up [0-9.]+ MiB' '$WORK/memory.out' || cat '$WORK/memory.out'"
 if [ "$(id -u)" = 0 ]; then
