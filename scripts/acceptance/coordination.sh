@@ -6,7 +6,7 @@
 #   a. every site's probe fails at once (the probed name removed from every Unbound, which still
 #      answers other names): exactly one site withdraws, the other two are held and still
 #      announced; the name back: all announced again
-#   b. two CLIs drain two different sites at the same moment, 50 times: exactly one succeeds
+#   b. two CLIs drain two different sites at the same moment, 100 times: exactly one succeeds
 #      each time, and the network never has fewer than 2 sites
 #   c. two sites' probes failing at the same moment, 5 times: exactly one withdraws
 #   d. one etcd member killed: drains work
@@ -81,6 +81,16 @@ done
 k=${held# }; k=${k%% *}
 check "a: /metrics of a held site: anycast_service_withdraw_held{because=budget} 1" bash -c \
     "curl -s -H 'Authorization: Bearer $READ' $(agent "$k")/metrics | grep -q 'anycast_service_withdraw_held{service=\"dns\",because=\"budget\"} 1'"
+dash snapshot --format json --samples 1 >"$WORK/a.json" 2>/dev/null
+check "a: snapshot --format json: the budget's held withdrawals (2, by health) and every agent ok with etcd" python3 - "$WORK/a.json" <<'PY'
+import json, sys
+budget = json.load(open(sys.argv[1]))["budget"]
+print(json.dumps(budget, indent=1))
+held = budget["held_withdrawals"]
+assert len(held) == 2 and all(h["requester"] == "health" and "min_active" in h["reason"] for h in held)
+assert budget["coordination_not_ok"] == {}
+PY
+check "a: snapshot (text): the held sites' notes say why" bash -c "'$BIN/anycast-dash' snapshot --samples 1 --fleet '$LAB/fleet.toml' | grep -c 'withdrawal held (health)' | grep -q 2"
 sleep 4
 check "a: 4 s later still exactly one withdrawn (the others stay held)" test "$(nexthops)" = 2 -a "$(count_withdrawn)" = 1
 for k in 1 2 3; do name_on "$k"; done
@@ -89,7 +99,7 @@ wait_until 10 all_back
 check "a: the name back: all 3 announced again, nothing held" all_back
 
 # --- b. two CLIs at once ------------------------------------------------------------------
-b_rounds=50; b_bad=0; b_violations=0; b_by_agent=0
+b_rounds=100; b_bad=0; b_violations=0; b_by_agent=0
 for ((r = 1; r <= b_rounds; r++)); do
     dash drain s1 --now --yes --reason "race $r" --operator alice --wait 10 >"$WORK/b1.out" 2>&1 & p1=$!
     dash drain s2 --now --yes --reason "race $r" --operator bob --wait 10 >"$WORK/b2.out" 2>&1 & p2=$!

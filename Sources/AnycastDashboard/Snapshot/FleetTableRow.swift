@@ -15,6 +15,8 @@ struct FleetTableRow: Sendable {
         ].map(Self.printable)
         if let drain = s.services.compactMap(\.drain).first {
             note = Self.drainNote(drain)
+        } else if let held = s.services.compactMap(\.withdrawHeld).first {
+            note = "withdrawal held (\(held.requester)): \(held.reason)"
         } else if let error = s.error {
             note = error
         } else if let e = s.backendErrors.first {

@@ -25,6 +25,12 @@ public struct FleetSummary: Sendable, Hashable {
     public var regions: [String: (sites: Int, qps: Double)] = [:]
     /// When the operators' drain leases end, soonest first (one per drained service).
     public var leaseEnds: [Date] = []
+    /// Services whose withdrawal the fleet's budget holds (they fail their health check and
+    /// stay announced).
+    public var withdrawalsHeld = 0
+    /// Sites whose agent has lost the fleet's coordination store (or finds no budget there):
+    /// they fail static.
+    public var coordinationLost = 0
 
     public init() {}
 
@@ -57,6 +63,10 @@ public struct FleetSummary: Sendable, Hashable {
             for svc in s.status?.services ?? [] where svc.desired == .drain && svc.drain?.mode == .operator {
                 if let end = svc.drain?.leaseUntil { leaseEnds.append(end) }
             }
+            if s.reachability == .ok, let status = s.status {
+                withdrawalsHeld += status.services.count { $0.withdrawHeld != nil }
+                if let c = status.coordination, c.state != .ok { coordinationLost += 1 }
+            }
         }
         leaseEnds.sort()
         others = SiteCondition.allCases.compactMap { c in otherCounts[c].map { (c, $0) } }
@@ -71,7 +81,7 @@ public struct FleetSummary: Sendable, Hashable {
 
     public static func == (a: FleetSummary, b: FleetSummary) -> Bool {
         a.sites == b.sites && a.active == b.active && a.drained == b.drained && a.depreferred == b.depreferred && a.unreachable == b.unreachable
-            && a.leaseEnds == b.leaseEnds
+            && a.leaseEnds == b.leaseEnds && a.withdrawalsHeld == b.withdrawalsHeld && a.coordinationLost == b.coordinationLost
             && a.totalQPS == b.totalQPS && a.p50Ms == b.p50Ms && a.failing == b.failing && a.qpsKnown == b.qpsKnown
             && a.others.elementsEqual(b.others) { $0.condition == $1.condition && $0.count == $1.count }
     }

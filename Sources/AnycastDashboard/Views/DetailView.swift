@@ -142,6 +142,9 @@ enum DetailView {
                 out.append(("    \(who)\(overridden ? " OVERRIDE" : ""): \(reason)", d.mode == .auto ? .critical : .drained))
                 out += lifecycleLines(s, drain: d, site: site, now: now)
             }
+            if let held = s.withdrawHeld {
+                out.append(("    WITHDRAW HELD (\(held.requester), since \(ViewFormat.clock(held.since))): \(held.reason)", .critical))
+            }
             if !s.peers.isEmpty {
                 out.append(("    " + s.peers.map { "\($0.peer) \($0.observed == .announced ? "✓" : ($0.observed == .withdrawn ? "✗" : "?"))" }.joined(separator: "  "), .muted))
             }

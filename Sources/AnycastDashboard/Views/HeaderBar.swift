@@ -46,16 +46,27 @@ enum HeaderBar {
         ]
         // Leases about to end, so nobody is surprised by a site coming back: kept before the
         // traffic figures give way, and shown apart in the warning colour.
+        // Held withdrawals and a lost coordination store come first, in the critical colour:
+        // sites that fail their checks yet announce, and agents that cannot know the fleet.
         let ending = sum.leasesEnding(within: leaseWarning, of: state.now)
         let minutes = Int(leaseWarning / 60)
-        let leaseForms = ending == 0 ? [] : [" · \(ending) lease\(ending == 1 ? " ends" : "s end") <\(minutes)m", " · \(ending) lease\(ending == 1 ? "" : "s") <\(minutes)m"]
+        let (held, lost) = (sum.withdrawalsHeld, sum.coordinationLost)
+        let longParts = [held == 0 ? nil : "\(held) withdrawal\(held == 1 ? "" : "s") held",
+                         lost == 0 ? nil : "etcd lost at \(lost) site\(lost == 1 ? "" : "s")",
+                         ending == 0 ? nil : "\(ending) lease\(ending == 1 ? " ends" : "s end") <\(minutes)m"].compactMap { $0 }
+        let shortParts = [held == 0 ? nil : "\(held) held", lost == 0 ? nil : "etcd lost",
+                          ending == 0 ? nil : "\(ending) lease\(ending == 1 ? "" : "s") <\(minutes)m"].compactMap { $0 }
+        let leaseForms = longParts.isEmpty ? [] : [" · " + longParts.joined(separator: " · "), " · " + shortParts.joined(separator: " · ")]
+        let alertRole: StyleRole = held + lost > 0 ? .critical : .warn
         let fits = { (c: (counts: String, rest: String), lease: String) in DisplayWidth.of(c.counts + lease + c.rest) <= room }
-        // The total rate stays if it can, then the longer wording.
-        for group in [candidates.filter { !$0.rest.isEmpty }, candidates.filter(\.rest.isEmpty)] {
+        // The total rate stays if it can, then the longer wording. Held withdrawals and a lost
+        // store are never dropped for counts: the active count alone makes room for them.
+        let last: [(counts: String, rest: String)] = held + lost > 0 ? [("\(active) active", "")] : []
+        for group in [candidates.filter { !$0.rest.isEmpty }, candidates.filter(\.rest.isEmpty), last] {
             for lease in leaseForms {
                 guard let c = group.first(where: { fits($0, lease) }) else { continue }
                 var lx = x + grid.put(c.counts, x: x, y: 0, role: .header)
-                lx += grid.put(lease, x: lx, y: 0, role: .warn, bold: true)
+                lx += grid.put(lease, x: lx, y: 0, role: alertRole, bold: true)
                 grid.put(c.rest, x: lx, y: 0, role: .header)
                 return
             }

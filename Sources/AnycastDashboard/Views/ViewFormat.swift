@@ -38,6 +38,8 @@ enum ViewFormat {
 
     /// The badge of a site at the de-prefer step of a drain.
     static let depreferredBadge = "DE-PREFERRED"
+    /// The badge of a site whose automatic withdrawal the fleet's budget holds.
+    static let withdrawHeldBadge = "WITHDRAW HELD"
 
     /// The badge shown for a site: its condition, DE-PREFERRED while a staged drain waits for
     /// the traffic to leave, or DRAINING (ANNOUNCING) while a drain (an undrain) sent from
@@ -45,6 +47,11 @@ enum ViewFormat {
     static func badge(_ site: SiteSnapshot, pending: PendingAction?) -> (String, StyleRole) {
         if site.reachability == .ok, site.condition == .draining, SiteDrain.isDepreferred(site) {
             return (depreferredBadge, .warn)
+        }
+        // Failing its health check yet announced: the fleet's budget holds its withdrawal.
+        if site.reachability == .ok, pending == nil, site.condition == .active || site.condition == .partial,
+           site.status?.services.contains(where: { $0.withdrawHeld != nil }) == true {
+            return (withdrawHeldBadge, .critical)
         }
         if let p = pending, site.reachability == .ok {
             switch p.phase {
