@@ -9,6 +9,10 @@ public actor EtcdCoordinationStore: CoordinationStore {
     let site: String
     let leaseTTL: Int
     private var lease: Int64?
+    /// The revision this store last wrote the site's record at (0: absent), so a write only
+    /// replaces what this store wrote: a write that etcd applies late (sent while it had no
+    /// quorum) then fails instead of undoing a later claim.
+    private var ownRevision: Int64?
 
     /// The store of `site`'s agent; its record lives `leaseTTL` seconds past the last renewal.
     public init(client: EtcdClient, prefix: String, site: String, leaseTTL: Int) {
@@ -50,21 +54,45 @@ public actor EtcdCoordinationStore: CoordinationStore {
         if view.versions[own] == nil { compare.append(.modRevision(key: own, equals: 0)) }
         if view.versions[keys.budget] == nil { compare.append(.modRevision(key: keys.budget, equals: 0)) }
         compare.append(.noneCreatedAfter(prefix: keys.sites, revision: view.revision))
-        return try await withLease { lease throws(EtcdError) in
-            try await client.transaction(compare, success: [.put(key: own, value: text, lease: lease)]).succeeded
+        let result = try await withLease { lease throws(EtcdError) in
+            try await client.transaction(compare, success: [.put(key: own, value: text, lease: lease)])
         }
+        if result.succeeded { ownRevision = result.revision }
+        return result.succeeded
     }
 
     public func publish(_ record: SiteRecord) async throws {
         let text = try Self.encode(record)
         let key = keys.site(site)
-        try await withLease { lease throws(EtcdError) in try await client.put(key, text, lease: lease) }
+        for _ in 0..<2 {
+            let expected = try await knownRevision()
+            let result = try await withLease { lease throws(EtcdError) in
+                try await client.transaction([.modRevision(key: key, equals: expected)], success: [.put(key: key, value: text, lease: lease)])
+            }
+            if result.succeeded {
+                ownRevision = result.revision
+                return
+            }
+            ownRevision = nil  // changed behind this store's back (a late write, an expiry): read it again
+        }
+        throw EtcdError.rejected(code: 409, message: "the site's record kept changing while it was written")
+    }
+
+    /// The revision of the site's record as this store knows it, read when it does not.
+    private func knownRevision() async throws(EtcdError) -> Int64 {
+        if let ownRevision { return ownRevision }
+        let revision = try await client.get(keys.site(site))?.modRevision ?? 0
+        ownRevision = revision
+        return revision
     }
 
     public func keepAlive() async throws -> Bool {
         guard let lease else { return false }
         let ttl = try await client.keepAlive(lease)
-        if ttl <= 0 { self.lease = nil }
+        if ttl <= 0 {
+            self.lease = nil
+            ownRevision = nil
+        }
         return ttl > 0
     }
 

@@ -18,6 +18,14 @@ struct CoordinationState: Sendable {
     var renewedAt: AnyClock<Duration>.Instant?
 }
 
+/// One writer of the site's record at a time. The agent is an actor, but it gives way at every
+/// call to the store: without this a coordination round's write of the record as it was could
+/// land after a withdrawal's conditional write and undo its claim in the budget.
+struct StoreTurn: Sendable {
+    var busy = false
+    var waiting: [CheckedContinuation<Void, Never>] = []
+}
+
 /// Whether a change that takes services out of the fleet may go ahead.
 enum CoordinationAdmission: Sendable {
     /// It has its place in the budget; `note` says what was unusual (an override, a local decision).

@@ -18,6 +18,8 @@ extension SiteAgent {
     /// of the site's record, read again and judged again when another site wrote in between.
     func admit(_ change: IntentChange, taking services: [ServiceDefinition]) async -> CoordinationAdmission {
         guard let link = coordinationLink else { return .admitted(note: nil) }
+        await takeStoreTurn()
+        defer { endStoreTurn() }
         for _ in 0..<Self.admissionTries {
             let view: CoordinationView
             do {
@@ -95,6 +97,32 @@ extension SiteAgent {
     /// changed (or has not been written for `rewriteEvery`), and ask again for held withdrawals.
     public func coordinate() async {
         guard let link = coordinationLink else { return }
+        await takeStoreTurn()
+        await renewAndPublish(link)
+        endStoreTurn()
+        await retryHeld()
+    }
+
+    /// Waits until no other call writes the site's record.
+    func takeStoreTurn() async {
+        guard storeTurn.busy else {
+            storeTurn.busy = true
+            return
+        }
+        await withCheckedContinuation { storeTurn.waiting.append($0) }
+    }
+
+    /// Hands the turn to the next waiter (it stays taken), or frees it.
+    func endStoreTurn() {
+        if storeTurn.waiting.isEmpty {
+            storeTurn.busy = false
+        } else {
+            storeTurn.waiting.removeFirst().resume()
+        }
+    }
+
+    /// The lease renewed, the record written when it changed (as it is now, inside the turn).
+    private func renewAndPublish(_ link: CoordinationLink) async {
         let instant = clock.now
         if coordination.renewedAt.map({ $0.duration(to: instant) >= link.leaseTTL / 3 }) ?? true, coordination.published != nil {
             do {
@@ -119,7 +147,6 @@ extension SiteAgent {
             }
         }
         if coordination.state != .ok { await lookForBudget(link) }
-        await retryHeld()
     }
 
     /// Until the store is known to be reached with a budget, each round reads it, so the status

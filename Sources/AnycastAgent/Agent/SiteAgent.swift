@@ -33,6 +33,7 @@ public actor SiteAgent {
     let coordinationLink: CoordinationLink?
     /// The agent's standing with the fleet's coordination store, and the withdrawals it holds.
     var coordination = CoordinationState() { didSet { generation &+= 1 } }
+    var storeTurn = StoreTurn()
     private var lastReconcile: AnyClock<Duration>.Instant?
     var lastProbe: AnyClock<Duration>.Instant?
     /// Verifications under way, by number.

@@ -49,7 +49,7 @@ import Testing
 
     /// Runs `body` with a cluster, the budget published, and one agent per site id.
     func withLab(_ ids: [String] = ["ams1", "fra1", "lhr1"], budget: DrainBudget = DrainBudget(minActiveSites: 2, regionMinimums: [:]),
-                 leaseTTL: Int = 10, _ body: (Lab) async throws -> Void) async throws {
+                 leaseTTL: Int = 10, rewriteEvery: Duration = .seconds(15), _ body: (Lab) async throws -> Void) async throws {
         try #require(EtcdCluster.binary != nil, "etcd is not installed (Debian: etcd-server); scripts/test installs it")
         let cluster = try EtcdCluster(size: 3)
         try cluster.start()
@@ -71,8 +71,8 @@ import Testing
                 configuration.health = HealthConfig(rise: 1, fall: 1)
                 configuration.metrics = AgentMetrics(services: services)
                 let store = EtcdCoordinationStore(client: etcd, prefix: Self.prefix, site: id, leaseTTL: leaseTTL)
-                configuration.coordination = CoordinationLink(store: store, leaseTTL: .seconds(Int64(leaseTTL)), endpoints: cluster.endpoints,
-                                                              timeout: .seconds(2))
+                configuration.coordination = CoordinationLink(store: store, leaseTTL: .seconds(Int64(leaseTTL)), rewriteEvery: rewriteEvery,
+                                                              endpoints: cluster.endpoints, timeout: .seconds(2))
                 let agent = SiteAgent(configuration)
                 await agent.start()
                 await agent.coordinate()
@@ -95,13 +95,19 @@ import Testing
 
     // MARK: - Races
 
+    /// Each agent's coordination round (which rewrites its record every time here) runs beside
+    /// the drains, so a round that read the record before a claim and writes it after would
+    /// undo the claim.
     @Test func twoOperatorsDrainingAtOnceNeverBreakTheBudget() async throws {
-        try await withLab { lab in
+        try await withLab(rewriteEvery: .zero) { lab in
             var violations = 0
             for round in 0..<100 {
                 async let a = drain(lab["ams1"])
                 async let b = drain(lab["fra1"])
-                let (ea, eb) = await (a, b)
+                // Started a little later each round, so over the rounds it falls at every point
+                // of the drains' read-judge-write.
+                async let rounds: Void = { try? await Task.sleep(for: .milliseconds(round % 12)); await lab.coordinateAll() }()
+                let (ea, eb, _) = await (a, b, rounds)
                 let won = [ea, eb].filter { $0 == nil }.count
                 #expect(won == 1, "round \(round): exactly one of two drains fits min_active_sites = 2 of 3 (\(String(describing: ea)), \(String(describing: eb)))")
                 for e in [ea, eb].compactMap({ $0 }) { #expect(e.code == .budgetRefused, "round \(round): \(e)") }
@@ -118,11 +124,13 @@ import Testing
     }
 
     @Test func twoSitesFailingHealthAtOnceNeverBreakTheBudget() async throws {
-        try await withLab { lab in
+        try await withLab(rewriteEvery: .zero) { lab in
             var violations = 0
             for round in 0..<100 {
                 for id in ["ams1", "fra1"] { lab[id].probe.failing.withLock { $0 = true } }
-                await lab.refreshAll()
+                async let rounds: Void = { try? await Task.sleep(for: .milliseconds(round % 12)); await lab.coordinateAll() }()
+                async let refreshed: Void = lab.refreshAll()
+                _ = await (rounds, refreshed)
                 let withdrawn = lab.members.filter(\.withdrawn).map(\.id)
                 #expect(withdrawn.count == 1, "round \(round): exactly one of two failing sites withdraws: \(withdrawn)")
                 if try await lab.withdrawnInStore().count > 1 || withdrawn.count > 1 { violations += 1 }
