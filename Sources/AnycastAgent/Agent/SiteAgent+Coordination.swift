@@ -122,6 +122,8 @@ extension SiteAgent {
     }
 
     /// The lease renewed, the record written when it changed (as it is now, inside the turn).
+    /// At most one call a round waits out its timeout: after a failure the round ends, so a lost
+    /// store holds the turn (and a withdrawal waiting for it) no longer than one timeout.
     private func renewAndPublish(_ link: CoordinationLink) async {
         let instant = clock.now
         if coordination.renewedAt.map({ $0.duration(to: instant) >= link.leaseTTL / 3 }) ?? true, coordination.published != nil {
@@ -131,6 +133,7 @@ extension SiteAgent {
                 if !alive { coordination.published = nil }  // the record is gone with its lease: write it again
             } catch {
                 coordinationLost("\(error)")
+                return
             }
         }
         settleChanges()
@@ -144,6 +147,7 @@ extension SiteAgent {
                 coordination.renewedAt = coordination.renewedAt ?? instant
             } catch {
                 coordinationLost("\(error)")
+                return
             }
         }
         if coordination.state != .ok { await lookForBudget(link) }
