@@ -82,7 +82,7 @@ struct RunCommand: AsyncParsableCommand {
             logger: logger, eventLoopGroup: executor.group, changesPerMinute: settings.changesPerMinute, tls: tls,
             onListening: { port in logger.notice("listening", metadata: ["address": "\(settings.listenAddress)", "port": "\(port)", "scheme": "\(scheme)", "site": "\(settings.site.id)"]) })
         let group = ServiceGroup(
-            services: [app, AgentRefreshService(agent: agent)] + (settings.coordination == nil ? [] : [CoordinationService(agent: agent)]),
+            services: [app, AgentRefreshService(agent: agent)] + (settings.coordination == nil ? [] : [AgentRefreshService(agent: agent, job: .coordinate)]),
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         // The etcd client must be shut down however the agent stops (its deinit traps otherwise).
         do {

@@ -10,20 +10,9 @@ import Testing
 /// resumed when it allows, operators refused with who holds the budget, overrides, fail static
 /// while the store is lost, the `local` rule, and records that expire.
 @Suite(.serialized) struct CoordinatedWithdrawalTests {
-    let services = [
-        ServiceDefinition(name: "dns", prefixes: ["203.0.113.0/24"], originProtocols: ["anycast4"], autoWithdraw: true),
-    ]
     let origin = RequestOrigin(tokenName: "noc-operate", clientAddress: "198.51.100.9")
 
-    struct Member {
-        let id: String
-        let agent: SiteAgent
-        let daemon: SiteAgentReconcileTests.Daemon
-        let probe: SiteAgentHealthTests.SwitchProbe
-
-        func dns() async -> ServiceStatus { await agent.status().services[0] }
-        var withdrawn: Bool { daemon.step("dns") == .withdraw }
-    }
+    typealias Member = CoordinatedSite
 
     struct Fleet {
         let cluster: MemoryCoordinationCluster
@@ -59,21 +48,8 @@ import Testing
         let clock = TestTime()
         var members: [Member] = []
         for id in ids {
-            let daemon = SiteAgentReconcileTests.Daemon(), probe = SiteAgentHealthTests.SwitchProbe()
-            var configuration = SiteAgentConfiguration(
-                identity: SiteIdentity(id: id, name: id, region: "eu"), services: services,
-                backends: .init(routes: daemon, traffic: ManualTrafficSource(), probe: probe, store: InMemoryDesiredStateStore()))
-            configuration.backendTimeout = .seconds(1)
-            configuration.health = HealthConfig(rise: 1, fall: 1)
-            configuration.metrics = AgentMetrics(services: services)
-            configuration.clock = AnyClock(clock.clock)
-            configuration.now = clock.read
-            configuration.coordination = CoordinationLink(store: cluster.handle(site: id), rule: rule, leaseTTL: .seconds(10),
-                                                          endpoints: ["http://192.0.2.1:2379"])
-            let agent = SiteAgent(configuration)
-            await agent.start()
-            await agent.coordinate()
-            members.append(Member(id: id, agent: agent, daemon: daemon, probe: probe))
+            let link = CoordinationLink(store: cluster.handle(site: id), rule: rule, leaseTTL: .seconds(10), endpoints: ["http://198.51.100.250:2379"])
+            members.append(await CoordinatedSite.make(id, link: link, time: clock))
         }
         return Fleet(cluster: cluster, clock: clock, members: members)
     }

@@ -10,19 +10,10 @@ import Testing
 /// for operators and for health; members killed; quorum lost and back; a record expiring when
 /// its agent is gone.
 @Suite(.serialized) struct EtcdCoordinationTests {
-    let services = [
-        ServiceDefinition(name: "dns", prefixes: ["203.0.113.0/24"], originProtocols: ["anycast4"], autoWithdraw: true),
-    ]
     let origin = RequestOrigin(tokenName: "noc-operate", clientAddress: "198.51.100.9")
     static let prefix = "/anycast-dash/test"
 
-    struct Member {
-        let id: String
-        let agent: SiteAgent
-        let daemon: SiteAgentReconcileTests.Daemon
-        let probe: SiteAgentHealthTests.SwitchProbe
-        var withdrawn: Bool { daemon.step("dns") == .withdraw }
-    }
+    typealias Member = CoordinatedSite
 
     struct Lab {
         let cluster: EtcdCluster
@@ -63,20 +54,10 @@ import Testing
             #expect(try await budgets.read() == budget, "the published budget reads back")
             var members: [Member] = []
             for id in ids {
-                let daemon = SiteAgentReconcileTests.Daemon(), probe = SiteAgentHealthTests.SwitchProbe()
-                var configuration = SiteAgentConfiguration(
-                    identity: SiteIdentity(id: id, name: id, region: "eu"), services: services,
-                    backends: .init(routes: daemon, traffic: ManualTrafficSource(), probe: probe, store: InMemoryDesiredStateStore()))
-                configuration.backendTimeout = .seconds(1)
-                configuration.health = HealthConfig(rise: 1, fall: 1)
-                configuration.metrics = AgentMetrics(services: services)
                 let store = EtcdCoordinationStore(client: etcd, prefix: Self.prefix, site: id, leaseTTL: leaseTTL)
-                configuration.coordination = CoordinationLink(store: store, leaseTTL: .seconds(Int64(leaseTTL)), rewriteEvery: rewriteEvery,
-                                                              endpoints: cluster.endpoints, timeout: .seconds(2))
-                let agent = SiteAgent(configuration)
-                await agent.start()
-                await agent.coordinate()
-                members.append(Member(id: id, agent: agent, daemon: daemon, probe: probe))
+                let link = CoordinationLink(store: store, leaseTTL: .seconds(Int64(leaseTTL)), rewriteEvery: rewriteEvery,
+                                            endpoints: cluster.endpoints, timeout: .seconds(2))
+                members.append(await CoordinatedSite.make(id, link: link))
             }
             try await body(Lab(cluster: cluster, etcd: etcd, members: members))
         } catch {
