@@ -3,6 +3,8 @@ import AnycastCore
 /// Where the fleet's budget and every site's record are kept, as a site's agent uses it. One
 /// implementation speaks to etcd; tests use an in-memory one with the same compare-and-write rule.
 public protocol CoordinationStore: Sendable {
+    /// Where the budget is read from, for people ("/anycast-dash/prod/budget").
+    var budgetLocation: String { get }
     /// Every site record and the budget, read at one revision.
     func read() async throws -> CoordinationView
     /// Writes this site's record if no key `view` read has changed, and no site record has been

@@ -6,6 +6,7 @@ import Foundation
 public actor EtcdCoordinationStore: CoordinationStore {
     let client: EtcdClient
     public nonisolated let keys: CoordinationKeys
+    public nonisolated var budgetLocation: String { keys.budget }
     let site: String
     let leaseTTL: Int
     private var lease: Int64?
@@ -27,7 +28,7 @@ public actor EtcdCoordinationStore: CoordinationStore {
         return Self.view(of: kvs, revision: revision, keys: keys)
     }
 
-    /// The view of the keys under a fleet's prefix (also what a dashboard reads).
+    /// The view of the keys under a fleet's prefix.
     public static func view(of kvs: [EtcdKeyValue], revision: Int64, keys: CoordinationKeys) -> CoordinationView {
         var view = CoordinationView(records: [], budget: nil, revision: revision)
         let decoder = AgentJSON.decoder()
@@ -120,7 +121,8 @@ public actor EtcdCoordinationStore: CoordinationStore {
         return granted
     }
 
-    static func encode(_ record: SiteRecord) throws -> String {
-        String(decoding: try AgentJSON.encoder().encode(record), as: UTF8.self)
+    /// A value as the store keeps it: the agent API's JSON.
+    static func encode(_ value: some Encodable) throws -> String {
+        String(decoding: try AgentJSON.encoder().encode(value), as: UTF8.self)
     }
 }

@@ -14,8 +14,7 @@ public struct FleetBudgetStore: Sendable {
 
     /// Writes `budget`, replacing the one published before.
     public func publish(_ budget: DrainBudget) async throws {
-        let text = String(decoding: try AgentJSON.encoder().encode(budget), as: UTF8.self)
-        try await client.put(keys.budget, text)
+        try await client.put(keys.budget, try EtcdCoordinationStore.encode(budget))
     }
 
     /// The published budget, or nil when there is none.

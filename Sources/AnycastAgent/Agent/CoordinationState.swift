@@ -12,6 +12,8 @@ struct CoordinationState: Sendable {
     var held: [String: HeldWithdrawal] = [:]
     /// When each service's route change began, until the routing daemon has reached it.
     var changing: [String: Date] = [:]
+    /// Keys of records the last read could not decode (they count as absent).
+    var unreadable: [String] = []
     /// The record as last written, and when.
     var published: SiteRecord?
     var publishedAt: AnyClock<Duration>.Instant?

@@ -20,17 +20,22 @@ extension SiteAgent {
         guard let link = coordinationLink else { return .admitted(note: nil) }
         await takeStoreTurn()
         defer { endStoreTurn() }
+        /// The budget cannot be checked: an override goes ahead, saying so; anything else waits.
+        func unchecked(_ why: String) -> CoordinationAdmission {
+            change.budgetOverride ? .admitted(note: "BUDGET OVERRIDE: the budget could not be checked (\(why))") : .unknown(lostText)
+        }
         for _ in 0..<Self.admissionTries {
             let view: CoordinationView
             do {
-                view = try await withTimeout(coordinationTimeout, "coordination store") { try await link.store.read() }
+                view = try await storeCall { try await link.store.read() }
             } catch {
                 coordinationLost("\(error)")
-                return change.budgetOverride ? .admitted(note: "BUDGET OVERRIDE: the budget could not be checked (\(error))") : .unknown(lostText)
+                return unchecked("\(error)")
             }
+            noteUnreadable(view.unreadable)
             guard let budget = view.budget else {
                 setCoordination(.noBudget, detail: noBudgetText(link))
-                return change.budgetOverride ? .admitted(note: "BUDGET OVERRIDE: no budget is published") : .unknown(lostText)
+                return unchecked("no budget is published")
             }
             setCoordination(.ok, detail: nil)
             let verdict = WithdrawalCheck.check(site: identity.id, region: identity.region, services: services.map(\.name),
@@ -53,10 +58,10 @@ extension SiteAgent {
             do {
                 let written: Bool
                 if overridden != nil {
-                    try await withTimeout(coordinationTimeout, "coordination store") { try await link.store.publish(claim) }
+                    try await storeCall { try await link.store.publish(claim) }
                     written = true
                 } else {
-                    written = try await withTimeout(coordinationTimeout, "coordination store") { try await link.store.write(claim, ifUnchangedSince: view) }
+                    written = try await storeCall { try await link.store.write(claim, ifUnchangedSince: view) }
                 }
                 if written {
                     for s in services { coordination.changing[s.name] = time }
@@ -68,7 +73,7 @@ extension SiteAgent {
                 // A write that timed out may still be applied: the record is read back at the
                 // next round, and the site counts as taken out until then (never the reverse).
                 coordinationLost("\(error)")
-                return change.budgetOverride ? .admitted(note: "BUDGET OVERRIDE: the budget could not be checked (\(error))") : .unknown(lostText)
+                return unchecked("\(error)")
             }
         }
         return .unknown("other sites kept writing while the budget was judged (\(Self.admissionTries) tries)")
@@ -76,9 +81,22 @@ extension SiteAgent {
 
     static var admissionTries: Int { 5 }
 
-    /// Each call to the store gets the store's own deadline and a little more, so its failover
-    /// answers first.
-    var coordinationTimeout: Duration { (coordinationLink?.timeout ?? .seconds(2)) + .milliseconds(500) }
+    /// One call to the store, bounded by the store's own deadline and a little more, so its
+    /// failover answers first.
+    private func storeCall<T: Sendable>(_ call: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await withTimeout((coordinationLink?.timeout ?? .seconds(2)) + .milliseconds(500), "coordination store", operation: call)
+    }
+
+    /// Records the store holds that cannot be read count as absent (not active); the log says
+    /// which, once per change of the set, not at every round.
+    private func noteUnreadable(_ keys: [String]) {
+        guard keys != coordination.unreadable else { return }
+        coordination.unreadable = keys
+        if !keys.isEmpty {
+            logger.warning("records in the coordination store cannot be read; they count as sites not active",
+                           metadata: ["records": "\(keys.joined(separator: "; "))"])
+        }
+    }
 
     /// A withdrawal the budget does not allow now: the services stay announced, the status says
     /// why, and the agent asks again at each round until the budget allows it.
@@ -128,7 +146,7 @@ extension SiteAgent {
         let instant = clock.now
         if coordination.renewedAt.map({ $0.duration(to: instant) >= link.leaseTTL / 3 }) ?? true, coordination.published != nil {
             do {
-                let alive = try await withTimeout(coordinationTimeout, "coordination store") { try await link.store.keepAlive() }
+                let alive = try await storeCall { try await link.store.keepAlive() }
                 coordination.renewedAt = instant
                 if !alive { coordination.published = nil }  // the record is gone with its lease: write it again
             } catch {
@@ -141,7 +159,7 @@ extension SiteAgent {
         let stale = coordination.publishedAt.map { $0.duration(to: instant) >= link.rewriteEvery } ?? true
         if stale || !(coordination.published?.sameState(as: record) ?? false) {
             do {
-                try await withTimeout(coordinationTimeout, "coordination store") { try await link.store.publish(record) }
+                try await storeCall { try await link.store.publish(record) }
                 coordination.published = record
                 coordination.publishedAt = instant
                 coordination.renewedAt = coordination.renewedAt ?? instant
@@ -157,7 +175,8 @@ extension SiteAgent {
     /// says "ok" (or "no_budget") as soon as it is true, not at the next withdrawal.
     private func lookForBudget(_ link: CoordinationLink) async {
         do {
-            let view = try await withTimeout(coordinationTimeout, "coordination store") { try await link.store.read() }
+            let view = try await storeCall { try await link.store.read() }
+            noteUnreadable(view.unreadable)
             if view.budget == nil {
                 setCoordination(.noBudget, detail: noBudgetText(link))
             } else {
@@ -169,7 +188,7 @@ extension SiteAgent {
     }
 
     private func noBudgetText(_ link: CoordinationLink) -> String {
-        "no budget is published at \(keysText(link))budget: publish one with anycast-dash budget apply"
+        "no budget is published at \(link.store.budgetLocation): publish one with anycast-dash budget apply"
     }
 
     /// Ends changes the routing daemon has reached, and held withdrawals nobody wants any more.
@@ -232,10 +251,6 @@ extension SiteAgent {
         let rule = coordinationLink?.rule ?? .hold
         let why = coordination.detail ?? "the coordination store cannot be reached"
         return rule == .hold ? "\(why); the site keeps announcing (on_coordination_loss = hold)" : why
-    }
-
-    private func keysText(_ link: CoordinationLink) -> String {
-        (link.store as? EtcdCoordinationStore).map { $0.keys.prefix + "/" } ?? ""
     }
 
     /// Records each change of the coordination's state as one event, not every failed call.

@@ -74,6 +74,22 @@ import Testing
         } catch { return error }
     }
 
+    /// A record that cannot be decoded is named in the view's `unreadable`, and is not among the
+    /// records, so the budget counts that site as not active.
+    @Test func aRecordThatCannotBeReadIsNamedAndNotCounted() throws {
+        let keys = CoordinationKeys(prefix: Self.prefix)
+        let good = SiteRecord(site: "ams1", region: "eu", agentVersion: "t", updatedAt: Date(timeIntervalSince1970: 0),
+                              services: [ServiceRecord(name: "dns", step: .announce, observed: .announced)])
+        let view = EtcdCoordinationStore.view(of: [
+            EtcdKeyValue(key: keys.site("ams1"), value: try AgentJSON.encoder().encode(good), modRevision: 7),
+            EtcdKeyValue(key: keys.site("fra1"), value: Data("{not json".utf8), modRevision: 8),
+        ], revision: 9, keys: keys)
+        #expect(view.records == [good])
+        #expect(view.unreadable.count == 1 && view.unreadable[0].hasPrefix(keys.site("fra1")))
+        #expect(view.versions == [keys.site("ams1"): 7, keys.site("fra1"): 8], "an unreadable record is still compared by a write")
+        #expect(view.budget == nil)
+    }
+
     // MARK: - Races
 
     /// Each agent's coordination round (which rewrites its record every time here) runs beside

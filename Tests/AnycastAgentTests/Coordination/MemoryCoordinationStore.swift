@@ -44,6 +44,7 @@ struct StoreUnreachable: Error, CustomStringConvertible {
 struct MemoryCoordinationStore: CoordinationStore {
     let cluster: MemoryCoordinationCluster
     let site: String
+    var budgetLocation: String { "memory:budget" }
 
     func read() async throws -> CoordinationView {
         try cluster.state.withLock { s in
