@@ -121,7 +121,7 @@ let package = Package(
         .target(
             name: "AnycastTUI",
             dependencies: [
-                "AnycastCore", "AnycastPoller", "AnycastDashboard", "AnycastTerminal",
+                "AnycastCore", "AnycastCoordination", "AnycastPoller", "AnycastDashboard", "AnycastTerminal",
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict

@@ -25,6 +25,8 @@ public struct CoordinationView: Sendable, Hashable {
     public var records: [SiteRecord]
     /// The published budget; nil when nobody has published one.
     public var budget: DrainBudget?
+    /// The operators' changes in progress.
+    public var locks: [SiteLock] = []
     /// The store's revision when read.
     public var revision: Int64
     /// Each key read and the revision it last changed at (what a conditional write compares).
@@ -52,4 +54,7 @@ public struct CoordinationKeys: Sendable, Hashable {
     public func site(_ id: String) -> String { sites + id }
     /// `<prefix>/budget`: the budget every agent judges withdrawals by.
     public var budget: String { prefix + "/budget" }
+    /// `<prefix>/locks/`: one key per site with an operator's change in progress.
+    public var locks: String { prefix + "/locks/" }
+    public func lock(_ site: String) -> String { locks + site }
 }

@@ -1,3 +1,4 @@
+import AnycastCore
 import AsyncHTTPClient
 import Foundation
 import NIOCore
@@ -16,14 +17,42 @@ public final class EtcdClient: Sendable {
     let http: HTTPClient
     let timeout: Duration
     private let preferred = Mutex(0)
+    /// etcd's user and password, for a cluster with authentication enabled.
+    let credentials: Credentials?
+    /// The token etcd gave for `credentials`; asked again when etcd no longer knows it.
+    private let token = Mutex<String?>(nil)
+
+    /// A user of etcd's own authentication (`etcdctl user add`).
+    public struct Credentials: Sendable, Hashable {
+        public var username: String
+        public var password: String
+        public init(username: String, password: String) {
+            self.username = username
+            self.password = password
+        }
+    }
 
     /// `endpoints`: client URLs such as `http://127.0.0.1:2379`. `timeout` bounds each call,
     /// failover included.
-    public init(endpoints: [String], http: HTTPClient, timeout: Duration = .seconds(2)) {
+    public init(endpoints: [String], http: HTTPClient, timeout: Duration = .seconds(2), credentials: Credentials? = nil) {
         precondition(!endpoints.isEmpty, "etcd needs at least one endpoint")
         self.endpoints = endpoints.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
         self.http = http
         self.timeout = timeout
+        self.credentials = credentials
+    }
+
+    /// A client for `config`'s cluster with its own HTTP client (TLS and credentials from the
+    /// config); the caller shuts `http` down when done.
+    public static func make(_ config: CoordinationConfig) throws -> EtcdClient {
+        let http = try makeHTTPClient(caFile: config.caFile, certificateFile: config.clientCertificateFile, keyFile: config.clientKeyFile)
+        let credentials = config.username.map { Credentials(username: $0, password: config.password ?? "") }
+        return EtcdClient(endpoints: config.endpoints, http: http, timeout: config.timeout, credentials: credentials)
+    }
+
+    /// Shuts down the HTTP client (for a client from `make`).
+    public func shutdown() async {
+        try? await http.shutdown()
     }
 
     /// An HTTP client for etcd: short connect timeout, no retries of its own (the failover is
@@ -123,13 +152,49 @@ public final class EtcdClient: Sendable {
                             leaderID: answer.leader?.value ?? 0, version: answer.version ?? "")
     }
 
+    /// Each member's name (`--name`) by member id.
+    public func memberNames() async throws(EtcdError) -> [Int64: String] {
+        let answer = try Self.decode(EtcdWire.MemberListResponse.self, try await call("/v3/cluster/member/list", [:]))
+        var names: [Int64: String] = [:]
+        for m in answer.members ?? [] {
+            if let id = m.ID?.value, let name = m.name, !name.isEmpty { names[id] = name }
+        }
+        return names
+    }
+
     // MARK: - Calls
+
+    /// `callOnce` with etcd's authentication: a token is asked for first, and asked again
+    /// once when etcd has forgotten it (simple tokens expire after 5 idle minutes and do not
+    /// survive a member's restart).
+    func call(_ path: String, _ body: [String: Any]) async throws(EtcdError) -> Data {
+        guard let credentials else { return try await callOnce(path, body) }
+        if token.withLock({ $0 }) == nil { try await authenticate(credentials) }
+        do {
+            return try await callOnce(path, body)
+        } catch .rejected(let code, let message) where code == 401 || message.contains("invalid auth token") || message.contains("user name is empty") {
+            try await authenticate(credentials)
+            return try await callOnce(path, body)
+        }
+    }
+
+    /// Replaces the token, as if etcd had forgotten it (a member restarted).
+    func forgetTokenForTests(_ stale: String) { token.withLock { $0 = stale } }
+
+    private func authenticate(_ credentials: Credentials) async throws(EtcdError) {
+        token.withLock { $0 = nil }
+        let data = try await callOnce("/v3/auth/authenticate", ["name": credentials.username, "password": credentials.password])
+        guard let answer = try? JSONDecoder().decode(EtcdWire.AuthenticateResponse.self, from: data), let value = answer.token, !value.isEmpty else {
+            throw .malformed("an authentication answer without a token")
+        }
+        token.withLock { $0 = value }
+    }
 
     /// POSTs `body` to each endpoint in turn, from the one that answered last, until one
     /// answers; a member that does not answer within its share of the deadline is skipped.
     /// While time is left, members that all failed are asked again after a short pause: an
     /// election (a leader killed) makes every member refuse for about an election timeout.
-    func call(_ path: String, _ body: [String: Any]) async throws(EtcdError) -> Data {
+    func callOnce(_ path: String, _ body: [String: Any]) async throws(EtcdError) -> Data {
         let bytes: Data
         do { bytes = try JSONSerialization.data(withJSONObject: body) } catch { throw .malformed("cannot encode the request: \(error)") }
         let deadline = NIODeadline.now() + .nanoseconds(timeout.nanoseconds)
@@ -168,6 +233,7 @@ public final class EtcdClient: Sendable {
         var request = HTTPClientRequest(url: endpoint + path)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
+        if path != "/v3/auth/authenticate", let token = token.withLock({ $0 }) { request.headers.add(name: "Authorization", value: token) }
         request.body = .bytes(ByteBuffer(bytes: body))
         let response: HTTPClientResponse
         let bytes: ByteBuffer

@@ -43,6 +43,11 @@ public actor EtcdCoordinationStore: CoordinationStore {
                 do { view.records.append(try decoder.decode(SiteRecord.self, from: kv.value)) } catch {
                     view.unreadable.append("\(kv.key): \(error)")
                 }
+            } else if kv.key.hasPrefix(keys.locks) {
+                // Locks are not compared by a conditional write: taking one does not change the budget.
+                do { view.locks.append(try decoder.decode(SiteLock.self, from: kv.value)) } catch {
+                    view.unreadable.append("\(kv.key): \(error)")
+                }
             }
         }
         return view

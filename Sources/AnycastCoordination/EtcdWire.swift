@@ -99,6 +99,18 @@ enum EtcdWire {
         var leader: Int64Text?
     }
 
+    struct MemberListResponse: Decodable, Sendable {
+        struct Member: Decodable, Sendable {
+            var ID: Int64Text?
+            var name: String?
+        }
+        var members: [Member]?
+    }
+
+    struct AuthenticateResponse: Decodable, Sendable {
+        var token: String?
+    }
+
     /// An error body of the gateway: `{"error": "...", "code": N, "message": "..."}`.
     struct ErrorBody: Decodable, Sendable {
         var error: String?

@@ -13,6 +13,8 @@ public struct DashboardOptions: Sendable {
     public var themeName: String
     /// `NO_COLOR` was set: monochrome with bold and reverse.
     public var noColor: Bool
+    /// The fleet's coordination store, when the fleet config has one.
+    public var coordination: DashboardCoordination?
 
     public init(config: FleetConfig, drainSites: [SiteConfig], mode: DashboardMode, operatorName: String, themes: ThemeLibrary, themeName: String, noColor: Bool) {
         self.config = config

@@ -36,12 +36,23 @@ public enum DashboardRuntime {
 
         var tasks: [Task<Void, Never>] = []
         let heartbeat = PollHeartbeat()
+        let keeper = ChangeLocksKeeper()
         tasks.append(Task {
             await poller.run {
                 heartbeat.beat()
                 sink.yield(.fleet($0))
+                if options.coordination != nil { await keeper.settle(with: $0) }
             }
         })
+        if let coordination = options.coordination {
+            // Its own task: a store that does not answer delays only its own line, never the screen.
+            tasks.append(Task {
+                while !Task.isCancelled {
+                    sink.yield(.coordination(await coordination.watcher.read()))
+                    try? await Task.sleep(for: coordination.interval)
+                }
+            })
+        }
         tasks.append(Task {
             for await _ in waker.wakeups {
                 let input = await screen.readInput()
@@ -90,7 +101,10 @@ public enum DashboardRuntime {
                 case .pollNow:
                     Task { sink.yield(.fleet(await poller.pollOnce(force: true))) }
                 case .perform(let command):
-                    Task { sink.yield(.actionCompleted(await DrainSender.send(command, sites: options.drainSites, client: client))) }
+                    Task {
+                        sink.yield(.actionCompleted(await DrainSender.send(
+                            command, sites: options.drainSites, client: client, locks: options.coordination?.locks, keeper: keeper)))
+                    }
                 case .extend(let request):
                     Task { sink.yield(.extendCompleted(await DrainSender.extend(request, sites: options.drainSites, client: client))) }
                 case .applyTheme(let name):
@@ -113,6 +127,7 @@ public enum DashboardRuntime {
             await screen.paint(DashboardView.render(state))
         }
         for t in tasks { t.cancel() }
+        await keeper.releaseAll()
         waker.cancel()
         sink.finish()
         await screen.stop()

@@ -1,19 +1,42 @@
+import AnycastCoordination
 import AnycastCore
 import AnycastDashboard
 import AnycastPoller
+import Foundation
 
 /// Sends a drain, an undrain or a lease extension to every site of a command at once and
 /// collects the outcome.
 public enum DrainSender {
     /// Sends `command` to its sites (looked up in `sites`, which carry the operate tokens).
-    public static func send(_ command: DrainCommand, sites: [SiteConfig], client: AgentClient, timeout: Duration = .seconds(5)) async -> DrainOutcome {
+    /// With `locks`, the sites' locks are taken first (a site another operator holds is refused
+    /// with their line) and handed to `keeper` until the change is done. A store that cannot
+    /// be reached takes no lock: the agents, which check the budget in the same store, decide.
+    public static func send(
+        _ command: DrainCommand, sites: [SiteConfig], client: AgentClient, timeout: Duration = .seconds(5),
+        locks: SiteLockStore? = nil, keeper: ChangeLocksKeeper? = nil
+    ) async -> DrainOutcome {
+        var lockID: String?
+        if let locks {
+            do {
+                let taken = try await locks.take(sites: command.siteIDs, holder: command.operatorName, ticket: command.ticket,
+                                                 action: command.kind == .drain ? .drain : .undrain, at: Date())
+                lockID = taken.id
+                if let keeper { await keeper.locks.keep(taken, for: command) } else { await taken.release() }
+            } catch .held(let lock) {
+                let line = "refused: \(lock.site) is locked by \(lock.line)"
+                return DrainOutcome(command: command, errors: Dictionary(uniqueKeysWithValues: command.siteIDs.map { ($0, line) }))
+            } catch {
+                lockID = nil
+            }
+        }
+        let lock = lockID
         let errors = await eachSite(command.siteIDs, of: sites) { site in
             switch command.kind {
             case .drain:
                 _ = try await client.drain(site, DrainRequest(
                     service: command.service, reason: command.reasonForAgent, operator: command.operatorName,
                     lease: command.lease, ticket: command.ticket, stage: command.stage,
-                    budgetOverride: command.budgetOverride ? true : nil), timeout: timeout)
+                    budgetOverride: command.budgetOverride ? true : nil, lock: lock), timeout: timeout)
             case .undrain:
                 _ = try await client.undrain(site, UndrainRequest(service: command.service, reason: command.reason.isEmpty ? nil : command.reasonForAgent, operator: command.operatorName), timeout: timeout)
             }
@@ -62,4 +85,14 @@ public enum DrainSender {
             return out
         }
     }
+}
+
+/// Where the dashboard keeps the locks of its changes in progress.
+public struct ChangeLocksKeeper: Sendable {
+    let locks = ChangeLocks()
+    public init() {}
+
+    /// Releases the locks of changes `fleet` shows done.
+    public func settle(with fleet: FleetSnapshot) async { await locks.settle(with: fleet) }
+    public func releaseAll() async { await locks.releaseAll() }
 }

@@ -58,11 +58,11 @@ struct RunCommand: AsyncParsableCommand {
         configuration.metrics = metrics
         configuration.policy = settings.policy
         configuration.logger = logger
-        var etcdHTTP: HTTPClient?
+        var etcd: EtcdClient?
         if let c = settings.coordination {
-            let (link, http) = try Self.coordinationLink(c, site: settings.site.id, file: config)
+            let (link, client) = try Self.coordinationLink(c, site: settings.site.id, file: config)
             configuration.coordination = link
-            etcdHTTP = http
+            etcd = client
         }
         let agent = SiteAgent(configuration)
         let tokens = settings.tokens.map {
@@ -89,26 +89,23 @@ struct RunCommand: AsyncParsableCommand {
             try await withTaskExecutorPreference(executor) { try await runUntilStopped(group) }
         } catch {
             client.close()
-            try? await etcdHTTP?.shutdown()
+            await etcd?.shutdown()
             throw error
         }
         client.close()
-        try? await etcdHTTP?.shutdown()
+        await etcd?.shutdown()
     }
 
     /// The link to the fleet's etcd: an unreadable TLS file is a start-up error (exit 2); an
     /// unreachable cluster is not, since the agent comes up failing static.
-    static func coordinationLink(_ c: CoordinationConfig, site: String, file: String) throws -> (CoordinationLink, HTTPClient) {
-        let http: HTTPClient
-        do {
-            http = try EtcdClient.makeHTTPClient(caFile: c.caFile, certificateFile: c.clientCertificateFile, keyFile: c.clientKeyFile)
-        } catch {
+    static func coordinationLink(_ c: CoordinationConfig, site: String, file: String) throws -> (CoordinationLink, EtcdClient) {
+        let client: EtcdClient
+        do { client = try EtcdClient.make(c) } catch {
             FileHandle.standardError.write(Data("anycast-agent: \(file): [coordination] TLS files: \(error)\n".utf8))
             throw ExitCode(2)
         }
-        let client = EtcdClient(endpoints: c.endpoints, http: http, timeout: c.timeout)
         let store = EtcdCoordinationStore(client: client, prefix: c.prefix, site: site, leaseTTL: Int(c.leaseTTL.components.seconds))
-        return (CoordinationLink(store: store, rule: c.onLoss, leaseTTL: c.leaseTTL, endpoints: c.endpoints, timeout: c.timeout), http)
+        return (CoordinationLink(store: store, rule: c.onLoss, leaseTTL: c.leaseTTL, endpoints: c.endpoints, timeout: c.timeout), client)
     }
 
     /// The scraper's HTTP client: a refused connection is reported at once (the next second's

@@ -1,7 +1,6 @@
 import AnycastCoordination
 import AnycastCore
 import ArgumentParser
-import AsyncHTTPClient
 import Foundation
 
 /// `anycast-dash budget apply|show --fleet F`: the fleet's disruption budget in its coordination
@@ -21,13 +20,13 @@ struct BudgetCommand: AsyncParsableCommand {
         var fleet: String?
 
         func run() async throws {
-            let (config, store, http) = try BudgetCommand.open(fleet)
+            let (config, store, client) = try BudgetCommand.open(fleet)
             let budget = DrainBudget(config: config)
             do { try await store.publish(budget) } catch {
-                try? await http.shutdown()
+                await client.shutdown()
                 throw fail("cannot publish the budget: \(error)", 4)
             }
-            try? await http.shutdown()
+            await client.shutdown()
             emit("published at \(store.keys.budget): \(BudgetCommand.describe(budget))\n")
         }
     }
@@ -39,20 +38,20 @@ struct BudgetCommand: AsyncParsableCommand {
         var fleet: String?
 
         func run() async throws {
-            let (_, store, http) = try BudgetCommand.open(fleet)
+            let (_, store, client) = try BudgetCommand.open(fleet)
             let budget: DrainBudget?
             do { budget = try await store.read() } catch {
-                try? await http.shutdown()
+                await client.shutdown()
                 throw fail("cannot read the budget: \(error)", 4)
             }
-            try? await http.shutdown()
+            await client.shutdown()
             guard let budget else { throw fail("no budget is published at \(store.keys.budget): agents hold every withdrawal; run anycast-dash budget apply", 4) }
             emit("\(store.keys.budget): \(BudgetCommand.describe(budget))\n")
         }
     }
 
     /// The fleet config and its store; exit 2 for a config without `[coordination]`.
-    static func open(_ fleet: String?) throws -> (FleetConfig, FleetBudgetStore, HTTPClient) {
+    static func open(_ fleet: String?) throws -> (FleetConfig, FleetBudgetStore, EtcdClient) {
         let env = ProcessInfo.processInfo.environment
         guard let path = FleetConfigLocator.locate(explicit: fleet, environment: env, fileExists: { FileManager.default.fileExists(atPath: $0) }) else {
             throw fail("no fleet config: give --fleet FILE or set ANYCAST_FLEET", 2)
@@ -62,12 +61,9 @@ struct BudgetCommand: AsyncParsableCommand {
         guard let c = config.coordination else {
             throw fail("\(path): the fleet config has no [coordination] table, so there is no store to publish the budget to", 2)
         }
-        let http: HTTPClient
-        do {
-            http = try EtcdClient.makeHTTPClient(caFile: c.caFile, certificateFile: c.clientCertificateFile, keyFile: c.clientKeyFile)
-        } catch { throw fail("\(path): [coordination] TLS files: \(error)", 2) }
-        let client = EtcdClient(endpoints: c.endpoints, http: http, timeout: c.timeout)
-        return (config, FleetBudgetStore(client: client, prefix: c.prefix), http)
+        let client: EtcdClient
+        do { client = try EtcdClient.make(c) } catch { throw fail("\(path): [coordination] TLS files: \(error)", 2) }
+        return (config, FleetBudgetStore(client: client, prefix: c.prefix), client)
     }
 
     /// `min_active_sites 2, max_concurrent_changes 1; region eu: min_active 1`.

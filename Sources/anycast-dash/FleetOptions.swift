@@ -1,4 +1,5 @@
 import AnycastAgent
+import AnycastCoordination
 import AnycastCore
 import AnycastSimulatedFleet
 import AnycastPoller
@@ -38,6 +39,20 @@ struct OpenedFleet {
     /// The TLS settings `http` was made with, from the fleet config.
     var tls: TLSConfiguration?
     var demo: (group: ServiceGroup, task: Task<Void, any Error>)?
+    /// The fleet's coordination store, when the config has `[coordination]`.
+    var etcd: EtcdClient?
+
+    /// What the dashboard reads of the coordination store.
+    var watcher: CoordinationWatcher? {
+        guard let etcd, let c = config.coordination else { return nil }
+        return CoordinationWatcher(client: etcd, prefix: c.prefix)
+    }
+
+    /// Where operators' site locks are taken.
+    var locks: SiteLockStore? {
+        guard let etcd, let c = config.coordination else { return nil }
+        return SiteLockStore(client: etcd, prefix: c.prefix, ttl: c.lockTTL)
+    }
 
     /// A client for the fleet's agents, with the fleet's response size cap.
     var client: AgentClient { AgentClient(http: http, maxResponseBytes: config.maxResponseBytes, tls: tls) }
@@ -45,6 +60,7 @@ struct OpenedFleet {
     /// Shuts the HTTP client down and stops the in-process demo fleet, if any.
     func close() async {
         try? await http.shutdown()
+        await etcd?.shutdown()
         guard let demo else { return }
         await demo.group.triggerGracefulShutdown()
         _ = try? await demo.task.value
@@ -75,13 +91,19 @@ extension FleetOptions {
             FileHandle.standardError.write(Data("anycast-dash: \(error.description)\n".utf8))
             throw ExitCode(2)
         }
-        do {
-            let tls = try AgentClientTLS.configuration(config.tls)
-            return OpenedFleet(config: config, http: AgentClient.makeHTTPClient(tls: tls), tls: tls, demo: nil)
-        } catch {
+        let tls: TLSConfiguration?
+        do { tls = try AgentClientTLS.configuration(config.tls) } catch {
             FileHandle.standardError.write(Data("anycast-dash: \(path): \(error.description)\n".utf8))
             throw ExitCode(2)
         }
+        var etcd: EtcdClient?
+        if let c = config.coordination {
+            do { etcd = try EtcdClient.make(c) } catch {
+                FileHandle.standardError.write(Data("anycast-dash: \(path): [coordination] TLS files: \(error)\n".utf8))
+                throw ExitCode(2)
+            }
+        }
+        return OpenedFleet(config: config, http: AgentClient.makeHTTPClient(tls: tls), tls: tls, demo: nil, etcd: etcd)
     }
 }
 

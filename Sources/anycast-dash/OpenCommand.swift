@@ -47,10 +47,13 @@ struct OpenCommand: AsyncParsableCommand {
         let env = ProcessInfo.processInfo.environment
         let themes = ThemeLibrary.standard(themeDir: themeDir, environment: env, executablePath: Bundle.main.executablePath ?? CommandLine.arguments[0])
         // Drains go out with the operate tokens of the original config; polling uses read tokens.
-        let options = DashboardOptions(
+        var options = DashboardOptions(
             config: config, drainSites: monitor ? [] : opened.config.sites, mode: monitor ? .monitor : .live,
             operatorName: OperatorName.resolve(`operator`), themes: themes,
             themeName: theme ?? opened.config.theme ?? "default", noColor: !(env["NO_COLOR"] ?? "").isEmpty)
+        if let watcher = opened.watcher, let locks = opened.locks {
+            options.coordination = DashboardCoordination(watcher: watcher, locks: locks)
+        }
         do {
             try await DashboardRuntime.run(options, client: opened.client)
         } catch {

@@ -1,3 +1,4 @@
+import AnycastCoordination
 import AnycastCore
 import AnycastDashboard
 import AnycastPoller
@@ -43,13 +44,15 @@ struct SiteChangeOptions: ParsableArguments {
             do { try DrainRequest(reason: reason, operator: "x").validate() } catch { throw fail(error.description, 2) }
         }
         let opened = try await source.open(logger: logger)
-        let code = await run(kind, reason: reason, overrideBudget: overrideBudget, lifecycle: lifecycle, config: opened.config, client: opened.client)
+        let code = await run(kind, reason: reason, overrideBudget: overrideBudget, lifecycle: lifecycle, config: opened.config, client: opened.client,
+                             locks: opened.locks)
         await opened.close()
         if code != 0 { throw ExitCode(code) }
     }
 
     private func run(
-        _ kind: DrainCommand.Kind, reason: String, overrideBudget: Bool, lifecycle: DrainLifecycleOptions?, config: FleetConfig, client: AgentClient
+        _ kind: DrainCommand.Kind, reason: String, overrideBudget: Bool, lifecycle: DrainLifecycleOptions?, config: FleetConfig, client: AgentClient,
+        locks: SiteLockStore?
     ) async -> Int32 {
         guard let target = config.sites.first(where: { $0.id == site }) else {
             complain("no site '\(site)' in fleet '\(config.name)'")
@@ -82,19 +85,48 @@ struct SiteChangeOptions: ParsableArguments {
             }
             emit("BUDGET OVERRIDE requested by \(operatorName)\n")
         }
+        // The site's lock is taken before the confirmation, so the preview being confirmed
+        // is of a site nobody else is changing, and held until the change is verified; it
+        // ends with its lease if this process dies.
+        var held: HeldSiteLocks?
+        if let locks {
+            do {
+                held = try await locks.take(sites: [site], holder: operatorName, ticket: lifecycle?.ticket,
+                                            action: kind == .drain ? .drain : .undrain, at: Date())
+            } catch .held(let lock) {
+                emit("\(kind.rawValue) of \(site) refused: \(site) is locked by \(lock.line)\n")
+                return 3
+            } catch {
+                emit("note: \(error); the agent decides alone\n")
+            }
+        }
         if !yes {
             guard isatty(STDIN_FILENO) == 1 else {
+                await held?.release()
                 complain("not a terminal: pass --yes to confirm in a script")
                 return 2
             }
             emit("type \(site) to confirm: ")
             guard readLine()?.trimmingCharacters(in: .whitespaces) == site else {
+                await held?.release()
                 emit("not confirmed; nothing was changed\n")
                 return 2
             }
         }
+        let code = await sendAndFollow(kind, reason: reason, overrideBudget: overrideBudget, lifecycle: lifecycle, target: target,
+                                       client: client, operatorName: operatorName, lock: held?.id,
+                                       localOverride: overrideBudget && !verdict.allowed)
+        await held?.release()
+        return code
+    }
+
+    /// Sends the change and follows it until its routes are seen changed (or not).
+    private func sendAndFollow(
+        _ kind: DrainCommand.Kind, reason: String, overrideBudget: Bool, lifecycle: DrainLifecycleOptions?, target: SiteConfig,
+        client: AgentClient, operatorName: String, lock: String?, localOverride: Bool
+    ) async -> Int32 {
         let command = DrainCommand(kind: kind, siteIDs: [site], service: service, reason: reason,
-                                   operatorName: operatorName, budgetOverride: overrideBudget && !verdict.allowed)
+                                   operatorName: operatorName, budgetOverride: localOverride)
         // The events from here on say why a staged drain moved on; an agent that does not
         // answer them only makes those lines plainer.
         var eventsSeen = kind == .drain ? (try? await client.events(of: target, since: UInt64.max, timeout: Self.requestTimeout))?.last : nil
@@ -106,13 +138,14 @@ struct SiteChangeOptions: ParsableArguments {
                 // An agent with coordination judges the fleet's budget again, in the store:
                 // the operator's override goes with the request.
                 if overrideBudget { request.budgetOverride = true }
+                request.lock = lock
                 accepted = try await client.drain(target, request, timeout: Self.requestTimeout)
             } else {
                 accepted = try await client.undrain(target, UndrainRequest(service: service, reason: reason.isEmpty ? nil : reason, operator: operatorName),
                                                     timeout: Self.requestTimeout)
             }
         } catch AgentClientError.http(_, let code?, let message) where code == APIErrorCode.budgetRefused.rawValue
-                    || code == APIErrorCode.coordinationUnavailable.rawValue {
+                    || code == APIErrorCode.coordinationUnavailable.rawValue || code == APIErrorCode.siteLocked.rawValue {
             emit("\(kind.rawValue) of \(site) refused by the agent: \(message ?? code)\n")
             return 3
         } catch {

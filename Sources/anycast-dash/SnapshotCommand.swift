@@ -33,11 +33,12 @@ struct SnapshotCommand: AsyncParsableCommand {
         let last = LastSnapshot()
         await poller.run(cycles: samples) { await last.set($0) }
         guard let snapshot = await last.value else { throw ExitCode(4) }
+        let coordination = await opened.watcher?.read()
         switch format {
         case .table:
-            emit(FleetTable.render(snapshot))
+            emit(FleetTable.render(snapshot, coordination: coordination))
         case .json:
-            let data = try AgentJSON.encoder(pretty: true).encode(FleetReport(snapshot))
+            let data = try AgentJSON.encoder(pretty: true).encode(FleetReport(snapshot, coordination: coordination))
             emit(String(decoding: data, as: UTF8.self) + "\n")
         }
         await opened.close()

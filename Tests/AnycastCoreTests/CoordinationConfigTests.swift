@@ -1,4 +1,5 @@
 import AnycastCore
+import Foundation
 import Testing
 
 /// `[coordination]` in the agent's and the fleet's config: what is read, the defaults, and each
@@ -71,7 +72,13 @@ import Testing
         ("short lease", "[coordination]\nkind = \"etcd\"\nendpoints = [\"http://127.0.0.1:2379\"]\nlease_ttl = \"1s\"\n", 18, "whole seconds from 2s to 5m"),
         ("lease under two timeouts", "[coordination]\nkind = \"etcd\"\nendpoints = [\"http://127.0.0.1:2379\"]\ntimeout = \"3s\"\nlease_ttl = \"5s\"\n", 19, "more than twice"),
         ("rule", "[coordination]\nkind = \"etcd\"\nendpoints = [\"http://127.0.0.1:2379\"]\non_coordination_loss = \"withdraw\"\n", 18, "must be \"hold\""),
-        ("unknown key", "[coordination]\nkind = \"etcd\"\nendpoints = [\"http://127.0.0.1:2379\"]\nusername = \"root\"\n", 18, "unknown key 'username' in [coordination]"),
+        ("unknown key", "[coordination]\nkind = \"etcd\"\nendpoints = [\"http://127.0.0.1:2379\"]\npassword = \"secret\"\n", 18, "unknown key 'password' in [coordination]"),
+        ("user without password", "[coordination]\nkind = \"etcd\"\nendpoints = [\"http://127.0.0.1:2379\"]\nusername = \"dash\"\n", 18, "needs a password"),
+        ("password without user", "[coordination]\nkind = \"etcd\"\nendpoints = [\"http://127.0.0.1:2379\"]\npassword_env = \"P\"\n", 18, "needs 'coordination.username'"),
+        ("password unset", "[coordination]\nkind = \"etcd\"\nendpoints = [\"http://127.0.0.1:2379\"]\nusername = \"dash\"\npassword_env = \"ANYCAST_NO_SUCH_VARIABLE\"\n", 19, "ANYCAST_NO_SUCH_VARIABLE is not set"),
+        ("two passwords", "[coordination]\nkind = \"etcd\"\nendpoints = [\"http://127.0.0.1:2379\"]\nusername = \"dash\"\npassword_env = \"P\"\npassword_file = \"/p\"\n", 19, "give only one of"),
+        ("password file missing", "[coordination]\nkind = \"etcd\"\nendpoints = [\"http://127.0.0.1:2379\"]\nusername = \"dash\"\npassword_file = \"/nonexistent/etcd-password\"\n", 19, "/nonexistent/etcd-password"),
+        ("lock_ttl is the fleet's", "[coordination]\nkind = \"etcd\"\nendpoints = [\"http://127.0.0.1:2379\"]\nlock_ttl = \"30s\"\n", 18, "unknown key 'lock_ttl'"),
         ("TLS over http", "[coordination]\nkind = \"etcd\"\nendpoints = [\"http://127.0.0.1:2379\"]\ntls_ca_file = \"/etc/ssl/certs/ca-certificates.crt\"\n", 17, "use https://"),
     ]
 
@@ -92,6 +99,31 @@ import Testing
         } catch {
             #expect(error.line == 17 && error.message.contains("unknown key 'on_coordination_loss'"), "\(error)")
         }
+    }
+
+    @Test func credentialsComeFromAPrivateFileOrTheEnvironmentAndAreWrittenBackAsWhereTheyComeFrom() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("coord-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("etcd-password").path
+        FileManager.default.createFile(atPath: file, contents: Data("s3cret\n".utf8), attributes: [.posixPermissions: 0o600])
+        let table = "[coordination]\nkind = \"etcd\"\nendpoints = [\"http://127.0.0.1:2379\"]\nusername = \"dash\"\npassword_file = \"etcd-password\"\nlock_ttl = \"45s\"\n"
+        let config = try FleetConfigLoader.parse(source: Self.fleet + table, file: "fleet.toml", baseDirectory: folder.path)
+        let c = try #require(config.coordination)
+        #expect(c.username == "dash" && c.password == "s3cret" && c.passwordSource == .file(file) && c.lockTTL == .seconds(45))
+        let written = FleetConfigWriter.toml(config)
+        #expect(!written.contains("s3cret"), "the password itself is never written out")
+        #expect(try FleetConfigLoader.parse(source: written, file: "written.toml") == config)
+        // A password file others can read is refused, as token files are.
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: file)
+        #expect(throws: ConfigError.self) { try FleetConfigLoader.parse(source: Self.fleet + table, file: "fleet.toml", baseDirectory: folder.path) }
+
+        let fromEnv = try AgentConfigLoader.parse(
+            Self.agent + "[coordination]\nkind = \"etcd\"\nendpoints = [\"http://127.0.0.1:2379\"]\nusername = \"site\"\npassword_env = \"ETCD_PW\"\n",
+            file: "agent.toml", environment: ["ETCD_PW": "pw"], baseDirectory: nil)
+        #expect(fromEnv.coordination?.password == "pw" && fromEnv.coordination?.passwordSource == .environment("ETCD_PW"))
+        #expect(try FleetConfigLoader.parse(source: Self.fleet + "[coordination]\nkind = \"etcd\"\nendpoints = [\"http://127.0.0.1:2379\"]\n", file: "f.toml")
+            .coordination?.lockTTL == .seconds(30), "locks live 30 s past their holder by default")
     }
 
     @Test func zeroConcurrentChangesIsRefused() {

@@ -15,7 +15,12 @@
 #   f. one agent's coordination link down in its namespace: that agent fails static, the others
 #      go on; its record expires and the budget counts the site as not active
 #   g. an agent killed with SIGKILL: its record expires, the budget counts it as not active
-#   h. measured: a drain's API round trip with and without etcd; loss of quorum to fail static
+#   h. operators' locks: alice's CLI holds s1's lock while it asks for her confirmation; bob's
+#      drain is refused with her line (by his CLI, exit 3, and by the agent, 409 site_locked);
+#      the lock is in snapshot JSON and on bob's dashboard, whose header shows etcd's members and
+#      leader; alice's CLI killed: the lock ends with its lease and bob's drain goes ahead. An
+#      agent killed: the dashboard shows its last record in etcd with its age
+#   i. measured: a drain's API round trip with and without etcd; loss of quorum to fail static
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -31,6 +36,7 @@ finish() {
             grep -m 1 -A 30 -E "Fatal error|Crash|💣" "$f" || tail -n 8 "$f"
         done
     fi
+    tmux -S "$WORK/tmux.sock" kill-server 2>/dev/null || true
     bash "$ROOT/scripts/lab/lab" down --dir "$LAB" >/dev/null 2>&1 || true
     cleanup
 }
@@ -188,7 +194,62 @@ wait_until 15 record_present 3
 check "g: s3's agent back: its record too, and drain s2 goes ahead" bash -c "'$BIN/anycast-dash' drain s2 --now --yes --reason back --fleet '$LAB/fleet.toml' >/dev/null 2>&1"
 dash undrain s2 --yes >/dev/null 2>&1
 
-# --- h. the drain's API round trip with etcd and without ------------------------------------
+# --- h. operators' locks, and the dashboard's view of etcd ---------------------------------
+T="tmux -S $WORK/tmux.sock"
+screen() { $T capture-pane -t "$1" -p; }
+lock_value() { etcdctl_ get --print-value-only "/anycast-lab/locks/s$1" 2>/dev/null; }
+export -f lock_value
+# alice's CLI takes s1's lock and waits at its confirmation prompt.
+$T new-session -d -s alice -x 160 -y 20 "'$BIN/anycast-dash' drain s1 --now --reason 'lock test' --ticket CHG-7 --operator alice --fleet '$LAB/fleet.toml'; sleep 60"
+wait_until 10 bash -c "$T capture-pane -t alice -p | grep -q 'type s1 to confirm'"
+check "h: alice's CLI holds s1's lock in etcd while it asks her to confirm" bash -c "lock_value 1 | grep -q '\"holder\":\"alice\"'"
+# bob's dashboard, on a wide terminal.
+$T new-session -d -s bob -x 200 -y 50 "'$BIN/anycast-dash' --operator bob --fleet '$LAB/fleet.toml'; sleep 60"
+h_code=0; dash drain s1 --now --yes --reason 'bob too' --operator bob >"$WORK/h.out" 2>&1 || h_code=$?
+check "h: bob's drain of s1 is refused, exit 3, with alice's line" bash -c \
+    "[ $h_code = 3 ] && grep -Eq 's1 is locked by alice: CHG-7, draining since [0-9]{2}:[0-9]{2} UTC' '$WORK/h.out' || { cat '$WORK/h.out'; exit 1; }"
+h_http=$(curl -s -o "$WORK/h.json" -w '%{http_code}' -H "Authorization: Bearer $OPERATE" -H 'Content-Type: application/json' \
+    -d '{"service":"dns","reason":"no lock","operator":"carol","stage":"withdraw"}' "$(agent 1)/v1/drain")
+check "h: the agent itself refuses a drain without the lock (409 site_locked, alice's line)" bash -c \
+    "[ $h_http = 409 ] && grep -q 'site_locked' '$WORK/h.json' && grep -q 'locked by alice: CHG-7' '$WORK/h.json' || { cat '$WORK/h.json'; exit 1; }"
+check "h: s1 is still announced" test "$(nexthops)" = 3
+dash snapshot --samples 1 --format json >"$WORK/h-snap.json" 2>/dev/null
+check "h: snapshot --format json: the lock, and etcd's three members with a leader" python3 - "$WORK/h-snap.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+locks = r["budget"]["locks"]
+assert [(l["site"], l["holder"], l["ticket"], l["action"]) for l in locks] == [("s1", "alice", "CHG-7", "drain")], locks
+c = r["coordination"]
+assert c["members_up"] == 3 and c["quorum"] and c["leader"] in ("e1", "e2", "e3"), c
+PY
+check "h: bob's dashboard: etcd's members and leader in the header" bash -c \
+    "for i in \$(seq 20); do $T capture-pane -t bob -p | head -1 | grep -Eq 'etcd 3/3 · leader e[123] · [0-9.]+ ms' && exit 0; sleep 0.25; done; $T capture-pane -t bob -p | head -1; exit 1"
+check "h: bob's dashboard: s1's panel says who holds it" bash -c "for i in \$(seq 20); do $T capture-pane -t bob -p | grep -q 'LOCKED alice: CHG-7' && exit 0; sleep 0.25; done; $T capture-pane -t bob -p; exit 1"
+# bob tries from his dashboard's keys: the dialog, the reason, the typed site id; refused.
+$T send-keys -t bob / ; $T send-keys -t bob -l s1; $T send-keys -t bob Enter; $T send-keys -t bob d
+sleep 0.5; $T send-keys -t bob -l "bob from the dashboard"; $T send-keys -t bob Enter; $T send-keys -t bob -l s1; $T send-keys -t bob Enter
+check "h: bob's drain from his dashboard's keys is refused with alice's line" bash -c \
+    "for i in \$(seq 20); do $T capture-pane -t bob -p | grep -q 'locked by alice' && exit 0; sleep 0.25; done; $T capture-pane -t bob -p; exit 1"
+check "h: ... and s1 is still announced" test "$(nexthops)" = 3
+$T send-keys -t bob Escape; $T send-keys -t bob Escape
+$T kill-session -t alice  # SIGHUP, then gone: as a dashboard or CLI that dies
+kill -9 "$(pgrep -f "drain s1 --now --reason lock test" | head -1)" 2>/dev/null || true
+t0=$(now_ms)
+wait_until 12 bash -c '[ -z "$(lock_value 1)" ]'
+h_gone=$(( $(now_ms) - t0 ))
+check "h: alice's CLI killed: her lock ended with its lease (lock_ttl 5 s; gone after $h_gone ms)" bash -c '[ -z "$(lock_value 1)" ]'
+check "h: ... and bob's drain of s1 goes ahead" bash -c "'$BIN/anycast-dash' drain s1 --now --yes --reason 'after alice' --operator bob --fleet '$LAB/fleet.toml' >/dev/null 2>&1"
+dash undrain s1 --yes >/dev/null 2>&1
+# An agent killed: the dashboard still shows what its record in etcd says, with its age, until
+# the record's lease ends; then that the budget counts the site as not active.
+kill -9 "$(cat "$LAB/s3/agent.pid")"
+check "h: s3's agent killed: bob's dashboard shows its last record in etcd and its age" bash -c \
+    "for i in \$(seq 20); do $T capture-pane -t bob -p | grep -Eq 'etcd record [0-9.]+s old: dns announced' && exit 0; sleep 0.25; done; $T capture-pane -t bob -p; exit 1"
+bash "$LAB/s3/start-agent.sh"
+wait_until 15 record_present 3
+$T kill-session -t bob 2>/dev/null || true
+
+# --- i. the drain's API round trip with etcd and without ------------------------------------
 drain_ms() { # K: ms of POST /v1/drain (hard withdraw) then undrain
     local t0 t1
     t0=$(date +%s%N)
@@ -203,13 +264,13 @@ drain_ms() { # K: ms of POST /v1/drain (hard withdraw) then undrain
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR + 1) / 2)]}'; }
 with=$(for i in $(seq 10); do drain_ms 1; done | median)
 kill "$(cat "$LAB/s1/agent.pid")"; sleep 1
-check "h: s1's agent ended by SIGTERM without a crash (its etcd client shut down)" not grep -q "Fatal error" "$LAB/s1/agent.log"
+check "i: s1's agent ended by SIGTERM without a crash (its etcd client shut down)" not grep -q "Fatal error" "$LAB/s1/agent.log"
 sed -i '/^\[coordination\]/,$d' "$LAB/s1/agent.toml"
 bash "$LAB/s1/start-agent.sh"
 wait_until 10 curl -sf -m 1 -o /dev/null "$(agent 1)/healthz"
 sleep 2
 without=$(for i in $(seq 10); do drain_ms 1; done | median)
 echo "       drain round trip (POST /v1/drain, hard withdraw), median of 10: $with ms with etcd, $without ms without"
-check "h: drain round trips measured with and without etcd" test -n "$with" -a -n "$without"
+check "i: drain round trips measured with and without etcd" test -n "$with" -a -n "$without"
 
 summary coordination

@@ -59,6 +59,12 @@ BENCH_CLEANUPS+=("kill $run 2>/dev/null")
 for i in $(seq 600); do grep -q '^ready' "$BENCH_WORK/run.out" && break; sleep 0.1; done
 grep -q '^ready' "$BENCH_WORK/run.out" || { cat "$BENCH_WORK/run.out"; exit 1; }
 before=$(counters)
+# A dashboard's look at the store (CoordinationWatcher, every 2 s): the range of the fleet's
+# prefix as the gateway answers it, plus a status call per member and the member list.
+prefix64=$(printf '/anycast-bench/' | base64); end64=$(printf '/anycast-bench0' | base64)
+dash_bytes=$(curl -s -m 2 -X POST "http://127.0.0.1:${ports[0]}/v3/kv/range" -d "{\"key\":\"$prefix64\",\"range_end\":\"$end64\"}" | wc -c)
+status_bytes=$(curl -s -m 2 -X POST "http://127.0.0.1:${ports[0]}/v3/maintenance/status" -d '{}' | wc -c)
+list_bytes=$(curl -s -m 2 -X POST "http://127.0.0.1:${ports[0]}/v3/cluster/member/list" -d '{}' | wc -c)
 wait "$run" || { cat "$BENCH_WORK/run.out"; exit 1; }
 after=$(counters)
 python3 - "$before" "$after" "$sites" "$seconds" "$(tail -1 "$BENCH_WORK/run.out")" <<'PY'
@@ -71,3 +77,5 @@ total = sum(per(k) for k in methods)
 print("etcd-traffic: %d sites, %d s: %.1f requests per site per minute (%s); %.0f bytes in, %.0f bytes out per site per minute; %s"
       % (sites, seconds, total, ", ".join("%s %.1f" % (k, per(k)) for k in methods), per("rx"), per("tx"), done))
 PY
+read_bytes=$((dash_bytes + 3 * status_bytes + list_bytes))
+echo "etcd-traffic: a dashboard's read of the store at $sites sites: $read_bytes bytes (range $dash_bytes, 3 statuses $((3 * status_bytes)), member list $list_bytes); every 2 s: $((read_bytes * 30 / 1024)) KiB and 150 requests per minute per open dashboard"

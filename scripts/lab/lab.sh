@@ -411,6 +411,7 @@ write_fleet() {
             echo "endpoints = [\"http://$ETCD_ROOT_ADDR:$(etcd_port 1)\", \"http://$ETCD_ROOT_ADDR:$(etcd_port 2)\", \"http://$ETCD_ROOT_ADDR:$(etcd_port 3)\"]"
             echo "prefix = \"$ETCD_PREFIX\""
             echo "timeout = \"1s\""
+            echo "lock_ttl = \"5s\""
         fi
     } >"$DIR/fleet.toml"
 }

@@ -24,6 +24,7 @@ public struct AgentAPIError: Error, Sendable, Equatable, CustomStringConvertible
     public static func rateLimited(_ m: String) -> Self { .init(status: 429, code: .rateLimited, message: m) }
     public static func unavailable(_ m: String) -> Self { .init(status: 503, code: .unavailable, message: m) }
     public static func budgetRefused(_ m: String) -> Self { .init(status: 409, code: .budgetRefused, message: m) }
+    public static func siteLocked(_ m: String) -> Self { .init(status: 409, code: .siteLocked, message: m) }
     public static func coordinationUnavailable(_ m: String) -> Self { .init(status: 503, code: .coordinationUnavailable, message: m) }
     public static func `internal`(_ m: String) -> Self { .init(status: 500, code: .internal, message: m) }
 }

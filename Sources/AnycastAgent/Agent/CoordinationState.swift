@@ -36,4 +36,6 @@ enum CoordinationAdmission: Sendable {
     case refused(String)
     /// The budget cannot be checked (the store is lost, or has no budget).
     case unknown(String)
+    /// Another operator's change of the site is in progress: the lock's line.
+    case locked(String)
 }

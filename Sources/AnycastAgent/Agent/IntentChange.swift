@@ -33,6 +33,8 @@ struct IntentChange: Sendable {
     var detail: String?
     /// The operator confirmed it although the fleet's budget refuses it or cannot be checked.
     var budgetOverride = false
+    /// The site lock the operator holds for it (compared with the lock in the store).
+    var lockID: String?
 
     /// Whether an operator asked (refusals are answered), rather than the agent's own rules
     /// (refusals are held and asked for again).
@@ -137,4 +139,6 @@ enum IntentChangeOutcome: Sendable {
     case refusedByBudget(String)
     /// The fleet's budget could not be checked, so nothing changed (fail static).
     case budgetUnknown(String)
+    /// Another operator holds the site's lock: its line ("alice: CHG-1, draining since 12:03").
+    case locked(String)
 }

@@ -22,6 +22,13 @@ extension SiteAgent {
                 if let note { change.detail = [change.detail, note].compactMap { $0 }.joined(separator: "; ") }
             case .refused(let why):
                 return refuse(change, leaving, why, outcome: .refusedByBudget(why))
+            case .locked(let line):
+                // Only operators' changes are compared with the lock, so nothing is held here.
+                for s in leaving {
+                    record(change.event(change.failedKind, service: s.name, message: "\(change.verb) refused: the site is locked by \(line)",
+                                        result: "refused", at: now()))
+                }
+                return .locked(line)
             case .unknown(let why):
                 if change.isOperator || coordinationLink?.rule != .local {
                     return refuse(change, leaving, why, outcome: .budgetUnknown(why))

@@ -33,6 +33,9 @@ extension SiteAgent {
                 return unchecked("\(error)")
             }
             noteUnreadable(view.unreadable)
+            if change.isOperator, let lock = view.locks.first(where: { $0.site == identity.id }), lock.id != change.lockID {
+                return .locked(lock.line)
+            }
             guard let budget = view.budget else {
                 setCoordination(.noBudget, detail: noBudgetText(link))
                 return unchecked("no budget is published")

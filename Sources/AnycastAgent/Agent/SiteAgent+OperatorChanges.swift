@@ -54,12 +54,12 @@ extension SiteAgent {
                 try answer(await carryOut(IntentChange(
                     services: staged, intent: ServiceIntent(desired: .drain, drain: first), requester: caller,
                     reason: request.reason, change: .deprefer, detail: Self.nextStep(first, staged[0].deprefer!),
-                    budgetOverride: request.budgetOverride == true)), verb: "drain")
+                    budgetOverride: request.budgetOverride == true, lockID: request.lock)), verb: "drain")
             }
             if !hard.isEmpty {
                 try answer(await carryOut(IntentChange(
                     services: hard, intent: ServiceIntent(desired: .drain, drain: record), requester: caller,
-                    reason: request.reason, budgetOverride: request.budgetOverride == true)), verb: "drain")
+                    reason: request.reason, budgetOverride: request.budgetOverride == true, lockID: request.lock)), verb: "drain")
             }
         }
         for (t, held) in moveOn {
@@ -69,7 +69,7 @@ extension SiteAgent {
             next.hold = nil
             try answer(await carryOut(IntentChange(
                 services: [t], intent: ServiceIntent(desired: .drain, drain: next), requester: caller,
-                reason: request.reason, change: .withdraw)), verb: "drain")
+                reason: request.reason, change: .withdraw, lockID: request.lock)), verb: "drain")
         }
         for (t, held) in holdAt {
             var next = held
@@ -169,6 +169,8 @@ extension SiteAgent {
             return
         case .refusedByBudget(let why):
             throw .budgetRefused("\(verb) refused by the fleet's budget: \(why). Ask whoever holds the budget, or override it (budget_override: true; anycast-dash drain --override-budget)")
+        case .locked(let line):
+            throw .siteLocked("\(verb) refused: the site is locked by \(line). Wait for that change to end, or ask them")
         case .budgetUnknown(let why):
             throw .coordinationUnavailable("\(verb) refused: the fleet's budget cannot be checked: \(why). Override it only if you know the fleet can spare the site (budget_override: true; anycast-dash drain --override-budget)")
         }

@@ -76,7 +76,7 @@ public enum AgentConfigLoader {
             guard (1...100).contains(health.fall) else { throw h.error("fall", "'health.fall' must be 1–100") }
         }
         let policy = try readPolicy(root)
-        let coordination = try CoordinationConfigReader.read(root, agent: true, baseDirectory: baseDirectory)
+        let coordination = try CoordinationConfigReader.read(root, agent: true, baseDirectory: baseDirectory, environment: environment)
         if let auto = services.first(where: \.autoWithdraw), probe == nil {
             throw ConfigError(file: file, line: nil, message: "service '\(auto.name)' has auto_withdraw = true but there is no [probe] to tell its health")
         }

@@ -24,14 +24,23 @@ public struct CoordinationConfig: Sendable, Hashable {
     /// A client certificate and key, for a cluster that authenticates clients by certificate.
     public var clientCertificateFile: String?
     public var clientKeyFile: String?
+    /// etcd's own authentication: the user, and where its password comes from (resolved into
+    /// `password` when the config is read). Nil for a cluster without `auth enable`.
+    public var username: String?
+    public var passwordSource: TokenSource?
+    public var password: String?
+    /// How long a dashboard's change lock outlives the dashboard (the lock's etcd lease TTL).
+    public var lockTTL: Duration
 
     public static let defaultPrefix = "/anycast-dash"
     public static let defaultTimeout: Duration = .seconds(2)
     public static let defaultLeaseTTL: Duration = .seconds(10)
+    public static let defaultLockTTL: Duration = .seconds(30)
 
     public init(endpoints: [String], prefix: String = CoordinationConfig.defaultPrefix,
                 timeout: Duration = CoordinationConfig.defaultTimeout, leaseTTL: Duration = CoordinationConfig.defaultLeaseTTL,
-                onLoss: LossRule = .hold, caFile: String? = nil, clientCertificateFile: String? = nil, clientKeyFile: String? = nil) {
+                onLoss: LossRule = .hold, caFile: String? = nil, clientCertificateFile: String? = nil, clientKeyFile: String? = nil,
+                lockTTL: Duration = CoordinationConfig.defaultLockTTL) {
         self.endpoints = endpoints
         self.prefix = prefix
         self.timeout = timeout
@@ -40,5 +49,6 @@ public struct CoordinationConfig: Sendable, Hashable {
         self.caFile = caFile
         self.clientCertificateFile = clientCertificateFile
         self.clientKeyFile = clientKeyFile
+        self.lockTTL = lockTTL
     }
 }

@@ -97,7 +97,7 @@ public enum FleetConfigLoader {
         if sites.isEmpty {
             throw ConfigError(file: file, line: nil, message: "no [[site]] is defined")
         }
-        let coordination = try CoordinationConfigReader.read(root, agent: false, baseDirectory: baseDirectory)
+        let coordination = try CoordinationConfigReader.read(root, agent: false, baseDirectory: baseDirectory, environment: environment)
         return FleetConfig(
             name: name, pollInterval: interval, requestTimeout: timeout,
             unreachableAfter: unreachableAfter, minActiveSites: minActive,

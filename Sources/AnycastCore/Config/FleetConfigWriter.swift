@@ -47,6 +47,14 @@ public enum FleetConfigWriter {
         if agent {
             out += "lease_ttl = \(quote(ConfigDuration.format(c.leaseTTL)))\n"
             out += "on_coordination_loss = \(quote(c.onLoss.rawValue))\n"
+        } else {
+            out += "lock_ttl = \(quote(ConfigDuration.format(c.lockTTL)))\n"
+        }
+        if let user = c.username { out += "username = \(quote(user))\n" }
+        switch c.passwordSource {
+        case .file(let path)?: out += "password_file = \(quote(path))\n"
+        case .environment(let name)?: out += "password_env = \(quote(name))\n"
+        case .literal?, nil: break
         }
         if let f = c.caFile { out += "tls_ca_file = \(quote(f))\n" }
         if let f = c.clientCertificateFile { out += "tls_client_certificate = \(quote(f))\n" }

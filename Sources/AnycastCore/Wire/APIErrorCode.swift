@@ -15,6 +15,8 @@ public enum APIErrorCode: String, CaseIterable, Sendable {
     case budgetRefused = "budget_refused"
     /// The fleet's budget cannot be checked, the coordination store being lost (503).
     case coordinationUnavailable = "coordination_unavailable"
+    /// Another operator holds the site's lock (409): the message names who, why and since when.
+    case siteLocked = "site_locked"
     /// Plain HTTP to an https-only agent.
     case tlsRequired = "tls_required"
 }

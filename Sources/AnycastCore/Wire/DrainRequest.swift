@@ -17,15 +17,19 @@ public struct DrainRequest: Codable, Sendable, Hashable {
     /// The operator confirmed draining although the fleet's budget refuses it, or cannot be
     /// checked (the coordination store is lost). Recorded with the drain.
     public var budgetOverride: Bool?
+    /// The id of the site's lock the sender holds in the coordination store: an agent with
+    /// coordination refuses a drain while someone else holds the site's lock.
+    public var lock: String?
 
     enum CodingKeys: String, CodingKey {
-        case service, reason, `operator`, lease, ticket, stage
+        case service, reason, `operator`, lease, ticket, stage, lock
         case budgetOverride = "budget_override"
     }
 
     public init(service: String? = nil, reason: String, operator: String, lease: Int? = nil, ticket: String? = nil, stage: DrainStage? = nil,
-                budgetOverride: Bool? = nil) {
+                budgetOverride: Bool? = nil, lock: String? = nil) {
         self.budgetOverride = budgetOverride
+        self.lock = lock
         self.service = service
         self.reason = reason
         self.operator = `operator`
@@ -43,5 +47,8 @@ public struct DrainRequest: Codable, Sendable, Hashable {
         try RequestValidationError.checkOperator(`operator`)
         if let lease { try RequestValidationError.checkLease(lease) }
         if let ticket { try RequestValidationError.checkTicket(ticket) }
+        if let lock, lock.isEmpty || lock.unicodeScalars.count > 100 {
+            throw RequestValidationError("lock must be a lock id of 1-100 characters")
+        }
     }
 }

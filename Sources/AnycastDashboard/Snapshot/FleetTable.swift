@@ -10,11 +10,14 @@ public enum FleetTable {
     /// Columns of a classic terminal, the widest line the table prints by default.
     public static let defaultWidth = 80
 
-    public static func render(_ snapshot: FleetSnapshot, width: Int = defaultWidth) -> String {
-        let report = FleetReport(snapshot)
-        let rows = report.sites.sorted { ($0.region, $0.id) < ($1.region, $1.id) }.map(FleetTableRow.init)
+    public static func render(_ snapshot: FleetSnapshot, coordination: FleetCoordination? = nil, width: Int = defaultWidth) -> String {
+        let report = FleetReport(snapshot, coordination: coordination)
+        let rows = report.sites.sorted { ($0.region, $0.id) < ($1.region, $1.id) }.map { site in
+            FleetTableRow(site, lock: coordination?.lock(of: site.id), now: report.takenAt)
+        }
         let layout = FleetTableLayout(rows: rows, width: width)
         var lines = summary(report, width: width)
+        if let coordination { lines.append(DisplayWidth.truncate(CoordinationText.header(coordination).long, to: width)) }
         lines.append(layout.line(layout.columns.map(\.header)))
         // Under the name when there is room for a useful note line, else just indented.
         let indent = width - layout.nameOffset >= 40 ? layout.nameOffset : 2

@@ -1,4 +1,5 @@
 import AnycastCore
+import Foundation
 
 /// One site's line of the fleet table: its cells in `FleetTableColumn.all` order, and the note
 /// printed under it (why it is drained, or what went wrong).
@@ -6,14 +7,19 @@ struct FleetTableRow: Sendable {
     var cells: [String]
     var note: String
 
-    init(_ s: FleetReport.Site) {
+    /// `lock`: an operator's change of the site in progress, noted first.
+    init(_ s: FleetReport.Site, lock: SiteLock? = nil, now: Date = Date()) {
         cells = [
             s.id, s.name, s.region, s.status.badge, NumberFormat.compactRate(s.qps), NumberFormat.percent(s.share),
             s.peersTotal == 0 ? "-" : "\(s.peersEstablished)/\(s.peersTotal)",
             NumberFormat.milliseconds(s.latency?.p50Ms), NumberFormat.milliseconds(s.latency?.p99Ms),
             NumberFormat.age(s.dataAgeSeconds),
         ].map(Self.printable)
-        if let drain = s.services.compactMap(\.drain).first {
+        if let lock {
+            note = CoordinationText.lock(lock)
+        } else if s.reachability != .ok, let record = s.record {
+            note = (s.error.map { $0 + "; " } ?? "") + CoordinationText.record(record, now: now)
+        } else if let drain = s.services.compactMap(\.drain).first {
             note = Self.drainNote(drain)
         } else if let held = s.services.compactMap(\.withdrawHeld).first {
             note = "withdrawal held (\(held.requester)): \(held.reason)"

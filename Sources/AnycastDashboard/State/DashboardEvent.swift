@@ -16,6 +16,8 @@ public enum DashboardEvent: Sendable {
     case extendCompleted(LeaseExtensionOutcome)
     /// A site's agent events arrived (for the detail view).
     case agentEvents(siteID: String, events: [AgentEvent])
+    /// The fleet's coordination store was read: its members, site records and locks.
+    case coordination(FleetCoordination)
 }
 
 /// What the update function asks the outside world to do.

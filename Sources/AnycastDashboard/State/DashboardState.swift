@@ -41,6 +41,8 @@ public struct DashboardState: Sendable {
     public var log = ChunkedRing<DashboardLogEntry>(capacity: 2000)
     /// Recent agent events per site (detail view).
     public var agentEvents: [String: [AgentEvent]] = [:]
+    /// The fleet's coordination store as last read (nil: the fleet has none, or not read yet).
+    public var coordination: FleetCoordination?
     /// Selected service in the detail view.
     public var detailServiceIndex = 0
     /// Lines scrolled in the events view (0 = newest at the top).

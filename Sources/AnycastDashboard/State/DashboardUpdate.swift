@@ -40,6 +40,9 @@ public enum DashboardUpdate {
         case .agentEvents(let siteID, let events):
             state.agentEvents[siteID] = events
             return []
+        case .coordination(let coordination):
+            state.coordination = coordination
+            return []
         }
     }
 

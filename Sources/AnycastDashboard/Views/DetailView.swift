@@ -41,7 +41,7 @@ enum DetailView {
 
         var leftY = twoColumns ? left.y : chart.maxY
         let leftBottom = twoColumns ? left.maxY : body.maxY
-        leftY = section("SITE", siteLines(site, now: state.now), x: left.x, y: leftY, width: left.width, bottom: leftBottom, into: &grid)
+        leftY = section("SITE", siteLines(site, now: state.now) + coordinationLines(state.coordination, site: site, now: state.now), x: left.x, y: leftY, width: left.width, bottom: leftBottom, into: &grid)
         leftY = section("BGP PEERS", peerLines(site, now: state.now), x: left.x, y: leftY, width: left.width, bottom: leftBottom, wrap: false, into: &grid)
         leftY = section("SERVICES", serviceLines(site, selected: state.detailServiceIndex, now: state.now), x: left.x, y: leftY, width: left.width, bottom: leftBottom, into: &grid)
         leftY = section("LATENCY AND HEALTH", healthLines(site, now: state.now), x: left.x, y: leftY, width: left.width, bottom: leftBottom, into: &grid)
@@ -79,6 +79,21 @@ enum DetailView {
     }
 
     /// Where the site is and what answers for it.
+    /// The site's lock, and the record its agent keeps in the coordination store.
+    static func coordinationLines(_ c: FleetCoordination?, site: SiteSnapshot, now: Date) -> [(String, StyleRole)] {
+        guard let c else { return [] }
+        var out: [(String, StyleRole)] = []
+        if let lock = c.lock(of: site.config.id) {
+            out.append((CoordinationText.lock(lock) + (lock.client.map { " (\($0))" } ?? ""), .warn))
+        }
+        if let record = c.record(of: site.config.id) {
+            out.append((CoordinationText.record(record, now: now), site.reachability == .ok ? .muted : .warn))
+        } else if c.readAt != nil {
+            out.append(("no record in etcd: the budget counts the site as not active", .critical))
+        }
+        return out
+    }
+
     static func siteLines(_ site: SiteSnapshot, now: Date) -> [(String, StyleRole)] {
         var out: [(String, StyleRole)] = [("agent \(site.config.url)", .text)]
         if let location = site.config.location ?? site.status?.site.location { out.append(("location \(location)", .text)) }

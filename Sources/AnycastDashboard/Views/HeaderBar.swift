@@ -13,10 +13,25 @@ enum HeaderBar {
         // counts give way when the line is short.
         let sum = state.summary
         let (poll, pollRole) = pollText(state.fleet?.pollHealth, summary: sum)
-        var right = " \(poll) │ \(ViewFormat.clock(state.now)) "
-        if grid.width - x - DisplayWidth.of(right) < 48 { right = " \(ViewFormat.clock(state.now)) " }
-        let rightX = grid.width - DisplayWidth.of(right)
-        grid.put(right, x: rightX, y: 0, role: pollRole)
+        let clock = " \(ViewFormat.clock(state.now)) "
+        // The coordination store's health leads the right side when the fleet has one; a
+        // store without quorum stays even when the poll health gives way.
+        let etcd = state.coordination.map(CoordinationText.header)
+        // Each form with the room it leaves the counts at least.
+        var forms: [(parts: [(String, StyleRole)], leaves: Int)] = []
+        if let etcd {
+            forms.append(([(" \(etcd.long) ", etcd.role), ("│ \(poll) │", pollRole), (clock, pollRole)], 48))
+            forms.append(([(" \(etcd.short) ", etcd.role), ("│ \(poll) │", pollRole), (clock, pollRole)], 48))
+        }
+        // A store without quorum outranks the poll health: it is why drains are refused.
+        if let etcd, etcd.role == .critical { forms.append(([(" \(etcd.short) ", etcd.role), ("│", pollRole), (clock, pollRole)], 16)) }
+        forms.append(([(" \(poll) │", pollRole), (clock, pollRole)], 48))
+        forms.append(([(clock, pollRole)], 0))
+        let width = { (form: [(String, StyleRole)]) in form.reduce(0) { $0 + DisplayWidth.of($1.0) } }
+        let right = (forms.first { grid.width - x - width($0.parts) >= $0.leaves } ?? forms.last!).parts
+        let rightX = grid.width - width(right)
+        var px = rightX
+        for (text, role) in right { px += grid.put(text, x: px, y: 0, role: role, bold: role == .critical) }
 
         let (active, drained, unreachable) = (sum.active, sum.drained, sum.unreachable)
         var long = "\(sum.sites) sites: \(active) active"

@@ -107,8 +107,14 @@ enum SitePanel {
         y += 1
         guard y < inner.maxY else { return }
 
-        // Line 5: why: the drain record, the agent's error, a backend error.
-        if unreachable || site.reachability == .stale {
+        // Line 5: why: an operator's change in progress (its lock), what the store last heard
+        // from an agent that does not answer, the drain record, the agent's error, a backend error.
+        let coordination = state.coordination
+        if let lock = coordination?.lock(of: site.config.id) {
+            grid.put(CoordinationText.lock(lock, width: w), x: x, y: y, role: .warn, bold: true, maxWidth: w)
+        } else if unreachable || site.reachability == .stale, let record = coordination?.record(of: site.config.id) {
+            grid.put(DisplayWidth.truncate(CoordinationText.record(record, now: state.now), to: w), x: x, y: y, role: .warn, maxWidth: w)
+        } else if unreachable || site.reachability == .stale {
             grid.put(DisplayWidth.truncate(site.lastError ?? "no answer", to: w), x: x, y: y, role: unreachable ? .critical : .warn, maxWidth: w)
         } else if let d = SiteDrain(site)?.record {
             let who = d.mode == .auto ? "auto" : d.operator

@@ -46,7 +46,12 @@ enum TableView {
             let peerRole: StyleRole = peerTotal == 0 ? .muted : (est == peerTotal ? .ok : (est == 0 ? .critical : .warn))
             var note = ""
             var noteRole = StyleRole.muted
-            if s.reachability != .ok, let e = s.lastError { note = e; noteRole = s.reachability == .unreachable ? .critical : .warn }
+            if let lock = state.coordination?.lock(of: s.config.id) { note = CoordinationText.lock(lock); noteRole = .warn }
+            else if s.reachability != .ok, let record = state.coordination?.record(of: s.config.id) {
+                note = (s.lastError.map { $0 + "; " } ?? "") + CoordinationText.record(record, now: state.now)
+                noteRole = s.reachability == .unreachable ? .critical : .warn
+            }
+            else if s.reachability != .ok, let e = s.lastError { note = e; noteRole = s.reachability == .unreachable ? .critical : .warn }
             else if let d = SiteDrain(s) {
                 note = DrainText.note(d, site: s, now: state.now)
                 noteRole = .drained

@@ -54,9 +54,9 @@ import Testing
         return Fleet(cluster: cluster, clock: clock, members: members)
     }
 
-    func drain(_ m: Member, who: String = "alice", ticket: String? = nil, override: Bool = false) async throws(AgentAPIError) -> SiteStatus {
-        try await m.agent.drain(DrainRequest(service: "dns", reason: "maintenance", operator: who, ticket: ticket, budgetOverride: override ? true : nil),
-                                origin: origin)
+    func drain(_ m: Member, who: String = "alice", ticket: String? = nil, override: Bool = false, lock: String? = nil) async throws(AgentAPIError) -> SiteStatus {
+        try await m.agent.drain(DrainRequest(service: "dns", reason: "maintenance", operator: who, ticket: ticket, budgetOverride: override ? true : nil,
+                                             lock: lock), origin: origin)
     }
 
     // MARK: - Health withdrawals and the budget
@@ -127,6 +127,29 @@ import Testing
         #expect(applied.message.contains("BUDGET OVERRIDE"), "the override is recorded as such: \(applied.message)")
         await f.tick()
         #expect(f.cluster.record("fra1")?.service("dns")?.step == .withdraw, "the store knows: it counts against the budget")
+    }
+
+    @Test func aDrainOfASiteAnotherOperatorHoldsTheLockOfIsRefusedWithTheirLine() async throws {
+        let f = await fleet(budget: DrainBudget(minActiveSites: 1, regionMinimums: [:]))
+        let since = Date(timeIntervalSince1970: 1_764_676_980)  // 12:03 UTC
+        f.cluster.lock(SiteLock(site: "fra1", id: "lock-a", holder: "alice", ticket: "CHG-1", action: .drain, since: since, client: "host pid 1"))
+        do {
+            _ = try await drain(f["fra1"], who: "bob")
+            Issue.record("bob's drain of a site alice holds went ahead")
+        } catch {
+            #expect(error.status == 409 && error.code == .siteLocked)
+            #expect(error.message.contains("alice: CHG-1, draining since 12:03 UTC"), "\(error.message)")
+        }
+        #expect(!f["fra1"].withdrawn)
+        let refused = try #require(await f["fra1"].agent.events(since: 0).events.last { $0.result == "refused" })
+        #expect(refused.actor == "bob" && refused.message.contains("locked by alice"))
+        // Even an override does not pass another operator's lock: the budget is not the question.
+        await #expect(throws: AgentAPIError.self) { try await drain(f["fra1"], who: "bob", override: true) }
+        // The holder's own request (it carries the lock's id) goes ahead, and other sites are free.
+        _ = try await drain(f["fra1"], who: "alice", lock: "lock-a")
+        #expect(f["fra1"].withdrawn)
+        _ = try await drain(f["ams1"], who: "bob")
+        #expect(f["ams1"].withdrawn)
     }
 
     @Test func maxConcurrentChangesHoldsASecondChangeWhileTheFirstIsUnderWay() async throws {

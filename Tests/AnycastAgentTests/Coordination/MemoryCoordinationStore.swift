@@ -15,6 +15,7 @@ final class MemoryCoordinationCluster: Sendable {
         var records: [String: Entry] = [:]
         var reachable = true
         var writes = 0
+        var locks: [SiteLock] = []
     }
     let state = Mutex(State())
 
@@ -31,6 +32,9 @@ final class MemoryCoordinationCluster: Sendable {
     func expire(_ site: String) {
         state.withLock { s in s.revision += 1; s.records[site] = nil }
     }
+
+    /// An operator's lock, as a dashboard takes it.
+    func lock(_ lock: SiteLock) { state.withLock { $0.locks.append(lock) } }
 
     func record(_ site: String) -> SiteRecord? { state.withLock { $0.records[site]?.record } }
 
@@ -51,8 +55,10 @@ struct MemoryCoordinationStore: CoordinationStore {
             guard s.reachable else { throw StoreUnreachable() }
             var versions = Dictionary(uniqueKeysWithValues: s.records.map { ("sites/\($0.key)", $0.value.modRevision) })
             if let b = s.budget { versions["budget"] = b.1 }
-            return CoordinationView(records: s.records.values.map(\.record).sorted { $0.site < $1.site }, budget: s.budget?.0,
-                                    revision: s.revision, versions: versions)
+            var view = CoordinationView(records: s.records.values.map(\.record).sorted { $0.site < $1.site }, budget: s.budget?.0,
+                                        revision: s.revision, versions: versions)
+            view.locks = s.locks
+            return view
         }
     }
 
