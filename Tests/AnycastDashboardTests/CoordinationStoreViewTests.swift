@@ -69,6 +69,46 @@ import Testing
         #expect(DashboardView.render(s).text.contains("etcd record 12s old: dns announced"))
     }
 
+    /// Drains ams1 through the dialog up to its confirmation; the effects of the last Enter.
+    static func drainAms1(_ s: inout DashboardState) -> [DashboardEffect] {
+        s.selectedSiteID = "ams1"
+        _ = DashboardUpdate.update(&s, .key(.character("d")))
+        for c in "maintenance" { _ = DashboardUpdate.update(&s, .key(.character(c))) }
+        _ = DashboardUpdate.update(&s, .key(.enter))
+        for c in "ams1" { _ = DashboardUpdate.update(&s, .key(.character(c))) }
+        return DashboardUpdate.update(&s, .key(.enter))
+    }
+
+    @Test func withoutQuorumADrainNeedsTheBudgetOverrideAndTheLogSaysWhy() throws {
+        var s = Self.state(width: 200, height: 50, store: Self.store(up: 1))
+        #expect(Self.drainAms1(&s).isEmpty, "the typed site id alone sends nothing")
+        #expect(s.dialog?.step == .override)
+        #expect(s.dialog?.verdict.unchecked?.contains("etcd has no quorum (1 of 3 members answer)") == true)
+        #expect(DashboardView.render(s).text.contains("THE BUDGET CANNOT BE CHECKED. Type override"))
+        for c in "override" { _ = DashboardUpdate.update(&s, .key(.character(c))) }
+        let effects = DashboardUpdate.update(&s, .key(.enter))
+        guard case .perform(let command)? = effects.first else { Issue.record("no drain sent"); return }
+        #expect(command.budgetOverride, "the agent is told it is overridden")
+        #expect(s.log.contains { $0.level == .critical && $0.message.contains("BUDGET OVERRIDE by") && $0.message.contains("no quorum") })
+    }
+
+    @Test func anAgentThatLostTheStoreMakesItsDrainNeedTheOverrideToo() throws {
+        var fleet = FixtureFleet.snapshot()
+        let i = try #require(fleet.sites.firstIndex { $0.config.id == "ams1" })
+        fleet.sites[i].status!.coordination = CoordinationStatus(state: .lost, rule: "hold", detail: "cannot reach etcd",
+                                                                 since: Self.now, endpoints: ["http://198.51.100.241:2379"])
+        var s = FixtureFleet.state(width: 200, height: 50, snapshot: fleet)
+        _ = DashboardUpdate.update(&s, .coordination(Self.store()))
+        #expect(Self.drainAms1(&s).isEmpty)
+        #expect(s.dialog?.verdict.unchecked == "the fleet's budget cannot be checked: the agent of ams1 (lost) cannot use etcd")
+    }
+
+    @Test func withTheStoreHealthyADrainWithinTheBudgetGoesStraightOut() {
+        var s = Self.state(width: 200, height: 50)
+        guard case .perform(let command)? = Self.drainAms1(&s).first else { Issue.record("no drain sent"); return }
+        #expect(!command.budgetOverride)
+    }
+
     @Test func snapshotsAtThreeWidths() {
         for (w, h) in [(80, 24), (120, 40), (200, 50)] {
             SnapshotAssertion.check(DashboardView.render(Self.state(width: w, height: h)).text, named: "coordination-store-\(w)x\(h)")

@@ -97,11 +97,21 @@ public struct BudgetLine: Sendable, Hashable {
 /// The outcome of a budget check.
 public struct BudgetVerdict: Sendable, Hashable {
     public var lines: [BudgetLine]
+    /// Why the fleet's budget cannot be checked where it is kept (the coordination store is
+    /// lost): a drain then needs the same override as one the budget refuses.
+    public var unchecked: String?
 
-    public init(lines: [BudgetLine]) { self.lines = lines }
+    public init(lines: [BudgetLine], unchecked: String? = nil) {
+        self.lines = lines
+        self.unchecked = unchecked
+    }
 
     /// The rules the drain would break.
     public var violations: [BudgetLine] { lines.filter(\.isViolated) }
-    /// Whether the drain fits the budget.
-    public var allowed: Bool { violations.isEmpty }
+    /// Whether the drain fits the budget, and the budget could be checked.
+    public var allowed: Bool { violations.isEmpty && unchecked == nil }
+    /// What an override overrides, for the log: the broken rules, or why nothing could be checked.
+    public var overridden: String {
+        (violations.map(\.description) + [unchecked].compactMap { $0 }).joined(separator: "; ")
+    }
 }

@@ -257,7 +257,8 @@ public enum DashboardUpdate {
             }
             return
         }
-        let (verdict, impact) = DrainPlanner.assess(fleet, kind: kind, targets: open, budget: state.budget)
+        let (verdict, impact) = DrainPlanner.assess(fleet, kind: kind, targets: open, budget: state.budget,
+                                                    unchecked: DrainPlanner.uncheckable(fleet, targets: open, store: state.coordination))
         let offer = kind == .drain ? DrainLifecycleOffer(sites: open.compactMap { byID[$0] }, service: service) : .none
         state.dialog = DrainDialog(kind: kind, siteIDs: open, service: service, verdict: verdict, impact: impact, offer: offer)
     }
@@ -297,7 +298,8 @@ public enum DashboardUpdate {
     /// Keeps the dialog's preview current while it is open.
     static func refreshDialog(_ state: inout DashboardState) {
         guard var dialog = state.dialog, let fleet = state.fleet else { return }
-        (dialog.verdict, dialog.impact) = DrainPlanner.assess(fleet, kind: dialog.kind, targets: dialog.siteIDs, budget: state.budget)
+        (dialog.verdict, dialog.impact) = DrainPlanner.assess(fleet, kind: dialog.kind, targets: dialog.siteIDs, budget: state.budget,
+                                                              unchecked: DrainPlanner.uncheckable(fleet, targets: dialog.siteIDs, store: state.coordination))
         state.dialog = dialog
     }
 
@@ -390,7 +392,7 @@ public enum DashboardUpdate {
         state.log.append(DashboardLogEntry(time: state.now, siteID: dialog.siteIDs.count == 1 ? dialog.siteIDs[0] : nil, level: .action,
                                            message: "\(verb) of \(what)\(sites) sent by \(state.operatorName)\(said.isEmpty ? "" : ": " + said)"))
         if override {
-            let broken = dialog.verdict.violations.map(\.description).joined(separator: "; ")
+            let broken = dialog.verdict.overridden
             state.log.append(DashboardLogEntry(time: state.now, siteID: nil, level: .critical,
                                                message: "BUDGET OVERRIDE by \(state.operatorName) for \(sites): \(broken)"))
         }

@@ -56,6 +56,7 @@ enum DrainDialogView {
             for l in dialog.verdict.lines where !dialog.withdrawNow {
                 lines.append(("  " + l.description + (l.isViolated ? "" : "  ok"), l.isViolated ? .critical : .ok, l.isViolated))
             }
+            if let why = dialog.verdict.unchecked, !dialog.withdrawNow { lines.append(("  " + why, .critical, true)) }
         } else {
             lines.append(("the site's prefixes will be announced again and it will take traffic", .dialog, false))
         }
@@ -73,7 +74,8 @@ enum DrainDialogView {
         }
         var after: [(String, StyleRole, Bool)] = []
         if dialog.step == .override {
-            after.append(("THE BUDGET REFUSES THIS DRAIN. Type \(DrainDialog.overrideWord) to drain anyway (logged).", .critical, true))
+            let refusal = dialog.verdict.violations.isEmpty ? "THE BUDGET CANNOT BE CHECKED." : "THE BUDGET REFUSES THIS DRAIN."
+            after.append(("\(refusal) Type \(DrainDialog.overrideWord) to drain anyway (logged).", .critical, true))
         }
         if let e = dialog.error { after.append((e, .critical, true)) }
         let hints: [String] = switch dialog.step {
