@@ -7,9 +7,9 @@ import Testing
 /// failover when members die. Without etcd installed the tests fail, saying so.
 @Suite(.serialized) struct EtcdClientTests {
     /// Runs `body` with a started cluster and a client of all its members; stops both after.
-    func withCluster(_ body: (EtcdCluster, EtcdClient) async throws -> Void) async throws {
+    func withCluster(size: Int = 3, _ body: (EtcdCluster, EtcdClient) async throws -> Void) async throws {
         try #require(EtcdCluster.binary != nil, "etcd is not installed (Debian: etcd-server); scripts/test installs it")
-        let cluster = try EtcdCluster(size: 3)
+        let cluster = try EtcdCluster(size: size)
         try cluster.start()
         let http = try EtcdClient.makeHTTPClient()
         let client = EtcdClient(endpoints: cluster.endpoints, http: http, timeout: .seconds(3))

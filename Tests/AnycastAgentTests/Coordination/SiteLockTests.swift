@@ -7,21 +7,7 @@ import Testing
 /// against a real etcd cluster on loopback started and stopped by each test.
 @Suite(.serialized) struct SiteLockTests {
     func withCluster(size: Int = 3, _ body: (EtcdCluster, EtcdClient) async throws -> Void) async throws {
-        try #require(EtcdCluster.binary != nil, "etcd is not installed (Debian: etcd-server); scripts/test installs it")
-        let cluster = try EtcdCluster(size: size)
-        try cluster.start()
-        let http = try EtcdClient.makeHTTPClient()
-        let client = EtcdClient(endpoints: cluster.endpoints, http: http, timeout: .seconds(3))
-        do {
-            try await EtcdClientTests().waitUntilUp(client)
-            try await body(cluster, client)
-        } catch {
-            cluster.stop()
-            try? await http.shutdown()
-            throw error
-        }
-        cluster.stop()
-        try await http.shutdown()
+        try await EtcdClientTests().withCluster(size: size, body)
     }
 
     static let noon = Date(timeIntervalSince1970: 1_764_676_980)  // 2025-12-02 12:03 UTC
