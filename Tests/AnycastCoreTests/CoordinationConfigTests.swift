@@ -106,7 +106,7 @@ import Testing
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let file = folder.appendingPathComponent("etcd-password").path
-        FileManager.default.createFile(atPath: file, contents: Data("s3cret\n".utf8), attributes: [.posixPermissions: 0o600])
+        _ = FileManager.default.createFile(atPath: file, contents: Data("s3cret\n".utf8), attributes: [.posixPermissions: 0o600])
         let table = "[coordination]\nkind = \"etcd\"\nendpoints = [\"http://127.0.0.1:2379\"]\nusername = \"dash\"\npassword_file = \"etcd-password\"\nlock_ttl = \"45s\"\n"
         let config = try FleetConfigLoader.parse(source: Self.fleet + table, file: "fleet.toml", baseDirectory: folder.path)
         let c = try #require(config.coordination)
