@@ -15,6 +15,11 @@ public struct DashboardOptions: Sendable {
     public var noColor: Bool
     /// The fleet's coordination store, when the fleet config has one.
     public var coordination: DashboardCoordination?
+    /// Clicks and the wheel (`--no-mouse`, `mouse = false` turn them off).
+    public var mouse = true
+    /// Where the operator's choices are remembered; nil with `--no-state` (nothing is read
+    /// or written).
+    public var settings: SettingsStore?
 
     public init(config: FleetConfig, drainSites: [SiteConfig], mode: DashboardMode, operatorName: String, themes: ThemeLibrary, themeName: String, noColor: Bool) {
         self.config = config

@@ -17,7 +17,7 @@ public enum DashboardRuntime {
         let screen = TerminalScreen()
         let size: (width: Int, height: Int)
         do throws(TerminalUnusable) {
-            size = try await screen.start(theme: theme, noColor: options.noColor)
+            size = try await screen.start(theme: theme, noColor: options.noColor, mouse: options.mouse)
         } catch {
             throw .terminal(error)
         }
@@ -30,6 +30,18 @@ public enum DashboardRuntime {
         }
         if let w = warnings.first {
             state.status = StatusMessage(text: "theme: " + w, level: .warning, until: Date().addingTimeInterval(8))
+        }
+        let writer = options.settings.map(SettingsWriter.init)
+        // The choices saved last time; a file that cannot be used is said once and ignored.
+        if let store = options.settings {
+            let (saved, warning) = store.load()
+            if let saved {
+                state.apply(saved)
+                if state.themeName != theme.name, let loaded = try? options.themes.load(state.themeName) {
+                    await screen.apply(theme: loaded.theme)
+                }
+            }
+            if let warning { state.status = StatusMessage(text: warning, level: .warning, until: Date().addingTimeInterval(8)) }
         }
         let poller = FleetPoller(config: options.config, client: client)
         let waker = InputWaker()
@@ -115,6 +127,9 @@ public enum DashboardRuntime {
                     } catch {
                         state.status = StatusMessage(text: "\(error)", level: .error, until: state.now.addingTimeInterval(5))
                     }
+                case .saveSettings(let settings):
+                    guard let writer else { continue }
+                    Task { if let failure = await writer.save(settings) { sink.yield(.warning(failure)) } }
                 case .fetchEvents(let id):
                     guard let site = options.config.sites.first(where: { $0.id == id }) else { continue }
                     Task {

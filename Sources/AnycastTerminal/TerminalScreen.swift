@@ -19,7 +19,7 @@ public actor TerminalScreen {
     /// Returns the size. `noColor` (the `NO_COLOR` convention) gives monochrome. Throws,
     /// having drawn nothing and left the terminal as it was, when curses cannot drive it.
     @discardableResult
-    public func start(theme: Theme, noColor: Bool) throws(TerminalUnusable) -> (width: Int, height: Int) {
+    public func start(theme: Theme, noColor: Bool, mouse: Bool = false) throws(TerminalUnusable) -> (width: Int, height: Int) {
         guard !started else { return size() }
         let term = ProcessInfo.processInfo.environment["TERM"] ?? ""
         if let problem = TerminalCapabilities.probe(name: term).problem { throw TerminalUnusable(reason: problem) }
@@ -42,6 +42,8 @@ public actor TerminalScreen {
         // suspend and resume here, before anything is drawn, makes a frame one write.
         endwin()
         refresh()
+        // Clicks and the wheel; selecting text then takes Shift, as in htop and vim.
+        if mouse { ac_mouse_on() }
         self.noColor = noColor
         if has_colors() && !noColor {
             start_color()
@@ -146,12 +148,31 @@ public actor TerminalScreen {
             if r == ac_key_code_yes() {
                 let code = Int32(ch)
                 if code == ac_key_resize() { resized = true; continue }
+                if code == ac_key_mouse() {
+                    if let m = Self.readMouse() { keys.append(.mouse(m)) }
+                    continue
+                }
                 if let k = Self.decode(keyCode: code) { keys.append(k) }
             } else if let k = Self.decode(character: UInt32(ch)) {
                 keys.append(k)
             }
         }
         return (keys, resized)
+    }
+
+    /// The mouse event behind a KEY_MOUSE, when it is one the dashboard takes. A press and its
+    /// release arrive as one click: the release alone is dropped.
+    static func readMouse() -> MouseEvent? {
+        var x: Int32 = 0, y: Int32 = 0
+        let action: MouseEvent.Action
+        switch ac_read_mouse(&x, &y) {
+        case 1: action = .click
+        case 2: action = .doubleClick
+        case 4: action = .wheelUp
+        case 5: action = .wheelDown
+        default: return nil
+        }
+        return MouseEvent(x: Int(x), y: Int(y), action: action)
     }
 
     static func decode(keyCode: Int32) -> KeyPress? {
@@ -189,6 +210,7 @@ public actor TerminalScreen {
     public func stop() {
         guard started else { return }
         started = false
+        ac_mouse_off()
         curs_set(1)
         endwin()
     }

@@ -46,6 +46,29 @@ static inline int ac_key_btab(void) { return KEY_BTAB; }
 static inline int ac_key_code_yes(void) { return KEY_CODE_YES; }
 static inline int ac_err(void) { return ERR; }
 
+// The mouse: the events the dashboard takes (clicks, double clicks, the wheel), and one read
+// of the event behind a KEY_MOUSE as plain values.
+static inline int ac_key_mouse(void) { return KEY_MOUSE; }
+static inline void ac_mouse_on(void) {
+    mousemask(BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+    mouseinterval(200);
+}
+static inline void ac_mouse_off(void) { mousemask(0, NULL); }
+/// 1 click, 2 double click, 4 wheel up, 5 wheel down, 0 anything else; -1 when no event.
+static inline int ac_read_mouse(int *x, int *y) {
+    MEVENT e;
+    if (getmouse(&e) != OK) return -1;
+    *x = e.x;
+    *y = e.y;
+    if (e.bstate & BUTTON1_DOUBLE_CLICKED) return 2;
+    if (e.bstate & BUTTON1_CLICKED) return 1;
+    if (e.bstate & BUTTON4_PRESSED) return 4;
+#ifdef BUTTON5_PRESSED
+    if (e.bstate & BUTTON5_PRESSED) return 5;
+#endif
+    return 0;
+}
+
 /// Reads one wide character or key code without waiting; returns OK, KEY_CODE_YES or ERR.
 static inline int ac_get_wch(wint_t *ch) { return wget_wch(stdscr, ch); }
 

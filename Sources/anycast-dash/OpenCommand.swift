@@ -27,6 +27,12 @@ struct OpenCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Operator name for drains (default: the login name).")
     var `operator`: String?
 
+    @Flag(name: .long, help: "Leave the mouse to the terminal (also: mouse = false in [fleet]).")
+    var noMouse = false
+
+    @Flag(name: .long, help: "Start with the defaults: do not read or write the saved theme, view, sort, filter and columns.")
+    var noState = false
+
     func run() async throws {
         HeapTrimmer.limitHeaps(to: 2)  // before the poller's and the screen's threads allocate
         LoggingSystem.bootstrap { _ in SwiftLogNoOpLogHandler() }  // nothing may write over the screen
@@ -51,6 +57,9 @@ struct OpenCommand: AsyncParsableCommand {
             config: config, drainSites: monitor ? [] : opened.config.sites, mode: monitor ? .monitor : .live,
             operatorName: OperatorName.resolve(`operator`), themes: themes,
             themeName: theme ?? opened.config.theme ?? "default", noColor: !(env["NO_COLOR"] ?? "").isEmpty)
+        options.mouse = !noMouse && opened.config.mouse
+        // Per fleet, and not for the demo: its settings are nobody's to keep.
+        if !noState && !source.demo { options.settings = SettingsStore.forFleet(opened.config.name, environment: env) }
         if let watcher = opened.watcher, let locks = opened.locks {
             options.coordination = DashboardCoordination(watcher: watcher, locks: locks)
         }

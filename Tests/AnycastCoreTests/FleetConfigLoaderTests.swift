@@ -13,6 +13,21 @@ import Testing
         return dir
     }
 
+    @Test func theMouseIsOnUnlessTheFleetSaysOtherwise() throws {
+        let base = "[fleet]\nname = \"m\"\n%@[[region]]\nname = \"eu\"\n[[site]]\nid = \"a\"\nregion = \"eu\"\nurl = \"http://127.0.0.1:9100\"\ntoken = \"t\"\n"
+        let on = try FleetConfigLoader.parse(source: base.replacingOccurrences(of: "%@", with: ""), file: "f.toml")
+        #expect(on.mouse)
+        let off = try FleetConfigLoader.parse(source: base.replacingOccurrences(of: "%@", with: "mouse = false\n"), file: "f.toml")
+        #expect(!off.mouse)
+        #expect(try FleetConfigLoader.parse(source: FleetConfigWriter.toml(off), file: "w.toml") == off)
+        do {
+            _ = try FleetConfigLoader.parse(source: base.replacingOccurrences(of: "%@", with: "mouse = \"no\"\n"), file: "f.toml")
+            Issue.record("mouse = \"no\" is not a boolean")
+        } catch {
+            #expect(error.line == 3 && error.message.contains("mouse"), "\(error)")
+        }
+    }
+
     @Test func loadsAValidFleet() throws {
         let dir = try Self.privateFixtures()
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -5,7 +5,9 @@ import Testing
 @Suite struct ThemeCycleTests {
     @Test func tSwitchesToTheNextTheme() {
         var s = FixtureFleet.state()
-        #expect(DashboardUpdate.update(&s, .key(.character("t"))) == [.applyTheme("light")])
+        let effects = DashboardUpdate.update(&s, .key(.character("t")))
+        #expect(effects.first == .applyTheme("light"))
+        #expect(effects.contains(.saveSettings(s.settings)), "the theme chosen is remembered")
         #expect(s.themeName == "light")
         #expect(s.status?.text == "theme: light")
     }

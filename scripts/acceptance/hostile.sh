@@ -91,7 +91,7 @@ bash -c "while $T capture-pane -t dash -p >'$WORK/header.now' 2>/dev/null; do
 CLEANUP+=($!)
 check "the dashboard starts against the hostile fleet" wait_for dash "22 sites" 20
 keys dash v
-check "v: the table view" wait_for dash "SITE +NAME +REGION +STATUS" 5
+check "v: the table view" wait_for dash "SITE +NAME +REGIO(N|▲|▼) +STATUS" 5
 
 # The row of site ID on the screen (the id is the row's first word, after the selection mark).
 row() { awk -v id="$1" '{ w = ($1 == "▶" || $1 == "●") ? $2 : $1 } w == id' "${2:-/dev/stdin}"; }

@@ -7,6 +7,8 @@ PASSED=0
 FAILED=0
 CLEANUP=()
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/anycast-accept.XXXXXX")
+# The dashboard remembers settings per fleet: never in the home of whoever runs the tests.
+export XDG_STATE_HOME="$WORK/state"
 
 cleanup() {
     local pid

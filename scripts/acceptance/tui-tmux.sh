@@ -43,7 +43,7 @@ check "undrain: ACTIVE again and verified" wait_for live "ACTIVE +verified ✓" 
 
 # 4. Views and keys: table, detail, events, help, themes.
 keys live Escape v
-check "v: the table view" wait_for live "SITE +NAME +REGION +STATUS" 3
+check "v: the table view" wait_for live "SITE +NAME +REGIO(N|▲|▼) +STATUS" 3
 keys live Enter
 check "Enter: site detail with peers and the traffic chart" wait_for live "BGP PEERS.*|TRAFFIC · last" 3
 keys live Tab

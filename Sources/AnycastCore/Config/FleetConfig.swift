@@ -15,6 +15,9 @@ public struct FleetConfig: Sendable, Hashable {
     public var coordination: CoordinationConfig?
     /// Theme name, so production can look different from staging.
     public var theme: String?
+    /// Whether the dashboard takes clicks and the wheel (`mouse = false` leaves the mouse to
+    /// the terminal, for selecting text without Shift).
+    public var mouse = true
     /// Largest answer (or status stream line) read from an agent; more is an error for that
     /// site, so a misbehaving agent cannot make the dashboard hold more.
     public var maxResponseBytes: Int

@@ -25,7 +25,7 @@ public enum FleetConfigLoader {
         guard let fleet = try root.table("fleet") else {
             throw ConfigError(file: file, line: nil, message: "the [fleet] table is missing")
         }
-        try fleet.rejectUnknownKeys(["name", "poll_interval", "request_timeout", "unreachable_after", "min_active_sites", "max_concurrent_changes", "theme", "max_response_kib",
+        try fleet.rejectUnknownKeys(["name", "poll_interval", "request_timeout", "unreachable_after", "min_active_sites", "max_concurrent_changes", "theme", "mouse", "max_response_kib",
                                    "tls_ca_file", "tls_client_certificate", "tls_client_key"])
         let name = try fleet.requiredString("name")
         let interval = try fleet.duration("poll_interval") ?? .seconds(1)
@@ -98,11 +98,13 @@ public enum FleetConfigLoader {
             throw ConfigError(file: file, line: nil, message: "no [[site]] is defined")
         }
         let coordination = try CoordinationConfigReader.read(root, agent: false, baseDirectory: baseDirectory, environment: environment)
-        return FleetConfig(
+        var config = FleetConfig(
             name: name, pollInterval: interval, requestTimeout: timeout,
             unreachableAfter: unreachableAfter, minActiveSites: minActive,
             theme: try fleet.string("theme"), maxResponseBytes: maxResponseKiB * 1024, tls: tls, regions: regions, sites: sites,
             maxConcurrentChanges: maxChanges, coordination: coordination)
+        config.mouse = try fleet.bool("mouse") ?? true
+        return config
     }
 
     /// `[fleet] tls_ca_file`, and `tls_client_certificate` with `tls_client_key` (both or

@@ -9,6 +9,7 @@ public enum FleetConfigWriter {
         out += "min_active_sites = \(config.minActiveSites)\n"
         if let m = config.maxConcurrentChanges { out += "max_concurrent_changes = \(m)\n" }
         if let theme = config.theme { out += "theme = \(quote(theme))\n" }
+        if !config.mouse { out += "mouse = false\n" }
         if config.maxResponseBytes != FleetConfig.defaultMaxResponseBytes { out += "max_response_kib = \(config.maxResponseBytes / 1024)\n" }
         if let ca = config.tls.caFile { out += "tls_ca_file = \(quote(ca))\n" }
         if let cert = config.tls.clientCertificateFile { out += "tls_client_certificate = \(quote(cert))\n" }

@@ -117,6 +117,17 @@ public struct CellGrid: Sendable, Hashable {
         }
     }
 
+    /// Marks `width` cells from (`x`, `y`) as a match: reversed and bold, in their own role.
+    public mutating func emphasize(x: Int, y: Int, width: Int) {
+        guard y >= 0, y < height else { return }
+        for cx in max(0, x)..<min(self.width, x + width) {
+            var c = self[cx, y]
+            c.reverse = true
+            c.bold = true
+            self[cx, y] = c
+        }
+    }
+
     /// Draws a box border around `rect` with an optional title on the top edge.
     public mutating func box(_ rect: Rect, role: StyleRole = .border, title: String? = nil, titleRole: StyleRole = .title) {
         guard rect.width >= 2, rect.height >= 2 else { return }

@@ -18,6 +18,9 @@ public enum DashboardEvent: Sendable {
     case agentEvents(siteID: String, events: [AgentEvent])
     /// The fleet's coordination store was read: its members, site records and locks.
     case coordination(FleetCoordination)
+    /// Something outside the dashboard went wrong that the operator should know (settings
+    /// that could not be saved).
+    case warning(String)
 }
 
 /// What the update function asks the outside world to do.
@@ -33,4 +36,6 @@ public enum DashboardEffect: Sendable, Hashable {
     case applyTheme(String)
     /// Fetch a site's recent agent events.
     case fetchEvents(siteID: String)
+    /// Remember the operator's choices (theme, view, sort, filter, columns) for next time.
+    case saveSettings(DashboardSettings)
 }

@@ -19,13 +19,26 @@ public struct DashboardState: Sendable {
     public var listScreen: Screen = .fleet
     public var selectedSiteID: String?
     public var sort: SortKey = .region { didSet { refreshVisibleSites() } }
+    /// The sort turned round from its natural direction (`S`, `:sort KEY asc|desc`, a second
+    /// click on the header).
+    public var sortReversed = false { didSet { refreshVisibleSites() } }
+    /// The order the sites had when `f` froze it, while frozen: rows stop moving as rates do.
+    public var frozenOrder: [String]? { didSet { refreshVisibleSites() } }
     public var filter = "" { didSet { refreshVisibleSites() } }
+    /// The table view's columns, in order (`:columns`).
+    public var columns: [TableColumn] = TableColumn.standard
+    /// The `:` command line while it is open.
+    public var prompt: CommandPrompt?
+    /// Commands run, oldest first (Up and Down in the command line).
+    public var commandHistory: [String] = []
     public var editingFilter = false
     public var marks: Set<String> = []
     public var dialog: DrainDialog?
     /// The lease extension dialog (`e`).
     public var leaseDialog: LeaseDialog?
-    public var showHelp = false
+    public var showHelp = false { didSet { helpScroll = 0 } }
+    /// Lines the help is scrolled by.
+    public var helpScroll = 0
     /// A text shown whole (Enter on an event or a drain's note).
     public var reader: TextReader?
     public var status: StatusMessage?
@@ -75,7 +88,7 @@ public struct DashboardState: Sendable {
     public private(set) var summary = FleetSummary()
 
     private mutating func refreshVisibleSites() {
-        visibleSites = fleet.map { SiteOrdering.apply($0.sites, sort: sort, filter: filter) } ?? []
+        visibleSites = fleet.map { SiteOrdering.apply($0.sites, sort: sort, filter: filter, reversed: sortReversed, frozen: frozenOrder) } ?? []
         summary = fleet.map(FleetSummary.init) ?? FleetSummary()
     }
 

@@ -10,7 +10,11 @@ public enum DashboardUpdate {
     public static func update(_ state: inout DashboardState, _ event: DashboardEvent) -> [DashboardEffect] {
         switch event {
         case .key(let key):
-            return handleKey(&state, key)
+            let before = state.settings
+            var effects = handleKey(&state, key)
+            // What the operator chose is remembered as soon as it changes.
+            if state.settings != before { effects.append(.saveSettings(state.settings)) }
+            return effects
         case .fleet(let snapshot):
             let old = state.fleet
             state.fleet = snapshot
@@ -43,6 +47,9 @@ public enum DashboardUpdate {
         case .coordination(let coordination):
             state.coordination = coordination
             return []
+        case .warning(let text):
+            setStatus(&state, text, .warning)
+            return []
         }
     }
 
@@ -50,12 +57,21 @@ public enum DashboardUpdate {
 
     static func handleKey(_ state: inout DashboardState, _ key: KeyPress) -> [DashboardEffect] {
         if key == .interrupt { return [.quit] }
+        if case .mouse(let m) = key { return mouse(&state, m) }
         if state.dialog != nil { return dialogKey(&state, key) }
         if state.leaseDialog != nil { return leaseDialogKey(&state, key) }
         if state.showHelp {
-            state.showHelp = false  // any key closes the help
+            switch key {
+            case .down, .character("j"): state.helpScroll += 1
+            case .up, .character("k"): state.helpScroll = max(0, state.helpScroll - 1)
+            case .pageDown: state.helpScroll += 10
+            case .pageUp: state.helpScroll = max(0, state.helpScroll - 10)
+            default: state.showHelp = false  // any other key closes the help
+            }
+            state.helpScroll = min(state.helpScroll, HelpOverlay.lines.count)
             return []
         }
+        if state.prompt != nil { return promptKey(&state, key) }
         if state.editingFilter { return filterKey(&state, key) }
         if var reader = state.reader {
             switch key {
@@ -88,8 +104,14 @@ public enum DashboardUpdate {
             setStatus(&state, "theme: \(state.themeName)", .info)
             return [.applyTheme(state.themeName)]
         case .character("s"):
-            state.sort = state.sort.next
-            setStatus(&state, "sorted by \(state.sort.rawValue)", .info)
+            sort(&state, by: state.sort.next, reversed: false)
+        case .character("S"):
+            sort(&state, by: state.sort, reversed: !state.sortReversed)
+        case .character("f"):
+            guard isListScreen(state.screen) else { return unknownKey(&state, key) }
+            toggleFreeze(&state)
+        case .character(":"):
+            state.prompt = CommandPrompt()
         case .character("/"):
             state.editingFilter = true
         case .character(" "):
@@ -114,8 +136,21 @@ public enum DashboardUpdate {
                 if !state.marks.isEmpty { state.marks = []; setStatus(&state, "marks cleared", .info) } else if !state.filter.isEmpty { state.filter = "" }
             }
         default:
-            navigate(&state, key)
+            if !navigate(&state, key) { return unknownKey(&state, key) }
         }
+        return []
+    }
+
+    /// A key that means nothing here says so, rather than nothing.
+    static func unknownKey(_ state: inout DashboardState, _ key: KeyPress) -> [DashboardEffect] {
+        let name: String = switch key {
+        case .character(let c) where c.isLetter || c.isNumber || c.isPunctuation || c.isSymbol: "'\(c)'"
+        case .character: "that key"
+        case .left, .right: "← →"
+        case .up, .down: "↑ ↓"
+        default: "that key"
+        }
+        setStatus(&state, "\(name) does nothing here: ? lists the keys, : takes a command", .info)
         return []
     }
 
@@ -169,7 +204,9 @@ public enum DashboardUpdate {
         return []
     }
 
-    static func navigate(_ state: inout DashboardState, _ key: KeyPress) {
+    /// Moves the selection or the scroll for `key`; false when the key does nothing here.
+    @discardableResult
+    static func navigate(_ state: inout DashboardState, _ key: KeyPress) -> Bool {
         switch state.screen {
         case .fleet:
             let layout = FleetLayout(sites: state.visibleSites, width: state.width, groupByRegion: state.sort == .region)
@@ -183,7 +220,7 @@ public enum DashboardUpdate {
             case .pageDown: moveRows(&state, layout, rowsPerPage)
             case .home: state.selectedSiteID = state.visibleSites.first?.config.id
             case .end: state.selectedSiteID = state.visibleSites.last?.config.id
-            default: break
+            default: return false
             }
         case .table:
             let page = max(1, state.height - 4)
@@ -194,14 +231,14 @@ public enum DashboardUpdate {
             case .pageDown: moveSelection(&state, by: page)
             case .home: state.selectedSiteID = state.visibleSites.first?.config.id
             case .end: state.selectedSiteID = state.visibleSites.last?.config.id
-            default: break
+            default: return false
             }
         case .detail:
             let count = state.selectedSite?.status?.services.count ?? 0
             switch key {
             case .up, .character("k"): state.detailServiceIndex = max(0, state.detailServiceIndex - 1)
             case .down, .character("j"): state.detailServiceIndex = min(max(0, count - 1), state.detailServiceIndex + 1)
-            default: break
+            default: return false
             }
         case .events:
             let count = state.filter.isEmpty ? state.log.count : DashboardLogEntry.shown(state.log, filter: state.filter).count
@@ -212,9 +249,10 @@ public enum DashboardUpdate {
             case .pageDown: state.eventsScroll = min(max(0, count - 1), state.eventsScroll + (state.height - 4))
             case .home: state.eventsScroll = 0
             case .end: state.eventsScroll = max(0, count - 1)
-            default: break
+            default: return false
             }
         }
+        return true
     }
 
     static func moveSelection(_ state: inout DashboardState, by delta: Int) {
@@ -237,8 +275,9 @@ public enum DashboardUpdate {
 
     // MARK: - Drain and undrain
 
-    static func openDialog(_ state: inout DashboardState, _ kind: DrainCommand.Kind) {
-        guard let (fleet, targets, service) = actionTargets(&state, verb: kind.rawValue) else { return }
+    /// `sites`: exactly these (`:drain SITE`), else what `actionTargets` picks.
+    static func openDialog(_ state: inout DashboardState, _ kind: DrainCommand.Kind, sites: [String]? = nil) {
+        guard let (fleet, targets, service) = actionTargets(&state, verb: kind.rawValue, sites: sites) else { return }
         let byID = Dictionary(uniqueKeysWithValues: fleet.sites.map { ($0.config.id, $0) })
         let wanted: DesiredState = kind == .drain ? .drain : .announce
         var open = targets
@@ -266,12 +305,13 @@ public enum DashboardUpdate {
     /// The sites a drain, undrain, withdraw or extension acts on, and the service: in the
     /// detail view its site and selected service, else the marked sites, else the selected
     /// one. Nil, with the status line saying why, in monitor mode or when there is none.
-    static func actionTargets(_ state: inout DashboardState, verb: String) -> (FleetSnapshot, [String], String?)? {
+    static func actionTargets(_ state: inout DashboardState, verb: String, sites: [String]? = nil) -> (FleetSnapshot, [String], String?)? {
         guard state.mode == .live else {
             setStatus(&state, "read-only: monitor mode cannot \(verb)", .warning)
             return nil
         }
         guard let fleet = state.fleet else { setStatus(&state, "no data yet", .warning); return nil }
+        if let sites { return (fleet, sites, nil) }
         if case .detail(let id) = state.screen {
             let services = fleet.sites.first { $0.config.id == id }?.status?.services ?? []
             let service = services.count > 1 && services.indices.contains(state.detailServiceIndex) ? services[state.detailServiceIndex].name : nil

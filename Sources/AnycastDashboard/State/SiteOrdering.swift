@@ -2,35 +2,51 @@ import AnycastCore
 
 /// Sorting and filtering of sites for the list views.
 public enum SiteOrdering {
-    /// `sites` filtered by `filter` (case-insensitive match on id, name, region or status) and
-    /// sorted by `sort`; ties break by region, then id.
-    public static func apply(_ sites: [SiteSnapshot], sort: SortKey, filter: String) -> [SiteSnapshot] {
-        let needle = filter.lowercased()
+    /// `sites` filtered by `filter` (see `SiteFilter`) and sorted by `sort`, ties broken by
+    /// region, then id; `reversed` turns the whole order round. With `frozen` (site ids in the
+    /// order they had when the order was frozen) the sites keep that order, and sites not in it
+    /// follow in sorted order.
+    public static func apply(_ sites: [SiteSnapshot], sort: SortKey, filter: String, reversed: Bool = false, frozen: [String]? = nil) -> [SiteSnapshot] {
+        let match = SiteFilter(filter)
         var kept: [Int] = []
         kept.reserveCapacity(sites.count)
-        for (i, s) in sites.enumerated() {
-            if needle.isEmpty || s.config.id.lowercased().contains(needle) || s.config.name.lowercased().contains(needle)
-                || s.config.region.lowercased().contains(needle) || s.condition.rawValue.contains(needle)
-                || ("de-preferred".contains(needle) && SiteDrain.isDepreferred(s)) {
-                kept.append(i)
-            }
-        }
+        for (i, s) in sites.enumerated() where match.isEmpty || match.matches(s) { kept.append(i) }
         // Sort indices by precomputed keys: comparing strings and moving whole snapshots in the
         // comparator is what made 1000-site frames slow.
         let tiebreak = sites.map { Array($0.config.region.utf8) + [0] + Array($0.config.id.utf8) }
         let primary: [Double] = sites.map { s in
             switch sort {
-            case .region, .name: 0
+            case .region, .name, .site: 0
             case .qps: -(s.qps ?? -1)
             case .latency: -(s.status?.latency.p50Ms ?? -1)
+            case .p99: -(s.status?.latency.p99Ms ?? -1)
             case .status: -Double(severity(s.condition))
             }
         }
-        let names: [[UInt8]]? = sort == .name ? sites.map { Array($0.config.name.utf8) } : nil
+        let names: [[UInt8]]? = switch sort {
+        case .name: sites.map { Array($0.config.name.utf8) }
+        case .site: sites.map { Array($0.config.id.utf8) }
+        default: nil
+        }
         kept.sort { a, b in
             if let names, names[a] != names[b] { return names[a].lexicographicallyPrecedes(names[b]) }
             if primary[a] != primary[b] { return primary[a] < primary[b] }
             return tiebreak[a].lexicographicallyPrecedes(tiebreak[b])
+        }
+        if reversed { kept.reverse() }
+        if let frozen {
+            var rank: [String: Int] = [:]
+            rank.reserveCapacity(frozen.count)
+            for (i, id) in frozen.enumerated() { rank[id] = i }
+            let position = Dictionary(uniqueKeysWithValues: kept.enumerated().map { ($0.element, $0.offset) })
+            kept.sort { a, b in
+                switch (rank[sites[a].config.id], rank[sites[b].config.id]) {
+                case let (x?, y?): x < y
+                case (.some, nil): true
+                case (nil, .some): false
+                case (nil, nil): position[a]! < position[b]!
+                }
+            }
         }
         return kept.map { sites[$0] }
     }

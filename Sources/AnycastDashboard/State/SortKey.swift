@@ -1,10 +1,24 @@
-/// How sites are ordered (`s` cycles).
-public enum SortKey: String, Sendable, Hashable, CaseIterable {
-    case region, name, qps, latency, status
+/// How sites are ordered (`s` cycles the first five; a column's header sorts by its own).
+public enum SortKey: String, Sendable, Hashable, CaseIterable, Codable {
+    case region, name, qps, latency, status, site, p99
+
+    /// The keys `s` cycles through.
+    static let cycle: [SortKey] = [.region, .name, .qps, .latency, .status]
 
     /// The next key in the cycle.
     public var next: SortKey {
-        let all = SortKey.allCases
-        return all[(all.firstIndex(of: self)! + 1) % all.count]
+        let i = Self.cycle.firstIndex(of: self) ?? -1
+        return Self.cycle[(i + 1) % Self.cycle.count]
     }
+
+    /// Numbers and trouble sort largest and worst first; names A to Z.
+    public var naturallyDescending: Bool {
+        switch self {
+        case .qps, .latency, .status, .p99: true
+        case .region, .name, .site: false
+        }
+    }
+
+    /// Whether the order moves by itself as the numbers change (what `f` freezes).
+    public var moves: Bool { self == .qps || self == .latency || self == .p99 }
 }

@@ -8,8 +8,9 @@ enum HelpOverlay {
         ("Esc", "back; clear marks or filter; cancel a dialog"),
         ("Tab  Shift-Tab", "next / previous view: fleet, table, detail, events"),
         ("v", "fleet panels / table"),
-        ("/", "filter by id, name, region or status; Esc clears"),
-        ("s", "sort: region, name, qps, latency, status"),
+        ("/", "filter: words, region=eu, status=drained; Esc clears"),
+        ("s  S", "sort: region, name, qps, latency, status; S reverses"),
+        ("f", "freeze the order (rows stop moving); again: unfreeze"),
         ("space", "mark a site (d drains the marked sites as one set)"),
         ("d", "drain the site or marked sites; in detail, a service"),
         ("Tab (drain dialog)", "lease (2h, 90m; blank: none), ticket, stage"),
@@ -18,8 +19,20 @@ enum HelpOverlay {
         ("e", "extend a drained site's lease (by 1h, 30m, ...)"),
         ("r", "poll every site now"),
         ("t", "next colour theme"),
-        ("?", "this help"),
+        (":", "a command (below); Tab completes, ↑↓ history"),
+        ("?", "this help (↑↓ scroll it)"),
         ("q  Ctrl-C", "quit"),
+        (":drain SITE", "the drain dialog, as d (:undrain SITE as u)"),
+        (":sort KEY asc|desc", "KEY: region name site qps latency p99 status"),
+        (":filter region=eu", "as /; :filter alone clears it"),
+        (":columns a,b,c", "the table's columns in order: site,qps,note"),
+        (":view table", "fleet, table, detail or events"),
+        (":theme light", "a colour theme by name"),
+        (":freeze :help :q", "as f, ?, q"),
+        ("click", "select; a heading sorts, again reverses it"),
+        ("click below", "a view's tab, or a key shown there"),
+        ("double-click", "site detail"),
+        ("wheel", "scroll"),
     ]
 
     static func draw(_ state: DashboardState, into grid: inout CellGrid) {
@@ -31,13 +44,16 @@ enum HelpOverlay {
         grid.fill(rect, with: Cell(" ", role: .dialog))
         grid.box(rect, role: .dialogBorder, title: "Keys", titleRole: .dialogBorder)
         var y = rect.y + 1
-        for (key, what) in rows {
+        let fits = max(1, rect.height - 4)
+        let top = min(state.helpScroll, max(0, rows.count - fits))
+        for (key, what) in rows.dropFirst(top) {
             guard y < rect.maxY - 2 else { break }
             grid.put(DisplayWidth.pad(key, to: 20), x: rect.x + 2, y: y, role: .accent, bold: true)
             grid.put(what, x: rect.x + 23, y: y, role: .dialog, maxWidth: rect.width - 25)
             y += 1
         }
-        let mode = state.mode == .monitor ? "MONITOR mode: read-only, d, u, w and e do nothing" : "any key closes this help"
+        let more = rows.count > fits ? (top + fits < rows.count ? "↓ more · " : "↑ · ") : ""
+        let mode = more + (state.mode == .monitor ? "MONITOR mode: read-only, d, u, w and e do nothing" : "any other key closes this help")
         grid.put(mode, x: rect.x + 2, y: rect.maxY - 2, role: .dialog, maxWidth: rect.width - 4)
     }
 

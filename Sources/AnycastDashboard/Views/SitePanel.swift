@@ -20,6 +20,7 @@ enum SitePanel {
         if rect.width - 2 - titleWidth > DisplayWidth.of(region) {
             grid.put(region, x: rect.maxX - 1 - DisplayWidth.of(region), y: rect.y, role: .muted)
         }
+        highlightMatches(site, title: title, titleWidth: titleWidth, region: region, rect: rect, state: state, into: &grid)
         let x = inner.x, w = inner.width
         var y = inner.y
         let dataRole: StyleRole = site.reachability == .ok ? .text : .muted
@@ -134,4 +135,29 @@ enum SitePanel {
 
 extension PendingAction.Phase {
     var isVerified: Bool { if case .verified = self { return true } else { return false } }
+}
+
+extension SitePanel {
+    /// The filter's matches in the panel's title (id, name) and region, reversed as in the table.
+    static func highlightMatches(
+        _ site: SiteSnapshot, title: String, titleWidth: Int, region: String, rect: Rect, state: DashboardState, into grid: inout CellGrid
+    ) {
+        let filter = SiteFilter(state.filter)
+        guard !filter.isEmpty else { return }
+        let titleX = rect.x + 2  // after the border and the title's leading space
+        let idStart = DisplayWidth.of(title) - DisplayWidth.of("\(site.config.id) \(site.config.name)")
+        var marks: [(text: String, field: SiteFilter.Field, x: Int, limit: Int)] = [
+            (site.config.id, .site, titleX + idStart, rect.x + titleWidth),
+            (site.config.name, .name, titleX + idStart + DisplayWidth.of(site.config.id) + 1, rect.x + titleWidth),
+        ]
+        if rect.width - 2 - titleWidth > DisplayWidth.of(region) {
+            marks.append((site.config.region, .region, rect.maxX - DisplayWidth.of(region), rect.maxX - 1))
+        }
+        for m in marks {
+            for r in filter.highlights(in: m.text, field: m.field) {
+                let from = m.x + DisplayWidth.of(String(m.text[..<r.lowerBound]))
+                grid.emphasize(x: from, y: rect.y, width: max(0, min(DisplayWidth.of(String(m.text[r])), m.limit - from)))
+            }
+        }
+    }
 }

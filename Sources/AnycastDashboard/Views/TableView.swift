@@ -1,89 +1,147 @@
 import AnycastCore
 
-/// One line per site; scrolls; stays fast with thousands of sites (only visible rows are drawn).
+/// One line per site, in the columns the operator chose; scrolls; stays fast with thousands of
+/// sites (only visible rows are drawn).
 enum TableView {
-    struct Column {
-        let title: String
-        let width: Int
-        let right: Bool
+    /// Where each column is: the mark column (`column` nil) first.
+    struct Placed: Sendable, Hashable {
+        var column: TableColumn?
+        var x: Int
+        var width: Int
+    }
+
+    /// The columns as drawn in `area`: the chosen ones, the least needed given up on a narrow
+    /// terminal, NOTE (when chosen) taking the spare width.
+    static func columns(_ state: DashboardState, in area: Rect) -> [Placed] {
+        var chosen = state.columns.isEmpty ? TableColumn.standard : state.columns
+        let hasNote = chosen.contains(.note)
+        let fixed = { chosen.reduce(2) { $0 + ($1 == .note ? 0 : $1.width + 1) } }
+        for optional in TableColumn.narrowingOrder where fixed() + (hasNote ? 16 : 0) > area.width && chosen.count > 1 {
+            chosen.removeAll { $0 == optional }
+        }
+        let spare = max(0, area.width - fixed())
+        var placed = [Placed(column: nil, x: area.x, width: 1)]
+        var x = area.x + 2
+        for c in chosen {
+            let w = c == .note ? spare : c.width
+            placed.append(Placed(column: c, x: x, width: w))
+            x += w + 1
+        }
+        return placed
+    }
+
+    /// The first row shown, and how many rows fit, for `sites` rows in `area`.
+    static func window(_ state: DashboardState, rows sites: Int, in area: Rect) -> (top: Int, rows: Int) {
+        let rows = max(0, area.height - 1)
+        let selected = state.visibleSites.firstIndex { $0.config.id == state.selectedSiteID } ?? 0
+        return (min(max(0, selected - rows / 2), max(0, sites - rows)), rows)
+    }
+
+    /// A column's heading: its title, with ▼ or ▲ on the column the rows are sorted by.
+    /// A title that leaves no room for the arrow gives up its last letter.
+    static func heading(_ c: TableColumn, state: DashboardState) -> String {
+        guard let key = c.sortKey, key == state.sort, c != .share else { return c.title }
+        let arrow = key.naturallyDescending != state.sortReversed ? "▼" : "▲"
+        let room = c == .note ? c.title.count + 1 : max(1, c.width)
+        return String(c.title.prefix(room - 1)) + arrow
     }
 
     static func draw(_ state: DashboardState, in area: Rect, into grid: inout CellGrid) {
         let sites = state.visibleSites
-        var columns = [
-            Column(title: "", width: 1, right: false), Column(title: "SITE", width: 7, right: false),
-            Column(title: "NAME", width: 13, right: false), Column(title: "REGION", width: 6, right: false),
-            Column(title: "STATUS", width: 14, right: false), Column(title: "QPS", width: 6, right: true),
-            Column(title: "SHARE", width: 6, right: true), Column(title: "TREND", width: 10, right: false),
-            Column(title: "PEERS", width: 5, right: true), Column(title: "P50", width: 5, right: true),
-            Column(title: "P99", width: 5, right: true), Column(title: "AGE", width: 5, right: true),
-        ]
-        // Narrow terminals drop the least needed columns first, keeping room for the note;
-        // the site, its status and its rate always stay.
-        for optional in ["TREND", "SHARE", "P99", "NAME", "AGE", "P50", "REGION", "PEERS"] where columns.reduce(0, { $0 + $1.width + 1 }) + 16 > area.width {
-            columns.removeAll { $0.title == optional }
+        let columns = Self.columns(state, in: area)
+        for p in columns {
+            guard let c = p.column else { continue }
+            let sorted = c.sortKey == state.sort && c != .share
+            grid.put(DisplayWidth.pad(heading(c, state: state), to: p.width, alignRight: c.alignRight), x: p.x, y: area.y,
+                     role: sorted ? .accent : .title, bold: true, maxWidth: p.width)
         }
-        let fixed = columns.reduce(0) { $0 + $1.width + 1 }
-        columns.append(Column(title: "NOTE", width: max(0, area.width - fixed), right: false))
-        var x = area.x
-        for c in columns {
-            grid.put(DisplayWidth.pad(c.title, to: c.width, alignRight: c.right), x: x, y: area.y, role: .title, bold: true)
-            x += c.width + 1
-        }
-        let rows = max(0, area.height - 1)
+        let (top, rows) = window(state, rows: sites.count, in: area)
         guard !sites.isEmpty, rows > 0 else {
             grid.put(state.fleet == nil ? "waiting for the first poll…" : "no site matches", x: area.x + 2, y: area.y + 1, role: .muted)
             return
         }
         let selected = sites.firstIndex { $0.config.id == state.selectedSiteID } ?? 0
-        let top = min(max(0, selected - rows / 2), max(0, sites.count - rows))
         let total = state.summary.totalQPS
+        let filter = SiteFilter(state.filter)
         for (row, i) in (top..<min(sites.count, top + rows)).enumerated() {
             let s = sites[i]
             let y = area.y + 1 + row
-            let (badge, badgeRole) = ViewFormat.badge(s, pending: state.pending[s.config.id])
-            let est = s.status?.establishedPeerCount ?? 0, peerTotal = s.status?.peers.count ?? 0
-            let peerRole: StyleRole = peerTotal == 0 ? .muted : (est == peerTotal ? .ok : (est == 0 ? .critical : .warn))
-            var note = ""
-            var noteRole = StyleRole.muted
-            if let lock = state.coordination?.lock(of: s.config.id) { note = CoordinationText.lock(lock); noteRole = .warn }
-            else if s.reachability != .ok, let record = state.coordination?.record(of: s.config.id) {
-                note = (s.lastError.map { $0 + "; " } ?? "") + CoordinationText.record(record, now: state.now)
-                noteRole = s.reachability == .unreachable ? .critical : .warn
-            }
-            else if s.reachability != .ok, let e = s.lastError { note = e; noteRole = s.reachability == .unreachable ? .critical : .warn }
-            else if let d = SiteDrain(s) {
-                note = DrainText.note(d, site: s, now: state.now)
-                noteRole = .drained
-            }
-            else if let p = state.pending[s.config.id] { note = p.label }
-            else if let e = s.status?.errors.first { note = "\(e.source): \(e.message)"; noteRole = .warn }
-            let age = s.dataAge(now: state.now).map { $0 > 3 || s.reachability != .ok ? NumberFormat.age($0) : "" } ?? "-"
-            let share = (total > 0 && s.qps != nil) ? NumberFormat.percent(s.qps! / total) : "-"
             let isSelected = i == selected
-            let values: [String: (String, StyleRole)] = [
-                "": (state.marks.contains(s.config.id) ? "●" : (isSelected ? "▶" : " "), .mark),
-                "SITE": (s.config.id, .text), "NAME": (s.config.name, .text), "REGION": (s.config.region, .muted),
-                "STATUS": (badge, badgeRole), "QPS": (NumberFormat.compactRate(s.qps), .text), "SHARE": (share, .muted),
-                "TREND": (Sparkline.line(Sparkline.columns(s.history.recent(44), width: 10, secondsPerColumn: 4), width: 10), .sparkline),
-                "PEERS": (peerTotal == 0 ? "-" : "\(est)/\(peerTotal)", peerRole),
-                "P50": (NumberFormat.milliseconds(s.status?.latency.p50Ms), .text), "P99": (NumberFormat.milliseconds(s.status?.latency.p99Ms), .text),
-                "AGE": (age, .warn), "NOTE": (note, noteRole),
-            ]
-            let cells = columns.map { values[$0.title] ?? ("", .text) }
-            var cx = area.x
-            for (c, (text, role)) in zip(columns, cells) {
-                grid.putField(text, x: cx, y: y, width: c.width, alignRight: c.right,
-                              role: s.reachability == .unreachable && role == .text ? .muted : role, bold: c.title == "STATUS")
-                cx += c.width + 1
+            for p in columns {
+                let (text, role) = cell(p.column, site: s, state: state, selected: isSelected, total: total)
+                grid.putField(text, x: p.x, y: y, width: p.width, alignRight: p.column?.alignRight ?? false,
+                              role: s.reachability == .unreachable && role == .text ? .muted : role, bold: p.column == .status)
+                if !filter.isEmpty, let field = matchField(p.column), p.width > 0 {
+                    for r in filter.highlights(in: text, field: field) {
+                        let from = DisplayWidth.of(String(text[..<r.lowerBound]))
+                        let w = DisplayWidth.of(String(text[r]))
+                        grid.emphasize(x: p.x + from, y: y, width: min(w, p.width - from))
+                    }
+                }
             }
             if isSelected { grid.restyle(Rect(x: area.x, y: y, width: area.width, height: 1), role: .selection) }
         }
-        // The position goes over the NOTE heading, never over another column's.
-        if sites.count > rows, let note = columns.last {
-            let last = min(sites.count, top + rows)
-            let text = [" \(top + 1)-\(last) of \(sites.count) ", " \(last)/\(sites.count) "].first { DisplayWidth.of($0) <= note.width - 4 }
-            if let text { grid.put(text, x: area.maxX - DisplayWidth.of(text), y: area.y, role: .muted) }
+        // The position, and whether the order is frozen, go at the right of the headings, over
+        // NOTE's (or the last column's) and never over another's.
+        let frozen = state.frozenOrder == nil ? "" : " frozen (f) "
+        let position = sites.count > rows ? [" \(top + 1)-\(min(sites.count, top + rows)) of \(sites.count) ", " \(min(sites.count, top + rows))/\(sites.count) "] : [""]
+        if let last = columns.last, last.column != nil {
+            let room = last.width - DisplayWidth.of(heading(last.column!, state: state)) - 1
+            let text = position.map { frozen + $0 }.first { DisplayWidth.of($0) <= room } ?? (DisplayWidth.of(frozen) <= room ? frozen : "")
+            if !text.isEmpty {
+                let x = last.x + last.width - DisplayWidth.of(text)
+                let fw = DisplayWidth.of(frozen)
+                grid.put(String(text.dropLast(text.count - frozen.count)), x: x, y: area.y, role: .warn, bold: true)
+                grid.put(String(text.dropFirst(frozen.count)), x: x + fw, y: area.y, role: .muted)
+            }
         }
+    }
+
+    /// Which filter field a column shows, for highlighting matches.
+    static func matchField(_ c: TableColumn?) -> SiteFilter.Field? {
+        switch c {
+        case .site?: .site
+        case .name?: .name
+        case .region?: .region
+        case .status?: .status
+        default: nil
+        }
+    }
+
+    /// A site's cell in column `c` (nil: the mark column), and its role.
+    static func cell(_ c: TableColumn?, site s: SiteSnapshot, state: DashboardState, selected: Bool, total: Double) -> (String, StyleRole) {
+        guard let c else { return (state.marks.contains(s.config.id) ? "●" : (selected ? "▶" : " "), .mark) }
+        switch c {
+        case .site: return (s.config.id, .text)
+        case .name: return (s.config.name, .text)
+        case .region: return (s.config.region, .muted)
+        case .status: return ViewFormat.badge(s, pending: state.pending[s.config.id])
+        case .qps: return (NumberFormat.compactRate(s.qps), .text)
+        case .share: return ((total > 0 && s.qps != nil) ? NumberFormat.percent(s.qps! / total) : "-", .muted)
+        case .trend:
+            return (Sparkline.line(Sparkline.columns(s.history.recent(44), width: 10, secondsPerColumn: 4), width: 10), .sparkline)
+        case .peers:
+            let est = s.status?.establishedPeerCount ?? 0, peerTotal = s.status?.peers.count ?? 0
+            let role: StyleRole = peerTotal == 0 ? .muted : (est == peerTotal ? .ok : (est == 0 ? .critical : .warn))
+            return (peerTotal == 0 ? "-" : "\(est)/\(peerTotal)", role)
+        case .p50: return (NumberFormat.milliseconds(s.status?.latency.p50Ms), .text)
+        case .p99: return (NumberFormat.milliseconds(s.status?.latency.p99Ms), .text)
+        case .age: return (s.dataAge(now: state.now).map { $0 > 3 || s.reachability != .ok ? NumberFormat.age($0) : "" } ?? "-", .warn)
+        case .note: return note(s, state: state)
+        }
+    }
+
+    /// Why the site is not simply active: its lock, what the store last heard from it, the
+    /// agent's error, the drain, the change in progress, a backend's error.
+    static func note(_ s: SiteSnapshot, state: DashboardState) -> (String, StyleRole) {
+        if let lock = state.coordination?.lock(of: s.config.id) { return (CoordinationText.lock(lock), .warn) }
+        if s.reachability != .ok, let record = state.coordination?.record(of: s.config.id) {
+            return ((s.lastError.map { $0 + "; " } ?? "") + CoordinationText.record(record, now: state.now), s.reachability == .unreachable ? .critical : .warn)
+        }
+        if s.reachability != .ok, let e = s.lastError { return (e, s.reachability == .unreachable ? .critical : .warn) }
+        if let d = SiteDrain(s) { return (DrainText.note(d, site: s, now: state.now), .drained) }
+        if let p = state.pending[s.config.id] { return (p.label, .muted) }
+        if let e = s.status?.errors.first { return ("\(e.source): \(e.message)", .warn) }
+        return ("", .muted)
     }
 }

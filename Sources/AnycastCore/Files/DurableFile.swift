@@ -110,7 +110,7 @@ public enum DurableFile {
         ".\(URL(fileURLWithPath: path).lastPathComponent).tmp-"
     }
 
-    static func directoryOf(_ path: String) -> String {
+    public static func directoryOf(_ path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return "." }
         if slash == path.startIndex { return "/" }
         return String(path[..<slash])
