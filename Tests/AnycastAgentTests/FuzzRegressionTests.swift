@@ -11,7 +11,7 @@ import Testing
 /// StatusStreamFuzzRegressionTests, in AnycastPollerTests, which can see the parser.
 @Suite struct FuzzRegressionTests {
     @Test func corporaAreThere() throws {
-        for target in ["prometheus", "bird", "stats", "dns", "fleetconfig", "agentconfig", "apirequest", "statusupdate"] {
+        for target in ["prometheus", "bird", "frr", "stats", "dns", "fleetconfig", "agentconfig", "apirequest", "statusupdate"] {
             #expect(try !FuzzInput.all(target).isEmpty, "\(target) has seeds")
         }
     }
@@ -24,6 +24,11 @@ import Testing
     @Test func bird() throws {
         let replies = try FuzzInput.replay("bird", through: fuzzBird).values.map(\.count).reduce(0, +)
         #expect(replies > 0, "the seeds are replies the reader takes")
+    }
+
+    @Test func frr() throws {
+        let read = try FuzzInput.replay("frr", through: fuzzFRR)
+        #expect(read["fuzz/corpus/frr/summary-ipv4.json"] == 2, "a seed's two sessions are read")
     }
 
     @Test func stats() throws {

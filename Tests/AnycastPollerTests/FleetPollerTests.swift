@@ -72,7 +72,9 @@ import Testing
 
     /// The run loop on a test clock: a cycle at once, then one every interval; a cycle that
     /// overruns counts the cycles it made late as missed and the next starts on the grid.
-    @Test func theRunLoopKeepsItsIntervalAndCountsMissedCycles() async throws {
+    /// Bounded: a broken expectation below must fail the test, not leave it waiting forever
+    /// for a cycle the clock will never reach.
+    @Test(.timeLimit(.minutes(1))) func theRunLoopKeepsItsIntervalAndCountsMissedCycles() async throws {
         let clock = SleepReportingClock()
         // A site whose URL cannot be used fails without any I/O: the loop's timing is the subject.
         let site = SiteConfig(id: "x", name: "x", region: "r", url: "ftp://nowhere", token: nil)
@@ -88,23 +90,31 @@ import Testing
             }
         }
         var cycle = cycles.makeAsyncIterator()
-        var sleeping = clock.sleeps.makeAsyncIterator()
+        var sleeps = clock.sleeps.makeAsyncIterator()
         let start = clock.now
+        // The loop's own sleeps, on the 0.5 s grid; a cycle's deadline timer sleeps on the same
+        // clock (0.4 s after the cycle starts) whenever it gets to start before the cycle ends.
+        func nextLoopSleep() async -> SleepReportingClock.Instant? {
+            while let deadline = await sleeps.next() {
+                if start.duration(to: deadline).components.attoseconds % 500_000_000_000_000_000 == 0 { return deadline }
+            }
+            return nil
+        }
         #expect(await cycle.next()?.cycles == 1, "the first cycle runs at once")
-        #expect(await sleeping.next() == start.advanced(by: .milliseconds(500)), "then it sleeps until 0.5 s")
+        #expect(await nextLoopSleep() == start.advanced(by: .milliseconds(500)), "then it sleeps until 0.5 s")
         await clock.test.advance(by: .milliseconds(499))
         #expect(await poller.snapshot().pollHealth.cycles == 1, "not before the interval")
         await clock.test.advance(by: .milliseconds(1))
         let second = await cycle.next()
         #expect(second?.cycles == 2 && second?.missedCycles == 0)
         // It overran to 1.7 s: the cycles due at 1.0 and 1.5 s are missed, the next is at 2.0 s.
-        #expect(await sleeping.next() == start.advanced(by: .seconds(2)))
+        #expect(await nextLoopSleep() == start.advanced(by: .seconds(2)))
         await clock.test.advance(by: .milliseconds(299))
         #expect(await poller.snapshot().pollHealth.cycles == 2)
         await clock.test.advance(by: .milliseconds(1))
         let third = await cycle.next()
         #expect(third?.cycles == 3 && third?.missedCycles == 2, "\(String(describing: third))")
-        #expect(await sleeping.next() == start.advanced(by: .milliseconds(2500)))
+        #expect(await nextLoopSleep() == start.advanced(by: .milliseconds(2500)))
         await clock.test.advance(by: .milliseconds(500))
         #expect(await cycle.next()?.cycles == 4)
         await loop.value

@@ -140,7 +140,8 @@ screen() { $T capture-pane -t "$1" -p; }
 wait_for() {
     local i
     for ((i = 0; i < $3 * 5; i++)); do screen "$1" | grep -Eq "$2" && return 0; sleep 0.2; done
-    echo "screen of $1 never matched /$2/:"; screen "$1"; return 1
+    # Blank lines left out: what shows is what the check gets to print (its last 20 lines).
+    echo "screen of $1 never matched /$2/:"; screen "$1" | grep -v "^ *$"; return 1
 }
 keys() { $T send-keys -t "$1" "${@:2}"; }
 typed() { $T send-keys -t "$1" -l "$2"; }

@@ -5,6 +5,7 @@
 # - fuzz/targets/NAME.swift (the entry point) with NAME.files (the body's file in fuzz/entries
 #   and the project sources it needs, compiled in: FUZZ_SOURCES_COMPILED_IN), built with
 #   `swiftc -sanitize=fuzzer`: prometheus, bird (control-socket replies, protocols, routes),
+#   frr (vtysh's JSON: sessions, routes sent, outbound route-maps),
 #   stats (unbound/nsd-control), dns (the probe's message decoder);
 # - fuzz/package/Sources/NAME/ (the entry point and links to its body in fuzz/entries),
 #   executables of the SwiftPM package fuzz/package (it depends on this package by path),

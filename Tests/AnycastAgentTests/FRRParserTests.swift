@@ -1,0 +1,87 @@
+@testable import AnycastAgent
+import AnycastCore
+import Foundation
+import Testing
+
+/// FRR's vtysh answers, on JSON captured unedited from FRR 8.4 in a two-namespace lab
+/// (`scripts/lab/capture-frr-fixtures.sh`, see Fixtures/frr/README.md).
+@Suite struct FRRParserTests {
+    static func fixture(_ name: String) throws -> String {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/frr/\(name)")
+        return String(decoding: try Data(contentsOf: url), as: UTF8.self)
+    }
+
+    static let now = Date(timeIntervalSince1970: 1_796_256_000)
+
+    @Test func sessionsEstablishedNeverUpAndDropped() throws {
+        let v4 = try FRRSummaryParser.peers(from: Self.fixture("summary-ipv4.json"), now: Self.now)
+        #expect(v4.map(\.address) == ["198.51.100.1", "198.51.100.9"])
+        #expect(v4[0].state == .established && v4[0].asn == 65000 && v4[0].exported == 1 && v4[0].since != nil)
+        #expect(v4[1].state == .active && v4[1].asn == 65009 && v4[1].exported == 0 && v4[1].since == nil)
+        let v6 = try FRRSummaryParser.peers(from: Self.fixture("summary-ipv6.json"), now: Self.now)
+        #expect(v6.map(\.address) == ["2001:db8:ffff::1"] && v6[0].state == .established && v6[0].exported == 1)
+        let dropped = try FRRSummaryParser.peers(from: Self.fixture("summary-ipv4-session-down.json"), now: Self.now)
+        #expect(dropped[0].state == .idle && dropped[0].exported == 0)
+    }
+
+    @Test func whatIsSentFullDepreferredAndEmptyOnBothFamilies() throws {
+        let full4 = try FRRAdvertisedParser.routes(from: Self.fixture("advertised-ipv4-full.json"))
+        #expect(full4 == [.init(prefix: "203.0.113.0/24", prepended: [], med: 0)])
+        let full6 = try FRRAdvertisedParser.routes(from: Self.fixture("advertised-ipv6-full.json"))
+        #expect(full6 == [.init(prefix: "2001:db8:53::/48", prepended: [], med: 0)])
+        let dep4 = try FRRAdvertisedParser.routes(from: Self.fixture("advertised-ipv4-depref.json"))
+        #expect(dep4 == [.init(prefix: "203.0.113.0/24", prepended: [65100, 65100, 65100], med: 500)])
+        let dep6 = try FRRAdvertisedParser.routes(from: Self.fixture("advertised-ipv6-depref.json"))
+        #expect(dep6 == [.init(prefix: "2001:db8:53::/48", prepended: [65100, 65100, 65100], med: 500)])
+        for empty in ["advertised-ipv4-empty.json", "advertised-ipv6-empty.json", "advertised-ipv4-down-peer.json"] {
+            #expect(try FRRAdvertisedParser.routes(from: Self.fixture(empty)).isEmpty, "\(empty)")
+        }
+    }
+
+    @Test func theOutboundRouteMapOfEachNeighborAndFamily() throws {
+        let before = try FRRNeighborParser.outboundRouteMaps(from: Self.fixture("neighbors.json"))
+        #expect(Set(before.keys) == ["198.51.100.1", "198.51.100.9", "2001:db8:ffff::1"])
+        #expect(before.values.allSatisfy { $0.isEmpty })
+        let after = try FRRNeighborParser.outboundRouteMaps(from: Self.fixture("neighbors-depref.json"))
+        #expect(after["198.51.100.1"] == ["ipv4Unicast": "ANYCAST-DEPREF"])
+        #expect(after["2001:db8:ffff::1"] == ["ipv6Unicast": "ANYCAST-DEPREF"])
+        #expect(after["198.51.100.9"] == [:])
+    }
+
+    /// The error `body` throws, nil when it throws none.
+    func failure(_ body: () throws(FRRReplyError) -> Void) -> FRRReplyError? {
+        do { try body() } catch { return error }
+        return nil
+    }
+
+    @Test func errorRepliesAreToldApart() throws {
+        let unknownPeer = try Self.fixture("advertised-unknown-peer.json")
+        let warned = failure { () throws(FRRReplyError) in _ = try FRRAdvertisedParser.routes(from: unknownPeer) }
+        #expect(warned == .warning("No such neighbor in this view/vrf"))
+        let unknownCommand = try Self.fixture("unknown-command.txt")
+        guard case .unknownCommand(let said)? = failure({ () throws(FRRReplyError) in _ = try FRRAdvertisedParser.routes(from: unknownCommand) }) else {
+            Issue.record("an unknown command was not told apart")
+            return
+        }
+        #expect(said.hasPrefix("% Unknown command: show bgp"))
+        let down = try Self.fixture("daemon-down.txt")
+        guard case .daemonDown(let why)? = failure({ () throws(FRRReplyError) in _ = try FRRSummaryParser.peers(from: down, now: Self.now) }) else {
+            Issue.record("bgpd down was not told apart")
+            return
+        }
+        #expect(why.contains("failed to connect to any daemons"))
+        guard case .malformed? = failure({ () throws(FRRReplyError) in _ = try FRRSummaryParser.peers(from: "", now: Self.now) }) else {
+            Issue.record("an empty answer parsed")
+            return
+        }
+    }
+
+    @Test(arguments: [
+        ("Established", BGPSessionState.established), ("Active", .active), ("Connect", .connect), ("OpenSent", .openSent),
+        ("OpenConfirm", .openConfirm), ("Idle", .idle), ("Idle (Admin)", .down), ("Idle (PfxCt)", .down), ("Clearing", .down),
+        ("Deleted", .down), ("", .down),
+    ])
+    func stateNames(name: String, expected: BGPSessionState) {
+        #expect(FRRSummaryParser.state(name) == expected)
+    }
+}

@@ -1,0 +1,24 @@
+#if !FUZZ_SOURCES_COMPILED_IN
+@testable import AnycastAgent
+#endif
+import Foundation
+
+/// Fuzz target frr: any bytes as vtysh's answer, through the summary, advertised-routes and
+/// neighbors parsers. Each answers or refuses, never traps; what is parsed keeps its promises
+/// (sessions and routes in order). Returns how many sessions and routes were read. Shared by
+/// the libFuzzer entry point (fuzz/targets/frr.swift) and FuzzRegressionTests.
+@discardableResult
+func fuzzFRR(_ bytes: [UInt8]) throws(FuzzFailure) -> Int {
+    let text = String(decoding: bytes, as: UTF8.self)
+    var read = 0
+    if let peers = try? FRRSummaryParser.peers(from: text, now: Date(timeIntervalSince1970: 1_800_000_000)) {
+        guard peers.map(\.address) == peers.map(\.address).sorted() else { throw FuzzFailure(description: "sessions out of address order") }
+        read += peers.count
+    }
+    if let routes = try? FRRAdvertisedParser.routes(from: text) {
+        guard routes.map(\.prefix) == routes.map(\.prefix).sorted() else { throw FuzzFailure(description: "routes out of prefix order") }
+        read += routes.count
+    }
+    if let maps = try? FRRNeighborParser.outboundRouteMaps(from: text) { read += maps.count }
+    return read
+}
