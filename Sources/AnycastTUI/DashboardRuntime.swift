@@ -48,12 +48,12 @@ public enum DashboardRuntime {
 
         var tasks: [Task<Void, Never>] = []
         let heartbeat = PollHeartbeat()
-        let keeper = ChangeLocksKeeper()
+        let locks = options.coordination.map { ChangeLocks(store: $0.locks) }
         tasks.append(Task {
             await poller.run {
                 heartbeat.beat()
                 sink.yield(.fleet($0))
-                if options.coordination != nil { await keeper.settle(with: $0) }
+                await locks?.settle(with: $0)
             }
         })
         if let coordination = options.coordination {
@@ -115,7 +115,7 @@ public enum DashboardRuntime {
                 case .perform(let command):
                     Task {
                         sink.yield(.actionCompleted(await DrainSender.send(
-                            command, sites: options.drainSites, client: client, locks: options.coordination?.locks, keeper: keeper)))
+                            command, sites: options.drainSites, client: client, locks: locks)))
                     }
                 case .extend(let request):
                     Task { sink.yield(.extendCompleted(await DrainSender.extend(request, sites: options.drainSites, client: client))) }
@@ -142,7 +142,7 @@ public enum DashboardRuntime {
             await screen.paint(DashboardView.render(state))
         }
         for t in tasks { t.cancel() }
-        await keeper.releaseAll()
+        await locks?.releaseAll()
         waker.cancel()
         sink.finish()
         await screen.stop()

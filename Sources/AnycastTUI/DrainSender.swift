@@ -8,25 +8,18 @@ import Foundation
 /// collects the outcome.
 public enum DrainSender {
     /// Sends `command` to its sites (looked up in `sites`, which carry the operate tokens).
-    /// With `locks`, the sites' locks are taken first (a site another operator holds is refused
-    /// with their line) and handed to `keeper` until the change is done. A store that cannot
-    /// be reached takes no lock: the agents, which check the budget in the same store, decide.
+    /// With `locks`, the sites' locks are taken first: a site another operator holds is
+    /// refused with their line.
     public static func send(
-        _ command: DrainCommand, sites: [SiteConfig], client: AgentClient, timeout: Duration = .seconds(5),
-        locks: SiteLockStore? = nil, keeper: ChangeLocksKeeper? = nil
+        _ command: DrainCommand, sites: [SiteConfig], client: AgentClient, timeout: Duration = .seconds(5), locks: ChangeLocks? = nil
     ) async -> DrainOutcome {
         var lockID: String?
         if let locks {
-            do {
-                let taken = try await locks.take(sites: command.siteIDs, holder: command.operatorName, ticket: command.ticket,
-                                                 action: command.kind == .drain ? .drain : .undrain, at: Date())
-                lockID = taken.id
-                if let keeper { await keeper.locks.keep(taken, for: command) } else { await taken.release() }
-            } catch .held(let lock) {
-                let line = "refused: \(lock.site) is locked by \(lock.line)"
-                return DrainOutcome(command: command, errors: Dictionary(uniqueKeysWithValues: command.siteIDs.map { ($0, line) }))
+            do throws(SiteLockStore.Refusal) {
+                lockID = try await locks.take(for: command)
             } catch {
-                lockID = nil
+                let line = "refused: \(error)"
+                return DrainOutcome(command: command, errors: Dictionary(uniqueKeysWithValues: command.siteIDs.map { ($0, line) }))
             }
         }
         let lock = lockID
@@ -85,14 +78,4 @@ public enum DrainSender {
             return out
         }
     }
-}
-
-/// Where the dashboard keeps the locks of its changes in progress.
-public struct ChangeLocksKeeper: Sendable {
-    let locks = ChangeLocks()
-    public init() {}
-
-    /// Releases the locks of changes `fleet` shows done.
-    public func settle(with fleet: FleetSnapshot) async { await locks.settle(with: fleet) }
-    public func releaseAll() async { await locks.releaseAll() }
 }
