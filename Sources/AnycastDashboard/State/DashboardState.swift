@@ -24,7 +24,15 @@ public struct DashboardState: Sendable {
     public var sortReversed = false { didSet { refreshVisibleSites() } }
     /// The order the sites had when `f` froze it, while frozen: rows stop moving as rates do.
     public var frozenOrder: [String]? { didSet { refreshVisibleSites() } }
-    public var filter = "" { didSet { refreshVisibleSites() } }
+    public var filter = "" {
+        didSet {
+            siteFilter = SiteFilter(filter)
+            refreshVisibleSites()
+        }
+    }
+    /// `filter` read into its terms, once per change: the ordering and every frame's
+    /// highlighting use it.
+    public private(set) var siteFilter = SiteFilter("")
     /// The table view's columns, in order (`:columns`).
     public var columns: [TableColumn] = TableColumn.standard
     /// The `:` command line while it is open.
@@ -88,7 +96,7 @@ public struct DashboardState: Sendable {
     public private(set) var summary = FleetSummary()
 
     private mutating func refreshVisibleSites() {
-        visibleSites = fleet.map { SiteOrdering.apply($0.sites, sort: sort, filter: filter, reversed: sortReversed, frozen: frozenOrder) } ?? []
+        visibleSites = fleet.map { SiteOrdering.apply($0.sites, sort: sort, filter: siteFilter, reversed: sortReversed, frozen: frozenOrder) } ?? []
         summary = fleet.map(FleetSummary.init) ?? FleetSummary()
     }
 

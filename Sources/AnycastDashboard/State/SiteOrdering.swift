@@ -7,7 +7,11 @@ public enum SiteOrdering {
     /// order they had when the order was frozen) the sites keep that order, and sites not in it
     /// follow in sorted order.
     public static func apply(_ sites: [SiteSnapshot], sort: SortKey, filter: String, reversed: Bool = false, frozen: [String]? = nil) -> [SiteSnapshot] {
-        let match = SiteFilter(filter)
+        apply(sites, sort: sort, filter: SiteFilter(filter), reversed: reversed, frozen: frozen)
+    }
+
+    /// The same, with the filter already read into its terms.
+    public static func apply(_ sites: [SiteSnapshot], sort: SortKey, filter match: SiteFilter, reversed: Bool = false, frozen: [String]? = nil) -> [SiteSnapshot] {
         var kept: [Int] = []
         kept.reserveCapacity(sites.count)
         for (i, s) in sites.enumerated() where match.isEmpty || match.matches(s) { kept.append(i) }

@@ -18,7 +18,4 @@ public enum SortKey: String, Sendable, Hashable, CaseIterable, Codable {
         case .region, .name, .site: false
         }
     }
-
-    /// Whether the order moves by itself as the numbers change (what `f` freezes).
-    public var moves: Bool { self == .qps || self == .latency || self == .p99 }
 }

@@ -142,7 +142,7 @@ extension SitePanel {
     static func highlightMatches(
         _ site: SiteSnapshot, title: String, titleWidth: Int, region: String, rect: Rect, state: DashboardState, into grid: inout CellGrid
     ) {
-        let filter = SiteFilter(state.filter)
+        let filter = state.siteFilter
         guard !filter.isEmpty else { return }
         let titleX = rect.x + 2  // after the border and the title's leading space
         let idStart = DisplayWidth.of(title) - DisplayWidth.of("\(site.config.id) \(site.config.name)")

@@ -62,7 +62,7 @@ enum TableView {
         }
         let selected = sites.firstIndex { $0.config.id == state.selectedSiteID } ?? 0
         let total = state.summary.totalQPS
-        let filter = SiteFilter(state.filter)
+        let filter = state.siteFilter
         for (row, i) in (top..<min(sites.count, top + rows)).enumerated() {
             let s = sites[i]
             let y = area.y + 1 + row
@@ -85,15 +85,14 @@ enum TableView {
         // NOTE's (or the last column's) and never over another's.
         let frozen = state.frozenOrder == nil ? "" : " frozen (f) "
         let position = sites.count > rows ? [" \(top + 1)-\(min(sites.count, top + rows)) of \(sites.count) ", " \(min(sites.count, top + rows))/\(sites.count) "] : [""]
-        if let last = columns.last, last.column != nil {
-            let room = last.width - DisplayWidth.of(heading(last.column!, state: state)) - 1
-            let text = position.map { frozen + $0 }.first { DisplayWidth.of($0) <= room } ?? (DisplayWidth.of(frozen) <= room ? frozen : "")
-            if !text.isEmpty {
-                let x = last.x + last.width - DisplayWidth.of(text)
-                let fw = DisplayWidth.of(frozen)
-                grid.put(String(text.dropLast(text.count - frozen.count)), x: x, y: area.y, role: .warn, bold: true)
-                grid.put(String(text.dropFirst(frozen.count)), x: x + fw, y: area.y, role: .muted)
-            }
+        if let last = columns.last, let column = last.column {
+            let room = last.width - DisplayWidth.of(heading(column, state: state)) - 1
+            // The frozen marker first; the position in its longest form that still fits beside it.
+            let marker = DisplayWidth.of(frozen) <= room ? frozen : ""
+            let place = position.first { DisplayWidth.of(marker + $0) <= room } ?? ""
+            var x = last.x + last.width - DisplayWidth.of(marker + place)
+            x += grid.put(marker, x: x, y: area.y, role: .warn, bold: true)
+            grid.put(place, x: x, y: area.y, role: .muted)
         }
     }
 
