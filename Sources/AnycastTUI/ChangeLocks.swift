@@ -47,7 +47,7 @@ public actor ChangeLocks {
         for h in held {
             let done = ContinuousClock.now - h.since >= limit || h.command.siteIDs.allSatisfy { id in
                 guard let site = fleet.sites.first(where: { $0.config.id == id }), site.reachability == .ok, let status = site.status else { return false }
-                return Self.settled(h.command, status)
+                return Self.settled(h.command, status.services)
             }
             if done { Task { await h.locks.release() } } else { still.append(h) }
         }
@@ -61,9 +61,8 @@ public actor ChangeLocks {
 
     /// Whether the site has reached what `command` asked of its services (or will not: a held
     /// or refused withdrawal leaves the service announced and drained in name only).
-    static func settled(_ command: DrainCommand, _ status: SiteStatus) -> Bool {
-        let services = status.services.filter { command.service == nil || $0.name == command.service }
-        return services.allSatisfy { s in
+    static func settled(_ command: DrainCommand, _ services: [ServiceStatus]) -> Bool {
+        services.filter { command.service == nil || $0.name == command.service }.allSatisfy { s in
             switch command.kind {
             case .drain:
                 s.desired != .drain || s.observed == .withdrawn || s.withdrawHeld != nil || (s.drain?.hold == true && s.depreferred == true)
