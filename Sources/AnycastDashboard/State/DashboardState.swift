@@ -73,6 +73,10 @@ public struct DashboardState: Sendable {
     public var verifyDeadline: TimeInterval = 60
     /// A drain is verified when the rate falls below this fraction of the rate before it.
     public var verifyFraction = 0.10
+    /// An undrain is verified when the site takes at least this fraction of the mean rate of its
+    /// region's other active sites. Anycast shares are uneven (ECMP hashing, peering), so this
+    /// asks only that the traffic came back, not that the site got a fair share.
+    public var undrainFraction = 0.05
 
     public init(
         fleetName: String, mode: DashboardMode, operatorName: String, budget: DrainBudget,

@@ -478,7 +478,7 @@ public enum DashboardUpdate {
                     state.log.append(DashboardLogEntry(time: state.now, siteID: id, level: .info, message: what))
                 }
             case .verifyingTraffic(let since):
-                if trafficFollowed(a, site: site, fleet: fleet, fraction: state.verifyFraction) {
+                if trafficFollowed(a, site: site, fleet: fleet, state: state) {
                     a.phase = .verified(at: state.now)
                     let qps = NumberFormat.compactRate(site.qps)
                     let before = NumberFormat.compactRate(a.baselineQPS)
@@ -497,15 +497,15 @@ public enum DashboardUpdate {
         }
     }
 
-    static func trafficFollowed(_ a: PendingAction, site: SiteSnapshot, fleet: FleetSnapshot, fraction: Double) -> Bool {
+    static func trafficFollowed(_ a: PendingAction, site: SiteSnapshot, fleet: FleetSnapshot, state: DashboardState) -> Bool {
         guard let qps = site.qps else { return false }
         if a.kind == .drain {
             guard let base = a.baselineQPS, base > 1 else { return true }
-            return qps < fraction * base
+            return qps < state.verifyFraction * base
         }
         let peers = fleet.sites.filter { $0.config.region == site.config.region && $0.config.id != site.config.id && $0.condition == .active }
         let mean = peers.isEmpty ? 0 : peers.reduce(0) { $0 + ($1.qps ?? 0) } / Double(peers.count)
-        return qps >= max(1, 0.2 * mean)
+        return qps >= max(1, state.undrainFraction * mean)
     }
 
     static func setStatus(_ state: inout DashboardState, _ text: String, _ level: StatusMessage.Level) {
