@@ -8,11 +8,11 @@ import Foundation
 import Logging
 import ServiceLifecycle
 
-/// `anycast-agent run --config FILE`: the site agent beside a real BIRD.
+/// `anycast-agent run --config FILE`: the site agent beside a real BIRD or FRR.
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Run the site agent for the site, BIRD socket and services in the config file.")
+        abstract: "Run the site agent for the site, routing daemon and services in the config file.")
 
     @Option(name: .long, help: "The agent config (TOML); see docs/agent.example.toml.")
     var config: String
@@ -42,17 +42,17 @@ struct RunCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("anycast-agent: state directory \(settings.stateDirectory): \(error)\n".utf8))
             throw ExitCode(2)
         }
-        let client = BirdControlClient(socketPath: settings.bird.socket, commandTimeout: settings.bird.commandTimeout)
+        let router = RouterConnection.make(settings.router)
         let services = settings.serviceDefinitions
         let metrics = AgentMetrics(services: services)
         var configuration = SiteAgentConfiguration(
             identity: settings.site, services: services,
-            backends: .init(routes: BirdRouteController(client: client), traffic: Self.trafficSource(settings.traffic),
+            backends: .init(routes: router.controller, traffic: Self.trafficSource(settings.traffic),
                             probe: Self.probe(settings.probe), store: store, audit: audit))
-        configuration.daemons = ["bird"] + Self.trafficDaemon(settings.traffic)
-        configuration.backendTimeout = settings.bird.commandTimeout * 3
+        configuration.daemons = [settings.router.kind] + Self.trafficDaemon(settings.traffic)
+        configuration.backendTimeout = settings.router.commandTimeout * 3
         configuration.reconcileInterval = settings.reconcileInterval
-        configuration.verifyDeadline = settings.bird.drainVerifyDeadline
+        configuration.verifyDeadline = settings.router.drainVerifyDeadline
         configuration.health = settings.probe == nil ? nil : settings.health
         configuration.probeInterval = settings.probe?.interval
         configuration.metrics = metrics
@@ -88,11 +88,11 @@ struct RunCommand: AsyncParsableCommand {
         do {
             try await withTaskExecutorPreference(executor) { try await runUntilStopped(group) }
         } catch {
-            client.close()
+            router.close()
             await etcd?.shutdown()
             throw error
         }
-        client.close()
+        router.close()
         await etcd?.shutdown()
     }
 
@@ -148,25 +148,23 @@ struct RunCommand: AsyncParsableCommand {
 }
 
 /// `anycast-agent check-config FILE`: loads the config, checks its protocols against the
-/// running BIRD when its socket answers, and prints the config as the agent sees it.
+/// running daemon when it answers, and prints the config as the agent sees it.
 struct CheckConfigCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check-config",
-        abstract: "Check an agent config (and its protocols against the running BIRD) and print the effective config (defaults filled in, secrets never shown).")
+        abstract: "Check an agent config (and its services against the running BIRD or FRR) and print the effective config (defaults filled in, secrets never shown).")
 
     @Argument(help: "The agent config (TOML).")
     var file: String
 
-    @Flag(name: .long, help: "Do not ask BIRD whether the protocols the config names exist.")
+    @Flag(name: .long, help: "Do not ask the routing daemon whether it has what the config names.")
     var offline = false
 
     func run() async throws {
         let settings = try loadAgentConfig(file)
         if !offline {
-            let client = BirdControlClient(socketPath: settings.bird.socket, commandTimeout: settings.bird.commandTimeout)
-            defer { client.close() }
             do {
-                let problems = try await BirdProtocolCheck.problems(services: settings.serviceDefinitions, client: client, socket: settings.bird.socket)
+                let problems = try await RouterConnection.problems(services: settings.serviceDefinitions, router: settings.router)
                 if !problems.isEmpty {
                     FileHandle.standardError.write(Data(problems.map { "anycast-agent: \(file): \($0)\n" }.joined().utf8))
                     throw ExitCode(2)
@@ -174,7 +172,7 @@ struct CheckConfigCommand: AsyncParsableCommand {
             } catch let exit as ExitCode {
                 throw exit
             } catch {
-                FileHandle.standardError.write(Data("anycast-agent: note: the protocols were not checked against BIRD: \(error) (--offline skips this check)\n".utf8))
+                FileHandle.standardError.write(Data("anycast-agent: note: the services were not checked against \(settings.router.kind): \(error) (--offline skips this check)\n".utf8))
             }
         }
         print(AgentConfigWriter.effective(settings), terminator: "")

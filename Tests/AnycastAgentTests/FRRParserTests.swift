@@ -38,14 +38,24 @@ import Testing
         }
     }
 
-    @Test func theOutboundRouteMapOfEachNeighborAndFamily() throws {
-        let before = try FRRNeighborParser.outboundRouteMaps(from: Self.fixture("neighbors.json"))
-        #expect(Set(before.keys) == ["198.51.100.1", "198.51.100.9", "2001:db8:ffff::1"])
-        #expect(before.values.allSatisfy { $0.isEmpty })
-        let after = try FRRNeighborParser.outboundRouteMaps(from: Self.fixture("neighbors-depref.json"))
-        #expect(after["198.51.100.1"] == ["ipv4Unicast": "ANYCAST-DEPREF"])
-        #expect(after["2001:db8:ffff::1"] == ["ipv6Unicast": "ANYCAST-DEPREF"])
-        #expect(after["198.51.100.9"] == [:])
+    @Test func theRunningConfigAnnouncedDepreferredAndWithdrawn() throws {
+        let announced = FRRRunningConfig.parse(try Self.fixture("running-config.txt"))
+        #expect(announced.localAS == 65100)
+        let v4 = IPPrefix.canonical("203.0.113.0/24")!, v6 = IPPrefix.canonical("2001:db8:53::/48")!
+        #expect(announced.networks == [v4: String?.none, v6: String?.none])
+        let depref = FRRRunningConfig.parse(try Self.fixture("running-config-depref.txt"))
+        #expect(depref.networks == [v4: "ANYCAST-DEPREF-dns", v6: "ANYCAST-DEPREF-dns"])
+        #expect(depref.routeMaps["ANYCAST-DEPREF-dns"] == ["set as-path prepend 65100 65100 65100", "set community graceful-shutdown additive", "set metric 500"])
+        let withdrawn = FRRRunningConfig.parse(try Self.fixture("running-config-withdrawn.txt"))
+        #expect(withdrawn.localAS == 65100 && withdrawn.networks.isEmpty)
+        #expect(FRRRunningConfig.parse("").localAS == nil, "no router bgp: nothing to announce from")
+    }
+
+    @Test func theCommunitiesOfTheSitesOwnRoute() throws {
+        #expect(try FRRRouteDetailParser.localCommunities(from: Self.fixture("route-ipv4.json")) == [])
+        #expect(try FRRRouteDetailParser.localCommunities(from: Self.fixture("route-ipv4-depref.json")) == ["graceful-shutdown"])
+        #expect(try FRRRouteDetailParser.localCommunities(from: Self.fixture("route-ipv6-depref.json")) == ["graceful-shutdown"])
+        #expect(try FRRRouteDetailParser.localCommunities(from: Self.fixture("route-ipv4-withdrawn.json")) == nil, "no route: {}")
     }
 
     /// The error `body` throws, nil when it throws none.
@@ -70,6 +80,13 @@ import Testing
             return
         }
         #expect(why.contains("failed to connect to any daemons"))
+        let denied = try Self.fixture("permission-denied.txt")
+        guard case .permissionDenied(let text)? = failure({ () throws(FRRReplyError) in _ = try FRRSummaryParser.peers(from: denied, now: Self.now) }) else {
+            Issue.record("a user vtysh refuses was not told apart from bgpd being down")
+            return
+        }
+        #expect(text.contains("Permission denied"))
+        #expect(FRRReply.failure(in: try Self.fixture("config-error.txt")) == .unknownCommand("% Unknown command: netwrk 203.0.113.0/24"))
         guard case .malformed? = failure({ () throws(FRRReplyError) in _ = try FRRSummaryParser.peers(from: "", now: Self.now) }) else {
             Issue.record("an empty answer parsed")
             return

@@ -98,10 +98,26 @@ import Testing
         #expect(config.listenAddress == "127.0.0.1")
         #expect(config.changesPerMinute == 30, "30 drains and undrains a minute per token unless set")
         #expect(config.reconcileInterval == .seconds(10))
-        #expect(config.bird.commandTimeout == .seconds(2))
-        #expect(config.bird.drainVerifyDeadline == .seconds(5))
+        #expect(config.router == .bird(BirdConfig(socket: "/run/bird/bird.ctl")), "no [router]: BIRD")
+        #expect(config.router.commandTimeout == .seconds(2))
+        #expect(config.router.drainVerifyDeadline == .seconds(5))
         #expect(config.tokens.isEmpty)
         #expect(config.site.location == nil)
+    }
+
+    @Test func anFRRSiteNamesNoProtocols() throws {
+        let source = Self.replacing("[bird]\nsocket = \"/run/bird/bird.ctl\"", with: "[router]\nkind = \"frr\"\n[frr]\npathspace = \"site-1\"\ncommand_timeout = \"1s\"")
+            .replacingOccurrences(of: "bird_protocols = [\"anycast4\"]\n", with: "[service.deprefer]\nprepend = 2\ngraceful_shutdown = true\n")
+        let config = try AgentConfigLoader.parse(source, file: "agent.toml")
+        #expect(config.router == .frr(FRRConfig(pathspace: "site-1", commandTimeout: .seconds(1))))
+        #expect(config.router.kind == "frr" && config.bird == nil)
+        #expect(config.serviceDefinitions[0].originProtocols.isEmpty)
+        #expect(config.serviceDefinitions[0].deprefer == DepreferStep(originProtocols: [], prepend: 2, gracefulShutdown: true))
+        let written = AgentConfigWriter.effective(config)
+        #expect(!written.contains("bird_protocols") && written.contains("[router]\nkind = \"frr\"") && written.contains("pathspace = \"site-1\""))
+        #expect(try AgentConfigLoader.parse(written, file: "effective.toml") == config, "the effective config reads back the same")
+        let bird = try AgentConfigLoader.parse(Self.replacing("[bird]", with: "[router]\nkind = \"bird\"\n[bird]"), file: "agent.toml")
+        #expect(bird.router == .bird(BirdConfig(socket: "/run/bird/bird.ctl")), "[router] kind = \"bird\" is the same as no [router]")
     }
 
     /// As in a fleet config, a site without a name is shown by its id.
@@ -122,6 +138,13 @@ import Testing
         ("unknown listen key", replacing("port = 9100", with: "port = 9100\nhost = \"x\""), 7, "unknown key 'host' in [listen]"),
         ("unknown state key", replacing("[state]", with: "[state]\ndirectory = \"/x\""), 8, "unknown key 'directory' in [state]"),
         ("unknown bird key", replacing("[bird]", with: "[bird]\ntimeout = \"1s\""), 10, "unknown key 'timeout' in [bird]"),
+        ("unknown router kind", replacing("[bird]", with: "[router]\nkind = \"junos\"\n[bird]"), 10, "'router.kind' = \"junos\" must be one of bird, frr"),
+        ("a daemon not driven yet", replacing("[bird]", with: "[router]\nkind = \"gobgp\"\n[bird]"), 10, "this agent does not drive gobgp yet; it drives bird and frr"),
+        ("[bird] left in an FRR config", replacing("[bird]", with: "[router]\nkind = \"frr\"\n[bird]"), 11, "[bird] is for [router] kind = \"bird\", but this agent drives frr; remove [bird]"),
+        ("[frr] in a BIRD config", minimal + "[frr]\npathspace = \"s1\"\n", 15, "[frr] is for [router] kind = \"frr\", but this agent drives bird (no [router] table: BIRD)"),
+        ("bird_protocols in an FRR config", replacing("[bird]\nsocket = \"/run/bird/bird.ctl\"", with: "[router]\nkind = \"frr\""), 14, "'bird_protocols' is for BIRD; with [router] kind = \"frr\" the agent announces the prefixes itself"),
+        ("unknown frr key", replacing("[bird]\nsocket = \"/run/bird/bird.ctl\"", with: "[router]\nkind = \"frr\"\n[frr]\nsocket = \"x\"").replacingOccurrences(of: "bird_protocols = [\"anycast4\"]\n", with: ""), 12, "unknown key 'socket' in [frr]"),
+        ("bad frr pathspace", replacing("[bird]\nsocket = \"/run/bird/bird.ctl\"", with: "[router]\nkind = \"frr\"\n[frr]\npathspace = \"a b\"").replacingOccurrences(of: "bird_protocols = [\"anycast4\"]\n", with: ""), 12, "'frr.pathspace' = \"a b\" may hold only"),
         ("unknown service key", minimal + "withdraw_on_down = true\n", 15, "unknown key 'withdraw_on_down' in [[service]] #1"),
         ("unknown traffic kind", minimal + "[traffic]\nkind = \"bind\"\n", 16, "must be unbound, nsd or prometheus"),
         ("traffic without control", minimal + "[traffic]\nkind = \"unbound\"\n", 15, "'traffic.control' is required"),
@@ -322,7 +345,7 @@ import Testing
                     AgentTokenConfig(name: "ops", scope: .operate, value: "env-secret", source: .environment("OPS_TOKEN")),
                 ],
                 stateDirectory: dir + "/state", reconcileInterval: .milliseconds(1500),
-                bird: BirdConfig(socket: "/run/bird/bird.ctl", commandTimeout: .milliseconds(250)),
+                router: .bird(BirdConfig(socket: "/run/bird/bird.ctl", commandTimeout: .milliseconds(250))),
                 services: [
                     AgentServiceConfig(name: "dns", prefixes: ["192.0.2.0/24", "2001:db8:53::/48"], birdProtocols: ["a4", "a6"]),
                     AgentServiceConfig(name: "ntp", prefixes: ["0.0.0.0/0"], birdProtocols: ["ntp"]),

@@ -4,7 +4,7 @@
 import Foundation
 
 /// Fuzz target frr: any bytes as vtysh's answer, through the summary, advertised-routes and
-/// neighbors parsers. Each answers or refuses, never traps; what is parsed keeps its promises
+/// route parsers and the running-config reader. Each answers or refuses, never traps; what is parsed keeps its promises
 /// (sessions and routes in order). Returns how many sessions and routes were read. Shared by
 /// the libFuzzer entry point (fuzz/targets/frr.swift) and FuzzRegressionTests.
 @discardableResult
@@ -19,6 +19,9 @@ func fuzzFRR(_ bytes: [UInt8]) throws(FuzzFailure) -> Int {
         guard routes.map(\.prefix) == routes.map(\.prefix).sorted() else { throw FuzzFailure(description: "routes out of prefix order") }
         read += routes.count
     }
-    if let maps = try? FRRNeighborParser.outboundRouteMaps(from: text) { read += maps.count }
+    if let communities = try? FRRRouteDetailParser.localCommunities(from: text) { read += communities.count }
+    let config = FRRRunningConfig.parse(text)
+    guard config.networks.values.allSatisfy({ $0.map { !$0.isEmpty } ?? true }) else { throw FuzzFailure(description: "a network statement with an empty route-map") }
+    read += config.networks.count + config.routeMaps.count
     return read
 }

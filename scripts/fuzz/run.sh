@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fuzzing with libFuzzer (issue 8). Each target's body is one function in fuzz/entries
+# Fuzzing with libFuzzer. Each target's body is one function in fuzz/entries
 # (fuzzBird, fuzzFleetConfig, ...), which the regression tests call too; the fuzzer's own
 # entry point (`LLVMFuzzerTestOneInput`) only hands it the input. Two kinds of target, run alike:
 # - fuzz/targets/NAME.swift (the entry point) with NAME.files (the body's file in fuzz/entries

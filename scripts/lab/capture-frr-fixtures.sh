@@ -107,33 +107,43 @@ until_json "$ADV6" "j['totalPrefixCounter'] == 1"
 
 capture summary-ipv4.json "IPv4 sessions: 198.51.100.1 Established, 198.51.100.9 Active (never up)" "show bgp ipv4 unicast summary json"
 capture summary-ipv6.json "IPv6 session 2001:db8:ffff::1 Established" "show bgp ipv6 unicast summary json"
-capture neighbors.json "every neighbor in depth, with each address family's outbound route-map" "show bgp neighbors json"
 capture advertised-ipv4-full.json "what is sent to the IPv4 peer: 203.0.113.0/24" "show bgp ipv4 unicast neighbors 198.51.100.1 advertised-routes json"
 capture advertised-ipv6-full.json "what is sent to the IPv6 peer: 2001:db8:53::/48" "show bgp ipv6 unicast neighbors 2001:db8:ffff::1 advertised-routes json"
 capture advertised-ipv4-down-peer.json "a peer that is not Established: nothing sent" "show bgp ipv4 unicast neighbors 198.51.100.9 advertised-routes json"
 capture advertised-unknown-peer.json "an address that is no neighbor: a warning object" "show bgp ipv4 unicast neighbors 198.51.100.7 advertised-routes json"
 capture unknown-command.txt "a command FRR does not have" "show bgp ipv4 unicast neighbors 198.51.100.1 advertised-routes detail json"
+capture route-ipv4.json "the site's own IPv4 route, announced normally: no community" "show bgp ipv4 unicast 203.0.113.0/24 json"
+capture running-config.txt "the running configuration, announced normally (what the agent reads back for drift)" "show running-config bgpd"
 
-# The de-prefer step: an outbound route-map on each session.
-"${V[@]}" -c 'configure terminal' -c 'route-map ANYCAST-DEPREF permit 10' -c 'set as-path prepend 65100 65100 65100' \
-    -c 'set metric 500' -c 'set community graceful-shutdown' -c 'exit' -c 'router bgp 65100' \
-    -c 'address-family ipv4 unicast' -c 'neighbor 198.51.100.1 route-map ANYCAST-DEPREF out' -c 'exit-address-family' \
-    -c 'address-family ipv6 unicast' -c 'neighbor 2001:db8:ffff::1 route-map ANYCAST-DEPREF out' >/dev/null 2>&1
+# The de-prefer step, as the agent applies it: a route-map of the service's own, set on the
+# network statements at origin, so only this service's prefixes carry it.
+"${V[@]}" -c 'configure terminal' -c 'route-map ANYCAST-DEPREF-dns permit 10' -c 'set as-path prepend 65100 65100 65100' \
+    -c 'set metric 500' -c 'set community graceful-shutdown additive' -c 'exit' -c 'router bgp' \
+    -c 'address-family ipv4 unicast' -c 'network 203.0.113.0/24 route-map ANYCAST-DEPREF-dns' -c 'exit-address-family' \
+    -c 'address-family ipv6 unicast' -c 'network 2001:db8:53::/48 route-map ANYCAST-DEPREF-dns' >/dev/null
 until_json "$ADV4" "list(j['advertisedRoutes'].values())[0]['path'] == '65100 65100 65100'"
 until_json "$ADV6" "list(j['advertisedRoutes'].values())[0]['path'] == '65100 65100 65100'"
 capture advertised-ipv4-depref.json "de-preferred: 3 prepends and MED 500 in what is sent" "show bgp ipv4 unicast neighbors 198.51.100.1 advertised-routes json"
 capture advertised-ipv6-depref.json "de-preferred, IPv6" "show bgp ipv6 unicast neighbors 2001:db8:ffff::1 advertised-routes json"
-capture neighbors-depref.json "the neighbors with ANYCAST-DEPREF as their outbound route-map" "show bgp neighbors json"
-capture route-map-depref.json "the route-map's set clauses (the community shows as graceful-shutdown)" "show route-map ANYCAST-DEPREF json"
+capture route-ipv4-depref.json "the site's own IPv4 route de-preferred: the community graceful-shutdown" "show bgp ipv4 unicast 203.0.113.0/24 json"
+capture route-ipv6-depref.json "the site's own IPv6 route de-preferred" "show bgp ipv6 unicast 2001:db8:53::/48 json"
+capture running-config-depref.txt "the running configuration de-preferred: the networks with the route-map, and the route-map" "show running-config bgpd"
 
 # Withdrawn: the network statements removed.
-"${V[@]}" -c 'configure terminal' -c 'router bgp 65100' -c 'address-family ipv4 unicast' -c 'no network 203.0.113.0/24' \
-    -c 'exit-address-family' -c 'address-family ipv6 unicast' -c 'no network 2001:db8:53::/48' >/dev/null 2>&1
+"${V[@]}" -c 'configure terminal' -c 'router bgp' -c 'address-family ipv4 unicast' -c 'no network 203.0.113.0/24' \
+    -c 'exit-address-family' -c 'address-family ipv6 unicast' -c 'no network 2001:db8:53::/48' >/dev/null
 until_json "$ADV4" "j['totalPrefixCounter'] == 0"
 until_json "$ADV6" "j['totalPrefixCounter'] == 0"
 capture advertised-ipv4-empty.json "withdrawn: nothing sent to the IPv4 peer" "show bgp ipv4 unicast neighbors 198.51.100.1 advertised-routes json"
 capture advertised-ipv6-empty.json "withdrawn: nothing sent to the IPv6 peer" "show bgp ipv6 unicast neighbors 2001:db8:ffff::1 advertised-routes json"
-capture running-config.txt "the running configuration (what the agent reads back for drift)" "show running-config bgpd"
+capture route-ipv4-withdrawn.json "the site's own route once its network statement is gone: a warning object" "show bgp ipv4 unicast 203.0.113.0/24 json"
+capture running-config-withdrawn.txt "the running configuration withdrawn: no network statements" "show running-config bgpd"
+"${V[@]}" -c 'configure terminal' -c 'router bgp' -c 'netwrk 203.0.113.0/24' >"$OUT/config-error.txt" 2>&1 && rc=0 || rc=$?
+README+=("| \`config-error.txt\` | a configuration command vtysh rejects: standard output and error together | \`configure terminal; router bgp; netwrk 203.0.113.0/24\` | $rc |")
+
+# A user vtysh does not let in.
+rc=0; su nobody -s /bin/sh -c "vtysh -N '$P-s1' -c 'show bgp ipv4 unicast summary json'" >"$OUT/permission-denied.txt" 2>&1 || rc=$?
+README+=("| \`permission-denied.txt\` | vtysh run as nobody: standard output and error together | \`show bgp ipv4 unicast summary json\` | $rc |")
 
 # The upstream's own BIRD session down: the summary of a session that went down.
 birdc -s "$WORK/up.ctl" disable s1v4 >/dev/null

@@ -1,5 +1,5 @@
 /// A site agent's configuration (`agent.toml`): which site it is, where it listens, who may
-/// call it, where it keeps its state, how it talks to BIRD, and the services it announces.
+/// call it, where it keeps its state, which routing daemon it drives and how, and the services it announces.
 public struct AgentConfig: Sendable, Hashable {
     public var site: SiteIdentity
     /// The IP address (or `localhost`) the HTTP API listens on.
@@ -16,7 +16,8 @@ public struct AgentConfig: Sendable, Hashable {
     public var stateDirectory: String
     /// How often the agent compares the routing daemon with the desired state.
     public var reconcileInterval: Duration
-    public var bird: BirdConfig
+    /// The routing daemon (`[router] kind`, BIRD when absent) and how to reach it.
+    public var router: RouterConfig
     public var services: [AgentServiceConfig]
     public var traffic: TrafficConfig
     public var probe: ProbeConfig?
@@ -35,7 +36,7 @@ public struct AgentConfig: Sendable, Hashable {
         changesPerMinute: Int = AgentConfig.defaultChangesPerMinute, tls: AgentTLSConfig? = nil,
         tokens: [AgentTokenConfig], stateDirectory: String,
         reconcileInterval: Duration = AgentConfig.defaultReconcileInterval,
-        bird: BirdConfig, services: [AgentServiceConfig],
+        router: RouterConfig, services: [AgentServiceConfig],
         traffic: TrafficConfig = .none, probe: ProbeConfig? = nil, health: HealthConfig = HealthConfig(),
         policy: DrainPolicy = .open, coordination: CoordinationConfig? = nil
     ) {
@@ -52,9 +53,12 @@ public struct AgentConfig: Sendable, Hashable {
         self.tokens = tokens
         self.stateDirectory = stateDirectory
         self.reconcileInterval = reconcileInterval
-        self.bird = bird
+        self.router = router
         self.services = services
     }
+
+    /// BIRD's settings, when BIRD is the daemon.
+    public var bird: BirdConfig? { router.bird }
 
     /// The services as the agent's route controller knows them.
     public var serviceDefinitions: [ServiceDefinition] { services.map(\.definition) }

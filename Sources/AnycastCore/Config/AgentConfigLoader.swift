@@ -24,7 +24,7 @@ public enum AgentConfigLoader {
         _ text: String, file: String, environment: [String: String] = [:], baseDirectory: String? = nil
     ) throws(ConfigError) -> AgentConfig {
         let root = try TOMLDocument(source: text, file: file).rootReader
-        try root.rejectUnknownKeys(["site", "listen", "token", "state", "bird", "service", "traffic", "probe", "health", "policy", "coordination"])
+        try root.rejectUnknownKeys(["site", "listen", "token", "state", "router", "bird", "frr", "service", "traffic", "probe", "health", "policy", "coordination"])
 
         let site = try requiredTable(root, "site", file: file)
         try site.rejectUnknownKeys(["id", "name", "region", "location"])
@@ -56,15 +56,10 @@ public enum AgentConfigLoader {
         let stateDirectory = resolvePath(try state.requiredString("dir"), against: baseDirectory)
         let reconcileInterval = try state.duration("reconcile_interval") ?? AgentConfig.defaultReconcileInterval
 
-        let birdTable = try requiredTable(root, "bird", file: file)
-        try birdTable.rejectUnknownKeys(["socket", "command_timeout", "drain_verify_deadline"])
-        let bird = BirdConfig(
-            socket: try birdTable.requiredString("socket"),
-            commandTimeout: try birdTable.duration("command_timeout") ?? BirdConfig.defaultCommandTimeout,
-            drainVerifyDeadline: try birdTable.duration("drain_verify_deadline") ?? BirdConfig.defaultDrainVerifyDeadline)
+        let router = try readRouter(root, file: file)
 
         let tokens = try readTokens(root, environment: environment, baseDirectory: baseDirectory)
-        let services = try readServices(root, file: file)
+        let services = try readServices(root, file: file, router: router)
         let traffic = try readTraffic(root, baseDirectory: baseDirectory)
         let probe = try readProbe(root)
         var health = HealthConfig()
@@ -83,8 +78,55 @@ public enum AgentConfigLoader {
 
         return AgentConfig(
             site: identity, listenAddress: address, listenPort: port, changesPerMinute: changesPerMinute, tls: tls, tokens: tokens,
-            stateDirectory: stateDirectory, reconcileInterval: reconcileInterval, bird: bird, services: services,
+            stateDirectory: stateDirectory, reconcileInterval: reconcileInterval, router: router, services: services,
             traffic: traffic, probe: probe, health: health, policy: policy, coordination: coordination)
+    }
+
+    /// `[router] kind` (BIRD when there is no `[router]`, as configs before it was added say) and
+    /// that daemon's own table; a table for another daemon is an error, so a half-migrated
+    /// config is not run against the wrong daemon.
+    private static func readRouter(_ root: TOMLTableReader, file: String) throws(ConfigError) -> RouterConfig {
+        var kind = "bird"
+        if let r = try root.table("router") {
+            try r.rejectUnknownKeys(["kind"])
+            kind = try r.requiredString("kind")
+            if ["exabgp", "gobgp"].contains(kind) {
+                throw r.error("kind", "'router.kind' = \"\(kind)\": this agent does not drive \(kind) yet; it drives \(RouterConfig.kinds.joined(separator: " and "))")
+            }
+            guard RouterConfig.kinds.contains(kind) else {
+                throw r.error("kind", "'router.kind' = \"\(kind)\" must be one of \(RouterConfig.kinds.joined(separator: ", "))")
+            }
+        }
+        for other in ["bird", "frr"] where other != kind {
+            if let t = try root.table(other) {
+                throw t.error(nil, "[\(other)] is for [router] kind = \"\(other)\", but this agent drives \(kind)\(kind == "bird" && (try? root.table("router")) == nil ? " (no [router] table: BIRD)" : ""); remove [\(other)], or set [router] kind = \"\(other)\"")
+            }
+        }
+        switch kind {
+        case "frr":
+            var frr = FRRConfig()
+            if let t = try root.table("frr") {
+                try t.rejectUnknownKeys(["vtysh", "pathspace", "command_timeout", "drain_verify_deadline"])
+                frr.vtysh = try t.string("vtysh") ?? frr.vtysh
+                guard frr.vtysh.hasPrefix("/") else { throw t.error("vtysh", "'frr.vtysh' = \"\(frr.vtysh)\" must be an absolute path") }
+                if let name = try t.string("pathspace") {
+                    guard !name.isEmpty, name.count <= 64, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ".") }) else {
+                        throw t.error("pathspace", "'frr.pathspace' = \"\(name)\" may hold only letters, digits, '-', '_' and '.' (it is vtysh -N)")
+                    }
+                    frr.pathspace = name
+                }
+                frr.commandTimeout = try t.duration("command_timeout") ?? frr.commandTimeout
+                frr.drainVerifyDeadline = try t.duration("drain_verify_deadline") ?? frr.drainVerifyDeadline
+            }
+            return .frr(frr)
+        default:
+            let birdTable = try requiredTable(root, "bird", file: file)
+            try birdTable.rejectUnknownKeys(["socket", "command_timeout", "drain_verify_deadline"])
+            return .bird(BirdConfig(
+                socket: try birdTable.requiredString("socket"),
+                commandTimeout: try birdTable.duration("command_timeout") ?? BirdConfig.defaultCommandTimeout,
+                drainVerifyDeadline: try birdTable.duration("drain_verify_deadline") ?? BirdConfig.defaultDrainVerifyDeadline))
+        }
     }
 
     /// `[policy]`: `max_lease` (a duration) and `require_lease`.
@@ -120,21 +162,32 @@ public enum AgentConfigLoader {
 
     /// `[service.deprefer]`: the protocols that originate the de-preferred route, its attributes
     /// (for verification: BIRD's config sets them) and when the drain moves on to withdraw.
-    private static func readDeprefer(_ s: TOMLTableReader, service name: String, protocolOwner: inout [String: String]) throws(ConfigError) -> DepreferStep? {
+    private static func readDeprefer(
+        _ s: TOMLTableReader, service name: String, router: RouterConfig, protocolOwner: inout [String: String]
+    ) throws(ConfigError) -> DepreferStep? {
         guard let d = try s.table("deprefer") else { return nil }
         try d.rejectUnknownKeys(["bird_protocols", "prepend", "med", "graceful_shutdown", "withdraw_below", "stage_timeout"])
-        guard let protocols = try d.stringArray("bird_protocols"), !protocols.isEmpty else {
+        var protocols: [String] = []
+        if !router.namesOriginProtocols {
+            if d.keys.contains("bird_protocols") {
+                throw d.error("bird_protocols", "'\(d.keyPath("bird_protocols"))' is for BIRD; with [router] kind = \"\(router.kind)\" the agent sets the de-prefer attributes itself: remove it")
+            }
+        } else if let named = try d.stringArray("bird_protocols"), !named.isEmpty {
+            protocols = named
+        } else {
             throw d.error("bird_protocols", "service '\(name)' has a de-prefer step but names no de-prefer protocol: give '\(d.keyPath("bird_protocols"))', the BIRD protocols that originate its prefixes with the de-prefer attributes (see the README, \"Staged drains\")")
         }
-        try claim(protocols, in: d, service: name, owners: &protocolOwner,
-                  ownUse: "is both its normal and its de-prefer origin (or listed twice); the de-prefer step needs a protocol of its own")
+        if router.namesOriginProtocols {
+            try claim(protocols, in: d, service: name, owners: &protocolOwner,
+                      ownUse: "is both its normal and its de-prefer origin (or listed twice); the de-prefer step needs a protocol of its own")
+        }
         let prepend = try d.int("prepend") ?? 0
         guard (0...32).contains(prepend) else { throw d.error("prepend", "'\(d.keyPath("prepend"))' must be 0–32") }
         let med = try d.int("med")
         if let med, !(0...Int(UInt32.max)).contains(med) { throw d.error("med", "'\(d.keyPath("med"))' must be 0–4294967295") }
         let graceful = try d.bool("graceful_shutdown") ?? false
         guard prepend > 0 || med != nil || graceful else {
-            throw d.error(nil, "service '\(name)': the de-prefer step sets nothing: give prepend, med or graceful_shutdown = true (what BIRD's de-prefer protocol adds to the route)")
+            throw d.error(nil, "service '\(name)': the de-prefer step sets nothing: give prepend, med or graceful_shutdown = true (what the de-preferred route carries)")
         }
         let below = try d.number("withdraw_below") ?? DepreferStep.defaultWithdrawBelow
         guard below >= 0 && below < 1 else {
@@ -236,7 +289,7 @@ public enum AgentConfigLoader {
         return tokens
     }
 
-    private static func readServices(_ root: TOMLTableReader, file: String) throws(ConfigError) -> [AgentServiceConfig] {
+    private static func readServices(_ root: TOMLTableReader, file: String, router: RouterConfig) throws(ConfigError) -> [AgentServiceConfig] {
         var services: [AgentServiceConfig] = []
         var firstLine: [String: Int] = [:]
         var prefixOwner: [String: String] = [:]
@@ -268,14 +321,20 @@ public enum AgentConfigLoader {
                 prefixOwner[key] = name
             }
 
-            guard let protocols = try s.stringArray("bird_protocols") else {
-                throw s.error(nil, "'\(s.keyPath("bird_protocols"))' is required")
+            var protocols: [String] = []
+            if router.namesOriginProtocols {
+                guard let named = try s.stringArray("bird_protocols") else {
+                    throw s.error(nil, "'\(s.keyPath("bird_protocols"))' is required")
+                }
+                guard !named.isEmpty else {
+                    throw s.error("bird_protocols", "service '\(name)': 'bird_protocols' must not be empty")
+                }
+                try claim(named, in: s, service: name, owners: &protocolOwner, ownUse: "is listed twice")
+                protocols = named
+            } else if s.keys.contains("bird_protocols") {
+                throw s.error("bird_protocols", "service '\(name)': 'bird_protocols' is for BIRD; with [router] kind = \"\(router.kind)\" the agent announces the prefixes itself: remove it")
             }
-            guard !protocols.isEmpty else {
-                throw s.error("bird_protocols", "service '\(name)': 'bird_protocols' must not be empty")
-            }
-            try claim(protocols, in: s, service: name, owners: &protocolOwner, ownUse: "is listed twice")
-            let deprefer = try readDeprefer(s, service: name, protocolOwner: &protocolOwner)
+            let deprefer = try readDeprefer(s, service: name, router: router, protocolOwner: &protocolOwner)
             services.append(AgentServiceConfig(name: name, prefixes: prefixes, birdProtocols: protocols,
                                                autoWithdraw: try s.bool("auto_withdraw") ?? false, deprefer: deprefer))
         }

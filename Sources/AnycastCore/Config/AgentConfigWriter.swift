@@ -26,10 +26,18 @@ public enum AgentConfigWriter {
         out += "\n[state]\n"
         out += "dir = \(quote(config.stateDirectory))\n"
         out += "reconcile_interval = \(quote(ConfigDuration.format(config.reconcileInterval)))\n"
-        out += "\n[bird]\n"
-        out += "socket = \(quote(config.bird.socket))\n"
-        out += "command_timeout = \(quote(ConfigDuration.format(config.bird.commandTimeout)))\n"
-        out += "drain_verify_deadline = \(quote(ConfigDuration.format(config.bird.drainVerifyDeadline)))\n"
+        out += "\n[router]\nkind = \(quote(config.router.kind))\n"
+        switch config.router {
+        case .bird(let bird):
+            out += "\n[bird]\n"
+            out += "socket = \(quote(bird.socket))\n"
+        case .frr(let frr):
+            out += "\n[frr]\n"
+            out += "vtysh = \(quote(frr.vtysh))\n"
+            if let name = frr.pathspace { out += "pathspace = \(quote(name))\n" }
+        }
+        out += "command_timeout = \(quote(ConfigDuration.format(config.router.commandTimeout)))\n"
+        out += "drain_verify_deadline = \(quote(ConfigDuration.format(config.router.drainVerifyDeadline)))\n"
         for token in config.tokens {
             out += "\n[[token]]\n"
             out += "name = \(quote(token.name))\n"
@@ -44,11 +52,11 @@ public enum AgentConfigWriter {
             out += "\n[[service]]\n"
             out += "name = \(quote(service.name))\n"
             out += "prefixes = \(array(service.prefixes))\n"
-            out += "bird_protocols = \(array(service.birdProtocols))\n"
+            if config.router.namesOriginProtocols { out += "bird_protocols = \(array(service.birdProtocols))\n" }
             out += "auto_withdraw = \(service.autoWithdraw)\n"
             if let d = service.deprefer {
                 out += "\n[service.deprefer]\n"
-                out += "bird_protocols = \(array(d.originProtocols))\n"
+                if config.router.namesOriginProtocols { out += "bird_protocols = \(array(d.originProtocols))\n" }
                 out += "prepend = \(d.prepend)\n"
                 if let med = d.med { out += "med = \(med)\n" }
                 out += "graceful_shutdown = \(d.gracefulShutdown)\n"

@@ -1,0 +1,169 @@
+import AnycastCore
+import Foundation
+
+/// The route controller for FRR's bgpd, through vtysh. A service is announced by a network
+/// statement per prefix and withdrawn by removing it; its de-prefer step is a route-map of the
+/// service's own (`ANYCAST-DEPREF-<service>`: prepends, MED, 65535:0) on those statements, so
+/// only its prefixes carry it. Changing a network statement's route-map replaces the route at
+/// the peers without a withdrawal (make before break). These are running-config changes:
+/// bgpd forgets them when it restarts, and the agent's reconcile writes them again.
+public struct FRRRouteController: RouteController {
+    public let vtysh: VtyshClient
+    let clock: @Sendable () -> Date
+
+    public init(vtysh: VtyshClient, clock: @escaping @Sendable () -> Date = { Date() }) {
+        self.vtysh = vtysh
+        self.clock = clock
+    }
+
+    /// The route-map that carries a service's de-prefer attributes.
+    static func routeMapName(_ service: ServiceDefinition) -> String { "ANYCAST-DEPREF-\(service.name)" }
+
+    /// Sessions from both families' summaries; what each Established peer is sent, from its
+    /// advertised-routes; the communities from the site's own routes; the step the network
+    /// statements make, from the running config.
+    public func observe(services: [ServiceDefinition]) async throws -> RouteObservation {
+        let now = clock()
+        var peers: [String: FRRPeer] = [:]
+        for family in IPFamily.allCases {
+            for p in try FRRSummaryParser.peers(from: try await vtysh.show("show bgp \(family.frr) unicast summary json"), now: now) {
+                peers[p.address, default: FRRPeer(status: p)].families.insert(family)
+                if peers[p.address]!.families.count > 1 { peers[p.address]!.status.exported += p.exported }
+            }
+        }
+        for (address, peer) in peers where peer.status.state == .established {
+            for family in peer.families {
+                let sent = try FRRAdvertisedParser.routes(from: try await vtysh.show("show bgp \(family.frr) unicast neighbors \(address) advertised-routes json"))
+                for route in sent { peers[address]!.sent[IPPrefix.canonical(route.prefix) ?? route.prefix] = route }
+            }
+        }
+        let config = FRRRunningConfig.parse(try await vtysh.show("show running-config bgpd"))
+        var communities: [String: [String]] = [:]
+        for service in services where service.deprefer?.gracefulShutdown == true {
+            for prefix in service.prefixes where peers.values.contains(where: { $0.sent[Self.canonical(prefix)] != nil }) {
+                let family = IPFamily(prefix)
+                if let c = try FRRRouteDetailParser.localCommunities(from: try await vtysh.show("show bgp \(family.frr) unicast \(prefix) json")) {
+                    communities[Self.canonical(prefix)] = c
+                }
+            }
+        }
+        let established = peers.values.filter { $0.status.state == .established }.sorted { $0.status.address < $1.status.address }
+        var result: [String: ServiceObservation] = [:]
+        var origins: [String: RouteStep?] = [:]
+        for service in services {
+            let perPeer = established.compactMap { peer -> PeerAnnouncement? in
+                let wanted = service.prefixes.filter { peer.families.contains(IPFamily($0)) }.map(Self.canonical)
+                guard !wanted.isEmpty else { return nil }  // the session carries none of the service's families
+                let sent = wanted.compactMap { peer.sent[$0] }
+                let state: ObservedState = sent.count == wanted.count ? .announced : sent.isEmpty ? .withdrawn : .partial
+                let depreferred = service.deprefer.flatMap { step in
+                    sent.isEmpty ? nil : sent.allSatisfy { Self.carries(step, $0, communities: communities[Self.canonical($0.prefix)] ?? []) }
+                }
+                return PeerAnnouncement(peer: peer.status.name, observed: state, depreferred: depreferred)
+            }
+            result[service.name] = ServiceObservation(observed: perPeer.isEmpty ? .withdrawn : ServiceObservation.combine(perPeer), peers: perPeer)
+            origins[service.name] = .some(Self.originStep(service, config: config))
+        }
+        return RouteObservation(peers: peers.values.map(\.status).sorted { $0.address < $1.address }, services: result, origins: origins)
+    }
+
+    /// Whether a route as sent carries the step's attributes: at least `prepend` AS numbers put
+    /// in its path, the MED, and 65535:0 on the site's route, as configured.
+    static func carries(_ step: DepreferStep, _ route: FRRAdvertisedParser.Sent, communities: [String]) -> Bool {
+        if route.prepended.count < step.prepend { return false }
+        if let med = step.med, route.med != Int(med) { return false }
+        if step.gracefulShutdown && !communities.contains(where: { $0 == "graceful-shutdown" || $0 == "65535:0" }) { return false }
+        return true
+    }
+
+    /// The step the running config makes for the service: every prefix's network statement
+    /// without a route-map → announce; each with the service's route-map, which sets what the
+    /// step says → deprefer; none → withdraw; anything else is no step (drift).
+    static func originStep(_ service: ServiceDefinition, config: FRRRunningConfig) -> RouteStep? {
+        let statements = service.prefixes.map { config.networks[canonical($0)] }
+        if statements.allSatisfy({ $0 == nil }) { return .withdraw }
+        guard statements.allSatisfy({ $0 != nil }) else { return nil }
+        let maps = Set(statements.map { $0! })
+        if maps == [nil] { return .announce }
+        let name = routeMapName(service)
+        guard maps == [name], let step = service.deprefer, let asn = config.localAS,
+              Set(config.routeMaps[name] ?? []) == Set(setClauses(step, localAS: asn)) else { return nil }
+        return .deprefer
+    }
+
+    /// The route-map's set clauses for the step, as FRR writes them back in its running config.
+    static func setClauses(_ step: DepreferStep, localAS: UInt32) -> [String] {
+        var clauses: [String] = []
+        if step.prepend > 0 { clauses.append("set as-path prepend " + Array(repeating: String(localAS), count: step.prepend).joined(separator: " ")) }
+        if step.gracefulShutdown { clauses.append("set community graceful-shutdown additive") }
+        if let med = step.med { clauses.append("set metric \(med)") }
+        return clauses
+    }
+
+    /// Writes the network statements for the step in one vtysh run. For the de-prefer step the
+    /// route-map is written first (clauses it should no longer have removed), so the statements
+    /// never point at a half-written map. What is already as wanted is left alone, so the call
+    /// is idempotent.
+    public func apply(_ step: RouteStep, to service: ServiceDefinition, record: DrainRecord?) async throws {
+        let config = FRRRunningConfig.parse(try await vtysh.show("show running-config bgpd"))
+        let lines = try Self.configLines(step, service: service, config: config)
+        guard !lines.isEmpty else { return }
+        try await vtysh.configure(lines)
+    }
+
+    /// The configuration lines that take `config` to the step for the service (none when it is
+    /// there already).
+    static func configLines(_ step: RouteStep, service: ServiceDefinition, config: FRRRunningConfig) throws(FRRReplyError) -> [String] {
+        guard let asn = config.localAS else {
+            throw .rejected("bgpd's running config has no 'router bgp' (default instance) to announce \(service.name) from")
+        }
+        let name = routeMapName(service)
+        var lines: [String] = []
+        if step == .deprefer {
+            guard let deprefer = service.deprefer else { throw .rejected("service \(service.name) has no de-prefer step ([service.deprefer])") }
+            let wanted = setClauses(deprefer, localAS: asn)
+            let present = config.routeMaps[name]
+            if present.map(Set.init) != Set(wanted) {
+                lines.append("route-map \(name) permit 10")
+                for old in present ?? [] where !wanted.contains(old) { lines.append("no " + old) }
+                lines += wanted
+                lines.append("exit")
+            }
+        }
+        var bgp: [String] = []
+        for family in IPFamily.allCases {
+            var statements: [String] = []
+            for prefix in service.prefixes where IPFamily(prefix) == family {
+                let now = config.networks[canonical(prefix)]
+                switch step {
+                case .announce where now != .some(nil): statements.append("network \(prefix)")
+                case .deprefer where now != .some(.some(name)): statements.append("network \(prefix) route-map \(name)")
+                case .withdraw where now != nil: statements.append("no network \(prefix)")
+                default: break
+                }
+            }
+            if !statements.isEmpty { bgp += ["address-family \(family.frr) unicast"] + statements + ["exit-address-family"] }
+        }
+        if !bgp.isEmpty { lines += ["router bgp \(asn)"] + bgp + ["exit"] }
+        return lines
+    }
+
+    static func canonical(_ prefix: String) -> String { IPPrefix.canonical(prefix) ?? prefix }
+}
+
+/// One neighbor across both families' summaries.
+private struct FRRPeer {
+    var status: PeerStatus
+    var families: Set<IPFamily> = []
+    /// What it is sent, by canonical prefix.
+    var sent: [String: FRRAdvertisedParser.Sent] = [:]
+}
+
+/// IPv4 or IPv6, and FRR's word for it.
+enum IPFamily: CaseIterable, Hashable {
+    case ipv4, ipv6
+
+    init(_ prefix: String) { self = prefix.contains(":") ? .ipv6 : .ipv4 }
+
+    var frr: String { self == .ipv4 ? "ipv4" : "ipv6" }
+}

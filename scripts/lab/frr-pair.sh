@@ -1,0 +1,150 @@
+#!/usr/bin/env bash
+# Two-router FRR lab: an upstream BIRD (AS 65000) and one anycast site running FRR's bgpd
+# (AS 65100), each in its own network namespace, joined by a veth, with an IPv4 and an IPv6
+# session (dual stack, one session per family, as sites usually peer).
+#
+#   frr-pair.sh up DIR        build the namespaces, start BIRD and bgpd, wait for Established
+#   frr-pair.sh down DIR      stop both and delete the namespaces (idempotent)
+#   frr-pair.sh bgpd DIR      start the site's bgpd again (after a test stopped or killed it)
+#
+# The site's bgpd config has the sessions and no network statements: the agent writes those
+# (announce, de-prefer, withdraw), so a bgpd that restarts announces nothing until the agent
+# has said what it should.
+#
+# LAB_PREFIX (default "acf") names the namespaces ${LAB_PREFIX}-up and ${LAB_PREFIX}-s1, and
+# FRR's pathspace (vtysh -N ${LAB_PREFIX}-s1). Needs root, frr, bird2 and iproute2.
+#
+# Addresses (documentation ranges only, and only inside the namespaces):
+#   link       198.51.100.0/30 (upstream .1, site .2); 2001:db8:ffff::1/64 and ::2/64
+#   anycast    203.0.113.0/24 and 2001:db8:53::/48, announced by the agent
+# The upstream's sessions are "s1" (IPv4) and "s1v6" (IPv6).
+set -euo pipefail
+
+PREFIX="${LAB_PREFIX:-acf}"
+NS_UP="${PREFIX}-up"
+NS_S1="${PREFIX}-s1"
+WAIT_SECS="${LAB_WAIT_SECS:-30}"
+
+usage() { echo "usage: $0 up|down|bgpd DIR" >&2; exit 2; }
+[[ $# -eq 2 ]] || usage
+CMD="$1"
+if [[ "$CMD" == up ]]; then mkdir -p "$2"; fi
+if [[ -d "$2" ]]; then DIR="$(cd "$2" && pwd)"; else DIR="$2"; fi
+RUN="/var/run/frr/$NS_S1"
+
+log() { echo "frr-pair: $*" >&2; }
+
+# stop PIDFILE COMM: stops the process the pid file names, only if it is COMM.
+stop() {
+    local pid
+    [[ -f "$1" ]] || return 0
+    pid="$(cat "$1" 2>/dev/null || true)"
+    if [[ "$pid" =~ ^[0-9]+$ ]] && [[ "$(cat "/proc/$pid/comm" 2>/dev/null || true)" == "$2" ]]; then
+        kill "$pid" 2>/dev/null || true
+        for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+        kill -9 "$pid" 2>/dev/null || true
+    fi
+    rm -f "$1"
+}
+
+down() {
+    stop "$DIR/up.pid" bird
+    stop "$RUN/bgpd.pid" bgpd
+    local ns pids
+    for ns in "$NS_UP" "$NS_S1"; do
+        if ip netns list | awk '{print $1}' | grep -qx "$ns"; then
+            pids="$(ip netns pids "$ns" 2>/dev/null || true)"
+            # shellcheck disable=SC2086
+            [[ -z "$pids" ]] || { kill $pids 2>/dev/null || true; sleep 0.5; kill -9 $pids 2>/dev/null || true; }
+            ip netns del "$ns" 2>/dev/null || true
+        fi
+    done
+    rm -rf "$RUN" "/etc/frr/$NS_S1"
+    rm -f "$DIR/up.ctl"
+}
+
+write_configs() {
+    cat >"$DIR/up.conf" <<CONF
+# Upstream router (AS 65000), namespace $NS_UP
+router id 198.51.100.1;
+protocol device {}
+protocol bgp s1 { local 198.51.100.1 as 65000; neighbor 198.51.100.2 as 65100; ipv4 { import all; export none; }; }
+protocol bgp s1v6 { local 2001:db8:ffff::1 as 65000; neighbor 2001:db8:ffff::2 as 65100; ipv6 { import all; export none; }; }
+CONF
+    cat >"$DIR/bgpd.conf" <<CONF
+! Anycast site (AS 65100), namespace $NS_S1. No network statements: the agent writes them.
+frr defaults traditional
+hostname s1
+log file $DIR/bgpd.log
+!
+router bgp 65100
+ bgp router-id 198.51.100.2
+ no bgp ebgp-requires-policy
+ no bgp network import-check
+ neighbor 198.51.100.1 remote-as 65000
+ neighbor 198.51.100.1 advertisement-interval 0
+ neighbor 2001:db8:ffff::1 remote-as 65000
+ neighbor 2001:db8:ffff::1 advertisement-interval 0
+ address-family ipv4 unicast
+  no neighbor 2001:db8:ffff::1 activate
+ exit-address-family
+ address-family ipv6 unicast
+  neighbor 2001:db8:ffff::1 activate
+ exit-address-family
+!
+CONF
+}
+
+start_bgpd() {
+    mkdir -p "$RUN" "/etc/frr/$NS_S1"
+    touch "/etc/frr/$NS_S1/vtysh.conf"
+    chown frr:frr "$RUN" "$DIR"
+    touch "$DIR/bgpd.log"; chown frr:frr "$DIR/bgpd.log"
+    ip netns exec "$NS_S1" /usr/lib/frr/bgpd -N "$NS_S1" -Z -d -f "$DIR/bgpd.conf" -i "$RUN/bgpd.pid" -u frr -g frr
+}
+
+# established: both of the site's sessions are up.
+established() {
+    local v4 v6
+    v4="$(vtysh -N "$NS_S1" -c 'show bgp ipv4 unicast summary json' 2>/dev/null || true)"
+    v6="$(vtysh -N "$NS_S1" -c 'show bgp ipv6 unicast summary json' 2>/dev/null || true)"
+    grep -q '"state":"Established"' <<<"$v4" && grep -q '"state":"Established"' <<<"$v6"
+}
+
+wait_established() {
+    local deadline=$((SECONDS + WAIT_SECS))
+    while (( SECONDS < deadline )); do established && return 0; sleep 0.3; done
+    log "the site's sessions are not Established after ${WAIT_SECS}s"
+    vtysh -N "$NS_S1" -c 'show bgp summary' >&2 2>&1 || true
+    return 1
+}
+
+up() {
+    down
+    trap 'log "up failed; tearing down"; down' ERR
+    ip netns add "$NS_UP"
+    ip netns add "$NS_S1"
+    ip -n "$NS_UP" link set lo up
+    ip -n "$NS_S1" link set lo up
+    ip link add v-s1 netns "$NS_UP" type veth peer name v-up netns "$NS_S1"
+    ip -n "$NS_UP" addr add 198.51.100.1/30 dev v-s1
+    ip -n "$NS_S1" addr add 198.51.100.2/30 dev v-up
+    ip -n "$NS_UP" addr add 2001:db8:ffff::1/64 dev v-s1 nodad
+    ip -n "$NS_S1" addr add 2001:db8:ffff::2/64 dev v-up nodad
+    ip -n "$NS_UP" link set v-s1 up
+    ip -n "$NS_S1" link set v-up up
+    write_configs
+    ip netns exec "$NS_UP" bird -c "$DIR/up.conf" -s "$DIR/up.ctl" -P "$DIR/up.pid"
+    start_bgpd
+    wait_established || { trap - ERR; down; return 1; }
+    trap - ERR
+    echo "upstream socket: $DIR/up.ctl"
+    echo "site: vtysh -N $NS_S1"
+}
+
+case "$CMD" in
+    up) up ;;
+    down) down ;;
+    bgpd) start_bgpd && wait_established ;;
+    *) usage ;;
+esac
