@@ -71,11 +71,12 @@ protocol device {}
 protocol bgp s1 { local 198.51.100.1 as 65000; neighbor 198.51.100.2 as 65100; ipv4 { import all; export none; }; }
 protocol bgp s1v6 { local 2001:db8:ffff::1 as 65000; neighbor 2001:db8:ffff::2 as 65100; ipv6 { import all; export none; }; }
 CONF
-    cat >"$DIR/bgpd.conf" <<CONF
+    mkdir -p "$RUN"
+    cat >"$RUN/bgpd.conf" <<CONF
 ! Anycast site (AS 65100), namespace $NS_S1. No network statements: the agent writes them.
 frr defaults traditional
 hostname s1
-log file $DIR/bgpd.log
+log file $RUN/bgpd.log
 !
 router bgp 65100
  bgp router-id 198.51.100.2
@@ -98,9 +99,11 @@ CONF
 start_bgpd() {
     mkdir -p "$RUN" "/etc/frr/$NS_S1"
     touch "/etc/frr/$NS_S1/vtysh.conf"
-    chown frr:frr "$RUN" "$DIR"
-    touch "$DIR/bgpd.log"; chown frr:frr "$DIR/bgpd.log"
-    ip netns exec "$NS_S1" /usr/lib/frr/bgpd -N "$NS_S1" -Z -d -f "$DIR/bgpd.conf" -i "$RUN/bgpd.pid" -u frr -g frr
+    # bgpd reads its config and writes its log as frr: both live in its run directory, since
+    # DIR may sit in a directory only root can enter.
+    touch "$RUN/bgpd.log"
+    chown -R frr:frr "$RUN"
+    ip netns exec "$NS_S1" /usr/lib/frr/bgpd -N "$NS_S1" -Z -d -f "$RUN/bgpd.conf" -i "$RUN/bgpd.pid" -u frr -g frr
 }
 
 # established: both of the site's sessions are up.

@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Drain latency on FRR (scripts/lab/frr-pair.sh: bgpd and an upstream BIRD in namespaces, an
+# IPv4 and an IPv6 session): from the drain API call (`"stage": "withdraw"`) to both the IPv4
+# and the IPv6 route gone from the upstream BIRD, against vtysh doing the same by hand
+# (`no network` for both prefixes in one vtysh run), alternating in the same run. The end is
+# seen by polling `birdc show route` every 5 ms. Needs root, frr, bird2.
+# Usage: scripts/bench/frr-drain.sh [--rounds N] [--debug]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROOT=$(pwd)
+ROUNDS=10; CONFIG=release
+while [ $# -gt 0 ]; do
+    case $1 in
+        --rounds) ROUNDS=$2; shift 2 ;;
+        --debug) CONFIG=debug; shift ;;
+        *) echo "usage: $0 [--rounds N] [--debug]"; exit 2 ;;
+    esac
+done
+[ "$(id -u)" = 0 ] || { echo "frr-drain.sh needs root (network namespaces)"; exit 1; }
+for tool in curl python3 birdc vtysh ip; do
+    command -v $tool >/dev/null || { echo "$tool is missing: apt-get install curl python3 frr bird2 iproute2"; exit 1; }
+done
+source scripts/bench/swift-build.sh
+bench_swift_build -c "$CONFIG" --product anycast-agent
+source scripts/free-port.sh
+export LAB_PREFIX="abf$$"
+NS="$LAB_PREFIX-s1"
+WORK=$(mktemp -d)
+LAB=$WORK/lab
+AGENT_PID=""
+cleanup() { [ -z "$AGENT_PID" ] || kill "$AGENT_PID" 2>/dev/null || true; bash "$ROOT/scripts/lab/frr-pair.sh" down "$LAB" >/dev/null 2>&1 || true; rm -rf "$WORK"; }
+trap cleanup EXIT
+bash scripts/lab/frr-pair.sh up "$LAB" >"$WORK/up.out" 2>&1 || { echo "lab up failed:"; tail -20 "$WORK/up.out"; exit 1; }
+PORT=$(free_port_range 1)
+cat >"$WORK/agent.toml" <<TOML
+[site]
+id = "s1"
+region = "eu"
+[listen]
+port = $PORT
+[[token]]
+name = "bench"
+scope = "operate"
+value = "bench-secret"
+[state]
+dir = "$WORK/state"
+reconcile_interval = "1h"
+[router]
+kind = "frr"
+[frr]
+pathspace = "$NS"
+[[service]]
+name = "dns"
+prefixes = ["203.0.113.0/24", "2001:db8:53::/48"]
+TOML
+".build/$CONFIG/anycast-agent" run --config "$WORK/agent.toml" --log-level warning >"$WORK/agent.log" 2>&1 &
+AGENT_PID=$!
+URL=http://127.0.0.1:$PORT
+H=(-H "Authorization: Bearer bench-secret")
+for _ in $(seq 200); do curl -sf "$URL/healthz" >/dev/null && break; sleep 0.05; done
+has() { birdc -s "$LAB/up.ctl" show route "$1" 2>/dev/null | grep -Eq '\[s1(v6)? '; }
+both() { has 203.0.113.0/24 && has 2001:db8:53::/48; }
+neither() { ! has 203.0.113.0/24 && ! has 2001:db8:53::/48; }
+# until_ms CHECK START_NS: waits (up to 10 s) for CHECK, prints ms since START_NS.
+until_ms() {
+    local end=$(( $2 + 10000000000 ))
+    while ! $1; do [ "$(date +%s%N)" -lt "$end" ] || { echo "timeout"; return 1; }; sleep 0.005; done
+    echo $(( ($(date +%s%N) - $2) / 1000000 ))
+}
+undrain() { curl -s "${H[@]}" -X POST -d '{"service":"dns","operator":"bench"}' "$URL/v1/undrain" >/dev/null; until_ms both "$(date +%s%N)" >/dev/null; sleep 1; }
+# The agent announces on start (bgpd's config has no network statements).
+until_ms both "$(date +%s%N)" >/dev/null || { echo "the agent never announced"; cat "$WORK/agent.log"; exit 1; }
+sleep 1
+api=(); cli=()
+for i in $(seq "$ROUNDS"); do
+    t=$(date +%s%N)
+    curl -s "${H[@]}" -X POST -d '{"service":"dns","reason":"bench","operator":"bench","stage":"withdraw"}' "$URL/v1/drain" >/dev/null
+    api+=("$(until_ms neither "$t")")
+    undrain
+    t=$(date +%s%N)
+    vtysh -N "$NS" -c 'configure terminal' -c 'router bgp' -c 'address-family ipv4 unicast' -c 'no network 203.0.113.0/24' \
+        -c 'exit-address-family' -c 'address-family ipv6 unicast' -c 'no network 2001:db8:53::/48' >/dev/null
+    cli+=("$(until_ms neither "$t")")
+    # Put the statements back through the agent (it sees them gone as drift): undrain is a no-op
+    # on desired state, so write them as the agent would.
+    vtysh -N "$NS" -c 'configure terminal' -c 'router bgp' -c 'address-family ipv4 unicast' -c 'network 203.0.113.0/24' \
+        -c 'exit-address-family' -c 'address-family ipv6 unicast' -c 'network 2001:db8:53::/48' >/dev/null
+    until_ms both "$(date +%s%N)" >/dev/null; sleep 1
+done
+python3 - "${api[*]}" "${cli[*]}" <<'PY'
+import statistics, sys
+api = [float(x) for x in sys.argv[1].split()]
+cli = [float(x) for x in sys.argv[2].split()]
+print(f"BENCH frr drain: API → both routes gone at the upstream {statistics.median(api):.0f} ms median (max {max(api):.0f}); "
+      f"vtysh 'no network' alone {statistics.median(cli):.0f} ms median (max {max(cli):.0f}); ratio {statistics.median(api)/statistics.median(cli):.2f}; {len(api)} rounds")
+PY
