@@ -33,6 +33,7 @@ public struct SimulatedFleet: Sendable {
                     store: InMemoryDesiredStateStore()))
             configuration.logger = logger
             configuration.daemons = ["simulated"]
+            configuration.router = "simulated"
             // `/metrics` as the real agent serves it, from the simulated backends.
             configuration.metrics = AgentMetrics(services: [Self.service])
             configuration.coordination = coordination(profile.identity)

@@ -50,6 +50,7 @@ struct RunCommand: AsyncParsableCommand {
             backends: .init(routes: router.controller, traffic: Self.trafficSource(settings.traffic),
                             probe: Self.probe(settings.probe), store: store, audit: audit))
         configuration.daemons = [settings.router.kind] + Self.trafficDaemon(settings.traffic)
+        configuration.router = settings.router.kind
         configuration.backendTimeout = settings.router.commandTimeout * 3
         configuration.reconcileInterval = settings.reconcileInterval
         configuration.verifyDeadline = settings.router.drainVerifyDeadline

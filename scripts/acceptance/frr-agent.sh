@@ -81,7 +81,7 @@ check "check-config names FRR and its pathspace, and finds its router bgp" bash 
 # bgpd starts with no network statements: the agent announces.
 check "the agent starts" start_agent "$WORK/agent.toml" "$URL"
 check "the agent announces both prefixes on start (bgpd's config has none)" wait_until 10 both_up
-check "status: both sessions Established, daemon frr, announced to both peers" wait_until 10 svc "s['agent']['daemons']==['frr'] and [p['state'] for p in s['peers']]==['established']*2 and d['observed']=='announced' and len(d['peers'])==2"
+check "status: both sessions Established, daemon frr, announced to both peers" wait_until 10 svc "s['agent']['daemons']==['frr'] and s['agent']['router']=='frr' and [p['state'] for p in s['peers']]==['established']*2 and d['observed']=='announced' and len(d['peers'])==2"
 
 # Drain, withdrawing at once: API call → both routes gone at the upstream.
 T0=$(date +%s%N)

@@ -26,7 +26,7 @@ extension SiteAgent {
             rcodeRates: trafficError == nil ? traffic.rcodeRates : [:])
         return SiteStatus(
             site: identity,
-            agent: AgentInfo(version: version, startedAt: startedAt, now: now(), daemons: daemons.isEmpty ? nil : daemons,
+            agent: AgentInfo(version: version, startedAt: startedAt, now: now(), daemons: daemons.isEmpty ? nil : daemons, router: router,
                              maxLease: policy.maxLease.map(\.inSeconds), requireLease: policy.requireLease ? true : nil,
                              drainLifecycle: true),
             services: serviceStates,

@@ -22,6 +22,7 @@ public actor SiteAgent {
     let backends: SiteAgentConfiguration.Backends
     let version: String
     let daemons: [String]
+    let router: String?
     let backendTimeout: Duration
     let now: @Sendable () -> Date
     let logger: Logger
@@ -70,6 +71,7 @@ public actor SiteAgent {
         self.metrics = configuration.metrics
         self.version = configuration.version
         self.daemons = configuration.daemons
+        self.router = configuration.router
         self.backendTimeout = configuration.backendTimeout
         self.now = configuration.now
         self.logger = configuration.logger

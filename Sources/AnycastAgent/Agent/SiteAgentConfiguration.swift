@@ -35,6 +35,8 @@ public struct SiteAgentConfiguration: Sendable {
     public var version = AgentVersion.current
     /// The daemons the backends speak to, as the status reports them (`bird`, `unbound`).
     public var daemons: [String] = []
+    /// The routing daemon the route controller drives (`bird`, `frr`), as the status reports it.
+    public var router: String?
     /// Longest wait for any one backend call.
     public var backendTimeout: Duration = .seconds(2)
     /// How often the desired state is compared with the daemon's and re-applied; nil: never.

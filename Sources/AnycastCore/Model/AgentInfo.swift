@@ -9,6 +9,9 @@ public struct AgentInfo: Codable, Sendable, Hashable {
     /// The daemons the agent reads and drives, for people (`bird`, `unbound`); absent from
     /// agents that don't say.
     public var daemons: [String]?
+    /// The routing daemon the agent drives (`bird`, `frr`; `simulated` in the demo); absent from
+    /// agents that don't say.
+    public var router: String?
     /// The longest drain lease the agent accepts, in seconds; absent: no limit (or an older agent).
     public var maxLease: Double?
     /// The agent refuses drains without a lease.
@@ -17,7 +20,7 @@ public struct AgentInfo: Codable, Sendable, Hashable {
     public var drainLifecycle: Bool?
 
     enum CodingKeys: String, CodingKey {
-        case version, now, daemons
+        case version, now, daemons, router
         case startedAt = "started_at"
         case maxLease = "max_lease"
         case requireLease = "require_lease"
@@ -25,13 +28,14 @@ public struct AgentInfo: Codable, Sendable, Hashable {
     }
 
     public init(
-        version: String, startedAt: Date, now: Date, daemons: [String]? = nil, maxLease: Double? = nil,
+        version: String, startedAt: Date, now: Date, daemons: [String]? = nil, router: String? = nil, maxLease: Double? = nil,
         requireLease: Bool? = nil, drainLifecycle: Bool? = nil
     ) {
         self.version = version
         self.startedAt = startedAt
         self.now = now
         self.daemons = daemons
+        self.router = router
         self.maxLease = maxLease
         self.requireLease = requireLease
         self.drainLifecycle = drainLifecycle

@@ -105,6 +105,8 @@ public struct FleetReport: Codable, Sendable {
         public var name: String
         public var region: String
         public var url: String
+        /// The routing daemon the site's agent drives (`bird`, `frr`), when it says.
+        public var router: String?
         public var reachability: SiteReachability
         public var status: SiteCondition
         public var dataAgeSeconds: Double?
@@ -126,7 +128,7 @@ public struct FleetReport: Codable, Sendable {
         public var recordAgeSeconds: Double?
 
         enum CodingKeys: String, CodingKey {
-            case id, name, region, url, reachability, status, error, qps, share, peers, latency, services
+            case id, name, region, url, router, reachability, status, error, qps, share, peers, latency, services
             case dataAgeSeconds = "data_age_s"
             case peersEstablished = "peers_established"
             case peersTotal = "peers_total"
@@ -144,7 +146,7 @@ public struct FleetReport: Codable, Sendable {
         poll = snapshot.pollHealth
         sites = snapshot.sites.map { s in
             Site(
-                id: s.config.id, name: s.config.name, region: s.config.region, url: s.config.url,
+                id: s.config.id, name: s.config.name, region: s.config.region, url: s.config.url, router: s.status?.agent.router,
                 reachability: s.reachability, status: s.condition,
                 dataAgeSeconds: s.dataAge(now: snapshot.takenAt).map { ($0 * 1000).rounded() / 1000 },
                 error: s.lastError, qps: s.qps.map { ($0 * 10).rounded() / 10 },

@@ -99,6 +99,7 @@ enum DetailView {
         if let location = site.config.location ?? site.status?.site.location { out.append(("location \(location)", .text)) }
         if let a = site.status?.agent {
             out.append(("version \(a.version), up \(NumberFormat.age(max(0, now.timeIntervalSince(a.startedAt))))", .muted))
+            if let router = a.router { out.append(("routing daemon \(router)", .text)) }
             if let daemons = a.daemons, !daemons.isEmpty { out.append(("daemons \(daemons.joined(separator: ", "))", .muted)) }
         }
         return out
