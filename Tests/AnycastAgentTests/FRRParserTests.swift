@@ -102,3 +102,36 @@ import Testing
         #expect(FRRSummaryParser.state(name) == expected)
     }
 }
+
+/// Several show commands in one vtysh run: the answers told apart again.
+@Suite struct FRRAnswerSplitterTests {
+    @Test func jsonAnswersThenTheRunningConfig() throws {
+        let parts = try ["summary-ipv4.json", "summary-ipv6.json", "route-ipv4-withdrawn.json"].map(FRRParserTests.fixture)
+        let config = try FRRParserTests.fixture("running-config.txt")
+        let (objects, rest) = try FRRAnswerSplitter.split(parts.joined() + config, count: 3)
+        #expect(objects.count == 3)
+        #expect(try FRRSummaryParser.peers(from: objects[1], now: FRRParserTests.now).map(\.address) == ["2001:db8:ffff::1"])
+        #expect(try FRRRouteDetailParser.localCommunities(from: objects[2]) == nil)
+        #expect(FRRRunningConfig.parse(rest) == FRRRunningConfig.parse(config))
+    }
+
+    @Test func bracesInStringsDoNotEndAnAnswer() throws {
+        let (objects, rest) = try FRRAnswerSplitter.split(#"{"a":"}{\"}"}{"b":{"c":1}} tail"#, count: 2)
+        #expect(objects == [#"{"a":"}{\"}"}"#, #"{"b":{"c":1}}"#] && rest == " tail")
+    }
+
+    @Test func fewerAnswersAreTheFailureVtyshPrinted() throws {
+        let down = try FRRParserTests.fixture("daemon-down.txt")
+        #expect(throws: FRRReplyError.self) { try FRRAnswerSplitter.split(down, count: 2) }
+        let summary = try FRRParserTests.fixture("summary-ipv4.json")
+        #expect(throws: FRRReplyError.unknownCommand("% Unknown command: show bgp ipv9")) {
+            try FRRAnswerSplitter.split(summary + "% Unknown command: show bgp ipv9\n", count: 2)
+        }
+        do {
+            _ = try FRRAnswerSplitter.split(#"{"a": 1"#, count: 1)
+            Issue.record("an unfinished answer was taken")
+        } catch {
+            guard case .malformed = error else { Issue.record("\(error)"); return }
+        }
+    }
+}

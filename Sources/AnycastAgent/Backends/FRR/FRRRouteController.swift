@@ -19,32 +19,35 @@ public struct FRRRouteController: RouteController {
     /// The route-map that carries a service's de-prefer attributes.
     static func routeMapName(_ service: ServiceDefinition) -> String { "ANYCAST-DEPREF-\(service.name)" }
 
-    /// Sessions from both families' summaries; what each Established peer is sent, from its
-    /// advertised-routes; the communities from the site's own routes; the step the network
-    /// statements make, from the running config.
+    /// Sessions from both families' summaries and the running config (the step the network
+    /// statements make) in one vtysh run; then, in a second, what each Established peer is
+    /// sent (advertised-routes) and the communities of the site's own routes.
     public func observe(services: [ServiceDefinition]) async throws -> RouteObservation {
         let now = clock()
+        let first = try FRRAnswerSplitter.split(
+            try await vtysh.show(IPFamily.allCases.map { "show bgp \($0.frr) unicast summary json" } + ["show running-config bgpd"]),
+            count: IPFamily.allCases.count)
         var peers: [String: FRRPeer] = [:]
-        for family in IPFamily.allCases {
-            for p in try FRRSummaryParser.peers(from: try await vtysh.show("show bgp \(family.frr) unicast summary json"), now: now) {
+        for (family, answer) in zip(IPFamily.allCases, first.objects) {
+            for p in try FRRSummaryParser.peers(from: answer, now: now) {
                 peers[p.address, default: FRRPeer(status: p)].families.insert(family)
                 if peers[p.address]!.families.count > 1 { peers[p.address]!.status.exported += p.exported }
             }
         }
-        for (address, peer) in peers where peer.status.state == .established {
-            for family in peer.families {
-                let sent = try FRRAdvertisedParser.routes(from: try await vtysh.show("show bgp \(family.frr) unicast neighbors \(address) advertised-routes json"))
-                for route in sent { peers[address]!.sent[IPPrefix.canonical(route.prefix) ?? route.prefix] = route }
-            }
-        }
-        let config = FRRRunningConfig.parse(try await vtysh.show("show running-config bgpd"))
+        let config = FRRRunningConfig.parse(first.rest)
+        let asked = peers.filter { $0.value.status.state == .established }.sorted { $0.key < $1.key }
+            .flatMap { address, peer in IPFamily.allCases.filter(peer.families.contains).map { (address, $0) } }
+        let marked = services.filter { $0.deprefer?.gracefulShutdown == true }.flatMap(\.prefixes)
+        var commands = asked.map { "show bgp \($0.1.frr) unicast neighbors \($0.0) advertised-routes json" }
+        commands += marked.map { "show bgp \(IPFamily($0).frr) unicast \($0) json" }
         var communities: [String: [String]] = [:]
-        for service in services where service.deprefer?.gracefulShutdown == true {
-            for prefix in service.prefixes where peers.values.contains(where: { $0.sent[Self.canonical(prefix)] != nil }) {
-                let family = IPFamily(prefix)
-                if let c = try FRRRouteDetailParser.localCommunities(from: try await vtysh.show("show bgp \(family.frr) unicast \(prefix) json")) {
-                    communities[Self.canonical(prefix)] = c
-                }
+        if !commands.isEmpty {
+            let second = try FRRAnswerSplitter.split(try await vtysh.show(commands), count: commands.count)
+            for ((address, _), answer) in zip(asked, second.objects) {
+                for route in try FRRAdvertisedParser.routes(from: answer) { peers[address]!.sent[Self.canonical(route.prefix)] = route }
+            }
+            for (prefix, answer) in zip(marked, second.objects.dropFirst(asked.count)) {
+                if let c = try FRRRouteDetailParser.localCommunities(from: answer) { communities[Self.canonical(prefix)] = c }
             }
         }
         let established = peers.values.filter { $0.status.state == .established }.sorted { $0.status.address < $1.status.address }

@@ -16,8 +16,15 @@ public struct VtyshClient: Sendable {
 
     /// One show command's standard output (a refusal or an unreachable bgpd is an error).
     public func show(_ command: String) async throws(FRRReplyError) -> String {
-        let result = try await run([command])
-        if let failure = FRRReply.failure(in: result.combined) { throw failure }
+        try await show([command])
+    }
+
+    /// Several show commands in one vtysh run: their outputs one after the other. A failure
+    /// before any output (bgpd down, a refused user) is an error; a later one is left for
+    /// `FRRAnswerSplitter` to find.
+    public func show(_ commands: [String]) async throws(FRRReplyError) -> String {
+        let result = try await run(commands)
+        if let failure = FRRReply.failure(in: result.output.isEmpty ? result.combined : result.errorOutput) { throw failure }
         return result.output
     }
 
