@@ -14,12 +14,19 @@ public struct RouterConnection: Sendable {
         case .frr(let frr):
             let vtysh = VtyshClient(path: frr.vtysh, pathspace: frr.pathspace, timeout: frr.commandTimeout)
             return RouterConnection(controller: FRRRouteController(vtysh: vtysh), close: {})
+        case .gobgp(let gobgp):
+            return RouterConnection(controller: GoBGPRouteController(client: client(gobgp)), close: {})
         }
+    }
+
+    static func client(_ gobgp: GoBGPConfig) -> GoBGPClient {
+        let address = gobgp.hostAndPort ?? (host: "127.0.0.1", port: 50051)
+        return GoBGPClient(cli: gobgp.cli, host: address.host, port: address.port, timeout: gobgp.commandTimeout)
     }
 
     /// What `check-config` finds wrong between the services and the running daemon: BIRD must
     /// have every protocol a service names; FRR must have a default `router bgp` to write the
-    /// network statements under. Throws when the daemon cannot be asked.
+    /// network statements under; gobgpd must answer. Throws when the daemon cannot be asked.
     public static func problems(services: [ServiceDefinition], router: RouterConfig) async throws -> [String] {
         switch router {
         case .bird(let bird):
@@ -32,6 +39,10 @@ public struct RouterConnection: Sendable {
             return config.localAS == nil
                 ? ["FRR has no 'router bgp ASN' (default instance) to announce \(services.map(\.name).joined(separator: ", ")) from (show running-config bgpd)"]
                 : []
+        case .gobgp(let gobgp):
+            // The answer is enough: gobgpd runs and its API takes commands.
+            _ = try await client(gobgp).run(["global"])
+            return []
         }
     }
 }

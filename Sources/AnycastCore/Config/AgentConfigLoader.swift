@@ -24,7 +24,7 @@ public enum AgentConfigLoader {
         _ text: String, file: String, environment: [String: String] = [:], baseDirectory: String? = nil
     ) throws(ConfigError) -> AgentConfig {
         let root = try TOMLDocument(source: text, file: file).rootReader
-        try root.rejectUnknownKeys(["site", "listen", "token", "state", "router", "bird", "frr", "service", "traffic", "probe", "health", "policy", "coordination"])
+        try root.rejectUnknownKeys(["site", "listen", "token", "state", "router", "bird", "frr", "gobgp", "service", "traffic", "probe", "health", "policy", "coordination"])
 
         let site = try requiredTable(root, "site", file: file)
         try site.rejectUnknownKeys(["id", "name", "region", "location"])
@@ -90,14 +90,14 @@ public enum AgentConfigLoader {
         if let r = try root.table("router") {
             try r.rejectUnknownKeys(["kind"])
             kind = try r.requiredString("kind")
-            if ["exabgp", "gobgp"].contains(kind) {
+            if ["exabgp"].contains(kind) {
                 throw r.error("kind", "'router.kind' = \"\(kind)\": this agent does not drive \(kind) yet; it drives \(RouterConfig.kinds.joined(separator: " and "))")
             }
             guard RouterConfig.kinds.contains(kind) else {
                 throw r.error("kind", "'router.kind' = \"\(kind)\" must be one of \(RouterConfig.kinds.joined(separator: ", "))")
             }
         }
-        for other in ["bird", "frr"] where other != kind {
+        for other in ["bird", "frr", "gobgp"] where other != kind {
             if let t = try root.table(other) {
                 throw t.error(nil, "[\(other)] is for [router] kind = \"\(other)\", but this agent drives \(kind)\(kind == "bird" && (try? root.table("router")) == nil ? " (no [router] table: BIRD)" : ""); remove [\(other)], or set [router] kind = \"\(other)\"")
             }
@@ -119,6 +119,20 @@ public enum AgentConfigLoader {
                 frr.drainVerifyDeadline = try t.duration("drain_verify_deadline") ?? frr.drainVerifyDeadline
             }
             return .frr(frr)
+        case "gobgp":
+            var gobgp = GoBGPConfig()
+            if let t = try root.table("gobgp") {
+                try t.rejectUnknownKeys(["cli", "api", "command_timeout", "drain_verify_deadline"])
+                gobgp.cli = try t.string("cli") ?? gobgp.cli
+                guard gobgp.cli.hasPrefix("/") else { throw t.error("cli", "'gobgp.cli' = \"\(gobgp.cli)\" must be an absolute path") }
+                gobgp.api = try t.string("api") ?? gobgp.api
+                guard gobgp.hostAndPort != nil else {
+                    throw t.error("api", "'gobgp.api' = \"\(gobgp.api)\" must be HOST:PORT, gobgpd's --api-hosts (IPv6 in brackets: [::1]:50051)")
+                }
+                gobgp.commandTimeout = try t.duration("command_timeout") ?? gobgp.commandTimeout
+                gobgp.drainVerifyDeadline = try t.duration("drain_verify_deadline") ?? gobgp.drainVerifyDeadline
+            }
+            return .gobgp(gobgp)
         default:
             let birdTable = try requiredTable(root, "bird", file: file)
             try birdTable.rejectUnknownKeys(["socket", "command_timeout", "drain_verify_deadline"])

@@ -35,6 +35,10 @@ public enum AgentConfigWriter {
             out += "\n[frr]\n"
             out += "vtysh = \(quote(frr.vtysh))\n"
             if let name = frr.pathspace { out += "pathspace = \(quote(name))\n" }
+        case .gobgp(let gobgp):
+            out += "\n[gobgp]\n"
+            out += "cli = \(quote(gobgp.cli))\n"
+            out += "api = \(quote(gobgp.api))\n"
         }
         out += "command_timeout = \(quote(ConfigDuration.format(config.router.commandTimeout)))\n"
         out += "drain_verify_deadline = \(quote(ConfigDuration.format(config.router.drainVerifyDeadline)))\n"

@@ -2,15 +2,17 @@
 public enum RouterConfig: Sendable, Hashable {
     case bird(BirdConfig)
     case frr(FRRConfig)
+    case gobgp(GoBGPConfig)
 
     /// The kinds `[router] kind` accepts today.
-    public static let kinds = ["bird", "frr"]
+    public static let kinds = ["bird", "frr", "gobgp"]
 
     /// `bird`, `frr`: the name in the config and in the agent's `daemons`.
     public var kind: String {
         switch self {
         case .bird: "bird"
         case .frr: "frr"
+        case .gobgp: "gobgp"
         }
     }
 
@@ -19,6 +21,7 @@ public enum RouterConfig: Sendable, Hashable {
         switch self {
         case .bird(let b): b.commandTimeout
         case .frr(let f): f.commandTimeout
+        case .gobgp(let g): g.commandTimeout
         }
     }
 
@@ -27,6 +30,7 @@ public enum RouterConfig: Sendable, Hashable {
         switch self {
         case .bird(let b): b.drainVerifyDeadline
         case .frr(let f): f.drainVerifyDeadline
+        case .gobgp(let g): g.drainVerifyDeadline
         }
     }
 
@@ -37,6 +41,6 @@ public enum RouterConfig: Sendable, Hashable {
     }
 
     /// Whether services name the protocols that originate their prefixes (`bird_protocols`):
-    /// BIRD drains by disabling them; FRR's agent writes the network statements itself.
+    /// BIRD drains by disabling them; with the others the agent writes the routes itself.
     public var namesOriginProtocols: Bool { kind == "bird" }
 }

@@ -161,12 +161,3 @@ private struct FRRPeer {
     /// What it is sent, by canonical prefix.
     var sent: [String: FRRAdvertisedParser.Sent] = [:]
 }
-
-/// IPv4 or IPv6, and FRR's word for it.
-enum IPFamily: CaseIterable, Hashable {
-    case ipv4, ipv6
-
-    init(_ prefix: String) { self = prefix.contains(":") ? .ipv6 : .ipv4 }
-
-    var frr: String { self == .ipv4 ? "ipv4" : "ipv6" }
-}

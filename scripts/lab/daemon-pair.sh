@@ -1,18 +1,23 @@
 #!/usr/bin/env bash
-# Two-router FRR lab: an upstream BIRD (AS 65000) and one anycast site running FRR's bgpd
-# (AS 65100), each in its own network namespace, joined by a veth, with an IPv4 and an IPv6
-# session (dual stack, one session per family, as sites usually peer).
+# Two-router lab for a routing daemon other than BIRD: an upstream BIRD (AS 65000) and one
+# anycast site (AS 65100) running FRR's bgpd or gobgpd, each in its own network namespace,
+# joined by a veth, with an IPv4 and an IPv6 session (dual stack, one session per family, as
+# sites usually peer).
 #
-#   frr-pair.sh up DIR        build the namespaces, start BIRD and bgpd, wait for Established
-#   frr-pair.sh down DIR      stop both and delete the namespaces (idempotent)
-#   frr-pair.sh bgpd DIR      start the site's bgpd again (after a test stopped or killed it)
+#   daemon-pair.sh frr|gobgp up DIR      build the namespaces, start BIRD and the site's
+#                                        daemon, wait until both sessions are Established
+#   daemon-pair.sh frr|gobgp down DIR    stop both and delete the namespaces (idempotent)
+#   daemon-pair.sh frr|gobgp start DIR   start the site's daemon again (after a test stopped
+#                                        or killed it); its pid is in `daemon-pair.sh ... pid`
+#   daemon-pair.sh frr|gobgp pid DIR     prints the site daemon's pid
 #
-# The site's bgpd config has the sessions and no network statements: the agent writes those
-# (announce, de-prefer, withdraw), so a bgpd that restarts announces nothing until the agent
-# has said what it should.
+# The site daemon's config has the sessions and no routes: the agent adds those (announce,
+# de-prefer, withdraw), so a daemon that restarts announces nothing until the agent has said
+# what it should.
 #
 # LAB_PREFIX (default "acf") names the namespaces ${LAB_PREFIX}-up and ${LAB_PREFIX}-s1, and
-# FRR's pathspace (vtysh -N ${LAB_PREFIX}-s1). Needs root, frr, bird2 and iproute2.
+# FRR's pathspace (vtysh -N ${LAB_PREFIX}-s1). gobgpd's API is 127.0.0.1:50051 inside the
+# site's namespace. Needs root, bird2, iproute2, and frr or gobgpd.
 #
 # Addresses (documentation ranges only, and only inside the namespaces):
 #   link       198.51.100.0/30 (upstream .1, site .2); 2001:db8:ffff::1/64 and ::2/64
@@ -25,14 +30,17 @@ NS_UP="${PREFIX}-up"
 NS_S1="${PREFIX}-s1"
 WAIT_SECS="${LAB_WAIT_SECS:-30}"
 
-usage() { echo "usage: $0 up|down|bgpd DIR" >&2; exit 2; }
-[[ $# -eq 2 ]] || usage
-CMD="$1"
-if [[ "$CMD" == up ]]; then mkdir -p "$2"; fi
-if [[ -d "$2" ]]; then DIR="$(cd "$2" && pwd)"; else DIR="$2"; fi
+usage() { echo "usage: $0 frr|gobgp up|down|start|pid DIR" >&2; exit 2; }
+[[ $# -eq 3 ]] || usage
+DAEMON="$1"
+CMD="$2"
+[[ "$DAEMON" == frr || "$DAEMON" == gobgp ]] || usage
+if [[ "$CMD" == up ]]; then mkdir -p "$3"; fi
+if [[ -d "$3" ]]; then DIR="$(cd "$3" && pwd)"; else DIR="$3"; fi
 RUN="/var/run/frr/$NS_S1"
+GOBGP_API="127.0.0.1:50051"
 
-log() { echo "frr-pair: $*" >&2; }
+log() { echo "daemon-pair: $*" >&2; }
 
 # stop PIDFILE COMM: stops the process the pid file names, only if it is COMM.
 stop() {
@@ -47,9 +55,14 @@ stop() {
     rm -f "$1"
 }
 
+# The site daemon's pid file and its command name.
+site_pidfile() { if [[ "$DAEMON" == frr ]]; then echo "$RUN/bgpd.pid"; else echo "$DIR/gobgpd.pid"; fi; }
+site_comm() { if [[ "$DAEMON" == frr ]]; then echo bgpd; else echo gobgpd; fi; }
+
 down() {
     stop "$DIR/up.pid" bird
     stop "$RUN/bgpd.pid" bgpd
+    stop "$DIR/gobgpd.pid" gobgpd
     local ns pids
     for ns in "$NS_UP" "$NS_S1"; do
         if ip netns list | awk '{print $1}' | grep -qx "$ns"; then
@@ -64,6 +77,11 @@ down() {
 }
 
 write_configs() {
+    write_upstream_conf
+    if [[ "$DAEMON" == gobgp ]]; then write_gobgp_conf; else write_frr_conf; fi
+}
+
+write_upstream_conf() {
     cat >"$DIR/up.conf" <<CONF
 # Upstream router (AS 65000), namespace $NS_UP
 router id 198.51.100.1;
@@ -71,6 +89,32 @@ protocol device {}
 protocol bgp s1 { local 198.51.100.1 as 65000; neighbor 198.51.100.2 as 65100; ipv4 { import all; export none; }; }
 protocol bgp s1v6 { local 2001:db8:ffff::1 as 65000; neighbor 2001:db8:ffff::2 as 65100; ipv6 { import all; export none; }; }
 CONF
+}
+
+write_gobgp_conf() {
+    cat >"$DIR/gobgpd.toml" <<CONF
+# Anycast site (AS 65100), namespace $NS_S1. No routes: the agent adds them.
+[global.config]
+  as = 65100
+  router-id = "198.51.100.2"
+[[neighbors]]
+  [neighbors.config]
+    neighbor-address = "198.51.100.1"
+    peer-as = 65000
+  [[neighbors.afi-safis]]
+    [neighbors.afi-safis.config]
+      afi-safi-name = "ipv4-unicast"
+[[neighbors]]
+  [neighbors.config]
+    neighbor-address = "2001:db8:ffff::1"
+    peer-as = 65000
+  [[neighbors.afi-safis]]
+    [neighbors.afi-safis.config]
+      afi-safi-name = "ipv6-unicast"
+CONF
+}
+
+write_frr_conf() {
     mkdir -p "$RUN"
     cat >"$RUN/bgpd.conf" <<CONF
 ! Anycast site (AS 65100), namespace $NS_S1. No network statements: the agent writes them.
@@ -96,7 +140,13 @@ router bgp 65100
 CONF
 }
 
-start_bgpd() {
+start_site() {
+    if [[ "$DAEMON" == gobgp ]]; then
+        # gobgpd stays in the foreground; --pprof-disable: no listener on localhost:6060.
+        setsid ip netns exec "$NS_S1" sh -c 'echo $$ >"$1"; shift; exec "$@"' sh "$DIR/gobgpd.pid" \
+            gobgpd -f "$DIR/gobgpd.toml" -t toml --api-hosts "$GOBGP_API" --pprof-disable -p </dev/null >>"$DIR/gobgpd.log" 2>&1 &
+        return 0
+    fi
     mkdir -p "$RUN" "/etc/frr/$NS_S1"
     touch "/etc/frr/$NS_S1/vtysh.conf"
     # bgpd reads its config and writes its log as frr: both live in its run directory, since
@@ -106,19 +156,18 @@ start_bgpd() {
     ip netns exec "$NS_S1" /usr/lib/frr/bgpd -N "$NS_S1" -Z -d -f "$RUN/bgpd.conf" -i "$RUN/bgpd.pid" -u frr -g frr
 }
 
-# established: both of the site's sessions are up.
+# established: both of the site's sessions are up (seen from the upstream BIRD).
 established() {
-    local v4 v6
-    v4="$(vtysh -N "$NS_S1" -c 'show bgp ipv4 unicast summary json' 2>/dev/null || true)"
-    v6="$(vtysh -N "$NS_S1" -c 'show bgp ipv6 unicast summary json' 2>/dev/null || true)"
-    grep -q '"state":"Established"' <<<"$v4" && grep -q '"state":"Established"' <<<"$v6"
+    local out
+    out="$(birdc -s "$DIR/up.ctl" show protocols 2>/dev/null || true)"
+    grep -Eq '^s1 .*Established' <<<"$out" && grep -Eq '^s1v6 .*Established' <<<"$out"
 }
 
 wait_established() {
     local deadline=$((SECONDS + WAIT_SECS))
     while (( SECONDS < deadline )); do established && return 0; sleep 0.3; done
     log "the site's sessions are not Established after ${WAIT_SECS}s"
-    vtysh -N "$NS_S1" -c 'show bgp summary' >&2 2>&1 || true
+    birdc -s "$DIR/up.ctl" show protocols >&2 2>&1 || true
     return 1
 }
 
@@ -138,16 +187,17 @@ up() {
     ip -n "$NS_S1" link set v-up up
     write_configs
     ip netns exec "$NS_UP" bird -c "$DIR/up.conf" -s "$DIR/up.ctl" -P "$DIR/up.pid"
-    start_bgpd
+    start_site
     wait_established || { trap - ERR; down; return 1; }
     trap - ERR
     echo "upstream socket: $DIR/up.ctl"
-    echo "site: vtysh -N $NS_S1"
+    if [[ "$DAEMON" == frr ]]; then echo "site: vtysh -N $NS_S1"; else echo "site: ip netns exec $NS_S1 gobgp -u ${GOBGP_API%:*} -p ${GOBGP_API##*:}"; fi
 }
 
 case "$CMD" in
     up) up ;;
     down) down ;;
-    bgpd) start_bgpd && wait_established ;;
+    start) start_site && wait_established ;;
+    pid) cat "$(site_pidfile)" ;;
     *) usage ;;
 esac
