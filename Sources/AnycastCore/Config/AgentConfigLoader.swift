@@ -91,7 +91,7 @@ public enum AgentConfigLoader {
             try r.rejectUnknownKeys(["kind"])
             kind = try r.requiredString("kind")
             if ["exabgp"].contains(kind) {
-                throw r.error("kind", "'router.kind' = \"\(kind)\": this agent does not drive \(kind) yet; it drives \(RouterConfig.kinds.joined(separator: " and "))")
+                throw r.error("kind", "'router.kind' = \"\(kind)\": this agent does not drive \(kind) yet; it drives \(RouterConfig.kinds.joined(separator: ", "))")
             }
             guard RouterConfig.kinds.contains(kind) else {
                 throw r.error("kind", "'router.kind' = \"\(kind)\" must be one of \(RouterConfig.kinds.joined(separator: ", "))")

@@ -1,0 +1,1 @@
+../../../fuzz/entries/FuzzGoBGP.swift
