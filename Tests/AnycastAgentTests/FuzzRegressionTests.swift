@@ -11,7 +11,7 @@ import Testing
 /// StatusStreamFuzzRegressionTests, in AnycastPollerTests, which can see the parser.
 @Suite struct FuzzRegressionTests {
     @Test func corporaAreThere() throws {
-        for target in ["prometheus", "bird", "frr", "gobgp", "stats", "dns", "fleetconfig", "agentconfig", "apirequest", "statusupdate"] {
+        for target in ["prometheus", "bird", "frr", "gobgp", "exabgp", "stats", "dns", "fleetconfig", "agentconfig", "apirequest", "statusupdate"] {
             #expect(try !FuzzInput.all(target).isEmpty, "\(target) has seeds")
         }
     }
@@ -34,6 +34,11 @@ import Testing
     @Test func gobgp() throws {
         let read = try FuzzInput.replay("gobgp", through: fuzzGoBGP)
         #expect(read["fuzz/corpus/gobgp/neighbor-list.json"] == 3, "a seed's three sessions are read")
+    }
+
+    @Test func exabgp() throws {
+        let read = try FuzzInput.replay("exabgp", through: fuzzExaBGP)
+        #expect(read["fuzz/corpus/exabgp/neighbor-extensive.txt"] == 3, "a seed's three sessions are read")
     }
 
     @Test func stats() throws {

@@ -105,7 +105,7 @@ import Testing
         #expect(config.site.location == nil)
     }
 
-    @Test func frrAndGoBGPSitesNameNoProtocols() throws {
+    @Test func sitesOfOtherDaemonsNameNoProtocols() throws {
         let source = Self.replacing("[bird]\nsocket = \"/run/bird/bird.ctl\"", with: "[router]\nkind = \"frr\"\n[frr]\npathspace = \"site-1\"\ncommand_timeout = \"1s\"")
             .replacingOccurrences(of: "bird_protocols = [\"anycast4\"]\n", with: "[service.deprefer]\nprepend = 2\ngraceful_shutdown = true\n")
         let config = try AgentConfigLoader.parse(source, file: "agent.toml")
@@ -122,6 +122,11 @@ import Testing
         #expect(gobgp.router == .gobgp(GoBGPConfig(api: "[::1]:50052")))
         #expect(GoBGPConfig(api: "[::1]:50052").hostAndPort! == ("::1", 50052))
         #expect(try AgentConfigLoader.parse(AgentConfigWriter.effective(gobgp), file: "effective.toml") == gobgp)
+        let exabgp = try AgentConfigLoader.parse(
+            Self.replacing("[bird]\nsocket = \"/run/bird/bird.ctl\"", with: "[router]\nkind = \"exabgp\"\n[exabgp]\npipe = \"/run/exabgp/site\"")
+                .replacingOccurrences(of: "bird_protocols = [\"anycast4\"]\n", with: ""), file: "agent.toml")
+        #expect(exabgp.router == .exabgp(ExaBGPConfig(pipe: "/run/exabgp/site")))
+        #expect(try AgentConfigLoader.parse(AgentConfigWriter.effective(exabgp), file: "effective.toml") == exabgp)
         let bird = try AgentConfigLoader.parse(Self.replacing("[bird]", with: "[router]\nkind = \"bird\"\n[bird]"), file: "agent.toml")
         #expect(bird.router == .bird(BirdConfig(socket: "/run/bird/bird.ctl")), "[router] kind = \"bird\" is the same as no [router]")
     }
@@ -144,8 +149,8 @@ import Testing
         ("unknown listen key", replacing("port = 9100", with: "port = 9100\nhost = \"x\""), 7, "unknown key 'host' in [listen]"),
         ("unknown state key", replacing("[state]", with: "[state]\ndirectory = \"/x\""), 8, "unknown key 'directory' in [state]"),
         ("unknown bird key", replacing("[bird]", with: "[bird]\ntimeout = \"1s\""), 10, "unknown key 'timeout' in [bird]"),
-        ("unknown router kind", replacing("[bird]", with: "[router]\nkind = \"junos\"\n[bird]"), 10, "'router.kind' = \"junos\" must be one of bird, frr, gobgp"),
-        ("a daemon not driven yet", replacing("[bird]", with: "[router]\nkind = \"exabgp\"\n[bird]"), 10, "this agent does not drive exabgp yet; it drives bird, frr, gobgp"),
+        ("unknown router kind", replacing("[bird]", with: "[router]\nkind = \"junos\"\n[bird]"), 10, "'router.kind' = \"junos\" must be one of bird, frr, gobgp, exabgp"),
+        ("exabgp pipe with its suffix", replacing("[bird]\nsocket = \"/run/bird/bird.ctl\"", with: "[router]\nkind = \"exabgp\"\n[exabgp]\npipe = \"/run/exabgp/exabgp.in\"").replacingOccurrences(of: "bird_protocols = [\"anycast4\"]\n", with: ""), 12, "'exabgp.pipe' = \"/run/exabgp/exabgp.in\" must be an absolute path without .in or .out"),
         ("bad gobgp api", replacing("[bird]\nsocket = \"/run/bird/bird.ctl\"", with: "[router]\nkind = \"gobgp\"\n[gobgp]\napi = \"localhost\"").replacingOccurrences(of: "bird_protocols = [\"anycast4\"]\n", with: ""), 12, "'gobgp.api' = \"localhost\" must be HOST:PORT"),
         ("[bird] left in an FRR config", replacing("[bird]", with: "[router]\nkind = \"frr\"\n[bird]"), 11, "[bird] is for [router] kind = \"bird\", but this agent drives frr; remove [bird]"),
         ("[frr] in a BIRD config", minimal + "[frr]\npathspace = \"s1\"\n", 15, "[frr] is for [router] kind = \"frr\", but this agent drives bird (no [router] table: BIRD)"),

@@ -1,4 +1,5 @@
-# The body of frr-agent.sh and gobgp-agent.sh (DAEMON = frr or gobgp; sourced, not run): the
+# The body of frr-agent.sh, gobgp-agent.sh and exabgp-agent.sh (DAEMON = frr, gobgp or exabgp;
+# sourced, not run): the
 # site agent against a routing daemon other than BIRD. An upstream BIRD and the site's daemon
 # in two network namespaces with an IPv4 and an IPv6 session (scripts/lab/daemon-pair.sh);
 # the agent in the site's namespace beside the daemon. Announce on start, drain and undrain
@@ -13,6 +14,7 @@ NAME="$DAEMON-agent"
 case "$DAEMON" in
     frr) TOOLS=(vtysh /usr/lib/frr/bgpd); PACKAGE=frr; PROC=bgpd ;;
     gobgp) TOOLS=(gobgp gobgpd); PACKAGE=gobgpd; PROC=gobgpd ;;
+    exabgp) TOOLS=(exabgp exabgpcli); PACKAGE=exabgp; PROC=exabgp ;;
 esac
 for tool in bird birdc ip curl python3 "${TOOLS[@]}"; do
     command -v "$tool" >/dev/null || { echo "FAIL - $tool is missing: apt-get install $PACKAGE bird2 iproute2 curl python3"; FAILED=1; summary "$NAME"; exit 1; }
@@ -43,7 +45,8 @@ pathspace = \"$NS_S1\""
         holds_none() { ! vtysh -N "$NS_S1" -c 'show running-config bgpd' | grep -Eq 'network (203.0.113.0/24|2001:db8:53::/48)'; }
         CLI_WORDS="vtysh 'no network'"
         DOWN_WORDS="bgpd is not running"
-        MISSING_KEY="vtysh"
+        MISSING_LINE='vtysh = "/nonexistent/vtysh"'
+        MISSING_WORDS="/nonexistent/vtysh is not installed"
         ;;
     gobgp)
         ROUTER_TABLE="[gobgp]
@@ -54,7 +57,20 @@ api = \"127.0.0.1:50051\""
         holds_none() { [ "$("${IN[@]}" "${G[@]}" global rib -a ipv4 -j)" = "{}" ] && [ "$("${IN[@]}" "${G[@]}" global rib -a ipv6 -j)" = "{}" ]; }
         CLI_WORDS="gobgp 'global rib del'"
         DOWN_WORDS="gobgpd is not running"
-        MISSING_KEY="cli"
+        MISSING_LINE='cli = "/nonexistent/gobgp"'
+        MISSING_WORDS="/nonexistent/gobgp is not installed"
+        ;;
+    exabgp)
+        ROUTER_TABLE="[exabgp]
+pipe = \"$LAB/exabgp/run/exabgp\""
+        X=(timeout 10 exabgpcli --root "$LAB/exabgp" --env "$LAB/exabgp/exabgp.env")
+        reannounce_by_hand() { "${X[@]}" announce route 203.0.113.0/24 next-hop self >/dev/null; }
+        withdraw_by_hand() { "${X[@]}" withdraw route 203.0.113.0/24 next-hop self && "${X[@]}" withdraw route 2001:db8:53::/48 next-hop self; }
+        holds_none() { [ -z "$("${X[@]}" show adj-rib out)" ]; }
+        CLI_WORDS="exabgpcli 'withdraw route'"
+        DOWN_WORDS="ExaBGP is not running"
+        MISSING_LINE='pipe = "/nonexistent/exabgp"'
+        MISSING_WORDS="/nonexistent/exabgp.out: No such file or directory"
         ;;
 esac
 
@@ -194,7 +210,10 @@ echo "       $CLI_WORDS for both prefixes: gone at the upstream after $(( ($(dat
 
 # The daemon's CLI not there: the agent says so.
 kill "$AGENT"; wait "$AGENT" 2>/dev/null
-write_config "$WORK/agent-nocli.toml" "$MISSING_KEY = \"/nonexistent/$DAEMON-cli\""
-check "$DAEMON's CLI missing: the agent starts and says it is not installed" bash -c "$(declare -f start_site_agent); IN=(${IN[*]}); BIN='$BIN'; WORK='$WORK'; URL='$URL'; CLEANUP=(); start_site_agent '$WORK/agent-nocli.toml' && wait_until 5 svc \"[e for e in s['errors'] if e['source']=='routes' and '/nonexistent/$DAEMON-cli is not installed' in e['message']] and d['observed']=='unknown'\"; rc=\$?; kill \$AGENT; exit \$rc"
+# (A table may not repeat a key: the daemon's table is written with the missing path in place
+# of its own line, or with it added.)
+ROUTER_TABLE="$(grep -v "^${MISSING_LINE%% =*} =" <<<"$ROUTER_TABLE")"
+write_config "$WORK/agent-missing.toml" "$MISSING_LINE"
+check "$DAEMON's way in missing: the agent starts and says so" bash -c "$(declare -f start_site_agent); IN=(${IN[*]}); BIN='$BIN'; WORK='$WORK'; URL='$URL'; CLEANUP=(); start_site_agent '$WORK/agent-missing.toml' && wait_until 5 svc \"[e for e in s['errors'] if e['source']=='routes' and '$MISSING_WORDS' in e['message']] and d['observed']=='unknown'\"; rc=\$?; kill \$AGENT; exit \$rc"
 
 summary "$NAME"

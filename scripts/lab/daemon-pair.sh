@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # Two-router lab for a routing daemon other than BIRD: an upstream BIRD (AS 65000) and one
-# anycast site (AS 65100) running FRR's bgpd or gobgpd, each in its own network namespace,
+# anycast site (AS 65100) running FRR's bgpd, gobgpd or ExaBGP, each in its own network namespace,
 # joined by a veth, with an IPv4 and an IPv6 session (dual stack, one session per family, as
 # sites usually peer).
 #
-#   daemon-pair.sh frr|gobgp up DIR      build the namespaces, start BIRD and the site's
-#                                        daemon, wait until both sessions are Established
-#   daemon-pair.sh frr|gobgp down DIR    stop both and delete the namespaces (idempotent)
-#   daemon-pair.sh frr|gobgp start DIR   start the site's daemon again (after a test stopped
-#                                        or killed it); its pid is in `daemon-pair.sh ... pid`
-#   daemon-pair.sh frr|gobgp pid DIR     prints the site daemon's pid
+#   daemon-pair.sh DAEMON up DIR      build the namespaces, start BIRD and the site's daemon
+#                                     (DAEMON: frr, gobgp or exabgp), wait until both
+#                                     sessions are Established
+#   daemon-pair.sh DAEMON down DIR    stop both and delete the namespaces (idempotent)
+#   daemon-pair.sh DAEMON start DIR   start the site's daemon again (after a test stopped or
+#                                     killed it)
+#   daemon-pair.sh DAEMON pid DIR     prints the site daemon's pid
 #
 # The site daemon's config has the sessions and no routes: the agent adds those (announce,
 # de-prefer, withdraw), so a daemon that restarts announces nothing until the agent has said
@@ -17,7 +18,9 @@
 #
 # LAB_PREFIX (default "acf") names the namespaces ${LAB_PREFIX}-up and ${LAB_PREFIX}-s1, and
 # FRR's pathspace (vtysh -N ${LAB_PREFIX}-s1). gobgpd's API is 127.0.0.1:50051 inside the
-# site's namespace. Needs root, bird2, iproute2, and frr or gobgpd.
+# site's namespace. ExaBGP's control pipes are DIR/exabgp/run/exabgp.in and .out (the agent's
+# `[exabgp] pipe = "DIR/exabgp/run/exabgp"`). Needs root, bird2, iproute2, and frr, gobgpd or
+# exabgp.
 #
 # Addresses (documentation ranges only, and only inside the namespaces):
 #   link       198.51.100.0/30 (upstream .1, site .2); 2001:db8:ffff::1/64 and ::2/64
@@ -30,11 +33,11 @@ NS_UP="${PREFIX}-up"
 NS_S1="${PREFIX}-s1"
 WAIT_SECS="${LAB_WAIT_SECS:-30}"
 
-usage() { echo "usage: $0 frr|gobgp up|down|start|pid DIR" >&2; exit 2; }
+usage() { echo "usage: $0 frr|gobgp|exabgp up|down|start|pid DIR" >&2; exit 2; }
 [[ $# -eq 3 ]] || usage
 DAEMON="$1"
 CMD="$2"
-[[ "$DAEMON" == frr || "$DAEMON" == gobgp ]] || usage
+[[ "$DAEMON" == frr || "$DAEMON" == gobgp || "$DAEMON" == exabgp ]] || usage
 if [[ "$CMD" == up ]]; then mkdir -p "$3"; fi
 if [[ -d "$3" ]]; then DIR="$(cd "$3" && pwd)"; else DIR="$3"; fi
 RUN="/var/run/frr/$NS_S1"
@@ -56,13 +59,15 @@ stop() {
 }
 
 # The site daemon's pid file and its command name.
-site_pidfile() { if [[ "$DAEMON" == frr ]]; then echo "$RUN/bgpd.pid"; else echo "$DIR/gobgpd.pid"; fi; }
-site_comm() { if [[ "$DAEMON" == frr ]]; then echo bgpd; else echo gobgpd; fi; }
+site_pidfile() {
+    case "$DAEMON" in frr) echo "$RUN/bgpd.pid" ;; gobgp) echo "$DIR/gobgpd.pid" ;; exabgp) echo "$DIR/exabgp/exabgp.pid" ;; esac
+}
 
 down() {
     stop "$DIR/up.pid" bird
     stop "$RUN/bgpd.pid" bgpd
     stop "$DIR/gobgpd.pid" gobgpd
+    stop "$DIR/exabgp/exabgp.pid" exabgp
     local ns pids
     for ns in "$NS_UP" "$NS_S1"; do
         if ip netns list | awk '{print $1}' | grep -qx "$ns"; then
@@ -78,7 +83,7 @@ down() {
 
 write_configs() {
     write_upstream_conf
-    if [[ "$DAEMON" == gobgp ]]; then write_gobgp_conf; else write_frr_conf; fi
+    case "$DAEMON" in frr) write_frr_conf ;; gobgp) write_gobgp_conf ;; exabgp) write_exabgp_conf ;; esac
 }
 
 write_upstream_conf() {
@@ -114,6 +119,45 @@ write_gobgp_conf() {
 CONF
 }
 
+# ExaBGP: the sessions and no routes; its cli on, answering `done` to each command (ack), its
+# pipes made beforehand. It runs as root here: an env file replaces ExaBGP's defaults, whose
+# user (nobody) could not open root's pipes.
+write_exabgp_conf() {
+    mkdir -p "$DIR/exabgp/run"
+    cat >"$DIR/exabgp/exabgp.conf" <<CONF
+neighbor 198.51.100.1 {
+    router-id 198.51.100.2;
+    local-address 198.51.100.2;
+    local-as 65100;
+    peer-as 65000;
+    family { ipv4 unicast; }
+}
+neighbor 2001:db8:ffff::1 {
+    router-id 198.51.100.2;
+    local-address 2001:db8:ffff::2;
+    local-as 65100;
+    peer-as 65000;
+    family { ipv6 unicast; }
+}
+CONF
+    cat >"$DIR/exabgp/exabgp.env" <<CONF
+[exabgp.api]
+cli = true
+ack = true
+pipename = 'exabgp'
+
+[exabgp.daemon]
+daemonize = false
+user = 'root'
+pid = '$DIR/exabgp/exabgp.pid'
+
+[exabgp.log]
+destination = 'stdout'
+CONF
+    rm -f "$DIR/exabgp/run/exabgp.in" "$DIR/exabgp/run/exabgp.out"
+    mkfifo -m 600 "$DIR/exabgp/run/exabgp.in" "$DIR/exabgp/run/exabgp.out"
+}
+
 write_frr_conf() {
     mkdir -p "$RUN"
     cat >"$RUN/bgpd.conf" <<CONF
@@ -141,6 +185,15 @@ CONF
 }
 
 start_site() {
+    if [[ "$DAEMON" == exabgp ]]; then
+        rm -f "$DIR/exabgp/exabgp.pid"
+        setsid ip netns exec "$NS_S1" exabgp --root "$DIR/exabgp" --env "$DIR/exabgp/exabgp.env" "$DIR/exabgp/exabgp.conf" \
+            </dev/null >>"$DIR/exabgp/exabgp.log" 2>&1 &
+        local _
+        for _ in $(seq 100); do [[ -s "$DIR/exabgp/exabgp.pid" ]] && return 0; sleep 0.1; done
+        log "exabgp wrote no pid file"; tail -20 "$DIR/exabgp/exabgp.log" >&2
+        return 1
+    fi
     if [[ "$DAEMON" == gobgp ]]; then
         # gobgpd stays in the foreground; --pprof-disable: no listener on localhost:6060.
         setsid ip netns exec "$NS_S1" sh -c 'echo $$ >"$1"; shift; exec "$@"' sh "$DIR/gobgpd.pid" \
@@ -191,7 +244,11 @@ up() {
     wait_established || { trap - ERR; down; return 1; }
     trap - ERR
     echo "upstream socket: $DIR/up.ctl"
-    if [[ "$DAEMON" == frr ]]; then echo "site: vtysh -N $NS_S1"; else echo "site: ip netns exec $NS_S1 gobgp -u ${GOBGP_API%:*} -p ${GOBGP_API##*:}"; fi
+    case "$DAEMON" in
+        frr) echo "site: vtysh -N $NS_S1" ;;
+        gobgp) echo "site: ip netns exec $NS_S1 gobgp -u ${GOBGP_API%:*} -p ${GOBGP_API##*:}" ;;
+        exabgp) echo "site: exabgpcli --root $DIR/exabgp --env $DIR/exabgp/exabgp.env" ;;
+    esac
 }
 
 case "$CMD" in

@@ -1,6 +1,6 @@
 import AnycastCore
 
-/// Reads and changes what a site's routing daemon announces. BIRD, FRR and the simulator implement it.
+/// Reads and changes what a site's routing daemon announces. BIRD, FRR, GoBGP, ExaBGP and the simulator implement it.
 public protocol RouteController: Sendable {
     /// Reads the BGP peers and, for each service, whether its prefixes are exported to them.
     func observe(services: [ServiceDefinition]) async throws -> RouteObservation

@@ -16,6 +16,9 @@ public struct RouterConnection: Sendable {
             return RouterConnection(controller: FRRRouteController(vtysh: vtysh), close: {})
         case .gobgp(let gobgp):
             return RouterConnection(controller: GoBGPRouteController(client: client(gobgp)), close: {})
+        case .exabgp(let exabgp):
+            let client = ExaBGPPipeClient(pipe: exabgp.pipe, timeout: exabgp.commandTimeout)
+            return RouterConnection(controller: ExaBGPRouteController(client: client), close: {})
         }
     }
 
@@ -26,7 +29,8 @@ public struct RouterConnection: Sendable {
 
     /// What `check-config` finds wrong between the services and the running daemon: BIRD must
     /// have every protocol a service names; FRR must have a default `router bgp` to write the
-    /// network statements under; gobgpd must answer. Throws when the daemon cannot be asked.
+    /// network statements under; gobgpd must answer; ExaBGP
+    /// must answer through its pipes and have neighbors. Throws when the daemon cannot be asked.
     public static func problems(services: [ServiceDefinition], router: RouterConfig) async throws -> [String] {
         switch router {
         case .bird(let bird):
@@ -43,6 +47,9 @@ public struct RouterConnection: Sendable {
             // The answer is enough: gobgpd runs and its API takes commands.
             _ = try await client(gobgp).run(["global"])
             return []
+        case .exabgp(let exabgp):
+            let answer = try await ExaBGPPipeClient(pipe: exabgp.pipe, timeout: exabgp.commandTimeout).command("show neighbor extensive")
+            return ExaBGPNeighborParser.sessions(from: answer, now: .now).isEmpty ? ["ExaBGP has no neighbor (show neighbor extensive)"] : []
         }
     }
 }

@@ -24,7 +24,7 @@ public enum AgentConfigLoader {
         _ text: String, file: String, environment: [String: String] = [:], baseDirectory: String? = nil
     ) throws(ConfigError) -> AgentConfig {
         let root = try TOMLDocument(source: text, file: file).rootReader
-        try root.rejectUnknownKeys(["site", "listen", "token", "state", "router", "bird", "frr", "gobgp", "service", "traffic", "probe", "health", "policy", "coordination"])
+        try root.rejectUnknownKeys(["site", "listen", "token", "state", "router", "bird", "frr", "gobgp", "exabgp", "service", "traffic", "probe", "health", "policy", "coordination"])
 
         let site = try requiredTable(root, "site", file: file)
         try site.rejectUnknownKeys(["id", "name", "region", "location"])
@@ -90,14 +90,11 @@ public enum AgentConfigLoader {
         if let r = try root.table("router") {
             try r.rejectUnknownKeys(["kind"])
             kind = try r.requiredString("kind")
-            if ["exabgp"].contains(kind) {
-                throw r.error("kind", "'router.kind' = \"\(kind)\": this agent does not drive \(kind) yet; it drives \(RouterConfig.kinds.joined(separator: ", "))")
-            }
             guard RouterConfig.kinds.contains(kind) else {
                 throw r.error("kind", "'router.kind' = \"\(kind)\" must be one of \(RouterConfig.kinds.joined(separator: ", "))")
             }
         }
-        for other in ["bird", "frr", "gobgp"] where other != kind {
+        for other in RouterConfig.kinds where other != kind {
             if let t = try root.table(other) {
                 throw t.error(nil, "[\(other)] is for [router] kind = \"\(other)\", but this agent drives \(kind)\(kind == "bird" && (try? root.table("router")) == nil ? " (no [router] table: BIRD)" : ""); remove [\(other)], or set [router] kind = \"\(other)\"")
             }
@@ -133,6 +130,18 @@ public enum AgentConfigLoader {
                 gobgp.drainVerifyDeadline = try t.duration("drain_verify_deadline") ?? gobgp.drainVerifyDeadline
             }
             return .gobgp(gobgp)
+        case "exabgp":
+            var exabgp = ExaBGPConfig()
+            if let t = try root.table("exabgp") {
+                try t.rejectUnknownKeys(["pipe", "command_timeout", "drain_verify_deadline"])
+                exabgp.pipe = try t.string("pipe") ?? exabgp.pipe
+                guard exabgp.pipe.hasPrefix("/"), !exabgp.pipe.hasSuffix(".in"), !exabgp.pipe.hasSuffix(".out") else {
+                    throw t.error("pipe", "'exabgp.pipe' = \"\(exabgp.pipe)\" must be an absolute path without .in or .out: the folder and ExaBGP's pipename (exabgp.api.pipename), e.g. /run/exabgp/exabgp")
+                }
+                exabgp.commandTimeout = try t.duration("command_timeout") ?? exabgp.commandTimeout
+                exabgp.drainVerifyDeadline = try t.duration("drain_verify_deadline") ?? exabgp.drainVerifyDeadline
+            }
+            return .exabgp(exabgp)
         default:
             let birdTable = try requiredTable(root, "bird", file: file)
             try birdTable.rejectUnknownKeys(["socket", "command_timeout", "drain_verify_deadline"])

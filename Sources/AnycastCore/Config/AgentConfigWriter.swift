@@ -39,6 +39,9 @@ public enum AgentConfigWriter {
             out += "\n[gobgp]\n"
             out += "cli = \(quote(gobgp.cli))\n"
             out += "api = \(quote(gobgp.api))\n"
+        case .exabgp(let exabgp):
+            out += "\n[exabgp]\n"
+            out += "pipe = \(quote(exabgp.pipe))\n"
         }
         out += "command_timeout = \(quote(ConfigDuration.format(config.router.commandTimeout)))\n"
         out += "drain_verify_deadline = \(quote(ConfigDuration.format(config.router.drainVerifyDeadline)))\n"

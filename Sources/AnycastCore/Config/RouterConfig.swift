@@ -3,9 +3,10 @@ public enum RouterConfig: Sendable, Hashable {
     case bird(BirdConfig)
     case frr(FRRConfig)
     case gobgp(GoBGPConfig)
+    case exabgp(ExaBGPConfig)
 
     /// The kinds `[router] kind` accepts today.
-    public static let kinds = ["bird", "frr", "gobgp"]
+    public static let kinds = ["bird", "frr", "gobgp", "exabgp"]
 
     /// `bird`, `frr`: the name in the config and in the agent's `daemons`.
     public var kind: String {
@@ -13,6 +14,7 @@ public enum RouterConfig: Sendable, Hashable {
         case .bird: "bird"
         case .frr: "frr"
         case .gobgp: "gobgp"
+        case .exabgp: "exabgp"
         }
     }
 
@@ -22,6 +24,7 @@ public enum RouterConfig: Sendable, Hashable {
         case .bird(let b): b.commandTimeout
         case .frr(let f): f.commandTimeout
         case .gobgp(let g): g.commandTimeout
+        case .exabgp(let e): e.commandTimeout
         }
     }
 
@@ -31,6 +34,7 @@ public enum RouterConfig: Sendable, Hashable {
         case .bird(let b): b.drainVerifyDeadline
         case .frr(let f): f.drainVerifyDeadline
         case .gobgp(let g): g.drainVerifyDeadline
+        case .exabgp(let e): e.drainVerifyDeadline
         }
     }
 
