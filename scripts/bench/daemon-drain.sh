@@ -1,28 +1,29 @@
 #!/usr/bin/env bash
-# Drain latency on FRR or GoBGP (scripts/lab/daemon-pair.sh: the site's daemon and an upstream
+# Drain latency on FRR, GoBGP or ExaBGP (scripts/lab/daemon-pair.sh: the site's daemon and an upstream
 # BIRD in namespaces, an IPv4 and an IPv6 session): from the drain API call (`"stage":
 # "withdraw"`) to both the IPv4 and the IPv6 route gone from the upstream BIRD, against the
 # daemon's own CLI doing the same by hand (vtysh: `no network` for both prefixes in one run;
-# gobgp: `global rib del` for each), alternating in the same run. The end is seen by polling
-# `birdc show route` every 5 ms. Needs root, bird2, and frr or gobgpd.
-# Usage: scripts/bench/daemon-drain.sh frr|gobgp [--rounds N] [--debug]
+# gobgp: `global rib del` for each; exabgpcli: `withdraw route` for each), alternating in the same run. The end is seen by polling
+# `birdc show route` every 5 ms. Needs root, bird2, and frr, gobgpd or exabgp.
+# Usage: scripts/bench/daemon-drain.sh frr|gobgp|exabgp [--rounds N] [--debug]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
 DAEMON=${1:-}
-[[ "$DAEMON" == frr || "$DAEMON" == gobgp ]] || { echo "usage: $0 frr|gobgp [--rounds N] [--debug]"; exit 2; }
+[[ "$DAEMON" == frr || "$DAEMON" == gobgp || "$DAEMON" == exabgp ]] || { echo "usage: $0 frr|gobgp|exabgp [--rounds N] [--debug]"; exit 2; }
 shift
 ROUNDS=10; CONFIG=release
 while [ $# -gt 0 ]; do
     case $1 in
         --rounds) ROUNDS=$2; shift 2 ;;
         --debug) CONFIG=debug; shift ;;
-        *) echo "usage: $0 frr|gobgp [--rounds N] [--debug]"; exit 2 ;;
+        *) echo "usage: $0 frr|gobgp|exabgp [--rounds N] [--debug]"; exit 2 ;;
     esac
 done
 [ "$(id -u)" = 0 ] || { echo "daemon-drain.sh needs root (network namespaces)"; exit 1; }
-for tool in curl python3 birdc ip $([ "$DAEMON" = frr ] && echo vtysh || echo gobgp); do
-    command -v $tool >/dev/null || { echo "$tool is missing: apt-get install curl python3 bird2 iproute2 $([ "$DAEMON" = frr ] && echo frr || echo gobgpd)"; exit 1; }
+declare -A CLI_OF=([frr]=vtysh [gobgp]=gobgp [exabgp]=exabgpcli) PACKAGE_OF=([frr]=frr [gobgp]=gobgpd [exabgp]=exabgp)
+for tool in curl python3 birdc ip "${CLI_OF[$DAEMON]}"; do
+    command -v $tool >/dev/null || { echo "$tool is missing: apt-get install curl python3 bird2 iproute2 ${PACKAGE_OF[$DAEMON]}"; exit 1; }
 done
 source scripts/bench/swift-build.sh
 bench_swift_build -c "$CONFIG" --product anycast-agent
@@ -51,7 +52,7 @@ dir = "$WORK/state"
 reconcile_interval = "1h"
 [router]
 kind = "$DAEMON"
-$([ "$DAEMON" = frr ] && printf '[frr]\npathspace = "%s"' "$NS" || printf '[gobgp]\napi = "127.0.0.1:50051"')
+$(case "$DAEMON" in frr) printf '[frr]\npathspace = "%s"' "$NS" ;; gobgp) printf '[gobgp]\napi = "127.0.0.1:50051"' ;; exabgp) printf '[exabgp]\npipe = "%s"' "$LAB/exabgp/run/exabgp" ;; esac)
 [[service]]
 name = "dns"
 prefixes = ["203.0.113.0/24", "2001:db8:53::/48"]
@@ -70,6 +71,9 @@ by_hand() { # withdraw|announce: both prefixes through the daemon's own CLI
         local no=""; [ "$1" = withdraw ] && no="no "
         vtysh -N "$NS" -c 'configure terminal' -c 'router bgp' -c 'address-family ipv4 unicast' -c "${no}network 203.0.113.0/24" \
             -c 'exit-address-family' -c 'address-family ipv6 unicast' -c "${no}network 2001:db8:53::/48" >/dev/null
+    elif [ "$DAEMON" = exabgp ]; then
+        local X=(timeout 10 exabgpcli --root "$LAB/exabgp" --env "$LAB/exabgp/exabgp.env")
+        "${X[@]}" "$1" route 203.0.113.0/24 next-hop self && "${X[@]}" "$1" route 2001:db8:53::/48 next-hop self
     elif [ "$1" = withdraw ]; then
         "${G[@]}" global rib del -a ipv4 203.0.113.0/24 && "${G[@]}" global rib del -a ipv6 2001:db8:53::/48
     else
