@@ -85,3 +85,19 @@ import Testing
         }
     }
 }
+
+/// Which prefixes a BIRD session is asked to carry: those of the families it has channels for,
+/// so a site with a session per family is not half announced to each.
+@Suite struct BirdSessionFamilyTests {
+    @Test func theCapturedSessionCarriesBothFamilies() throws {
+        let protocols = try BirdProtocolParser.parse(BirdParserTests.reply("show-protocols-all"), now: BirdParserTests.now)
+        let upstream = try #require(protocols.first { $0.isBGP })
+        #expect(BirdRouteController.families(upstream.channels) == [.ipv4, .ipv6])
+    }
+
+    @Test func aSessionPerFamily() {
+        #expect(BirdRouteController.families([.init(name: "ipv4", state: "UP")]) == [.ipv4])
+        #expect(BirdRouteController.families([.init(name: "ipv6", state: "UP")]) == [.ipv6])
+        #expect(BirdRouteController.families([]) == nil, "no channels named: every prefix is wanted")
+    }
+}

@@ -20,7 +20,7 @@ public struct BirdRouteController: RouteController {
         let now = clock()
         let protocols = try BirdProtocolParser.parse(try await client.command("show protocols all"), now: now)
         var peers: [PeerStatus] = []
-        var exported: [(peer: String, routes: [String: BirdRoute])] = []
+        var exported: [(peer: String, families: Set<IPFamily>?, routes: [String: BirdRoute])] = []
         for p in protocols where p.isBGP {
             peers.append(PeerStatus(
                 name: p.name, address: p.neighborAddress ?? "", asn: p.neighborAS ?? 0,
@@ -28,15 +28,16 @@ public struct BirdRouteController: RouteController {
                 exported: p.channels.compactMap(\.exported).reduce(0, +), lastError: p.lastError))
             if p.isEstablished {
                 let routes = try BirdRouteParser.parse(try await client.command("show route export \(p.name) all"), now: now)
-                exported.append((p.name, Dictionary(routes.map { (Self.canonical($0.prefix), $0) }, uniquingKeysWith: { a, _ in a })))
+                exported.append((p.name, Self.families(p.channels), Dictionary(routes.map { (Self.canonical($0.prefix), $0) }, uniquingKeysWith: { a, _ in a })))
             }
         }
         let byName = Dictionary(protocols.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         var result: [String: ServiceObservation] = [:]
         var origins: [String: RouteStep?] = [:]
         for service in services {
-            let wanted = service.prefixes.map(Self.canonical)
-            let perPeer = exported.map { peer -> PeerAnnouncement in
+            let perPeer = exported.compactMap { peer -> PeerAnnouncement? in
+                let wanted = service.prefixes.filter { peer.families?.contains(IPFamily($0)) ?? true }.map(Self.canonical)
+                guard !wanted.isEmpty else { return nil }  // the session carries none of the service's families
                 let sent = wanted.compactMap { peer.routes[$0] }
                 let state: ObservedState = sent.count == wanted.count ? .announced : sent.isEmpty ? .withdrawn : .partial
                 let depreferred = service.deprefer.flatMap { step in sent.isEmpty ? nil : sent.allSatisfy { Self.carries(step, $0) } }
@@ -50,6 +51,19 @@ public struct BirdRouteController: RouteController {
                 deprefer: service.deprefer.map { $0.originProtocols.map { byName[$0] } }))
         }
         return RouteObservation(peers: peers, services: result, origins: origins)
+    }
+
+    /// The families a BGP protocol's channels carry (`ipv4`, `ipv6`); nil when it names none
+    /// (then every prefix is wanted of it).
+    static func families(_ channels: [BirdProtocolInfo.Channel]) -> Set<IPFamily>? {
+        let families = Set(channels.compactMap { c -> IPFamily? in
+            switch c.name.lowercased() {
+            case "ipv4": .ipv4
+            case "ipv6": .ipv6
+            default: nil
+            }
+        })
+        return families.isEmpty ? nil : families
     }
 
     /// Whether an exported route carries the step's attributes: at least `prepend` AS numbers
