@@ -115,14 +115,7 @@ write_config "$WORK/agent.toml"
 
 AGENT=""
 # The agent runs in the site's namespace (gobgpd's API is on its loopback); so do its calls.
-start_site_agent() { # CONFIG
-    "${IN[@]}" "$BIN/anycast-agent" run --config "$1" --log-level warning >>"$WORK/agent.log" 2>&1 &
-    AGENT=$!
-    CLEANUP+=("$AGENT")
-    local _
-    for _ in $(seq 1 200); do "${IN[@]}" curl -sf "$URL/healthz" >/dev/null && return 0; sleep 0.05; done
-    return 1
-}
+export AGENT_NETNS="$NS_S1"
 # (Functions exported for `bash -c`, so no arrays in them: arrays are not exported.)
 api() { ip netns exec "$NS_S1" curl -s "$@"; }
 # up_has PREFIX: the upstream has the site's route (from session s1 or s1v6).
@@ -146,10 +139,10 @@ export -f api up_has both_up both_gone svc event attrs depreferred_at_upstream w
 export UP_CTL URL NS_S1
 site_pid() { bash "$PAIR" "$DAEMON" pid "$LAB"; }
 
-check "check-config names $DAEMON and finds it answering" bash -c "${IN[*]} '$BIN/anycast-agent' check-config '$WORK/agent.toml' >'$WORK/cc.out' 2>&1 && grep -q 'kind = \"$DAEMON\"' '$WORK/cc.out' && ! grep -q note: '$WORK/cc.out' || { cat '$WORK/cc.out'; exit 1; }"
+check "check-config names $DAEMON and finds it answering" bash -c "ip netns exec $NS_S1 '$BIN/anycast-agent' check-config '$WORK/agent.toml' >'$WORK/cc.out' 2>&1 && grep -q 'kind = \"$DAEMON\"' '$WORK/cc.out' && ! grep -q note: '$WORK/cc.out' || { cat '$WORK/cc.out'; exit 1; }"
 
 # The daemon starts with no routes: the agent announces.
-check "the agent starts" start_site_agent "$WORK/agent.toml"
+check "the agent starts" start_agent "$WORK/agent.toml" "$URL"
 check "the agent announces both prefixes on start (the daemon's config has none)" wait_until 10 both_up
 check "status: both sessions Established, router $DAEMON, announced to both peers" wait_until 10 svc "s['agent']['router']=='$DAEMON' and [p['state'] for p in s['peers']]==['established']*2 and d['observed']=='announced' and len(d['peers'])==2"
 
@@ -175,7 +168,7 @@ check "$PROC killed (SIGKILL) and restarted: the sessions come back" bash "$PAIR
 sleep 4
 check "$PROC restarted: the drain still holds (no route at the upstream after two reconcile intervals)" both_gone
 kill -9 "$AGENT"; wait "$AGENT" 2>/dev/null
-check "the agent killed (SIGKILL) and restarted" start_site_agent "$WORK/agent.toml"
+check "the agent killed (SIGKILL) and restarted" start_agent "$WORK/agent.toml" "$URL"
 sleep 4
 check "agent restarted: the drain still holds, desired drain" bash -c "both_gone && svc \"d['desired']=='drain' and d['observed']=='withdrawn'\""
 
@@ -214,6 +207,6 @@ kill "$AGENT"; wait "$AGENT" 2>/dev/null
 # of its own line, or with it added.)
 ROUTER_TABLE="$(grep -v "^${MISSING_LINE%% =*} =" <<<"$ROUTER_TABLE")"
 write_config "$WORK/agent-missing.toml" "$MISSING_LINE"
-check "$DAEMON's way in missing: the agent starts and says so" bash -c "$(declare -f start_site_agent); IN=(${IN[*]}); BIN='$BIN'; WORK='$WORK'; URL='$URL'; CLEANUP=(); start_site_agent '$WORK/agent-missing.toml' && wait_until 5 svc \"[e for e in s['errors'] if e['source']=='routes' and '$MISSING_WORDS' in e['message']] and d['observed']=='unknown'\"; rc=\$?; kill \$AGENT; exit \$rc"
+check "$DAEMON's way in missing: the agent starts and says so" bash -c "$(declare -f start_agent); BIN='$BIN'; WORK='$WORK'; CLEANUP=(); start_agent '$WORK/agent-missing.toml' '$URL' && wait_until 5 svc \"[e for e in s['errors'] if e['source']=='routes' and '$MISSING_WORDS' in e['message']] and d['observed']=='unknown'\"; rc=\$?; kill \$AGENT; exit \$rc"
 
 summary "$NAME"

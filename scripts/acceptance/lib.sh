@@ -107,13 +107,16 @@ TOML
 }
 
 # start_agent CONFIG URL [LOG_LEVEL]: starts the agent in the background (AGENT is its pid)
-# and waits up to 10 s for its /healthz.
+# and waits up to 10 s for its /healthz. With AGENT_NETNS set, the agent runs in that network
+# namespace, and /healthz is asked there.
 start_agent() {
-    "$BIN/anycast-agent" run --config "$1" --log-level "${3:-warning}" >>"$WORK/agent.log" 2>&1 &
+    local in=()
+    [ -z "${AGENT_NETNS:-}" ] || in=(ip netns exec "$AGENT_NETNS")
+    "${in[@]}" "$BIN/anycast-agent" run --config "$1" --log-level "${3:-warning}" >>"$WORK/agent.log" 2>&1 &
     AGENT=$!
     CLEANUP+=("$AGENT")
     local _
-    for _ in $(seq 1 200); do curl -sf "$2/healthz" >/dev/null && return 0; sleep 0.05; done
+    for _ in $(seq 1 200); do "${in[@]}" curl -sf "$2/healthz" >/dev/null && return 0; sleep 0.05; done
     return 1
 }
 

@@ -35,17 +35,10 @@ public struct BirdRouteController: RouteController {
         var result: [String: ServiceObservation] = [:]
         var origins: [String: RouteStep?] = [:]
         for service in services {
-            let perPeer = exported.compactMap { peer -> PeerAnnouncement? in
-                let wanted = service.prefixes.filter { peer.families?.contains(IPFamily($0)) ?? true }.map(Self.canonical)
-                guard !wanted.isEmpty else { return nil }  // the session carries none of the service's families
-                let sent = wanted.compactMap { peer.routes[$0] }
-                let state: ObservedState = sent.count == wanted.count ? .announced : sent.isEmpty ? .withdrawn : .partial
-                let depreferred = service.deprefer.flatMap { step in sent.isEmpty ? nil : sent.allSatisfy { Self.carries(step, $0) } }
-                return PeerAnnouncement(peer: peer.peer, observed: state, depreferred: depreferred)
+            let perPeer = exported.compactMap { peer in
+                SessionExport.announcement(of: service, to: peer.peer, families: peer.families, sent: peer.routes, carries: Self.carries)
             }
-            // No Established peer: nothing of this site reaches anyone.
-            let observed: ObservedState = perPeer.isEmpty ? .withdrawn : ServiceObservation.combine(perPeer)
-            result[service.name] = ServiceObservation(observed: observed, peers: perPeer)
+            result[service.name] = SessionExport.observation(perPeer)
             origins[service.name] = .some(Self.originStep(
                 normal: service.originProtocols.map { byName[$0] },
                 deprefer: service.deprefer.map { $0.originProtocols.map { byName[$0] } }))
@@ -149,7 +142,7 @@ public struct BirdRouteController: RouteController {
         return cleaned.count > 200 ? String(cleaned.prefix(200)) : cleaned
     }
 
-    static func canonical(_ prefix: String) -> String { prefix.lowercased() }
+    static func canonical(_ prefix: String) -> String { SessionExport.canonical(prefix) }
 }
 
 extension BGPSessionState {

@@ -36,15 +36,11 @@ public struct ExaBGPRouteController: RouteController {
         var result: [String: ServiceObservation] = [:]
         var origins: [String: RouteStep?] = [:]
         for service in services {
-            let perPeer = sessions.filter { $0.status.state == .established }.compactMap { session -> PeerAnnouncement? in
-                let wanted = service.prefixes.filter { session.families.contains(IPFamily($0)) }.map(Self.canonical)
-                guard !wanted.isEmpty else { return nil }
-                let sent = wanted.compactMap { kept[session.status.address]?[$0] }
-                let state: ObservedState = sent.count == wanted.count ? .announced : sent.isEmpty ? .withdrawn : .partial
-                let depreferred = service.deprefer.flatMap { step in sent.isEmpty ? nil : sent.allSatisfy { Self.carries(step, $0) } }
-                return PeerAnnouncement(peer: session.status.name, observed: state, depreferred: depreferred)
+            let perPeer = sessions.filter { $0.status.state == .established }.compactMap { session in
+                SessionExport.announcement(of: service, to: session.status.name, families: session.families,
+                                           sent: kept[session.status.address] ?? [:], carries: Self.carries)
             }
-            result[service.name] = ServiceObservation(observed: perPeer.isEmpty ? .withdrawn : ServiceObservation.combine(perPeer), peers: perPeer)
+            result[service.name] = SessionExport.observation(perPeer)
             origins[service.name] = .some(Self.originStep(service, sessions: sessions, kept: kept, localAS: localAS))
         }
         return RouteObservation(peers: peers, services: result, origins: origins)
@@ -111,5 +107,5 @@ public struct ExaBGPRouteController: RouteController {
         }
     }
 
-    static func canonical(_ prefix: String) -> String { IPPrefix.canonical(prefix) ?? prefix }
+    static func canonical(_ prefix: String) -> String { SessionExport.canonical(prefix) }
 }

@@ -54,17 +54,12 @@ public struct FRRRouteController: RouteController {
         var result: [String: ServiceObservation] = [:]
         var origins: [String: RouteStep?] = [:]
         for service in services {
-            let perPeer = established.compactMap { peer -> PeerAnnouncement? in
-                let wanted = service.prefixes.filter { peer.families.contains(IPFamily($0)) }.map(Self.canonical)
-                guard !wanted.isEmpty else { return nil }  // the session carries none of the service's families
-                let sent = wanted.compactMap { peer.sent[$0] }
-                let state: ObservedState = sent.count == wanted.count ? .announced : sent.isEmpty ? .withdrawn : .partial
-                let depreferred = service.deprefer.flatMap { step in
-                    sent.isEmpty ? nil : sent.allSatisfy { Self.carries(step, $0, communities: communities[Self.canonical($0.prefix)] ?? []) }
+            let perPeer = established.compactMap { peer in
+                SessionExport.announcement(of: service, to: peer.status.name, families: peer.families, sent: peer.sent) { step, route in
+                    Self.carries(step, route, communities: communities[Self.canonical(route.prefix)] ?? [])
                 }
-                return PeerAnnouncement(peer: peer.status.name, observed: state, depreferred: depreferred)
             }
-            result[service.name] = ServiceObservation(observed: perPeer.isEmpty ? .withdrawn : ServiceObservation.combine(perPeer), peers: perPeer)
+            result[service.name] = SessionExport.observation(perPeer)
             origins[service.name] = .some(Self.originStep(service, config: config))
         }
         return RouteObservation(peers: peers.values.map(\.status).sorted { $0.address < $1.address }, services: result, origins: origins)
@@ -151,7 +146,7 @@ public struct FRRRouteController: RouteController {
         return lines
     }
 
-    static func canonical(_ prefix: String) -> String { IPPrefix.canonical(prefix) ?? prefix }
+    static func canonical(_ prefix: String) -> String { SessionExport.canonical(prefix) }
 }
 
 /// One neighbor across both families' summaries.

@@ -44,15 +44,11 @@ public struct GoBGPRouteController: RouteController {
         var result: [String: ServiceObservation] = [:]
         var origins: [String: RouteStep?] = [:]
         for service in services {
-            let perPeer = sessions.filter { $0.status.state == .established }.compactMap { session -> PeerAnnouncement? in
-                let wanted = service.prefixes.filter { session.families.contains(IPFamily($0)) }.map(Self.canonical)
-                guard !wanted.isEmpty else { return nil }
-                let paths = wanted.compactMap { sent[session.status.address]?[$0] }
-                let state: ObservedState = paths.count == wanted.count ? .announced : paths.isEmpty ? .withdrawn : .partial
-                let depreferred = service.deprefer.flatMap { step in paths.isEmpty ? nil : paths.allSatisfy { Self.carries(step, $0) } }
-                return PeerAnnouncement(peer: session.status.name, observed: state, depreferred: depreferred)
+            let perPeer = sessions.filter { $0.status.state == .established }.compactMap { session in
+                SessionExport.announcement(of: service, to: session.status.name, families: session.families,
+                                           sent: sent[session.status.address] ?? [:], carries: Self.carries)
             }
-            result[service.name] = ServiceObservation(observed: perPeer.isEmpty ? .withdrawn : ServiceObservation.combine(perPeer), peers: perPeer)
+            result[service.name] = SessionExport.observation(perPeer)
             origins[service.name] = .some(Self.originStep(service, local: local, localAS: localAS))
         }
         return RouteObservation(peers: peers, services: result, origins: origins)
@@ -115,5 +111,5 @@ public struct GoBGPRouteController: RouteController {
 
     struct Global: Decodable { var asn: UInt32? }
 
-    static func canonical(_ prefix: String) -> String { IPPrefix.canonical(prefix) ?? prefix }
+    static func canonical(_ prefix: String) -> String { SessionExport.canonical(prefix) }
 }
