@@ -78,25 +78,8 @@ PORT=$(free_port_range 1)
 STATE=$WORK/state
 URL=http://127.0.0.1:$PORT
 write_config() { # FILE [EXTRA LINE FOR THE DAEMON'S TABLE]
-    cat >"$1" <<TOML
-[site]
-id = "s1"
-name = "Lab site 1"
-region = "eu"
-[listen]
-address = "127.0.0.1"
-port = $PORT
-[[token]]
-name = "noc-read"
-scope = "read"
-value = "read-secret"
-[[token]]
-name = "noc-operate"
-scope = "operate"
-value = "operate-secret"
-[state]
-dir = "$STATE"
-reconcile_interval = "2s"
+    site_agent_head "$1" "$PORT" "$STATE" 2s
+    cat >>"$1" <<TOML
 [router]
 kind = "$DAEMON"
 $ROUTER_TABLE

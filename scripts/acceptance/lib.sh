@@ -73,10 +73,10 @@ bird_site_lab() {
     SITE_CTL=$LAB/site.ctl; UP_CTL=$LAB/up.ctl
 }
 
-# bird_site_agent_config FILE PORT STATE_DIR RECONCILE [LISTEN_LINE]: the agent config of the
-# lab's site s1 (service dns: 203.0.113.0/24 and 2001:db8:53::/48 from anycast4/anycast6) with
-# the tokens read-secret and operate-secret; LISTEN_LINE is added to [listen].
-bird_site_agent_config() {
+# site_agent_head FILE PORT STATE_DIR RECONCILE [LISTEN_LINE]: the start of a lab site's agent
+# config (site s1, listening on 127.0.0.1:PORT, the tokens read-secret and operate-secret, the
+# state folder); LISTEN_LINE is added to [listen]. The routing daemon and services follow.
+site_agent_head() {
     cat >"$1" <<TOML
 [site]
 id = "s1"
@@ -97,6 +97,14 @@ value = "operate-secret"
 [state]
 dir = "$3"
 reconcile_interval = "$4"
+TOML
+}
+
+# bird_site_agent_config FILE PORT STATE_DIR RECONCILE [LISTEN_LINE]: the agent config of the
+# lab's site s1 (service dns: 203.0.113.0/24 and 2001:db8:53::/48 from anycast4/anycast6).
+bird_site_agent_config() {
+    site_agent_head "$@"
+    cat >>"$1" <<TOML
 [bird]
 socket = "$SITE_CTL"
 [[service]]
