@@ -31,6 +31,7 @@ READ=$(cat "$LAB/read.token"); OPERATE=$(cat "$LAB/operate.token")
 agent() { echo "http://198.51.100.$((128 + 4 * $1 + 2)):9100"; }
 link() { echo "198.51.100.$((4 * $1 + 2))"; }
 has_nexthop() { ip -n "$UP" route show 203.0.113.0/24 | grep -Eq "via $(link "$1")( |$)"; }
+has_nexthop6() { ip -n "$UP" -6 route show 2001:db8:53::/48 | grep -Eq "via $(printf '2001:db8:ff%02x::2' "$1")( |$)"; }
 queries() { unbound-control -c "$LAB/s$1/unbound.conf" stats_noreset 2>/dev/null | sed -n 's/^total\.num\.queries=//p'; }
 # grows K SECONDS: site K's unbound answered more than 50 queries in SECONDS (the agent's own
 # probe adds one a second).
@@ -45,6 +46,7 @@ check "every site: BGP Established at its agent and taking queries" bash -c "
     for k in 1 2 3; do curl -s -H 'Authorization: Bearer $READ' http://198.51.100.\$((128 + 4 * k + 2)):9100/v1/status |
       python3 -c 'import json,sys; s=json.load(sys.stdin); assert s[\"peers\"][0][\"state\"]==\"established\" and s[\"traffic\"][\"qps\"] > 0, s' || exit 1; done"
 check "the upstream spreads the prefix over 3 next hops (ECMP)" bash -c "[ \$(ip -n $UP route show 203.0.113.0/24 | grep -c 'via 198.51.100') = 3 ]"
+check "... and the IPv6 prefix over 3 as well" bash -c "[ \$(ip -n $UP -6 route show 2001:db8:53::/48 | grep -c 'via 2001:db8:ff') = 3 ]"
 
 # Drain s1 through the keys, with a reason; a dnsperf run of its own across the drain. The
 # lab's services have a de-prefer step, so this drain is staged: s1's next hop leaves the
@@ -63,6 +65,7 @@ wait_until 3 not has_nexthop 1
 MS=$(( ($(date +%s%N) - T0) / 1000000 ))
 echo "       drain through the keys: s1's next hop left the upstream's route after $MS ms (from the confirming Enter; de-prefer step)"
 check "within 2 s the upstream's route has no next hop via s1" test "$MS" -lt 2000
+check "... and the IPv6 route has none either (the lab is dual-stack)" wait_until 3 not has_nexthop6 1
 check "within 10 s s1's unbound stops taking queries" wait_until 10 steady 1
 check "... while s2 and s3 carry the load" bash -c "$(declare -f queries grows); LAB='$LAB'; grows 2 2 && grows 3 2"
 check "the panel shows DRAINED, verified, with the reason" wait_for dash "DRAINED +verified" 30
@@ -76,6 +79,7 @@ print(done, 'of', sent); sys.exit(0 if done >= 0.99 * sent else 1)"
 # Undrain through the keys.
 keys dash u Enter; typed dash "s1"; keys dash Enter
 check "undrain: s1's next hop is back" wait_until 5 has_nexthop 1
+check "undrain: ... on IPv6 too" wait_until 5 has_nexthop6 1
 check "undrain: s1 takes traffic again" wait_until 15 grows 1 2
 check "undrain: ACTIVE and verified" wait_for dash "ACTIVE +verified" 30
 keys dash Escape

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Anycast lab: a real anycast DNS service on one machine, in network namespaces.
-# An upstream router (BIRD, AS 65000) spreads traffic with ECMP over N sites; each site runs
-# BIRD (AS 65100), Unbound on 203.0.113.53 and anycast-agent; a client namespace runs dnsperf.
-# The dashboard reaches the agents from the root namespace over per-site management veths.
+# Anycast lab: a real dual-stack anycast DNS service on one machine, in network namespaces.
+# An upstream router (BIRD, AS 65000) spreads traffic with ECMP over N sites, IPv4 and IPv6;
+# each site runs a routing daemon (AS 65100: BIRD, FRR, GoBGP or ExaBGP), Unbound on
+# 203.0.113.53 and 2001:db8:53::53, and anycast-agent; a client namespace runs dnsperf over
+# both families. The dashboard reaches the agents from the root namespace over per-site
+# management veths.
 #
-#   lab up [--sites N] [--dir D] [--rate QPS] [--bin DIR] [--etcd]
+#   lab up [--sites N] [--daemons LIST] [--dir D] [--rate QPS] [--bin DIR] [--etcd]
 #   lab status [--dir D]
 #   lab down [--dir D]
 #
@@ -20,6 +22,9 @@ REPO_ROOT="$(cd "$SCRIPT_DIR/../.." && pwd)"
 MARKER=".anycast-lab"           # present in every work dir the lab made; down removes only those
 ANYCAST_ADDR="203.0.113.53"
 ANYCAST_PREFIX="203.0.113.0/24"
+ANYCAST6_ADDR="2001:db8:53::53"
+ANYCAST6_PREFIX="2001:db8:53::/48"
+DAEMON_KINDS="bird frr gobgp exabgp"
 AGENT_PORT=9100
 WAIT_SECS="${LAB_WAIT_SECS:-20}"
 MAX_SITES=8
@@ -29,7 +34,7 @@ die() { local code="$1"; shift; echo "lab: $*" >&2; exit "$code"; }
 
 usage() {
     cat >&2 <<'USAGE'
-usage: lab up [--sites N] [--dir D] [--rate QPS] [--bin DIR] [--etcd]
+usage: lab up [--sites N] [--daemons bird,frr,gobgp,exabgp] [--dir D] [--rate QPS] [--bin DIR] [--etcd]
        lab status [--dir D]
        lab down [--dir D]
 USAGE
@@ -41,7 +46,8 @@ USAGE
 CMD="${1:-}"
 [[ -n "$CMD" ]] || usage
 shift
-SITES=3
+SITES=""
+DAEMONS_ARG=""
 DIR_ARG="/tmp/anycast-lab"
 RATE=2000
 BIN_DIR="$REPO_ROOT/.build/debug"
@@ -49,6 +55,7 @@ ETCD=0
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --sites) [[ $# -ge 2 ]] || usage; SITES="$2"; shift 2 ;;
+        --daemons) [[ $# -ge 2 ]] || usage; DAEMONS_ARG="$2"; shift 2 ;;
         --dir) [[ $# -ge 2 ]] || usage; DIR_ARG="$2"; shift 2 ;;
         --rate) [[ $# -ge 2 ]] || usage; RATE="$2"; shift 2 ;;
         --bin) [[ $# -ge 2 ]] || usage; BIN_DIR="$2"; shift 2 ;;
@@ -58,9 +65,20 @@ while [[ $# -gt 0 ]]; do
     esac
 done
 if [[ "$CMD" != up ]]; then
-    [[ "$SITES" == 3 && "$RATE" == 2000 && "$BIN_DIR" == "$REPO_ROOT/.build/debug" && "$ETCD" == 0 ]] \
-        || die 2 "--sites, --rate, --bin and --etcd are options of 'up' only"
+    [[ -z "$SITES" && -z "$DAEMONS_ARG" && "$RATE" == 2000 && "$BIN_DIR" == "$REPO_ROOT/.build/debug" && "$ETCD" == 0 ]] \
+        || die 2 "--sites, --daemons, --rate, --bin and --etcd are options of 'up' only"
 fi
+# --daemons names each site's routing daemon in turn (repeated when there are more sites);
+# without it every site runs BIRD. --sites defaults to 3, or to the number of daemons named.
+DAEMONS=()
+if [[ -n "$DAEMONS_ARG" ]]; then
+    IFS=, read -ra DAEMONS <<<"$DAEMONS_ARG"
+    for d in "${DAEMONS[@]}"; do
+        [[ " $DAEMON_KINDS " == *" $d "* ]] || die 2 "--daemons: '$d' is not one of ${DAEMON_KINDS// /, }"
+    done
+    [[ -n "$SITES" ]] || SITES="${#DAEMONS[@]}"
+fi
+[[ -n "$SITES" ]] || SITES=3
 [[ "$SITES" =~ ^[0-9]+$ ]] && (( SITES >= 1 && SITES <= MAX_SITES )) \
     || die 2 "--sites must be 1..$MAX_SITES (got '$SITES')"
 [[ "$RATE" =~ ^[0-9]+$ ]] && (( RATE >= 1 )) || die 2 "--rate must be a positive number of queries per second"
@@ -83,7 +101,11 @@ mgmt_if() { echo "${1}-m${2}"; }      # root-namespace end of site K's managemen
 #   management    198.51.100.(128+4K)/30: root .128+4K+1 (dev PREFIX-mK), site .128+4K+2 (dev mgmt)
 #   (not 192.0.2.0/24: some hosts, this CI kind among them, use that range on their own network)
 # Client link 198.51.100.0/30: upstream .1 (dev cl), client .2 (dev uplink).
+#   IPv6: site K's upstream link 2001:db8:ffKK::/64 (upstream ::1, site ::2); client link
+#   2001:db8:ff00::/64 (upstream ::1, client ::2)
 link_up_addr() { echo "198.51.100.$((4 * $1 + 1))"; }
+link_up6_addr() { printf '2001:db8:ff%02x::1' "$1"; }
+link_site6_addr() { printf '2001:db8:ff%02x::2' "$1"; }
 link_site_addr() { echo "198.51.100.$((4 * $1 + 2))"; }
 mgmt_root_addr() { echo "198.51.100.$((128 + 4 * $1 + 1))"; }
 mgmt_site_addr() { echo "198.51.100.$((128 + 4 * $1 + 2))"; }
@@ -103,6 +125,12 @@ site_region() {
 }
 
 now_ms() { date +%s%3N; }
+
+# site_daemon K: site K's routing daemon (lab.env's DAEMONS once the lab is up).
+site_daemon() {
+    if (( ${#DAEMONS[@]} )); then echo "${DAEMONS[$(( ($1 - 1) % ${#DAEMONS[@]} ))]}"; else echo bird; fi
+}
+frr_pathspace() { echo "$(ns_site "$PREFIX" "$1")"; }
 
 # ---------------------------------------------------------------- down
 
@@ -159,7 +187,9 @@ down() {
         [[ -n "$recorded" && "$recorded" != "$PREFIX" && "$recorded" =~ ^[a-z][a-z0-9]{0,9}$ ]] \
             && prefixes+=("$recorded")
         # Processes by pid file, checked against their command name (pid files survive crashes).
-        for f in "$DIR"/cl/dnsperf.pid; do pid="$(verified_pid "$f" dnsperf)"; [[ -z "$pid" ]] || pids+=("$pid"); done
+        for f in "$DIR"/cl/dnsperf.pid "$DIR"/cl/dnsperf6.pid; do pid="$(verified_pid "$f" dnsperf)"; [[ -z "$pid" ]] || pids+=("$pid"); done
+        for f in "$DIR"/s*/gobgpd.pid; do pid="$(verified_pid "$f" gobgpd)"; [[ -z "$pid" ]] || pids+=("$pid"); done
+        for f in "$DIR"/s*/exabgp/exabgp.pid; do pid="$(verified_pid "$f" exabgp)"; [[ -z "$pid" ]] || pids+=("$pid"); done
         for f in "$DIR"/s*/agent.pid; do pid="$(verified_pid "$f" anycast-agent)"; [[ -z "$pid" ]] || pids+=("$pid"); done
         for f in "$DIR"/s*/unbound.pid; do pid="$(verified_pid "$f" unbound)"; [[ -z "$pid" ]] || pids+=("$pid"); done
         for f in "$DIR"/up/bird.pid "$DIR"/s*/bird.pid; do pid="$(verified_pid "$f" bird)"; [[ -z "$pid" ]] || pids+=("$pid"); done
@@ -167,7 +197,11 @@ down() {
         stop_pids 30 "${pids[@]}"
     fi
     local p
-    for p in "${prefixes[@]}"; do down_prefix "$p"; done
+    for p in "${prefixes[@]}"; do
+        down_prefix "$p"
+        # FRR's run and config folders, by pathspace (the site's namespace name).
+        rm -rf /var/run/frr/"$p"-s[0-9]* /etc/frr/"$p"-s[0-9]*
+    done
     if [[ -f "$DIR/$MARKER" ]]; then
         rm -rf -- "$DIR"
     elif [[ -d "$DIR" ]] && [[ -z "$(ls -A "$DIR")" ]]; then
@@ -184,8 +218,17 @@ require_root() { [[ "$(id -u)" == 0 ]] || die 2 "needs root (network namespaces)
 require_tools() {
     local missing=() pkgs=() t pkg
     declare -A pkg_of=([bird]=bird2 [birdc]=bird2 [unbound]=unbound [unbound-control]=unbound
-                       [dnsperf]=dnsperf [ip]=iproute2 [dig]=bind9-dnsutils [curl]=curl)
-    for t in bird birdc unbound unbound-control dnsperf ip dig curl; do
+                       [dnsperf]=dnsperf [ip]=iproute2 [dig]=bind9-dnsutils [curl]=curl
+                       [/usr/lib/frr/bgpd]=frr [vtysh]=frr [gobgpd]=gobgpd [gobgp]=gobgpd [exabgp]=exabgp)
+    local tools=(bird birdc unbound unbound-control dnsperf ip dig curl) d
+    for d in "${DAEMONS[@]}"; do
+        case "$d" in
+            frr) tools+=(/usr/lib/frr/bgpd vtysh) ;;
+            gobgp) tools+=(gobgpd gobgp) ;;
+            exabgp) tools+=(exabgp) ;;
+        esac
+    done
+    for t in "${tools[@]}"; do
         if ! command -v "$t" >/dev/null 2>&1; then
             missing+=("$t")
             pkg="${pkg_of[$t]}"
@@ -211,18 +254,29 @@ write_upstream_conf() {
         echo "timeformat route iso long;"
         echo "protocol device {}"
         echo "protocol kernel { ipv4 { export all; }; merge paths on; }   # ECMP into the kernel"
+        echo "protocol kernel { ipv6 { export all; }; merge paths on; }"
         echo "template bgp site {"
         echo "    local as 65000;"
         echo "    connect delay time 1; connect retry time 2; error wait time 1, 10;"
         echo "    ipv4 { import all; export none; };"
         echo "}"
+        echo "template bgp site6 {"
+        echo "    local as 65000;"
+        echo "    connect delay time 1; connect retry time 2; error wait time 1, 10;"
+        echo "    ipv6 { import all; export none; };"
+        echo "}"
+        echo "# One session per family and site: sK (IPv4) and sKv6 (IPv6)."
         for (( k = 1; k <= SITES; k++ )); do
             echo "protocol bgp s$k from site { local $(link_up_addr "$k"); neighbor $(link_site_addr "$k") as 65100; }"
+            echo "protocol bgp s${k}v6 from site6 { local $(link_up6_addr "$k"); neighbor $(link_site6_addr "$k") as 65100; }"
         done
     } >"$DIR/up/bird.conf"
 }
 
-write_site_confs() { # $1 = K
+# The site daemons' configs: one session per family to the upstream; BIRD originates the
+# prefixes from static protocols (the agent enables and disables them), the others start with
+# no routes (the agent adds them).
+write_bird_site_conf() { # $1 = K
     local k="$1" d="$DIR/s$1"
     cat >"$d/bird.conf" <<CONF
 # Anycast site s$k (AS 65100), namespace $(ns_site "$PREFIX" "$k")
@@ -232,13 +286,22 @@ timeformat protocol iso long;
 timeformat route iso long;
 protocol device {}
 protocol static anycast4 { ipv4; route $ANYCAST_PREFIX blackhole; }
-# The de-prefer step of a staged drain: the same prefix, AS path prepended 3 times and the
-# GRACEFUL_SHUTDOWN community (RFC 8326). Disabled until a drain enables it; the agent
-# enables it before disabling anycast4, so the prefix is never unannounced in between.
+protocol static anycast6 { ipv6; route $ANYCAST6_PREFIX blackhole; }
+# The de-prefer step of a staged drain: the same prefixes, AS path prepended 3 times and the
+# GRACEFUL_SHUTDOWN community (RFC 8326). Disabled until a drain enables them; the agent
+# enables them before disabling anycast4/6, so the prefixes are never unannounced in between.
 protocol static anycast4_depref {
     disabled;
     ipv4 { preference 50; };
     route $ANYCAST_PREFIX blackhole {
+        bgp_path.prepend(65100); bgp_path.prepend(65100); bgp_path.prepend(65100);
+        bgp_community.add((65535,0));
+    };
+}
+protocol static anycast6_depref {
+    disabled;
+    ipv6 { preference 50; };
+    route $ANYCAST6_PREFIX blackhole {
         bgp_path.prepend(65100); bgp_path.prepend(65100); bgp_path.prepend(65100);
         bgp_community.add((65535,0));
     };
@@ -249,13 +312,151 @@ protocol bgp upstream {
     connect delay time 1; connect retry time 2; error wait time 1, 10;
     ipv4 { import none; export where proto = "anycast4" || proto = "anycast4_depref"; };
 }
+protocol bgp upstream6 {
+    local $(link_site6_addr "$k") as 65100;
+    neighbor $(link_up6_addr "$k") as 65000;
+    connect delay time 1; connect retry time 2; error wait time 1, 10;
+    ipv6 { import none; export where proto = "anycast6" || proto = "anycast6_depref"; };
+}
 CONF
+}
+
+write_frr_site_conf() { # $1 = K
+    local k="$1" run; run="/var/run/frr/$(frr_pathspace "$1")"
+    mkdir -p "$run"
+    cat >"$run/bgpd.conf" <<CONF
+! Anycast site s$k (AS 65100), namespace $(ns_site "$PREFIX" "$k"). No network statements: the agent writes them.
+frr defaults traditional
+hostname s$k
+log file $run/bgpd.log
+!
+router bgp 65100
+ bgp router-id $(link_site_addr "$k")
+ no bgp ebgp-requires-policy
+ no bgp network import-check
+ neighbor $(link_up_addr "$k") remote-as 65000
+ neighbor $(link_up_addr "$k") advertisement-interval 0
+ neighbor $(link_up6_addr "$k") remote-as 65000
+ neighbor $(link_up6_addr "$k") advertisement-interval 0
+ address-family ipv4 unicast
+  no neighbor $(link_up6_addr "$k") activate
+ exit-address-family
+ address-family ipv6 unicast
+  neighbor $(link_up6_addr "$k") activate
+ exit-address-family
+!
+CONF
+    mkdir -p "/etc/frr/$(frr_pathspace "$k")"
+    touch "/etc/frr/$(frr_pathspace "$k")/vtysh.conf" "$run/bgpd.log"
+    chown -R frr:frr "$run"
+}
+
+write_gobgp_site_conf() { # $1 = K
+    local k="$1" d="$DIR/s$1"
+    cat >"$d/gobgpd.toml" <<CONF
+# Anycast site s$k (AS 65100). No routes: the agent adds them.
+[global.config]
+  as = 65100
+  router-id = "$(link_site_addr "$k")"
+[[neighbors]]
+  [neighbors.config]
+    neighbor-address = "$(link_up_addr "$k")"
+    peer-as = 65000
+  [[neighbors.afi-safis]]
+    [neighbors.afi-safis.config]
+      afi-safi-name = "ipv4-unicast"
+[[neighbors]]
+  [neighbors.config]
+    neighbor-address = "$(link_up6_addr "$k")"
+    peer-as = 65000
+  [[neighbors.afi-safis]]
+    [neighbors.afi-safis.config]
+      afi-safi-name = "ipv6-unicast"
+CONF
+}
+
+write_exabgp_site_conf() { # $1 = K
+    local k="$1" d="$DIR/s$1/exabgp"
+    mkdir -p "$d/run"
+    cat >"$d/exabgp.conf" <<CONF
+neighbor $(link_up_addr "$k") {
+    router-id $(link_site_addr "$k");
+    local-address $(link_site_addr "$k");
+    local-as 65100;
+    peer-as 65000;
+    family { ipv4 unicast; }
+}
+neighbor $(link_up6_addr "$k") {
+    router-id $(link_site_addr "$k");
+    local-address $(link_site6_addr "$k");
+    local-as 65100;
+    peer-as 65000;
+    family { ipv6 unicast; }
+}
+CONF
+    # The cli on, answering each command (ack); root, so it opens root's pipes.
+    cat >"$d/exabgp.env" <<CONF
+[exabgp.api]
+cli = true
+ack = true
+pipename = 'exabgp'
+
+[exabgp.daemon]
+daemonize = false
+user = 'root'
+pid = '$d/exabgp.pid'
+
+[exabgp.log]
+destination = 'stdout'
+CONF
+    rm -f "$d/run/exabgp.in" "$d/run/exabgp.out"
+    mkfifo -m 600 "$d/run/exabgp.in" "$d/run/exabgp.out"
+}
+
+# start_site_daemon K: starts site K's routing daemon in its namespace.
+start_site_daemon() {
+    local k="$1" d="$DIR/s$1" ns; ns="$(ns_site "$PREFIX" "$1")"
+    case "$(site_daemon "$k")" in
+        bird) ip netns exec "$ns" bird -c "$d/bird.conf" -s "$d/bird.ctl" -P "$d/bird.pid" ;;
+        frr)
+            local run; run="/var/run/frr/$(frr_pathspace "$k")"
+            ip netns exec "$ns" /usr/lib/frr/bgpd -N "$(frr_pathspace "$k")" -Z -d -f "$run/bgpd.conf" -i "$run/bgpd.pid" -u frr -g frr ;;
+        gobgp)
+            setsid ip netns exec "$ns" sh -c 'echo $$ >"$1"; shift; exec "$@"' sh "$d/gobgpd.pid" \
+                gobgpd -f "$d/gobgpd.toml" -t toml --api-hosts 127.0.0.1:50051 --pprof-disable -p </dev/null >>"$d/gobgpd.log" 2>&1 & ;;
+        exabgp)
+            setsid ip netns exec "$ns" exabgp --root "$d/exabgp" --env "$d/exabgp/exabgp.env" "$d/exabgp/exabgp.conf" \
+                </dev/null >>"$d/exabgp/exabgp.log" 2>&1 & ;;
+    esac
+}
+
+# router_table K: the agent config's lines for site K's routing daemon.
+router_table() {
+    local k="$1" d="$DIR/s$1"
+    case "$(site_daemon "$k")" in
+        bird) printf '[bird]\nsocket = "%s"\n' "$d/bird.ctl" ;;
+        frr) printf '[router]\nkind = "frr"\n\n[frr]\npathspace = "%s"\n' "$(frr_pathspace "$k")" ;;
+        gobgp) printf '[router]\nkind = "gobgp"\n\n[gobgp]\napi = "127.0.0.1:50051"\n' ;;
+        exabgp) printf '[router]\nkind = "exabgp"\n\n[exabgp]\npipe = "%s"\n' "$d/exabgp/run/exabgp" ;;
+    esac
+}
+
+write_site_confs() { # $1 = K
+    local k="$1" d="$DIR/s$1" daemon; daemon="$(site_daemon "$1")"
+    case "$daemon" in
+        bird) write_bird_site_conf "$k" ;;
+        frr) write_frr_site_conf "$k" ;;
+        gobgp) write_gobgp_site_conf "$k" ;;
+        exabgp) write_exabgp_site_conf "$k" ;;
+    esac
     cat >"$d/unbound.conf" <<CONF
 # Unbound of site s$k: answers only from local data, never recurses to the Internet.
 server:
   interface: $ANYCAST_ADDR
+  interface: $ANYCAST6_ADDR
   access-control: 0.0.0.0/0 allow
-  do-ip6: no
+  access-control: ::/0 allow
+  do-ip6: yes
   do-daemonize: yes
   username: ""
   chroot: ""
@@ -301,8 +502,7 @@ file = "$DIR/operate.token"
 dir = "$d/state"
 reconcile_interval = "5s"
 
-[bird]
-socket = "$d/bird.ctl"
+$(router_table "$k")
 
 [traffic]
 kind = "unbound"
@@ -322,12 +522,12 @@ fall = 3
 
 [[service]]
 name = "dns"
-prefixes = ["$ANYCAST_PREFIX"]
-bird_protocols = ["anycast4"]
+prefixes = ["$ANYCAST_PREFIX", "$ANYCAST6_PREFIX"]
+$([[ "$(site_daemon "$k")" == bird ]] && echo 'bird_protocols = ["anycast4", "anycast6"]')
 auto_withdraw = true
 
 [service.deprefer]
-bird_protocols = ["anycast4_depref"]
+$([[ "$(site_daemon "$k")" == bird ]] && echo 'bird_protocols = ["anycast4_depref", "anycast6_depref"]')
 prepend = 3
 graceful_shutdown = true
 withdraw_below = 0.1
@@ -420,13 +620,19 @@ new_token() { od -An -N24 -tx1 /dev/urandom | tr -d ' \n'; }
 
 # ---------------------------------------------------------------- up: checks while waiting
 
-bgp_state() { # $1 = K; prints e.g. "Established" or "Active (Connect)"
+bgp_state() { # $1 = K [v6]; site K's session (IPv4, or IPv6 with v6) as the upstream sees it: "Established", "Active", ...
     local out
-    out="$(birdc -s "$DIR/s$1/bird.ctl" show protocols all upstream 2>/dev/null || true)"
+    out="$(birdc -s "$DIR/up/bird.ctl" show protocols all "s$1${2:-}" 2>/dev/null || true)"
     sed -n 's/^[[:space:]]*BGP state:[[:space:]]*//p' <<<"$out" | head -n 1
 }
 upstream_nexthops() { # number of next hops of the anycast prefix in the upstream's kernel
     ip -n "$(ns_up "$PREFIX")" route show "$ANYCAST_PREFIX" 2>/dev/null | grep -c "via 198\.51\.100\." || true
+}
+upstream_nexthops6() { # the same for the IPv6 prefix
+    ip -n "$(ns_up "$PREFIX")" -6 route show "$ANYCAST6_PREFIX" 2>/dev/null | grep -c "via 2001:db8:ff" || true
+}
+upstream_has_site6() { # $1 = K
+    ip -n "$(ns_up "$PREFIX")" -6 route show "$ANYCAST6_PREFIX" 2>/dev/null | grep -Eq "via $(link_site6_addr "$1")( |$)"
 }
 upstream_has_site() { # $1 = K
     ip -n "$(ns_up "$PREFIX")" route show "$ANYCAST_PREFIX" 2>/dev/null \
@@ -484,7 +690,8 @@ up() {
 
     mkdir -p "$DIR"
     touch "$DIR/$MARKER"
-    printf 'PREFIX=%s\nSITES=%s\nRATE=%s\nBIN=%s\nETCD=%s\n' "$PREFIX" "$SITES" "$RATE" "$BIN_DIR" "$ETCD" >"$DIR/lab.env"
+    printf 'PREFIX=%s\nSITES=%s\nRATE=%s\nBIN=%s\nETCD=%s\nDAEMONS=%s\n' "$PREFIX" "$SITES" "$RATE" "$BIN_DIR" "$ETCD" \
+        "$(for (( k = 1; k <= SITES; k++ )); do printf '%s%s' "$([[ $k == 1 ]] || echo ,)" "$(site_daemon "$k")"; done)" >"$DIR/lab.env"
     mkdir -p "$DIR/up" "$DIR/cl"
     for (( k = 1; k <= SITES; k++ )); do mkdir -p "$DIR/s$k/state"; done
     ( umask 077; new_token >"$DIR/read.token"; new_token >"$DIR/operate.token" )
@@ -496,6 +703,8 @@ up() {
     ip netns add "$ns_u"; ip -n "$ns_u" link set lo up
     ip netns exec "$ns_u" sysctl -qw net.ipv4.ip_forward=1
     ip netns exec "$ns_u" sysctl -qw net.ipv4.fib_multipath_hash_policy=1   # hash on ports too
+    ip netns exec "$ns_u" sysctl -qw net.ipv6.conf.all.forwarding=1
+    ip netns exec "$ns_u" sysctl -qw net.ipv6.fib_multipath_hash_policy=1
     ip netns add "$ns_c"; ip -n "$ns_c" link set lo up
     ip link add cl netns "$ns_u" type veth peer name uplink netns "$ns_c"
     ip -n "$ns_u" addr add 198.51.100.1/30 dev cl
@@ -503,6 +712,9 @@ up() {
     ip -n "$ns_u" link set cl up
     ip -n "$ns_c" link set dev uplink up
     ip -n "$ns_c" route add default via 198.51.100.1
+    ip -n "$ns_u" addr add 2001:db8:ff00::1/64 dev cl nodad
+    ip -n "$ns_c" addr add 2001:db8:ff00::2/64 dev uplink nodad
+    ip -n "$ns_c" -6 route add default via 2001:db8:ff00::1
     for (( k = 1; k <= SITES; k++ )); do
         ns_s="$(ns_site "$PREFIX" "$k")"
         ip netns add "$ns_s"; ip -n "$ns_s" link set lo up
@@ -513,6 +725,10 @@ up() {
         ip -n "$ns_u" link set "s$k" up
         ip -n "$ns_s" link set dev uplink up
         ip -n "$ns_s" route add default via "$(link_up_addr "$k")"
+        ip -n "$ns_s" addr add "$ANYCAST6_ADDR/128" dev lo
+        ip -n "$ns_u" addr add "$(link_up6_addr "$k")/64" dev "s$k" nodad
+        ip -n "$ns_s" addr add "$(link_site6_addr "$k")/64" dev uplink nodad
+        ip -n "$ns_s" -6 route add default via "$(link_up6_addr "$k")"
         ip link add "$(mgmt_if "$PREFIX" "$k")" type veth peer name mgmt netns "$ns_s"
         ip addr add "$(mgmt_root_addr "$k")/30" dev "$(mgmt_if "$PREFIX" "$k")"
         ip -n "$ns_s" addr add "$(mgmt_site_addr "$k")/30" dev mgmt
@@ -555,7 +771,7 @@ up() {
     for (( k = 1; k <= SITES; k++ )); do
         ns_s="$(ns_site "$PREFIX" "$k")"
         write_site_confs "$k"
-        ip netns exec "$ns_s" bird -c "$DIR/s$k/bird.conf" -s "$DIR/s$k/bird.ctl" -P "$DIR/s$k/bird.pid"
+        start_site_daemon "$k"
         ip netns exec "$ns_s" unbound -c "$DIR/s$k/unbound.conf" >>"$DIR/s$k/unbound.log" 2>&1 \
             || fail_up "unbound of s$k did not start"
     done
@@ -565,22 +781,22 @@ up() {
     echo "lab: daemons started after $(( $(now_ms) - t0 )) ms; waiting for BGP, ECMP and agents (up to ${WAIT_SECS}s)"
 
     # Wait: every session Established, N next hops at the upstream, every agent answering.
-    local deadline=$(( $(now_ms) + WAIT_SECS * 1000 )) est nh healthy last="" line
+    local deadline=$(( $(now_ms) + WAIT_SECS * 1000 )) est nh nh6 healthy last="" line
     while :; do
         est=0; healthy=0
         for (( k = 1; k <= SITES; k++ )); do
-            [[ "$(bgp_state "$k")" == Established* ]] && est=$((est + 1))
+            [[ "$(bgp_state "$k")" == Established* && "$(bgp_state "$k" v6)" == Established* ]] && est=$((est + 1))
             agent_healthy "$k" && healthy=$((healthy + 1))
         done
-        nh="$(upstream_nexthops)"
-        line="BGP Established $est/$SITES, upstream next hops $nh/$SITES, agents healthy $healthy/$SITES"
+        nh="$(upstream_nexthops)"; nh6="$(upstream_nexthops6)"
+        line="BGP Established (both families) $est/$SITES, upstream next hops IPv4 $nh/$SITES IPv6 $nh6/$SITES, agents healthy $healthy/$SITES"
         if [[ "$line" != "$last" ]]; then
             echo "lab:   $(( $(now_ms) - t0 )) ms: $line"; last="$line"
         fi
-        (( est == SITES && nh == SITES && healthy == SITES )) && break
+        (( est == SITES && nh == SITES && nh6 == SITES && healthy == SITES )) && break
         if (( $(now_ms) > deadline )); then
             for (( k = 1; k <= SITES; k++ )); do
-                echo "lab:   s$k: BGP $(bgp_state "$k"), agent $(agent_healthy "$k" && echo ok || echo 'not answering')" >&2
+                echo "lab:   s$k ($(site_daemon "$k")): BGP IPv4 $(bgp_state "$k"), IPv6 $(bgp_state "$k" v6), agent $(agent_healthy "$k" && echo ok || echo 'not answering')" >&2
             done
             fail_up "not ready after ${WAIT_SECS}s: $line"
         fi
@@ -596,6 +812,10 @@ up() {
     setsid ip netns exec "$ns_c" sh -c 'echo $$ >"$1"; shift; exec "$@"' sh "$DIR/cl/dnsperf.pid" \
         dnsperf -s "$ANYCAST_ADDR" -d "$DIR/cl/queries.txt" -l 86400 -Q "$RATE" -c 30 -S 1 \
         </dev/null >>"$DIR/cl/dnsperf.log" 2>&1 &
+    # And over IPv6, at a quarter of the rate.
+    setsid ip netns exec "$ns_c" sh -c 'echo $$ >"$1"; shift; exec "$@"' sh "$DIR/cl/dnsperf6.pid" \
+        dnsperf -s "$ANYCAST6_ADDR" -d "$DIR/cl/queries.txt" -l 86400 -Q "$(( RATE / 4 > 0 ? RATE / 4 : 1 ))" -c 30 -S 1 \
+        </dev/null >>"$DIR/cl/dnsperf6.log" 2>&1 &
     # Taking load: every site's Unbound counts queries (bounded wait).
     local loaded=0 q
     deadline=$(( $(now_ms) + 10000 ))
@@ -609,8 +829,9 @@ up() {
         sleep 0.2
     done
     [[ -n "$(verified_pid "$DIR/cl/dnsperf.pid" dnsperf)" ]] || fail_up "dnsperf is not running"
+    [[ -n "$(verified_pid "$DIR/cl/dnsperf6.pid" dnsperf)" ]] || fail_up "dnsperf over IPv6 is not running"
     if (( loaded == SITES )); then
-        echo "lab:   $(( $(now_ms) - t0 )) ms: all $SITES sites take load (dnsperf at $RATE qps)"
+        echo "lab:   $(( $(now_ms) - t0 )) ms: all $SITES sites take load (dnsperf at $RATE qps over IPv4, $(( RATE / 4 > 0 ? RATE / 4 : 1 )) over IPv6)"
     else
         echo "lab:   WARNING: only $loaded/$SITES sites see queries after 10 s (ECMP hash may not spread $RATE qps)" >&2
     fi
@@ -646,25 +867,29 @@ status() {
     p="$(sed -n 's/^PREFIX=//p' "$DIR/lab.env")"
     n="$(sed -n 's/^SITES=//p' "$DIR/lab.env")"
     PREFIX="$p"
+    IFS=, read -ra DAEMONS <<<"$(sed -n 's/^DAEMONS=//p' "$DIR/lab.env")"
     echo "lab in $DIR (prefix $p, $n sites)"
+    local st6 hop6
     for (( k = 1; k <= n; k++ )); do
-        st="$(bgp_state "$k")"; [[ -n "$st" ]] || st="no BIRD"
+        st="$(bgp_state "$k")"; [[ -n "$st" ]] || st="no session"
+        st6="$(bgp_state "$k" v6)"; [[ -n "$st6" ]] || st6="no session"
         if upstream_has_site "$k"; then hop="yes"; else hop="no"; fi
+        if upstream_has_site6 "$k"; then hop6="yes"; else hop6="no"; fi
         path="$(upstream_path "$k")"
         q="$(unbound_queries "$k")"; [[ -n "$q" ]] || q="unbound down"
         if agent_healthy "$k"; then h="ok"; else h="down"; fi
         agent="$(curl -s -m 1 -H "Authorization: Bearer $(cat "$DIR/read.token" 2>/dev/null)" \
             "http://$(mgmt_site_addr "$k"):$AGENT_PORT/v1/status" 2>/dev/null | agent_summary || true)"
-        printf 's%-2s %-9s bgp=%-15s path=%-12s nexthop=%-3s unbound.queries=%-9s agent=%-4s %s\n' \
-            "$k" "($(site_region "$k"))" "\"$st\"" "$path" "$hop" "$q" "$h" "$agent"
+        printf 's%-2s %-9s %-6s ipv4: bgp=%-13s nexthop=%-3s ipv6: bgp=%-13s nexthop=%-3s path=%-12s unbound.queries=%-9s agent=%-4s %s\n' \
+            "$k" "($(site_region "$k"))" "$(site_daemon "$k")" "\"$st\"" "$hop" "\"$st6\"" "$hop6" "$path" "$q" "$h" "$agent"
     done
     echo "upstream route: $(ip -n "$(ns_up "$p")" route show "$ANYCAST_PREFIX" 2>/dev/null | tr -s ' \n' ' ')"
+    echo "upstream route6: $(ip -n "$(ns_up "$p")" -6 route show "$ANYCAST6_PREFIX" 2>/dev/null | tr -s ' \n' ' ')"
+    local r; r="$(sed -n 's/^RATE=//p' "$DIR/lab.env")"
     pid="$(verified_pid "$DIR/cl/dnsperf.pid" dnsperf)"
-    if [[ -n "$pid" ]]; then
-        echo "dnsperf: running (pid $pid, $(sed -n 's/^RATE=//p' "$DIR/lab.env") qps target; log $DIR/cl/dnsperf.log)"
-    else
-        echo "dnsperf: not running"
-    fi
+    if [[ -n "$pid" ]]; then echo "dnsperf IPv4: running (pid $pid, $r qps target; log $DIR/cl/dnsperf.log)"; else echo "dnsperf IPv4: not running"; fi
+    pid="$(verified_pid "$DIR/cl/dnsperf6.pid" dnsperf)"
+    if [[ -n "$pid" ]]; then echo "dnsperf IPv6: running (pid $pid, $(( r / 4 > 0 ? r / 4 : 1 )) qps target; log $DIR/cl/dnsperf6.log)"; else echo "dnsperf IPv6: not running"; fi
 }
 
 # Reads the agent's /v1/status JSON on stdin, prints "dns=DESIRED/OBSERVED step=STEP qps=N
