@@ -4,6 +4,6 @@ enum IPFamily: CaseIterable, Hashable, Sendable {
 
     init(_ prefix: String) { self = prefix.contains(":") ? .ipv6 : .ipv4 }
 
-    /// FRR's and gobgp's word: `ipv4`, `ipv6`.
-    var frr: String { self == .ipv4 ? "ipv4" : "ipv6" }
+    /// The word FRR and gobgp use for it: `ipv4`, `ipv6`.
+    var word: String { self == .ipv4 ? "ipv4" : "ipv6" }
 }

@@ -25,7 +25,7 @@ public struct FRRRouteController: RouteController {
     public func observe(services: [ServiceDefinition]) async throws -> RouteObservation {
         let now = clock()
         let first = try FRRAnswerSplitter.split(
-            try await vtysh.show(IPFamily.allCases.map { "show bgp \($0.frr) unicast summary json" } + ["show running-config bgpd"]),
+            try await vtysh.show(IPFamily.allCases.map { "show bgp \($0.word) unicast summary json" } + ["show running-config bgpd"]),
             count: IPFamily.allCases.count)
         var peers: [String: FRRPeer] = [:]
         for (family, answer) in zip(IPFamily.allCases, first.objects) {
@@ -38,8 +38,8 @@ public struct FRRRouteController: RouteController {
         let asked = peers.filter { $0.value.status.state == .established }.sorted { $0.key < $1.key }
             .flatMap { address, peer in IPFamily.allCases.filter(peer.families.contains).map { (address, $0) } }
         let marked = services.filter { $0.deprefer?.gracefulShutdown == true }.flatMap(\.prefixes)
-        var commands = asked.map { "show bgp \($0.1.frr) unicast neighbors \($0.0) advertised-routes json" }
-        commands += marked.map { "show bgp \(IPFamily($0).frr) unicast \($0) json" }
+        var commands = asked.map { "show bgp \($0.1.word) unicast neighbors \($0.0) advertised-routes json" }
+        commands += marked.map { "show bgp \(IPFamily($0).word) unicast \($0) json" }
         var communities: [String: [String]] = [:]
         if !commands.isEmpty {
             let second = try FRRAnswerSplitter.split(try await vtysh.show(commands), count: commands.count)
@@ -140,7 +140,7 @@ public struct FRRRouteController: RouteController {
                 default: break
                 }
             }
-            if !statements.isEmpty { bgp += ["address-family \(family.frr) unicast"] + statements + ["exit-address-family"] }
+            if !statements.isEmpty { bgp += ["address-family \(family.word) unicast"] + statements + ["exit-address-family"] }
         }
         if !bgp.isEmpty { lines += ["router bgp \(asn)"] + bgp + ["exit"] }
         return lines

@@ -47,7 +47,8 @@ enum GoBGPRibParser {
                 return Route(
                     prefix: prefix, local: p.sourceID == nil && p.neighborIP == nil,
                     asPath: attrs.filter { $0.type == 2 }.flatMap { ($0.as_paths ?? []).flatMap { $0.asns ?? [] } },
-                    med: attrs.first { $0.type == 4 }?.metric ?? (attrs.contains { $0.type == 4 } ? 0 : nil),
+                    // gobgp leaves zero values out: a MED attribute without a metric is MED 0.
+                    med: attrs.first { $0.type == 4 }.map { $0.metric ?? 0 },
                     communities: attrs.filter { $0.type == 8 }.flatMap { $0.communities ?? [] })
             }
         }.sorted { ($0.prefix, $0.local ? 0 : 1) < ($1.prefix, $1.local ? 0 : 1) }

@@ -24,7 +24,7 @@ public struct GoBGPRouteController: RouteController {
             if status.state == .established {
                 var routes: [String: GoBGPRibParser.Route] = [:]
                 for family in IPFamily.allCases where session.families.contains(family) {
-                    for r in try GoBGPRibParser.routes(from: try await client.run(["neighbor", status.address, "adj-out", "-a", family.frr])) {
+                    for r in try GoBGPRibParser.routes(from: try await client.run(["neighbor", status.address, "adj-out", "-a", family.word])) {
                         routes[Self.canonical(r.prefix)] = r
                     }
                 }
@@ -36,7 +36,7 @@ public struct GoBGPRouteController: RouteController {
         let families = IPFamily.allCases.filter { f in services.contains { $0.prefixes.contains { IPFamily($0) == f } } }
         var local: [String: GoBGPRibParser.Route] = [:]
         for family in families {
-            for r in try GoBGPRibParser.routes(from: try await client.run(["global", "rib", "-a", family.frr])) where r.local {
+            for r in try GoBGPRibParser.routes(from: try await client.run(["global", "rib", "-a", family.word])) where r.local {
                 local[Self.canonical(r.prefix)] = r
             }
         }
@@ -79,7 +79,7 @@ public struct GoBGPRouteController: RouteController {
     /// The gobgp arguments that take a prefix to the step. Adding a path that is there replaces
     /// it, and deleting one that is not succeeds, so each is idempotent.
     static func arguments(_ step: RouteStep, prefix: String, deprefer: DepreferStep?, localAS: UInt32?) throws(GoBGPError) -> [String] {
-        let family = IPFamily(prefix).frr
+        let family = IPFamily(prefix).word
         switch step {
         case .announce:
             // Origin IGP, as BIRD's and FRR's own routes (gobgp's default is incomplete).
