@@ -34,4 +34,33 @@ import Testing
         #expect(kill(pid, 0) != 0, "the child is gone, not left running")
         try? FileManager.default.removeItem(atPath: marker)
     }
+
+    @Test func aProgramThatClosesItsOutputAndHangsIsKilledAtTheDeadline() async throws {
+        await #expect(throws: ProcessRunError.timedOut("/bin/sh", .milliseconds(200))) {
+            _ = try await ProcessRunner.run("/bin/sh", ["-c", "exec >&- 2>&-; sleep 30"], timeout: .milliseconds(200))
+        }
+    }
+
+    @Test func aSignalEndingTheProgramIsItsStatus() async throws {
+        let out = try await ProcessRunner.run("/bin/sh", ["-c", "kill -TERM $$"], timeout: .seconds(10))
+        #expect(out.status == SIGTERM)
+    }
+
+    @Test func theChildInheritsNoDescriptorButItsOwn() async throws {
+        // A descriptor the agent holds open without close-on-exec is not passed on.
+        let fd = open("/dev/null", O_RDONLY)
+        defer { close(fd) }
+        let out = try await ProcessRunner.run("/bin/sh", ["-c", "ls /proc/self/fd"], timeout: .seconds(10))
+        let inherited = out.output.split(separator: "\n").compactMap { Int32($0) }
+        #expect(!inherited.contains(fd), "fd \(fd) leaked into the child: \(inherited)")
+    }
+
+    @Test func manyRunsAtOnceAllAnswer() async throws {
+        // Many children started from many threads at once, as the agent's backends do.
+        let answers = try await withThrowingTaskGroup(of: String.self) { group in
+            for i in 0..<64 { group.addTask { try await ProcessRunner.run("/bin/echo", ["\(i)"], timeout: .seconds(20)).output } }
+            return try await group.reduce(into: Set<String>()) { $0.insert($1) }
+        }
+        #expect(answers.count == 64)
+    }
 }
