@@ -18,6 +18,8 @@ import Testing
             /// What is exported never carries the de-prefer attributes (a de-prefer origin
             /// configured without them).
             var attributesLost = false
+            /// The daemon takes the agent's changes without doing them.
+            var ignoresChanges = false
             var applied = 0
         }
         let state = Mutex(State())
@@ -41,7 +43,10 @@ import Testing
         }
 
         func apply(_ step: RouteStep, to service: ServiceDefinition, record: DrainRecord?) async throws {
-            state.withLock { $0.steps[service.name] = step; $0.applied += 1 }
+            state.withLock { s in
+                s.applied += 1
+                if !s.ignoresChanges { s.steps[service.name] = step }
+            }
         }
 
         func setEnabled(_ name: String, _ on: Bool) { state.withLock { $0.steps[name] = on ? .announce : .withdraw } }
@@ -54,9 +59,10 @@ import Testing
     let services = [ServiceDefinition(name: "dns", prefixes: ["203.0.113.0/24"], originProtocols: ["anycast4"])]
     let origin = RequestOrigin(tokenName: "noc-operate", clientAddress: "192.0.2.7")
 
-    func agent(_ daemon: Daemon, clock: TestTime, verify: Duration? = .milliseconds(600)) async throws -> SiteAgent {
+    func agent(_ daemon: Daemon, clock: TestTime, verify: Duration? = .milliseconds(600),
+               services: [ServiceDefinition]? = nil) async throws -> SiteAgent {
         var configuration = SiteAgentConfiguration(
-            identity: SiteIdentity(id: "ams1", name: "Amsterdam", region: "eu"), services: services,
+            identity: SiteIdentity(id: "ams1", name: "Amsterdam", region: "eu"), services: services ?? self.services,
             backends: .init(routes: daemon, traffic: ManualTrafficSource(), store: try FileDesiredStateStore(directory: dir),
                             audit: try AuditLog(directory: dir)))
         configuration.backendTimeout = .seconds(1)
@@ -81,24 +87,68 @@ import Testing
         return await events(agent).last { $0.kind == kind }
     }
 
-    @Test func manualEnableOnADrainedSiteIsUndoneAtTheNextReconcile() async throws {
+    @Test func manualEnableOnADrainedSiteIsUndoneAtTheNextRefresh() async throws {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let daemon = Daemon(), clock = TestTime()
         let agent = try await agent(daemon, clock: clock, verify: nil)
         _ = try await agent.drain(DrainRequest(service: "dns", reason: "CHG-7", operator: "alice"), origin: origin)
         #expect(!daemon.enabled("dns"))
 
-        daemon.setEnabled("dns", true)  // someone ran `birdc enable anycast4`
-        await clock.advance(5)
+        daemon.setEnabled("dns", true)  // someone ran `birdc enable anycast4`, or BIRD restarted
+        await clock.advance(1)
         await agent.refresh()
-        #expect(daemon.enabled("dns"), "not yet: the reconcile interval has not passed")
-        await clock.advance(5)
-        await agent.refresh()
-        #expect(!daemon.enabled("dns"), "re-applied within one reconcile interval")
+        #expect(!daemon.enabled("dns"), "a drained site announced again is put back at once, not at the reconcile interval")
         let drift = try #require(await events(agent).last { $0.kind == .driftCorrected })
         #expect(drift.service == "dns" && drift.message.contains("should be drained (withdrawn)") && drift.result == "applied")
         let audit = try AuditLog(directory: dir).load(limit: 100)
         #expect(audit.contains { $0.kind == .driftCorrected }, "drift corrections are audited")
+    }
+
+    @Test func aDepreferredDrainAnnouncedPlainIsPutBackAtOnce() async throws {
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let daemon = Daemon(), clock = TestTime()
+        var staged = services[0]
+        staged.deprefer = DepreferStep(originProtocols: ["anycast4_depref"], prepend: 3, gracefulShutdown: true)
+        let agent = try await agent(daemon, clock: clock, verify: nil, services: [staged])
+        _ = try await agent.drain(DrainRequest(service: "dns", reason: "CHG-7", operator: "alice", stage: .deprefer), origin: origin)
+        #expect(daemon.step("dns") == .deprefer)
+        daemon.setStep("dns", .announce)
+        await clock.advance(1)
+        await agent.refresh()
+        #expect(daemon.step("dns") == .deprefer, "announced plain is more than the de-prefer step allows")
+    }
+
+    @Test func anActiveSiteWithdrawnByHandWaitsForTheReconcileInterval() async throws {
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let daemon = Daemon(), clock = TestTime()
+        let agent = try await agent(daemon, clock: clock, verify: nil)
+        await clock.advance(10)
+        await agent.refresh()  // the start's reconcile is behind the interval
+        daemon.setEnabled("dns", false)  // someone ran `birdc disable anycast4`
+        await clock.advance(5)
+        await agent.refresh()
+        #expect(!daemon.enabled("dns"), "less announced than wanted is no danger to the service: the interval decides")
+        await clock.advance(5)
+        await agent.refresh()
+        #expect(daemon.enabled("dns"), "re-announced within one reconcile interval")
+    }
+
+    @Test func aDaemonThatIgnoresTheDrainIsRetriedAtTheIntervalNotAtEveryRefresh() async throws {
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let daemon = Daemon(), clock = TestTime()
+        let agent = try await agent(daemon, clock: clock, verify: nil)
+        _ = try await agent.drain(DrainRequest(service: "dns", reason: "CHG-7", operator: "alice"), origin: origin)
+        daemon.state.withLock { $0.ignoresChanges = true }
+        daemon.setEnabled("dns", true)
+        for _ in 0..<9 {
+            await clock.advance(1)
+            await agent.refresh()
+        }
+        let drifts = await events(agent).filter { $0.kind == .driftCorrected }.count
+        #expect(drifts == 1, "once when the overrun began, then at the 10 s interval: \(drifts) in 9 s")
+        await clock.advance(2)
+        await agent.refresh()
+        #expect(await events(agent).filter { $0.kind == .driftCorrected }.count == 2)
     }
 
     @Test func aDrainThatDoesNotReachThePeersIsReportedNotEffective() async throws {

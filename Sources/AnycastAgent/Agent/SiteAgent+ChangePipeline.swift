@@ -60,6 +60,13 @@ extension SiteAgent {
         var failures: [String] = []
         var applied: [ServiceDefinition] = []
         let step = change.step
+        for s in change.services { applying[s.name, default: 0] += 1 }
+        defer {
+            for s in change.services {
+                let left = (applying[s.name] ?? 1) - 1
+                applying[s.name] = left > 0 ? left : nil
+            }
+        }
         let drainRecord = change.intent.drain
         for s in change.services {
             let routes = backends.routes

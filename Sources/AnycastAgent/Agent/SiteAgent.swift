@@ -36,6 +36,11 @@ public actor SiteAgent {
     var coordination = CoordinationState() { didSet { generation &+= 1 } }
     var storeTurn = StoreTurn()
     private var lastReconcile: AnyClock<Duration>.Instant?
+    /// Services the routing daemon announced further than their drain allows at the last refresh.
+    private var overrun: Set<String> = []
+    /// Services whose routes a change is applying right now (how many changes, per service):
+    /// reconcile leaves them to it.
+    var applying: [String: Int] = [:]
     var lastProbe: AnyClock<Duration>.Instant?
     /// Verifications under way, by number.
     var verifications: [Int: Task<Void, Never>] = [:]
@@ -178,11 +183,32 @@ public actor SiteAgent {
         }
         if let interval = reconcileInterval {
             let instant = clock.now
-            if lastReconcile.map({ $0.duration(to: instant) >= interval }) ?? true {
+            let newlyOverrun = !checkOverrun().isEmpty
+            if newlyOverrun || lastReconcile.map({ $0.duration(to: instant) >= interval }) ?? true {
                 lastReconcile = instant
                 await reconcile()
             }
         }
+    }
+
+    /// The services that have just begun to be announced further than their drain allows (a
+    /// daemon restarted with its own config, as BIRD enables its static routes again, or an
+    /// announcement made by hand). Traffic is reaching a site its operator took out, so these
+    /// are put back at this refresh, not at the next reconcile interval. Only the start of an
+    /// overrun counts, so a daemon that ignores the agent is retried at the interval, not on
+    /// every refresh.
+    private func checkOverrun() -> Set<String> {
+        var now: Set<String> = []
+        if routeError == nil, let observation {
+            for def in services where applying[def.name] == nil {
+                guard let origin = observation.origins[def.name] else { continue }
+                let wanted = Self.step(of: intents[def.name] ?? .announce, for: def)
+                // A mixed state (nil) under a drain has something announced it should not.
+                if wanted != .announce, origin.map({ $0.exposure > wanted.exposure }) ?? true { now.insert(def.name) }
+            }
+        }
+        defer { overrun = now }
+        return now.subtracting(overrun)
     }
 
     /// Compares the desired state with what the routing daemon is doing and re-applies where
@@ -190,7 +216,7 @@ public actor SiteAgent {
     /// config, a drain was recorded while BIRD was down), with a "drift corrected" event.
     public func reconcile() async {
         guard routeError == nil, stateError == nil, let observation else { return }
-        for def in services {
+        for def in services where applying[def.name] == nil {
             guard let origin = observation.origins[def.name] else { continue }  // daemon cannot say
             let intent = intents[def.name] ?? .announce
             let wanted = Self.step(of: intent, for: def)

@@ -14,4 +14,13 @@ public enum RouteStep: String, Codable, Sendable, CaseIterable {
         case .drain: self = drain?.stage == .deprefer ? .deprefer : .withdraw
         }
     }
+
+    /// How much of the service's traffic the step lets reach the site: withdraw least, announce most.
+    public var exposure: Int {
+        switch self {
+        case .withdraw: 0
+        case .deprefer: 1
+        case .announce: 2
+        }
+    }
 }
