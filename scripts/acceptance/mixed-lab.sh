@@ -1,12 +1,21 @@
 #!/usr/bin/env bash
-# The dual-stack lab with a different routing daemon at each site (scripts/lab/lab up
-# --daemons frr,gobgp,bird,exabgp): every site announces 203.0.113.0/24 and 2001:db8:53::/48 to
-# the same upstream BIRD, and dnsperf queries over both families. Through the real dashboard
-# under tmux, for the FRR, GoBGP and ExaBGP sites (all in region eu, so the budget lets each be
-# drained in turn; BIRD's site is the same through lab-e2e.sh): drain from the keys, both
-# routes leave the upstream's kernel table, at least 99.9% of queries answered on each family;
-# undrain from the keys, both routes back. `lab status` names each site's daemon and both
-# families. Needs root, bird2, frr, gobgpd, exabgp, unbound, dnsperf.
+# The dual-stack lab with a different routing daemon at each site (scripts/lab/lab up --sites 5
+# --daemons frr,gobgp,bird,exabgp: s1 FRR, s2 GoBGP, s3 BIRD, s4 ExaBGP, s5 FRR again, so that
+# BIRD's site shares region na and the budget lets every daemon's site be drained): every site
+# announces 203.0.113.0/24 and 2001:db8:53::/48 to the same upstream BIRD, and dnsperf queries
+# over both families. For each of the four daemons in turn, with the real dashboard under tmux:
+# - drain from the dashboard's keys: both routes leave the upstream's kernel table, then its
+#   BIRD (withdrawn), at least 99.9% of queries answered on each family;
+# - drift: the route re-announced by hand through the daemon's own CLI is withdrawn again
+#   within the reconcile interval, with the agent's drift event;
+# - the daemon killed (SIGKILL) and restarted, then the agent: the drain still holds;
+# - undrain from the keys: both routes back;
+# - a staged drain through the agent's API: held at de-prefer, both routes at the upstream with
+#   the three prepends and 65535:0, then withdrawn, then announced plain again;
+# - the daemon stopped: the status carries the error and observed unknown, a drain answers 503
+#   (recorded) and holds once the daemon is back.
+# `lab status` names each site's daemon and both families. Needs root, bird2, frr, gobgpd,
+# exabgp, unbound, dnsperf, tmux.
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -26,8 +35,8 @@ finish() {
     cleanup
 }
 trap finish EXIT
-if ! bash "$ROOT/scripts/lab/lab" up --daemons frr,gobgp,bird,exabgp --dir "$LAB" --rate 600 --bin "$BIN" >"$WORK/up.out" 2>&1; then
-    echo "FAIL - scripts/lab/lab up --daemons frr,gobgp,bird,exabgp"; tail -30 "$WORK/up.out"; FAILED=1; summary "mixed-lab"; exit 1
+if ! bash "$ROOT/scripts/lab/lab" up --sites 5 --daemons frr,gobgp,bird,exabgp --dir "$LAB" --rate 600 --bin "$BIN" >"$WORK/up.out" 2>&1; then
+    echo "FAIL - scripts/lab/lab up --sites 5 --daemons frr,gobgp,bird,exabgp"; tail -30 "$WORK/up.out"; FAILED=1; summary "mixed-lab"; exit 1
 fi
 UP="${LAB_PREFIX}-up"; CL="${LAB_PREFIX}-cl"
 has4() { ip -n "$UP" route show 203.0.113.0/24 | grep -Eq "via 198\.51\.100\.$((4 * $1 + 2))( |$)"; }
@@ -48,6 +57,59 @@ sent=int(re.search(r'Queries sent:\s+(\d+)',t).group(1)); done=int(re.search(r'Q
 print(done, 'of', sent); sys.exit(0 if sent > 0 and done >= 0.999 * sent else 1)"
 }
 
+# The agent of site K, from the root namespace (its management link).
+agent_url() { echo "http://198.51.100.$((128 + 4 * $1 + 2)):9100"; }
+api() { # K PATH [CURL ARGS...]: a call with the operate token; the body in $WORK/api.out, the code printed
+    local k=$1 path=$2; shift 2
+    curl -s -m 10 -H "Authorization: Bearer $(cat "$LAB/operate.token")" "$@" -o "$WORK/api.out" -w '%{http_code}' "$(agent_url "$k")$path"
+}
+# svc K PYTHON: the expression holds over site K's status `s` and its first service `d`.
+svc() {
+    curl -s -m 5 -H "Authorization: Bearer $(cat "$LAB/read.token")" "$(agent_url "$1")/v1/status" |
+        python3 -c "import json,sys; s=json.load(sys.stdin); d=s['services'][0]; sys.exit(0 if ($2) else 1)" 2>/dev/null
+}
+event() { curl -s -m 5 -H "Authorization: Bearer $(cat "$LAB/read.token")" "$(agent_url "$1")/v1/events?since=0" | grep -q "$2"; }
+lab_daemon() { bash "$ROOT/scripts/lab/lab" daemon "$1" "$2" --dir "$LAB"; }
+# at_upstream K: the upstream's BIRD has a route from site K on both families (any path).
+at_upstream() {
+    birdc -s "$LAB/up/bird.ctl" show route 203.0.113.0/24 protocol "s$1" 2>/dev/null | grep -q 203.0.113 &&
+    birdc -s "$LAB/up/bird.ctl" show route 2001:db8:53::/48 protocol "s$1v6" 2>/dev/null | grep -q 2001:db8:53
+}
+# path_attrs K: what the upstream has from site K, both families, attributes included.
+path_attrs() {
+    birdc -s "$LAB/up/bird.ctl" show route all 203.0.113.0/24 protocol "s$1" 2>/dev/null | tr -d '\t'
+    birdc -s "$LAB/up/bird.ctl" show route all 2001:db8:53::/48 protocol "s$1v6" 2>/dev/null | tr -d '\t'
+}
+# depreferred K: both of site K's routes at the upstream carry the three prepends and 65535:0.
+depreferred() {
+    local a; a="$(path_attrs "$1")"
+    [ "$(grep -c 'BGP.as_path: 65100 65100 65100 65100$' <<<"$a")" = 2 ] && [ "$(grep -c '(65535,0)' <<<"$a")" = 2 ]
+}
+# plain K: both routes at the upstream, without the de-prefer attributes.
+plain() {
+    local a; a="$(path_attrs "$1")"
+    [ "$(grep -c 'BGP.as_path: 65100$' <<<"$a")" = 2 ] && ! grep -q '(65535,0)' <<<"$a"
+}
+# by_hand K: site K's IPv4 route announced by hand through its daemon's own CLI, behind the agent's back.
+by_hand() {
+    local k=$1 ns="$LAB_PREFIX-s$1" d="$LAB/s$1"
+    case "$(daemon_of "$k")" in
+        bird) birdc -s "$d/bird.ctl" enable anycast4 ;;
+        frr) vtysh -N "$ns" -c 'configure terminal' -c 'router bgp' -c 'address-family ipv4 unicast' -c 'network 203.0.113.0/24' ;;
+        gobgp) ip netns exec "$ns" gobgp -u 127.0.0.1 -p 50051 global rib add -a ipv4 203.0.113.0/24 ;;
+        exabgp) timeout 10 exabgpcli --root "$d/exabgp" --env "$d/exabgp/exabgp.env" announce route 203.0.113.0/24 next-hop self ;;
+    esac
+}
+hand_words() {
+    case "$1" in
+        bird) echo "birdc enable anycast4" ;; frr) echo "vtysh network 203.0.113.0/24" ;;
+        gobgp) echo "gobgp global rib add" ;; exabgp) echo "exabgpcli announce route" ;;
+    esac
+}
+daemon_of() { sed -n 's/^DAEMONS=//p' "$LAB/lab.env" | cut -d, -f"$1"; }
+v4_from() { birdc -s "$LAB/up/bird.ctl" show route 203.0.113.0/24 protocol "s$1" 2>/dev/null | grep -q 203.0.113; }
+agent_healthy() { curl -sf -m 1 -o /dev/null "$(agent_url "$1")/healthz"; }
+
 # status_names_all: lab status shows every daemon with both sessions Established and both next hops.
 status_names_all() {
     bash "$ROOT/scripts/lab/lab" status --dir "$LAB" >"$WORK/status.out" 2>&1
@@ -57,15 +119,15 @@ status_names_all() {
     done
 }
 check "lab status names each site's daemon and both families, Established" bash -c "$(declare -f status_names_all wait_until); ROOT='$ROOT'; LAB='$LAB'; WORK='$WORK'; wait_until 15 status_names_all || { cat '$WORK/status.out'; exit 1; }"
-check "the upstream spreads both prefixes over the 4 sites (ECMP on each family)" bash -c "
-    [ \$(ip -n $UP route show 203.0.113.0/24 | grep -c 'via 198.51.100') = 4 ] && [ \$(ip -n $UP -6 route show 2001:db8:53::/48 | grep -c 'via 2001:db8:ff') = 4 ]"
+check "the upstream spreads both prefixes over the 5 sites (ECMP on each family)" bash -c "
+    [ \$(ip -n $UP route show 203.0.113.0/24 | grep -c 'via 198.51.100') = 5 ] && [ \$(ip -n $UP -6 route show 2001:db8:53::/48 | grep -c 'via 2001:db8:ff') = 5 ]"
 
 $T new-session -d -s dash -x 160 -y 48 "$BIN/anycast-dash --fleet '$LAB/fleet.toml' --operator mixed 2>'$WORK/dash.err'"
-check "the dashboard shows the 4 sites ACTIVE" wait_for dash "4 sites: 4 active" 30
+check "the dashboard shows the 5 sites ACTIVE" wait_for dash "5 sites: 5 active" 30
 
-for site in 1:frr 2:gobgp 4:exabgp; do
+for site in 1:frr 2:gobgp 3:bird 4:exabgp; do
     k=${site%%:*}; daemon=${site#*:}
-    wait_for dash "4 sites: 4 active" 30 >/dev/null
+    wait_for dash "5 sites: 5 active" 30 >/dev/null
     ip netns exec "$CL" dnsperf -s 203.0.113.53 -d "$LAB/cl/queries.txt" -l 15 -Q 300 -c 30 >"$WORK/perf4-$k.out" 2>&1 &
     P4=$!
     ip netns exec "$CL" dnsperf -s 2001:db8:53::53 -d "$LAB/cl/queries.txt" -l 15 -Q 150 -c 30 >"$WORK/perf6-$k.out" 2>&1 &
@@ -85,10 +147,68 @@ for site in 1:frr 2:gobgp 4:exabgp; do
     wait "$P4" "$P6"
     check "$daemon: at least 99.9% of queries answered over IPv4 across the drain" answered "$WORK/perf4-$k.out"
     check "$daemon: ... and over IPv6" answered "$WORK/perf6-$k.out"
+
+    # Drift: re-announced by hand through the daemon's own CLI; the agent withdraws it again
+    # within its reconcile interval (5 s in the lab).
+    by_hand "$k" >"$WORK/hand.out" 2>&1
+    check "$daemon: drift: the route announced by hand ($(hand_words "$daemon")) reaches the upstream" wait_until 5 v4_from "$k"
+    check "$daemon: drift: ... and is withdrawn again within the reconcile interval, with a drift event" bash -c "
+        $(declare -f wait_until v4_from withdrawn event agent_url not); LAB='$LAB'; wait_until 7 not v4_from $k && withdrawn $k && event $k drift_corrected"
+
+    # The daemon killed and restarted, then the agent: the drain still holds.
+    check "$daemon: killed (SIGKILL) and started again, both sessions back" bash -c "lab_daemon() { bash '$ROOT/scripts/lab/lab' daemon \$1 \$2 --dir '$LAB'; }; lab_daemon $k kill && lab_daemon $k start"
+    # (BIRD's config enables its static routes, so a restarted BIRD announces them until the
+    # agent's next reconcile; the others start with none.) How long, seen from the upstream:
+    seen=""; last=""; t0=$(date +%s%N)
+    for _ in $(seq 1 100); do
+        if v4_from "$k"; then last=$(( ($(date +%s%N) - t0) / 1000000 )); seen=${seen:-$last}; fi
+        sleep 0.1
+    done
+    if [ -n "$seen" ]; then
+        echo "       $daemon (s$k): after its restart the route was at the upstream from $seen ms to $last ms (the agent's reconcile took it back)"
+    else
+        echo "       $daemon (s$k): after its restart the route never reached the upstream"
+    fi
+    check "$daemon: restarted: the drain holds (nothing from s$k at the upstream a reconcile interval later)" withdrawn "$k"
+    kill -9 "$(cat "$LAB/s$k/agent.pid")"
+    sleep 0.5
+    bash "$LAB/s$k/start-agent.sh"
+    check "$daemon: the agent killed (SIGKILL) and started again" wait_until 10 agent_healthy "$k"
+    sleep 6
+    check "$daemon: agent restarted: the drain holds, desired drain, withdrawn" bash -c "
+        $(declare -f withdrawn svc agent_url); LAB='$LAB'; withdrawn $k && svc $k \"d['desired']=='drain' and d['observed']=='withdrawn'\""
+
     keys dash u Enter; typed dash "s$k"; keys dash Enter
     check "$daemon: undrain from the keys brings both routes back" wait_until 15 both "$k"
     check "$daemon: ACTIVE and verified again" wait_for dash "ACTIVE +verified" 30
     keys dash Escape
+
+    # A staged drain through the agent's API, held at the de-prefer step.
+    code=$(api "$k" /v1/drain -X POST -d '{"service":"dns","reason":"CHG-9 staged","operator":"mixed","stage":"deprefer"}')
+    check "$daemon: staged: de-prefer keeps both routes at the upstream, with 3 prepends and 65535:0" bash -c "
+        $(declare -f wait_until depreferred path_attrs); LAB='$LAB'; [ '$code' = 200 ] && wait_until 10 depreferred $k || { echo 'HTTP $code'; path_attrs $k; exit 1; }"
+    check "$daemon: staged: the agent says de-preferred and verified" wait_until 10 bash -c "
+        $(declare -f svc event agent_url); LAB='$LAB'; svc $k \"d['drain']['stage']=='deprefer' and d['depreferred']==True and d['observed']=='announced'\" && event $k 'de-prefer verified'"
+    code=$(api "$k" /v1/drain -X POST -d '{"service":"dns","reason":"CHG-9 staged","operator":"mixed","stage":"withdraw"}')
+    check "$daemon: staged: withdraw then takes both routes away" bash -c "
+        $(declare -f wait_until withdrawn); LAB='$LAB'; [ '$code' = 200 ] && wait_until 10 withdrawn $k"
+    code=$(api "$k" /v1/undrain -X POST -d '{"service":"dns","operator":"mixed"}')
+    check "$daemon: staged: undrain announces both again, without the attributes" bash -c "
+        $(declare -f wait_until plain path_attrs); LAB='$LAB'; [ '$code' = 200 ] && wait_until 10 plain $k || { echo 'HTTP $code'; path_attrs $k; exit 1; }"
+
+    # The daemon stopped: the failure is data; a drain is recorded (503) and applied on return.
+    lab_daemon "$k" stop >"$WORK/stop.out" 2>&1
+    check "$daemon: stopped: the status carries the error and observed unknown" wait_until 10 svc "$k" "[e for e in s['errors'] if e['source']=='routes'] and d['observed']=='unknown'"
+    code=$(api "$k" /v1/drain -X POST -d '{"service":"dns","reason":"while the daemon is down","operator":"mixed","stage":"withdraw"}')
+    check "$daemon: stopped: a drain answers 503 and says it is recorded" bash -c "[ '$code' = 503 ] && grep -q recorded '$WORK/api.out' || { echo $code; cat '$WORK/api.out'; exit 1; }"
+    lab_daemon "$k" start >"$WORK/start.out" 2>&1
+    check "$daemon: back: the agent reads it again, and the drain recorded while it was down holds" bash -c "
+        $(declare -f wait_until svc withdrawn agent_url); LAB='$LAB'
+        wait_until 12 svc $k \"not [e for e in s['errors'] if e['source']=='routes'] and d['observed']=='withdrawn' and d['desired']=='drain'\" && sleep 6 && withdrawn $k"
+    code=$(api "$k" /v1/undrain -X POST -d '{"service":"dns","operator":"mixed"}')
+    check "$daemon: back: undrain announces both again" bash -c "
+        $(declare -f wait_until both has4 has6); UP='$UP'; [ '$code' = 200 ] && wait_until 10 both $k"
 done
+check "no agent crashed on the way (no crash report in any agent's log)" bash -c "! grep -l 'Program crashed' '$LAB'/s*/agent.log"
 keys dash q
 summary "mixed-lab"

@@ -40,8 +40,8 @@ CMD="$2"
 [[ "$DAEMON" == frr || "$DAEMON" == gobgp || "$DAEMON" == exabgp ]] || usage
 if [[ "$CMD" == up ]]; then mkdir -p "$3"; fi
 if [[ -d "$3" ]]; then DIR="$(cd "$3" && pwd)"; else DIR="$3"; fi
-RUN="/var/run/frr/$NS_S1"
-GOBGP_API="127.0.0.1:50051"
+source "$(dirname "${BASH_SOURCE[0]}")/site-daemons.bash"
+RUN="$(frr_run_dir "$NS_S1")"
 
 log() { echo "daemon-pair: $*" >&2; }
 
@@ -58,10 +58,7 @@ stop() {
     rm -f "$1"
 }
 
-# The site daemon's pid file and its command name.
-site_pidfile() {
-    case "$DAEMON" in frr) echo "$RUN/bgpd.pid" ;; gobgp) echo "$DIR/gobgpd.pid" ;; exabgp) echo "$DIR/exabgp/exabgp.pid" ;; esac
-}
+site_pidfile() { site_daemon_pidfile "$DAEMON" "$NS_S1" "$DIR"; }
 
 down() {
     stop "$DIR/up.pid" bird
@@ -83,7 +80,7 @@ down() {
 
 write_configs() {
     write_upstream_conf
-    case "$DAEMON" in frr) write_frr_conf ;; gobgp) write_gobgp_conf ;; exabgp) write_exabgp_conf ;; esac
+    write_site_daemon_conf "$DAEMON" "$NS_S1" "$DIR" s1 198.51.100.2 198.51.100.1 2001:db8:ffff::2 2001:db8:ffff::1
 }
 
 write_upstream_conf() {
@@ -96,117 +93,8 @@ protocol bgp s1v6 { local 2001:db8:ffff::1 as 65000; neighbor 2001:db8:ffff::2 a
 CONF
 }
 
-write_gobgp_conf() {
-    cat >"$DIR/gobgpd.toml" <<CONF
-# Anycast site (AS 65100), namespace $NS_S1. No routes: the agent adds them.
-[global.config]
-  as = 65100
-  router-id = "198.51.100.2"
-[[neighbors]]
-  [neighbors.config]
-    neighbor-address = "198.51.100.1"
-    peer-as = 65000
-  [[neighbors.afi-safis]]
-    [neighbors.afi-safis.config]
-      afi-safi-name = "ipv4-unicast"
-[[neighbors]]
-  [neighbors.config]
-    neighbor-address = "2001:db8:ffff::1"
-    peer-as = 65000
-  [[neighbors.afi-safis]]
-    [neighbors.afi-safis.config]
-      afi-safi-name = "ipv6-unicast"
-CONF
-}
-
-# ExaBGP: the sessions and no routes; its cli on, answering `done` to each command (ack), its
-# pipes made beforehand. It runs as root here: an env file replaces ExaBGP's defaults, whose
-# user (nobody) could not open root's pipes.
-write_exabgp_conf() {
-    mkdir -p "$DIR/exabgp/run"
-    cat >"$DIR/exabgp/exabgp.conf" <<CONF
-neighbor 198.51.100.1 {
-    router-id 198.51.100.2;
-    local-address 198.51.100.2;
-    local-as 65100;
-    peer-as 65000;
-    family { ipv4 unicast; }
-}
-neighbor 2001:db8:ffff::1 {
-    router-id 198.51.100.2;
-    local-address 2001:db8:ffff::2;
-    local-as 65100;
-    peer-as 65000;
-    family { ipv6 unicast; }
-}
-CONF
-    cat >"$DIR/exabgp/exabgp.env" <<CONF
-[exabgp.api]
-cli = true
-ack = true
-pipename = 'exabgp'
-
-[exabgp.daemon]
-daemonize = false
-user = 'root'
-pid = '$DIR/exabgp/exabgp.pid'
-
-[exabgp.log]
-destination = 'stdout'
-CONF
-    rm -f "$DIR/exabgp/run/exabgp.in" "$DIR/exabgp/run/exabgp.out"
-    mkfifo -m 600 "$DIR/exabgp/run/exabgp.in" "$DIR/exabgp/run/exabgp.out"
-}
-
-write_frr_conf() {
-    mkdir -p "$RUN"
-    cat >"$RUN/bgpd.conf" <<CONF
-! Anycast site (AS 65100), namespace $NS_S1. No network statements: the agent writes them.
-frr defaults traditional
-hostname s1
-log file $RUN/bgpd.log
-!
-router bgp 65100
- bgp router-id 198.51.100.2
- no bgp ebgp-requires-policy
- no bgp network import-check
- neighbor 198.51.100.1 remote-as 65000
- neighbor 198.51.100.1 advertisement-interval 0
- neighbor 2001:db8:ffff::1 remote-as 65000
- neighbor 2001:db8:ffff::1 advertisement-interval 0
- address-family ipv4 unicast
-  no neighbor 2001:db8:ffff::1 activate
- exit-address-family
- address-family ipv6 unicast
-  neighbor 2001:db8:ffff::1 activate
- exit-address-family
-!
-CONF
-}
-
 start_site() {
-    if [[ "$DAEMON" == exabgp ]]; then
-        rm -f "$DIR/exabgp/exabgp.pid"
-        setsid ip netns exec "$NS_S1" exabgp --root "$DIR/exabgp" --env "$DIR/exabgp/exabgp.env" "$DIR/exabgp/exabgp.conf" \
-            </dev/null >>"$DIR/exabgp/exabgp.log" 2>&1 &
-        local _
-        for _ in $(seq 100); do [[ -s "$DIR/exabgp/exabgp.pid" ]] && return 0; sleep 0.1; done
-        log "exabgp wrote no pid file"; tail -20 "$DIR/exabgp/exabgp.log" >&2
-        return 1
-    fi
-    if [[ "$DAEMON" == gobgp ]]; then
-        # gobgpd stays in the foreground; --pprof-disable: no listener on localhost:6060.
-        setsid ip netns exec "$NS_S1" sh -c 'echo $$ >"$1"; shift; exec "$@"' sh "$DIR/gobgpd.pid" \
-            gobgpd -f "$DIR/gobgpd.toml" -t toml --api-hosts "$GOBGP_API" --pprof-disable -p </dev/null >>"$DIR/gobgpd.log" 2>&1 &
-        return 0
-    fi
-    mkdir -p "$RUN" "/etc/frr/$NS_S1"
-    touch "/etc/frr/$NS_S1/vtysh.conf"
-    # bgpd reads its config and writes its log as frr: both live in its run directory, since
-    # DIR may sit in a directory only root can enter.
-    touch "$RUN/bgpd.log"
-    chown -R frr:frr "$RUN"
-    ip netns exec "$NS_S1" /usr/lib/frr/bgpd -N "$NS_S1" -Z -d -f "$RUN/bgpd.conf" -i "$RUN/bgpd.pid" -u frr -g frr
+    start_site_daemon_in "$DAEMON" "$NS_S1" "$DIR" || { tail -20 "$DIR/exabgp/exabgp.log" "$DIR/gobgpd.log" "$RUN/bgpd.log" 2>/dev/null >&2; return 1; }
 }
 
 # established: both of the site's sessions are up (seen from the upstream BIRD).

@@ -28,6 +28,7 @@ DAEMON_KINDS="bird frr gobgp exabgp"
 AGENT_PORT=9100
 WAIT_SECS="${LAB_WAIT_SECS:-20}"
 MAX_SITES=8
+source "$SCRIPT_DIR/site-daemons.bash"
 
 log() { echo "lab: $*" >&2; }
 die() { local code="$1"; shift; echo "lab: $*" >&2; exit "$code"; }
@@ -36,6 +37,7 @@ usage() {
     cat >&2 <<'USAGE'
 usage: lab up [--sites N] [--daemons bird,frr,gobgp,exabgp] [--dir D] [--rate QPS] [--bin DIR] [--etcd]
        lab status [--dir D]
+       lab daemon K start|stop|kill [--dir D]
        lab down [--dir D]
 USAGE
     exit 2
@@ -46,6 +48,15 @@ USAGE
 CMD="${1:-}"
 [[ -n "$CMD" ]] || usage
 shift
+# lab daemon K ACTION: site K's routing daemon started, stopped (SIGTERM) or killed (SIGKILL),
+# as tests do to show what a drain does when the daemon goes away.
+DAEMON_SITE=""; DAEMON_ACTION=""
+if [[ "$CMD" == daemon ]]; then
+    [[ $# -ge 2 ]] || usage
+    DAEMON_SITE="$1"; DAEMON_ACTION="$2"; shift 2
+    [[ "$DAEMON_SITE" =~ ^[1-9][0-9]*$ ]] || die 2 "daemon: K must be a site number (got '$DAEMON_SITE')"
+    [[ " start stop kill " == *" $DAEMON_ACTION "* ]] || die 2 "daemon: the action is start, stop or kill (got '$DAEMON_ACTION')"
+fi
 SITES=""
 DAEMONS_ARG=""
 DIR_ARG="/tmp/anycast-lab"
@@ -130,7 +141,7 @@ now_ms() { date +%s%3N; }
 site_daemon() {
     if (( ${#DAEMONS[@]} )); then echo "${DAEMONS[$(( ($1 - 1) % ${#DAEMONS[@]} ))]}"; else echo bird; fi
 }
-frr_pathspace() { echo "$(ns_site "$PREFIX" "$1")"; }
+frr_pathspace() { ns_site "$PREFIX" "$1"; }   # FRR's pathspace is the site's namespace
 
 # ---------------------------------------------------------------- down
 
@@ -321,112 +332,12 @@ protocol bgp upstream6 {
 CONF
 }
 
-write_frr_site_conf() { # $1 = K
-    local k="$1" run; run="/var/run/frr/$(frr_pathspace "$1")"
-    mkdir -p "$run"
-    cat >"$run/bgpd.conf" <<CONF
-! Anycast site s$k (AS 65100), namespace $(ns_site "$PREFIX" "$k"). No network statements: the agent writes them.
-frr defaults traditional
-hostname s$k
-log file $run/bgpd.log
-!
-router bgp 65100
- bgp router-id $(link_site_addr "$k")
- no bgp ebgp-requires-policy
- no bgp network import-check
- neighbor $(link_up_addr "$k") remote-as 65000
- neighbor $(link_up_addr "$k") advertisement-interval 0
- neighbor $(link_up6_addr "$k") remote-as 65000
- neighbor $(link_up6_addr "$k") advertisement-interval 0
- address-family ipv4 unicast
-  no neighbor $(link_up6_addr "$k") activate
- exit-address-family
- address-family ipv6 unicast
-  neighbor $(link_up6_addr "$k") activate
- exit-address-family
-!
-CONF
-    mkdir -p "/etc/frr/$(frr_pathspace "$k")"
-    touch "/etc/frr/$(frr_pathspace "$k")/vtysh.conf" "$run/bgpd.log"
-    chown -R frr:frr "$run"
-}
-
-write_gobgp_site_conf() { # $1 = K
-    local k="$1" d="$DIR/s$1"
-    cat >"$d/gobgpd.toml" <<CONF
-# Anycast site s$k (AS 65100). No routes: the agent adds them.
-[global.config]
-  as = 65100
-  router-id = "$(link_site_addr "$k")"
-[[neighbors]]
-  [neighbors.config]
-    neighbor-address = "$(link_up_addr "$k")"
-    peer-as = 65000
-  [[neighbors.afi-safis]]
-    [neighbors.afi-safis.config]
-      afi-safi-name = "ipv4-unicast"
-[[neighbors]]
-  [neighbors.config]
-    neighbor-address = "$(link_up6_addr "$k")"
-    peer-as = 65000
-  [[neighbors.afi-safis]]
-    [neighbors.afi-safis.config]
-      afi-safi-name = "ipv6-unicast"
-CONF
-}
-
-write_exabgp_site_conf() { # $1 = K
-    local k="$1" d="$DIR/s$1/exabgp"
-    mkdir -p "$d/run"
-    cat >"$d/exabgp.conf" <<CONF
-neighbor $(link_up_addr "$k") {
-    router-id $(link_site_addr "$k");
-    local-address $(link_site_addr "$k");
-    local-as 65100;
-    peer-as 65000;
-    family { ipv4 unicast; }
-}
-neighbor $(link_up6_addr "$k") {
-    router-id $(link_site_addr "$k");
-    local-address $(link_site6_addr "$k");
-    local-as 65100;
-    peer-as 65000;
-    family { ipv6 unicast; }
-}
-CONF
-    # The cli on, answering each command (ack); root, so it opens root's pipes.
-    cat >"$d/exabgp.env" <<CONF
-[exabgp.api]
-cli = true
-ack = true
-pipename = 'exabgp'
-
-[exabgp.daemon]
-daemonize = false
-user = 'root'
-pid = '$d/exabgp.pid'
-
-[exabgp.log]
-destination = 'stdout'
-CONF
-    rm -f "$d/run/exabgp.in" "$d/run/exabgp.out"
-    mkfifo -m 600 "$d/run/exabgp.in" "$d/run/exabgp.out"
-}
-
 # start_site_daemon K: starts site K's routing daemon in its namespace.
 start_site_daemon() {
     local k="$1" d="$DIR/s$1" ns; ns="$(ns_site "$PREFIX" "$1")"
     case "$(site_daemon "$k")" in
         bird) ip netns exec "$ns" bird -c "$d/bird.conf" -s "$d/bird.ctl" -P "$d/bird.pid" ;;
-        frr)
-            local run; run="/var/run/frr/$(frr_pathspace "$k")"
-            ip netns exec "$ns" /usr/lib/frr/bgpd -N "$(frr_pathspace "$k")" -Z -d -f "$run/bgpd.conf" -i "$run/bgpd.pid" -u frr -g frr ;;
-        gobgp)
-            setsid ip netns exec "$ns" sh -c 'echo $$ >"$1"; shift; exec "$@"' sh "$d/gobgpd.pid" \
-                gobgpd -f "$d/gobgpd.toml" -t toml --api-hosts 127.0.0.1:50051 --pprof-disable -p </dev/null >>"$d/gobgpd.log" 2>&1 & ;;
-        exabgp)
-            setsid ip netns exec "$ns" exabgp --root "$d/exabgp" --env "$d/exabgp/exabgp.env" "$d/exabgp/exabgp.conf" \
-                </dev/null >>"$d/exabgp/exabgp.log" 2>&1 & ;;
+        *) start_site_daemon_in "$(site_daemon "$k")" "$ns" "$d" ;;
     esac
 }
 
@@ -436,7 +347,7 @@ router_table() {
     case "$(site_daemon "$k")" in
         bird) printf '[bird]\nsocket = "%s"\n' "$d/bird.ctl" ;;
         frr) printf '[router]\nkind = "frr"\n\n[frr]\npathspace = "%s"\n' "$(frr_pathspace "$k")" ;;
-        gobgp) printf '[router]\nkind = "gobgp"\n\n[gobgp]\napi = "127.0.0.1:50051"\n' ;;
+        gobgp) printf '[router]\nkind = "gobgp"\n\n[gobgp]\napi = "%s"\n' "$GOBGP_API" ;;
         exabgp) printf '[router]\nkind = "exabgp"\n\n[exabgp]\npipe = "%s"\n' "$d/exabgp/run/exabgp" ;;
     esac
 }
@@ -445,9 +356,8 @@ write_site_confs() { # $1 = K
     local k="$1" d="$DIR/s$1" daemon; daemon="$(site_daemon "$1")"
     case "$daemon" in
         bird) write_bird_site_conf "$k" ;;
-        frr) write_frr_site_conf "$k" ;;
-        gobgp) write_gobgp_site_conf "$k" ;;
-        exabgp) write_exabgp_site_conf "$k" ;;
+        *) write_site_daemon_conf "$daemon" "$(ns_site "$PREFIX" "$k")" "$d" "s$k" \
+               "$(link_site_addr "$k")" "$(link_up_addr "$k")" "$(link_site6_addr "$k")" "$(link_up6_addr "$k")" ;;
     esac
     cat >"$d/unbound.conf" <<CONF
 # Unbound of site s$k: answers only from local data, never recurses to the Internet.
@@ -859,6 +769,49 @@ Down:    $LAB_CMD down --dir $DIR
 EOF
 }
 
+# ---------------------------------------------------------------- daemon
+
+# site_daemon_pid K: the pid of site K's routing daemon, if it runs.
+site_daemon_pid() {
+    local k="$1" d="$DIR/s$1"
+    local daemon; daemon="$(site_daemon "$k")"
+    case "$daemon" in
+        bird) verified_pid "$d/bird.pid" bird ;;
+        *) verified_pid "$(site_daemon_pidfile "$daemon" "$(ns_site "$PREFIX" "$k")" "$d")" "$(site_daemon_comm "$daemon")" ;;
+    esac
+}
+
+site_daemon_command() {
+    [[ -f "$DIR/$MARKER" && -f "$DIR/lab.env" ]] || die 1 "no lab in $DIR"
+    PREFIX="$(sed -n 's/^PREFIX=//p' "$DIR/lab.env")"
+    SITES="$(sed -n 's/^SITES=//p' "$DIR/lab.env")"
+    IFS=, read -ra DAEMONS <<<"$(sed -n 's/^DAEMONS=//p' "$DIR/lab.env")"
+    local k="$DAEMON_SITE" daemon pid i
+    (( k <= SITES )) || die 2 "daemon: the lab has sites 1..$SITES (got $k)"
+    daemon="$(site_daemon "$k")"
+    pid="$(site_daemon_pid "$k")"
+    case "$DAEMON_ACTION" in
+        stop|kill)
+            [[ -n "$pid" ]] || die 1 "s$k's $daemon is not running"
+            kill "$([[ $DAEMON_ACTION == kill ]] && echo -KILL || echo -TERM)" "$pid"
+            for (( i = 0; i < 100; i++ )); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+            ! kill -0 "$pid" 2>/dev/null || die 1 "s$k's $daemon (pid $pid) is still running after 10 s"
+            echo "lab: s$k's $daemon (pid $pid) $([[ $DAEMON_ACTION == kill ]] && echo killed || echo stopped)"
+            ;;
+        start)
+            [[ -z "$pid" ]] || die 1 "s$k's $daemon is already running (pid $pid)"
+            start_site_daemon "$k"
+            # Up when both of its sessions are Established again (bounded wait).
+            local deadline=$(( $(now_ms) + WAIT_SECS * 1000 ))
+            until [[ "$(bgp_state "$k")" == Established* && "$(bgp_state "$k" v6)" == Established* ]]; do
+                (( $(now_ms) < deadline )) || die 1 "s$k's $daemon started, but its sessions are not Established after ${WAIT_SECS}s"
+                sleep 0.2
+            done
+            echo "lab: s$k's $daemon started (pid $(site_daemon_pid "$k")), both sessions Established"
+            ;;
+    esac
+}
+
 # ---------------------------------------------------------------- status
 
 status() {
@@ -938,6 +891,7 @@ print("%s qps=%s health=%s" % (svc, "null" if qps is None else round(qps), healt
 case "$CMD" in
     up) up ;;
     status) status ;;
+    daemon) require_root; site_daemon_command ;;
     down) require_root; down; echo "lab: down ($DIR)" ;;
     *) usage ;;
 esac
