@@ -5,7 +5,8 @@
 # the agent in the site's namespace beside the daemon. Announce on start, drain and undrain
 # through the HTTP API (both families, watched at the upstream), the staged drain's
 # attributes at the upstream, a route re-announced by hand through the daemon's own CLI and
-# undone, the daemon and the agent killed and restarted, the daemon stopped, its CLI missing.
+# undone, the daemon and the agent killed and restarted, the daemon stopped, its CLI missing,
+# and its way in not permitted (the agent run as nobody; FRR and ExaBGP).
 # Prints the drain latency beside the daemon's own CLI doing the same (BENCHMARKS.md).
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -191,5 +192,26 @@ kill "$AGENT"; wait "$AGENT" 2>/dev/null
 ROUTER_TABLE="$(grep -v "^${MISSING_LINE%% =*} =" <<<"$ROUTER_TABLE")"
 write_config "$WORK/agent-missing.toml" "$MISSING_LINE"
 check "$DAEMON's way in missing: the agent starts and says so" bash -c "$(declare -f start_agent); BIN='$BIN'; WORK='$WORK'; CLEANUP=(); start_agent '$WORK/agent-missing.toml' '$URL' && wait_until 5 svc \"[e for e in s['errors'] if e['source']=='routes' and '$MISSING_WORDS' in e['message']] and d['observed']=='unknown'\"; rc=\$?; kill \$AGENT; exit \$rc"
+
+# The agent without the right to its daemon's way in (run as nobody): the status says so.
+# GoBGP's way in is a TCP port: there is no permission to be denied.
+case "$DAEMON" in
+    frr) DENIED_WORDS="permission denied: vtysh needs root or the frrvty group"; DENIED_LINE="" ;;
+    exabgp) DENIED_WORDS="Permission denied"; DENIED_LINE="pipe = \"$LAB/exabgp/run/exabgp\"" ;;
+    gobgp) DENIED_WORDS="" ;;
+esac
+if [ -n "$DENIED_WORDS" ]; then
+    STATE=$WORK/state-nobody
+    mkdir -p "$STATE" && chown nobody "$STATE"
+    # (ROUTER_TABLE is without the daemon's path line since the check above.)
+    write_config "$WORK/agent-nobody.toml" "$DENIED_LINE"
+    chmod o+x "$WORK" && chmod o+r "$WORK/agent-nobody.toml"
+    ip netns exec "$NS_S1" setpriv --reuid=nobody --regid=nogroup --clear-groups \
+        "$BIN/anycast-agent" run --config "$WORK/agent-nobody.toml" --log-level warning >>"$WORK/agent-nobody.log" 2>&1 &
+    AGENT=$!; CLEANUP+=("$AGENT")
+    check "$DAEMON's way in not permitted (the agent runs as nobody): the status says so" \
+        wait_until 10 svc "[e for e in s['errors'] if e['source']=='routes' and '$DENIED_WORDS' in e['message']] and d['observed']=='unknown'"
+    kill "$AGENT" 2>/dev/null; wait "$AGENT" 2>/dev/null
+fi
 
 summary "$NAME"
