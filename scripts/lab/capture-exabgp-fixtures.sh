@@ -26,6 +26,7 @@
 # - exabgp_cli_pipe is ExaBGP's internal variable: set in exabgp's environment it makes exabgp
 #   run as the cli helper instead of as the daemon. Do not set it.
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/site-daemons.bash"   # the configs' parts
 set -f # no globbing: commands carry [ ] (as-path, community)
 
 [[ $# -eq 1 ]] || { echo "usage: $0 DIR_OUT" >&2; exit 2; }
@@ -80,29 +81,11 @@ protocol device {}
 protocol bgp s1v4 { local 198.51.100.1 as 65000; neighbor 198.51.100.2 as 65100; ipv4 { import all; export none; }; }
 protocol bgp s1v6 { local 2001:db8:ffff::1 as 65000; neighbor 2001:db8:ffff::2 as 65100; ipv6 { import all; export none; }; }
 CONF
-cat >"$WORK/exabgp.conf" <<'CONF'
-neighbor 198.51.100.1 {
-	router-id 198.51.100.2;
-	local-address 198.51.100.2;
-	local-as 65100;
-	peer-as 65000;
-	family { ipv4 unicast; }
-}
-neighbor 2001:db8:ffff::1 {
-	router-id 198.51.100.2;
-	local-address 2001:db8:ffff::2;
-	local-as 65100;
-	peer-as 65000;
-	family { ipv6 unicast; }
-}
-neighbor 198.51.100.9 {
-	router-id 198.51.100.2;
-	local-address 198.51.100.2;
-	local-as 65100;
-	peer-as 65009;
-	family { ipv4 unicast; }
-}
-CONF
+{
+    exabgp_neighbor 198.51.100.1 198.51.100.2 198.51.100.2 65000 ipv4
+    exabgp_neighbor 2001:db8:ffff::1 198.51.100.2 2001:db8:ffff::2 65000 ipv6
+    exabgp_neighbor 198.51.100.9 198.51.100.2 198.51.100.2 65009 ipv4
+} >"$WORK/exabgp.conf"
 cat >"$WORK/exabgp.env" <<CONF
 [exabgp.api]
 cli = true

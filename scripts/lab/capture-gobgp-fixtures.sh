@@ -12,6 +12,7 @@
 # Addresses: link 198.51.100.0/30 (upstream .1, site .2), 2001:db8:ffff::/64 (::1, ::2);
 # the site announces 203.0.113.0/24 and 2001:db8:53::/48; 198.51.100.9 never answers.
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/site-daemons.bash"   # the configs' parts
 
 [[ $# -eq 1 ]] || { echo "usage: $0 DIR_OUT" >&2; exit 2; }
 mkdir -p "$1"
@@ -72,35 +73,12 @@ CONF
 # The same, except that the upstream sends the site one route (to show a received path).
 sed -e 's/^protocol device {}$/&\nprotocol static up4 { ipv4; route 198.51.100.64\/26 blackhole; }/' \
     -e '/s1v4/s/export none/export all/' "$WORK/up.conf" >"$WORK/up-export.conf"
-cat >"$WORK/gobgpd.toml" <<'CONF'
-[global.config]
-  as = 65100
-  router-id = "198.51.100.2"
-
-[[neighbors]]
-  [neighbors.config]
-    neighbor-address = "198.51.100.1"
-    peer-as = 65000
-  [[neighbors.afi-safis]]
-    [neighbors.afi-safis.config]
-      afi-safi-name = "ipv4-unicast"
-
-[[neighbors]]
-  [neighbors.config]
-    neighbor-address = "2001:db8:ffff::1"
-    peer-as = 65000
-  [[neighbors.afi-safis]]
-    [neighbors.afi-safis.config]
-      afi-safi-name = "ipv6-unicast"
-
-[[neighbors]]
-  [neighbors.config]
-    neighbor-address = "198.51.100.9"
-    peer-as = 65009
-  [[neighbors.afi-safis]]
-    [neighbors.afi-safis.config]
-      afi-safi-name = "ipv4-unicast"
-CONF
+{
+    gobgp_global 198.51.100.2
+    gobgp_neighbor 198.51.100.1 65000 ipv4-unicast
+    gobgp_neighbor 2001:db8:ffff::1 65000 ipv6-unicast
+    gobgp_neighbor 198.51.100.9 65009 ipv4-unicast
+} >"$WORK/gobgpd.toml"
 ip netns exec "$P-up" bird -c "$WORK/up.conf" -s "$WORK/up.ctl" -P "$WORK/up.pid"
 # gobgpd stays in the foreground; `ip netns exec` execs it, so $! is gobgpd's own id.
 # --pprof-disable: no pprof listener on localhost:6060.

@@ -24,6 +24,20 @@ site_daemon_pidfile() {
 }
 site_daemon_comm() { case "$1" in frr) echo bgpd ;; gobgp) echo gobgpd ;; *) echo "$1" ;; esac; }
 
+# gobgp_global ROUTER_ID, gobgp_neighbor ADDRESS PEER_AS AFI_SAFI: gobgpd.toml's parts for a
+# site of AS 65100 (AFI_SAFI: ipv4-unicast or ipv6-unicast).
+gobgp_global() { printf '[global.config]\n  as = 65100\n  router-id = "%s"\n' "$1"; }
+gobgp_neighbor() {
+    printf '[[neighbors]]\n  [neighbors.config]\n    neighbor-address = "%s"\n    peer-as = %s\n' "$1" "$2"
+    printf '  [[neighbors.afi-safis]]\n    [neighbors.afi-safis.config]\n      afi-safi-name = "%s"\n' "$3"
+}
+
+# exabgp_neighbor ADDRESS ROUTER_ID LOCAL_ADDRESS PEER_AS FAMILY: one neighbor of ExaBGP's
+# config for a site of AS 65100 (FAMILY: ipv4 or ipv6, unicast).
+exabgp_neighbor() {
+    printf 'neighbor %s {\n    router-id %s;\n    local-address %s;\n    local-as 65100;\n    peer-as %s;\n    family { %s unicast; }\n}\n' "$@"
+}
+
 # write_site_daemon_conf DAEMON NS DIR NAME SITE4 UP4 SITE6 UP6: the config of site NAME whose
 # addresses on its upstream link are SITE4 and SITE6, the upstream's UP4 and UP6.
 write_site_daemon_conf() {
@@ -56,48 +70,22 @@ router bgp 65100
 CONF
             ;;
         gobgp)
-            cat >"$dir/gobgpd.toml" <<CONF
-# Anycast site $name (AS 65100), namespace $ns. No routes: the agent adds them.
-[global.config]
-  as = 65100
-  router-id = "$site4"
-[[neighbors]]
-  [neighbors.config]
-    neighbor-address = "$up4"
-    peer-as = 65000
-  [[neighbors.afi-safis]]
-    [neighbors.afi-safis.config]
-      afi-safi-name = "ipv4-unicast"
-[[neighbors]]
-  [neighbors.config]
-    neighbor-address = "$up6"
-    peer-as = 65000
-  [[neighbors.afi-safis]]
-    [neighbors.afi-safis.config]
-      afi-safi-name = "ipv6-unicast"
-CONF
+            {
+                echo "# Anycast site $name (AS 65100), namespace $ns. No routes: the agent adds them."
+                gobgp_global "$site4"
+                gobgp_neighbor "$up4" 65000 ipv4-unicast
+                gobgp_neighbor "$up6" 65000 ipv6-unicast
+            } >"$dir/gobgpd.toml"
             ;;
         exabgp)
             # The cli on, answering `done` to each command (ack), its pipes made beforehand.
             # It runs as root: ExaBGP's default user (nobody) could not open root's pipes.
             mkdir -p "$dir/exabgp/run"
-            cat >"$dir/exabgp/exabgp.conf" <<CONF
-# Anycast site $name (AS 65100), namespace $ns. No routes: the agent announces them.
-neighbor $up4 {
-    router-id $site4;
-    local-address $site4;
-    local-as 65100;
-    peer-as 65000;
-    family { ipv4 unicast; }
-}
-neighbor $up6 {
-    router-id $site4;
-    local-address $site6;
-    local-as 65100;
-    peer-as 65000;
-    family { ipv6 unicast; }
-}
-CONF
+            {
+                echo "# Anycast site $name (AS 65100), namespace $ns. No routes: the agent announces them."
+                exabgp_neighbor "$up4" "$site4" "$site4" 65000 ipv4
+                exabgp_neighbor "$up6" "$site4" "$site6" 65000 ipv6
+            } >"$dir/exabgp/exabgp.conf"
             cat >"$dir/exabgp/exabgp.env" <<CONF
 [exabgp.api]
 cli = true
