@@ -86,20 +86,7 @@ CONF
     exabgp_neighbor 2001:db8:ffff::1 198.51.100.2 2001:db8:ffff::2 65000 ipv6
     exabgp_neighbor 198.51.100.9 198.51.100.2 198.51.100.2 65009 ipv4
 } >"$WORK/exabgp.conf"
-cat >"$WORK/exabgp.env" <<CONF
-[exabgp.api]
-cli = true
-ack = true
-pipename = '$PIPE'
-
-[exabgp.daemon]
-daemonize = false
-user = 'exabgp'
-pid = '$WORK/exabgp.pid'
-
-[exabgp.log]
-destination = 'stdout'
-CONF
+exabgp_env "$PIPE" exabgp "$WORK/exabgp.pid" >"$WORK/exabgp.env"
 mkdir -p "$WORK/run"
 mkfifo -m 600 "$WORK/run/$PIPE.in" "$WORK/run/$PIPE.out"
 chown -R exabgp:exabgp "$WORK"

@@ -38,6 +38,14 @@ exabgp_neighbor() {
     printf 'neighbor %s {\n    router-id %s;\n    local-address %s;\n    local-as 65100;\n    peer-as %s;\n    family { %s unicast; }\n}\n' "$@"
 }
 
+# exabgp_env PIPENAME USER PIDFILE: ExaBGP's environment file: the cli on, answering `done` to
+# each command (ack), in the foreground, logging to standard output.
+exabgp_env() {
+    printf "[exabgp.api]\ncli = true\nack = true\npipename = '%s'\n\n" "$1"
+    printf "[exabgp.daemon]\ndaemonize = false\nuser = '%s'\npid = '%s'\n\n" "$2" "$3"
+    printf "[exabgp.log]\ndestination = 'stdout'\n"
+}
+
 # write_site_daemon_conf DAEMON NS DIR NAME SITE4 UP4 SITE6 UP6: the config of site NAME whose
 # addresses on its upstream link are SITE4 and SITE6, the upstream's UP4 and UP6.
 write_site_daemon_conf() {
@@ -86,20 +94,7 @@ CONF
                 exabgp_neighbor "$up4" "$site4" "$site4" 65000 ipv4
                 exabgp_neighbor "$up6" "$site4" "$site6" 65000 ipv6
             } >"$dir/exabgp/exabgp.conf"
-            cat >"$dir/exabgp/exabgp.env" <<CONF
-[exabgp.api]
-cli = true
-ack = true
-pipename = 'exabgp'
-
-[exabgp.daemon]
-daemonize = false
-user = 'root'
-pid = '$dir/exabgp/exabgp.pid'
-
-[exabgp.log]
-destination = 'stdout'
-CONF
+            exabgp_env exabgp root "$dir/exabgp/exabgp.pid" >"$dir/exabgp/exabgp.env"
             rm -f "$dir/exabgp/run/exabgp.in" "$dir/exabgp/run/exabgp.out"
             mkfifo -m 600 "$dir/exabgp/run/exabgp.in" "$dir/exabgp/run/exabgp.out"
             ;;
