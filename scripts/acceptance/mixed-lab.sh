@@ -20,35 +20,20 @@ set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 
 export LAB_PREFIX="acm$$"
-LAB=$WORK/lab
-T="tmux -S $WORK/tmux.sock"   # screen, wait_for, keys and typed (lib.sh) drive it
-finish() {
-    if [ "$FAILED" -gt 0 ]; then
-        echo "== lab logs (failures above)"
-        for f in "$LAB"/s*/agent.log "$LAB"/s*/unbound.log; do
-            [ -f "$f" ] && { echo "-- $f"; tail -n 8 "$f"; }
-        done
-        echo "-- the dashboard:"; $T capture-pane -t dash -p 2>/dev/null | grep -v '^ *$'
-    fi
-    $T kill-server 2>/dev/null || true
-    bash "$ROOT/scripts/lab/lab" down --dir "$LAB" >/dev/null 2>&1 || true
-    cleanup
-}
-trap finish EXIT
-if ! bash "$ROOT/scripts/lab/lab" up --sites 5 --daemons frr,gobgp,bird,exabgp --dir "$LAB" --rate 600 --bin "$BIN" >"$WORK/up.out" 2>&1; then
-    echo "FAIL - scripts/lab/lab up --sites 5 --daemons frr,gobgp,bird,exabgp"; tail -30 "$WORK/up.out"; FAILED=1; summary "mixed-lab"; exit 1
-fi
+lab_with_dashboard mixed-lab --sites 5 --daemons frr,gobgp,bird,exabgp --rate 600
 UP="${LAB_PREFIX}-up"; CL="${LAB_PREFIX}-cl"
 has4() { ip -n "$UP" route show 203.0.113.0/24 | grep -Eq "via 198\.51\.100\.$((4 * $1 + 2))( |$)"; }
 has6() { ip -n "$UP" -6 route show 2001:db8:53::/48 | grep -Eq "via $(printf '2001:db8:ff%02x::2' "$1")( |$)"; }
 both() { has4 "$1" && has6 "$1"; }
 neither() { ! has4 "$1" && ! has6 "$1"; }
-# withdrawn K: the upstream's BIRD has no route from site K's sessions on either family (not
-# even the de-preferred backup path).
-withdrawn() {
-    ! birdc -s "$LAB/up/bird.ctl" show route 203.0.113.0/24 protocol "s$1" 2>/dev/null | grep -q 203.0.113 &&
-    ! birdc -s "$LAB/up/bird.ctl" show route 2001:db8:53::/48 protocol "s$1v6" 2>/dev/null | grep -q 2001:db8:53
+# from K [v6]: the upstream's BIRD has a route from site K's IPv4 (or IPv6) session, any path.
+from_site() {
+    if [ "${2:-}" = v6 ]; then birdc -s "$LAB/up/bird.ctl" show route 2001:db8:53::/48 protocol "s$1v6" 2>/dev/null | grep -q 2001:db8:53
+    else birdc -s "$LAB/up/bird.ctl" show route 203.0.113.0/24 protocol "s$1" 2>/dev/null | grep -q 203.0.113; fi
 }
+# withdrawn K: no route from site K's sessions on either family (not even the de-preferred
+# backup path).
+withdrawn() { ! from_site "$1" && ! from_site "$1" v6; }
 # answered FILE: dnsperf's completed share of what it sent, at least 99.9%.
 answered() {
     python3 -c "
@@ -70,11 +55,6 @@ svc() {
 }
 event() { curl -s -m 5 -H "Authorization: Bearer $(cat "$LAB/read.token")" "$(agent_url "$1")/v1/events?since=0" | grep -q "$2"; }
 lab_daemon() { bash "$ROOT/scripts/lab/lab" daemon "$1" "$2" --dir "$LAB"; }
-# at_upstream K: the upstream's BIRD has a route from site K on both families (any path).
-at_upstream() {
-    birdc -s "$LAB/up/bird.ctl" show route 203.0.113.0/24 protocol "s$1" 2>/dev/null | grep -q 203.0.113 &&
-    birdc -s "$LAB/up/bird.ctl" show route 2001:db8:53::/48 protocol "s$1v6" 2>/dev/null | grep -q 2001:db8:53
-}
 # path_attrs K: what the upstream has from site K, both families, attributes included.
 path_attrs() {
     birdc -s "$LAB/up/bird.ctl" show route all 203.0.113.0/24 protocol "s$1" 2>/dev/null | tr -d '\t'
@@ -90,25 +70,35 @@ plain() {
     local a; a="$(path_attrs "$1")"
     [ "$(grep -c 'BGP.as_path: 65100$' <<<"$a")" = 2 ] && ! grep -q '(65535,0)' <<<"$a"
 }
-# by_hand K: site K's IPv4 route announced by hand through its daemon's own CLI, behind the agent's back.
+# by_hand K DAEMON: site K's IPv4 route announced through its daemon's own CLI, behind the
+# agent's back; HAND says how.
 by_hand() {
     local k=$1 ns="$LAB_PREFIX-s$1" d="$LAB/s$1"
-    case "$(daemon_of "$k")" in
-        bird) birdc -s "$d/bird.ctl" enable anycast4 ;;
-        frr) vtysh -N "$ns" -c 'configure terminal' -c 'router bgp' -c 'address-family ipv4 unicast' -c 'network 203.0.113.0/24' ;;
-        gobgp) ip netns exec "$ns" gobgp -u 127.0.0.1 -p 50051 global rib add -a ipv4 203.0.113.0/24 ;;
-        exabgp) timeout 10 exabgpcli --root "$d/exabgp" --env "$d/exabgp/exabgp.env" announce route 203.0.113.0/24 next-hop self ;;
+    case "$2" in
+        bird) HAND="birdc enable anycast4"; birdc -s "$d/bird.ctl" enable anycast4 ;;
+        frr) HAND="vtysh network 203.0.113.0/24"
+            vtysh -N "$ns" -c 'configure terminal' -c 'router bgp' -c 'address-family ipv4 unicast' -c 'network 203.0.113.0/24' ;;
+        gobgp) HAND="gobgp global rib add"; ip netns exec "$ns" gobgp -u 127.0.0.1 -p 50051 global rib add -a ipv4 203.0.113.0/24 ;;
+        exabgp) HAND="exabgpcli announce route"
+            timeout 10 exabgpcli --root "$d/exabgp" --env "$d/exabgp/exabgp.env" announce route 203.0.113.0/24 next-hop self ;;
     esac
 }
-hand_words() {
-    case "$1" in
-        bird) echo "birdc enable anycast4" ;; frr) echo "vtysh network 203.0.113.0/24" ;;
-        gobgp) echo "gobgp global rib add" ;; exabgp) echo "exabgpcli announce route" ;;
-    esac
-}
-daemon_of() { sed -n 's/^DAEMONS=//p' "$LAB/lab.env" | cut -d, -f"$1"; }
-v4_from() { birdc -s "$LAB/up/bird.ctl" show route 203.0.113.0/24 protocol "s$1" 2>/dev/null | grep -q 203.0.113; }
 agent_healthy() { curl -sf -m 1 -o /dev/null "$(agent_url "$1")/healthz"; }
+# The checks of each site's round, each a command `check` runs (K is the site).
+drift_undone() { wait_until 7 not from_site "$1" && withdrawn "$1" && event "$1" drift_corrected; }
+daemon_restarted() { lab_daemon "$1" kill && lab_daemon "$1" start; }
+drain_held() { withdrawn "$1" && svc "$1" "d['desired']=='drain' and d['observed']=='withdrawn'"; }
+# answer_was EXPECTED CODE: the last API call answered EXPECTED (CODE is what `api` printed).
+answer_was() { [ "$2" = "$1" ] || { echo "HTTP $2: $(cat "$WORK/api.out")"; return 1; }; }
+shows_depreferred() { wait_until 10 depreferred "$1" || { path_attrs "$1"; return 1; }; }
+shows_plain() { wait_until 10 plain "$1" || { path_attrs "$1"; return 1; }; }
+said_depreferred() {
+    svc "$1" "d['drain']['stage']=='deprefer' and d['depreferred']==True and d['observed']=='announced'" && event "$1" 'de-prefer verified'
+}
+back_and_held() {
+    wait_until 12 svc "$1" "not [e for e in s['errors'] if e['source']=='routes'] and d['observed']=='withdrawn' and d['desired']=='drain'" &&
+        sleep 6 && withdrawn "$1"
+}
 
 # status_names_all: lab status shows every daemon with both sessions Established and both next hops.
 status_names_all() {
@@ -118,7 +108,8 @@ status_names_all() {
         grep -Eq "^s[0-9] +\([a-z]+\) +$d +ipv4: bgp=\"Established\" +nexthop=yes +ipv6: bgp=\"Established\" +nexthop=yes" "$WORK/status.out" || return 1
     done
 }
-check "lab status names each site's daemon and both families, Established" bash -c "$(declare -f status_names_all wait_until); ROOT='$ROOT'; LAB='$LAB'; WORK='$WORK'; wait_until 15 status_names_all || { cat '$WORK/status.out'; exit 1; }"
+status_or_show() { wait_until 15 status_names_all || { cat "$WORK/status.out"; return 1; }; }
+check "lab status names each site's daemon and both families, Established" status_or_show
 check "the upstream spreads both prefixes over the 5 sites (ECMP on each family)" bash -c "
     [ \$(ip -n $UP route show 203.0.113.0/24 | grep -c 'via 198.51.100') = 5 ] && [ \$(ip -n $UP -6 route show 2001:db8:53::/48 | grep -c 'via 2001:db8:ff') = 5 ]"
 
@@ -150,18 +141,17 @@ for site in 1:frr 2:gobgp 3:bird 4:exabgp; do
 
     # Drift: re-announced by hand through the daemon's own CLI; the agent withdraws it again
     # within its reconcile interval (5 s in the lab).
-    by_hand "$k" >"$WORK/hand.out" 2>&1
-    check "$daemon: drift: the route announced by hand ($(hand_words "$daemon")) reaches the upstream" wait_until 5 v4_from "$k"
-    check "$daemon: drift: ... and is withdrawn again within the reconcile interval, with a drift event" bash -c "
-        $(declare -f wait_until v4_from withdrawn event agent_url not); LAB='$LAB'; wait_until 7 not v4_from $k && withdrawn $k && event $k drift_corrected"
+    by_hand "$k" "$daemon" >"$WORK/hand.out" 2>&1
+    check "$daemon: drift: the route announced by hand ($HAND) reaches the upstream" wait_until 5 from_site "$k"
+    check "$daemon: drift: ... and is withdrawn again within the reconcile interval, with a drift event" drift_undone "$k"
 
     # The daemon killed and restarted, then the agent: the drain still holds.
-    check "$daemon: killed (SIGKILL) and started again, both sessions back" bash -c "lab_daemon() { bash '$ROOT/scripts/lab/lab' daemon \$1 \$2 --dir '$LAB'; }; lab_daemon $k kill && lab_daemon $k start"
+    check "$daemon: killed (SIGKILL) and started again, both sessions back" daemon_restarted "$k"
     # (BIRD's config enables its static routes, so a restarted BIRD announces them until the
     # agent's next reconcile; the others start with none.) How long, seen from the upstream:
     seen=""; last=""; t0=$(date +%s%N)
     for _ in $(seq 1 100); do
-        if v4_from "$k"; then last=$(( ($(date +%s%N) - t0) / 1000000 )); seen=${seen:-$last}; fi
+        if from_site "$k"; then last=$(( ($(date +%s%N) - t0) / 1000000 )); seen=${seen:-$last}; fi
         sleep 0.1
     done
     if [ -n "$seen" ]; then
@@ -175,8 +165,7 @@ for site in 1:frr 2:gobgp 3:bird 4:exabgp; do
     bash "$LAB/s$k/start-agent.sh"
     check "$daemon: the agent killed (SIGKILL) and started again" wait_until 10 agent_healthy "$k"
     sleep 6
-    check "$daemon: agent restarted: the drain holds, desired drain, withdrawn" bash -c "
-        $(declare -f withdrawn svc agent_url); LAB='$LAB'; withdrawn $k && svc $k \"d['desired']=='drain' and d['observed']=='withdrawn'\""
+    check "$daemon: agent restarted: the drain holds, desired drain, withdrawn" drain_held "$k"
 
     keys dash u Enter; typed dash "s$k"; keys dash Enter
     check "$daemon: undrain from the keys brings both routes back" wait_until 15 both "$k"
@@ -185,16 +174,15 @@ for site in 1:frr 2:gobgp 3:bird 4:exabgp; do
 
     # A staged drain through the agent's API, held at the de-prefer step.
     code=$(api "$k" /v1/drain -X POST -d '{"service":"dns","reason":"CHG-9 staged","operator":"mixed","stage":"deprefer"}')
-    check "$daemon: staged: de-prefer keeps both routes at the upstream, with 3 prepends and 65535:0" bash -c "
-        $(declare -f wait_until depreferred path_attrs); LAB='$LAB'; [ '$code' = 200 ] && wait_until 10 depreferred $k || { echo 'HTTP $code'; path_attrs $k; exit 1; }"
-    check "$daemon: staged: the agent says de-preferred and verified" wait_until 10 bash -c "
-        $(declare -f svc event agent_url); LAB='$LAB'; svc $k \"d['drain']['stage']=='deprefer' and d['depreferred']==True and d['observed']=='announced'\" && event $k 'de-prefer verified'"
+    check "$daemon: staged: de-prefer answered 200" answer_was 200 "$code"
+    check "$daemon: staged: de-prefer keeps both routes at the upstream, with 3 prepends and 65535:0" shows_depreferred "$k"
+    check "$daemon: staged: the agent says de-preferred and verified" wait_until 10 said_depreferred "$k"
     code=$(api "$k" /v1/drain -X POST -d '{"service":"dns","reason":"CHG-9 staged","operator":"mixed","stage":"withdraw"}')
-    check "$daemon: staged: withdraw then takes both routes away" bash -c "
-        $(declare -f wait_until withdrawn); LAB='$LAB'; [ '$code' = 200 ] && wait_until 10 withdrawn $k"
+    check "$daemon: staged: withdraw answered 200" answer_was 200 "$code"
+    check "$daemon: staged: withdraw then takes both routes away" wait_until 10 withdrawn "$k"
     code=$(api "$k" /v1/undrain -X POST -d '{"service":"dns","operator":"mixed"}')
-    check "$daemon: staged: undrain announces both again, without the attributes" bash -c "
-        $(declare -f wait_until plain path_attrs); LAB='$LAB'; [ '$code' = 200 ] && wait_until 10 plain $k || { echo 'HTTP $code'; path_attrs $k; exit 1; }"
+    check "$daemon: staged: undrain answered 200" answer_was 200 "$code"
+    check "$daemon: staged: undrain announces both again, without the attributes" shows_plain "$k"
 
     # The daemon stopped: the failure is data; a drain is recorded (503) and applied on return.
     lab_daemon "$k" stop >"$WORK/stop.out" 2>&1
@@ -202,12 +190,10 @@ for site in 1:frr 2:gobgp 3:bird 4:exabgp; do
     code=$(api "$k" /v1/drain -X POST -d '{"service":"dns","reason":"while the daemon is down","operator":"mixed","stage":"withdraw"}')
     check "$daemon: stopped: a drain answers 503 and says it is recorded" bash -c "[ '$code' = 503 ] && grep -q recorded '$WORK/api.out' || { echo $code; cat '$WORK/api.out'; exit 1; }"
     lab_daemon "$k" start >"$WORK/start.out" 2>&1
-    check "$daemon: back: the agent reads it again, and the drain recorded while it was down holds" bash -c "
-        $(declare -f wait_until svc withdrawn agent_url); LAB='$LAB'
-        wait_until 12 svc $k \"not [e for e in s['errors'] if e['source']=='routes'] and d['observed']=='withdrawn' and d['desired']=='drain'\" && sleep 6 && withdrawn $k"
+    check "$daemon: back: the agent reads it again, and the drain recorded while it was down holds" back_and_held "$k"
     code=$(api "$k" /v1/undrain -X POST -d '{"service":"dns","operator":"mixed"}')
-    check "$daemon: back: undrain announces both again" bash -c "
-        $(declare -f wait_until both has4 has6); UP='$UP'; [ '$code' = 200 ] && wait_until 10 both $k"
+    check "$daemon: back: undrain answered 200" answer_was 200 "$code"
+    check "$daemon: back: undrain announces both again" wait_until 10 both "$k"
 done
 check "no agent crashed on the way (no crash report in any agent's log)" bash -c "! grep -l 'Program crashed' '$LAB'/s*/agent.log"
 keys dash q
