@@ -7,24 +7,7 @@ set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 
 export LAB_PREFIX="ace$$"
-LAB=$WORK/lab
-T="tmux -S $WORK/tmux.sock"   # screen, wait_for, keys and typed (lib.sh) drive it
-finish() {
-    if [ "$FAILED" -gt 0 ]; then
-        echo "== lab logs (failures above)"
-        for f in "$LAB"/s*/agent.log "$LAB"/s*/bird.log "$LAB"/s*/unbound.log; do
-            [ -f "$f" ] && { echo "-- $f"; tail -n 8 "$f"; }
-        done
-        echo "-- the dashboard:"; $T capture-pane -t dash -p 2>/dev/null
-    fi
-    $T kill-server 2>/dev/null || true
-    bash "$ROOT/scripts/lab/lab" down --dir "$LAB" >/dev/null 2>&1 || true
-    cleanup
-}
-trap finish EXIT
-if ! bash "$ROOT/scripts/lab/lab" up --sites 3 --dir "$LAB" --rate 1500 --bin "$BIN" >"$WORK/up.out" 2>&1; then
-    echo "FAIL - scripts/lab/lab up"; tail -30 "$WORK/up.out"; FAILED=1; summary "lab-e2e"; exit 1
-fi
+lab_with_dashboard lab-e2e --sites 3 --rate 1500
 source "$LAB/lab.env" 2>/dev/null || true
 UP="${LAB_PREFIX}-up"; CL="${LAB_PREFIX}-cl"
 READ=$(cat "$LAB/read.token"); OPERATE=$(cat "$LAB/operate.token")

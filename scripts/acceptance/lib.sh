@@ -166,4 +166,31 @@ terminal_restored() {
         [ "$($T display -p -t "$1" '#{alternate_on}#{cursor_flag}')" = 01 ]
 }
 
+# lab_with_dashboard NAME UP-ARGS...: scripts/lab/lab up UP-ARGS in $WORK/lab (LAB), with a
+# private tmux server (T) for the dashboard (session dash); on exit, after a failed check,
+# the tails of every site's agent, BIRD and Unbound logs and the dashboard's screen, then the
+# lab is taken down. A lab that does not come up fails NAME here.
+lab_with_dashboard() {
+    local name=$1; shift
+    LAB=$WORK/lab
+    T="tmux -S $WORK/tmux.sock"   # screen, wait_for, keys and typed drive it
+    trap lab_finish EXIT
+    if ! bash "$ROOT/scripts/lab/lab" up "$@" --dir "$LAB" --bin "$BIN" >"$WORK/up.out" 2>&1; then
+        echo "FAIL - scripts/lab/lab up $*"; tail -30 "$WORK/up.out"; FAILED=1; summary "$name"; exit 1
+    fi
+}
+lab_finish() {
+    if [ "$FAILED" -gt 0 ]; then
+        echo "== lab logs (failures above)"
+        local f
+        for f in "$LAB"/s*/agent.log "$LAB"/s*/bird.log "$LAB"/s*/unbound.log; do
+            [ -f "$f" ] && { echo "-- $f"; tail -n 8 "$f"; }
+        done
+        echo "-- the dashboard:"; $T capture-pane -t dash -p 2>/dev/null | grep -v '^ *$'
+    fi
+    $T kill-server 2>/dev/null || true
+    bash "$ROOT/scripts/lab/lab" down --dir "$LAB" >/dev/null 2>&1 || true
+    cleanup
+}
+
 source "$ROOT/scripts/make-test-pki.sh"
