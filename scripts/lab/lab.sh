@@ -301,22 +301,17 @@ protocol static anycast6 { ipv6; route $ANYCAST6_PREFIX blackhole; }
 # The de-prefer step of a staged drain: the same prefixes, AS path prepended 3 times and the
 # GRACEFUL_SHUTDOWN community (RFC 8326). Disabled until a drain enables them; the agent
 # enables them before disabling anycast4/6, so the prefixes are never unannounced in between.
-protocol static anycast4_depref {
+$(for f in 4:"$ANYCAST_PREFIX" 6:"$ANYCAST6_PREFIX"; do cat <<DEPREF
+protocol static anycast${f%%:*}_depref {
     disabled;
-    ipv4 { preference 50; };
-    route $ANYCAST_PREFIX blackhole {
+    ipv${f%%:*} { preference 50; };
+    route ${f#*:} blackhole {
         bgp_path.prepend(65100); bgp_path.prepend(65100); bgp_path.prepend(65100);
         bgp_community.add((65535,0));
     };
 }
-protocol static anycast6_depref {
-    disabled;
-    ipv6 { preference 50; };
-    route $ANYCAST6_PREFIX blackhole {
-        bgp_path.prepend(65100); bgp_path.prepend(65100); bgp_path.prepend(65100);
-        bgp_community.add((65535,0));
-    };
-}
+DEPREF
+done)
 protocol bgp upstream {
     local $(link_site_addr "$k") as 65100;
     neighbor $(link_up_addr "$k") as 65000;
