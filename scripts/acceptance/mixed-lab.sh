@@ -159,6 +159,8 @@ for site in 1:frr 2:gobgp 3:bird 4:exabgp; do
     else
         echo "       $daemon (s$k): after its restart the route never reached the upstream"
     fi
+    # The agent's next refresh, not its 5 s reconcile interval, puts the drain back.
+    check "$daemon: restarted: whatever the daemon announced on its own was gone within 2 s" test "${last:-0}" -le 2000
     check "$daemon: restarted: the drain holds (nothing from s$k at the upstream a reconcile interval later)" withdrawn "$k"
     kill -9 "$(cat "$LAB/s$k/agent.pid")"
     sleep 0.5
