@@ -37,9 +37,12 @@ public actor FleetPoller {
     private let transport: StatusPollTransport
     private let streams: StatusStreamSet
     private let decoder: NIOLoopBoundBox<JSONDecoder>
-    private var health = PollHealth()
+    private var health: PollHealth
     /// The running cycle's deadline, for `requestsWaiting`.
     private nonisolated let currentDeadline = Mutex<CycleDeadline?>(nil)
+    /// The cycle under way, if any. Cycles never overlap: a stream is read by one cycle at a
+    /// time, and a "poll now" during a cycle must see what came after that cycle began.
+    private var running: Task<FleetSnapshot, Never>?
 
     public init(
         config: FleetConfig, client: AgentClient, maxBackoff: Duration = .seconds(30), historyLoadsPerCycle: Int = 50,
@@ -54,6 +57,7 @@ public actor FleetPoller {
         self.clock = clock
         self.now = now
         self.logger = logger
+        self.health = PollHealth(intervalSeconds: config.pollInterval.inSeconds)
         self.transport = StatusPollTransport()
         let decoder = NIOLoopBoundBox.makeBoxSendingValue(AgentJSON.decoder(), eventLoop: transport.eventLoop)
         self.decoder = decoder
@@ -86,9 +90,24 @@ public actor FleetPoller {
     public func site(_ id: String) -> SiteSnapshot? { sites.first { $0.snapshot.config.id == id }?.snapshot }
 
     /// Follows every due site once, concurrently; returns when every request has finished or
-    /// timed out. `force` ignores back-off (the operator pressed "poll now").
+    /// timed out. `force` ignores back-off (the operator pressed "poll now"). Called while a
+    /// cycle runs, it waits for that cycle to end; a forced one then runs its own, while an
+    /// ordinary one takes that cycle's picture (so a "poll now" just before the run loop's
+    /// turn neither doubles the work nor makes the loop late).
     @discardableResult
     public func pollOnce(force: Bool = false) async -> FleetSnapshot {
+        if !force, let running { return await running.value }
+        while let running { _ = await running.value }
+        let cycle = Task {
+            let snapshot = await self.runCycle(force: force)
+            self.running = nil
+            return snapshot
+        }
+        running = cycle
+        return await cycle.value
+    }
+
+    private func runCycle(force: Bool) async -> FleetSnapshot {
         let cycleStart = clock.now
         let plan = CyclePlan.make(for: sites, at: cycleStart, force: force, historyLoadsPerCycle: historyLoadsPerCycle)
         let deadline = CycleDeadline(eventLoop: transport.eventLoop)

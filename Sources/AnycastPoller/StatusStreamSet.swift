@@ -95,7 +95,13 @@ public final class StatusStreamSet: Sendable {
                 if let stream = streams.value[job.index], stream.phase != .closed || !stream.results.isEmpty {
                     if stream.phase == .open, let channel = stream.channel {
                         waiting += 1
-                        stream.onReadDone = arrived
+                        // A take whose read of this stream is not over yet is told too: each
+                        // take waits for its own callback, and one left untold never ends.
+                        if let earlier = stream.onReadDone {
+                            stream.onReadDone = { earlier(); arrived() }
+                        } else {
+                            stream.onReadDone = arrived
+                        }
                         reading.append(stream)
                         channel.read()
                     }

@@ -43,4 +43,24 @@ import Testing
         let short = Self.header(fleet, width: 80)
         #expect(short.contains("active"), "\(short)")
     }
+
+    /// A poller whose cycles stopped arriving is not "ok": its last snapshot would say so
+    /// over data that only grows older.
+    @Test func aPollerWhoseCyclesStoppedSaysStalled() throws {
+        var fleet = FixtureFleet.snapshot()
+        fleet.sites[fleet.sites.firstIndex { $0.reachability != .ok }!].reachability = .ok
+        fleet.pollHealth.intervalSeconds = 1
+        var state = FixtureFleet.state(width: 200, snapshot: fleet)
+        state.now = fleet.takenAt.addingTimeInterval(2)
+        var header = String(DashboardView.render(state).text.split(separator: "\n")[0])
+        #expect(header.contains("poll ok 21 ms"), "a cycle 2 s ago, at 1 s: running (\(header))")
+
+        state.now = fleet.takenAt.addingTimeInterval(93)
+        let grid = DashboardView.render(state)
+        header = String(grid.text.split(separator: "\n")[0])
+        #expect(header.contains("poll stalled 93s"), "\(header)")
+        #expect(!header.contains("poll ok"))
+        let x = try #require(header.range(of: "stalled").map { header.distance(from: header.startIndex, to: $0.lowerBound) })
+        #expect(grid[x, 0].role == .critical)
+    }
 }

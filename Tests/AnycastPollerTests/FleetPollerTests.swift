@@ -70,6 +70,49 @@ import Testing
         await servers.stop()
     }
 
+    /// A "poll now" asked for during a cycle waits for that cycle and then runs its own; the
+    /// run loop's turn during a cycle takes that cycle's picture. Two cycles reading the same
+    /// streams at once left one of them waiting for good: the run loop stopped, and the
+    /// dashboard kept showing "poll ok" over data minutes old.
+    @Test(.timeLimit(.minutes(1))) func aCycleAskedForDuringAnotherRunsAfterIt() async throws {
+        let servers = try await TestServers.start(simulatedSites: 1)
+        let http = AgentClient.makeHTTPClient()
+        // The hung agent's stream never sends its first line: only the deadline ends a cycle.
+        let config = fleet(servers.simulatedSites() + [servers.badSites[0]])
+        let clock = SleepReportingClock()
+        let poller = FleetPoller(config: config, client: AgentClient(http: http), clock: AnyClock(clock))
+        // Each cycle's deadline timer sleeps on the clock: the sleeps say when cycles begin.
+        var timers = clock.sleeps.makeAsyncIterator()
+
+        let start = clock.now
+        let first = Task { await poller.pollOnce() }
+        #expect(await timers.next() == start.advanced(by: config.requestTimeout), "the first cycle's deadline")
+        let second = Task { await poller.pollOnce(force: true) }
+        // Time for a second cycle to begin if it were let (it would sleep until the same
+        // deadline, as the test clock has not moved).
+        try await Task.sleep(for: .milliseconds(200))
+
+        await clock.test.advance(by: config.requestTimeout)
+        let a = await first.value
+        #expect(a.pollHealth.cycles == 1)
+        #expect(a.sites[0].reachability == .ok, "\(a.sites[0].lastError ?? "")")
+        // The second cycle starts now, at the first one's end, with a deadline of its own.
+        #expect(await timers.next() == start.advanced(by: config.requestTimeout * 2))
+        // The run loop's turn comes during the forced cycle: it takes that cycle's picture.
+        let loopTurn = Task { await poller.pollOnce() }
+        try await Task.sleep(for: .milliseconds(200))
+        await clock.test.advance(by: config.requestTimeout)
+        let b = await second.value
+        #expect(b.pollHealth.cycles == 2)
+        #expect(await loopTurn.value.pollHealth.cycles == 2, "no third cycle")
+        #expect(b.sites[0].reachability == .ok, "\(b.sites[0].lastError ?? "")")
+        #expect(b.sites[1].lastError == "timed out after 800 ms")
+
+        poller.close()
+        try await http.shutdown()
+        await servers.stop()
+    }
+
     /// The run loop on a test clock: a cycle at once, then one every interval; a cycle that
     /// overruns counts the cycles it made late as missed and the next starts on the grid.
     /// Bounded: a broken expectation below must fail the test, not leave it waiting forever

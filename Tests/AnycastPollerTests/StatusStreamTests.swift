@@ -114,6 +114,44 @@ import Testing
         try await raw.stop()
     }
 
+    /// Two takes that overlap on one open stream both end: each is told when the read it
+    /// waits for is over. (Told only to the later one, the earlier take never ended.)
+    @Test(.timeLimit(.minutes(1))) func overlappingTakesOfOneStreamBothEnd() async throws {
+        let servers = try await TestServers.start(simulatedSites: 1)
+        let line = try AgentJSON.encoder().encode(await servers.simulated.fleet.agents[0].statusUpdate(known: nil, historyAfter: nil, historyPoints: 5))
+        await servers.stop()
+        let agent = try await RawStreamAgent.start(line: String(decoding: line, as: UTF8.self))
+        let set = Self.streamSet()
+        let job = StatusStreamSet.Job(index: 0, endpoint: try #require(AgentEndpoint(site: SiteConfig(
+            id: "raw", name: "raw", region: "test", url: "http://127.0.0.1:\(agent.port)", token: "t"))), path: "/v1/status/stream?history=1", wholeHistory: false)
+        #expect(try await Self.take(set, job).count == 1, "the stream is open")
+
+        // Nothing waits on the stream: each take's read ends by its short wait for data.
+        let first = set.take([job], timeout: .milliseconds(800), silentAfter: .seconds(3), maxBytes: 1 << 22)
+        let second = set.take([job], timeout: .milliseconds(800), silentAfter: .seconds(3), maxBytes: 1 << 22)
+        let a = try await Self.bounded(first)
+        let b = try await Self.bounded(second)
+        #expect(a.count == 1 && b.count == 1)
+        #expect(a[0].results.isEmpty && b[0].results.isEmpty, "nothing was sent")
+
+        // The stream is still read: a line sent now arrives.
+        try await agent.send(line: String(decoding: line, as: UTF8.self))
+        #expect(try await Self.take(set, job) { !$0.isEmpty }.count == 1)
+        set.closeAll()
+        try await agent.stop()
+    }
+
+    struct NeverEnded: Error {}
+
+    /// `future`'s value, or a failure if it has none in 10 s (well past the 800 ms timeout):
+    /// a take that never ends fails the test instead of hanging it.
+    static func bounded<T: Sendable>(_ future: EventLoopFuture<T>) async throws -> T {
+        let promise = future.eventLoop.makePromise(of: T.self)
+        let limit = future.eventLoop.scheduleTask(in: .seconds(10)) { promise.fail(NeverEnded()) }
+        future.whenComplete { limit.cancel(); promise.completeWith($0) }
+        return try await promise.futureResult.get()
+    }
+
     @Test func aSilentStreamTimesOutAndAnEndedOneReopensFromTheNewestPoint() async throws {
         let servers = try await TestServers.start(simulatedSites: 1)
         let line = try AgentJSON.encoder().encode(await servers.simulated.fleet.agents[0].statusUpdate(known: nil, historyAfter: nil, historyPoints: 5))

@@ -35,16 +35,27 @@ public struct PollHealth: Sendable, Hashable, Codable {
     public var lastCycleSeconds: Double?
     /// Cycles that could not start on time because the previous one was still running.
     public var missedCycles: Int
+    /// How often cycles are meant to run; with the snapshot's time it says whether they still do.
+    public var intervalSeconds: Double?
 
     enum CodingKeys: String, CodingKey {
         case cycles
         case lastCycleSeconds = "last_cycle_s"
         case missedCycles = "missed_cycles"
+        case intervalSeconds = "interval_s"
     }
 
-    public init(cycles: Int = 0, lastCycleSeconds: Double? = nil, missedCycles: Int = 0) {
+    public init(cycles: Int = 0, lastCycleSeconds: Double? = nil, missedCycles: Int = 0, intervalSeconds: Double? = nil) {
         self.cycles = cycles
         self.lastCycleSeconds = lastCycleSeconds
         self.missedCycles = missedCycles
+        self.intervalSeconds = intervalSeconds
+    }
+
+    /// Whether a snapshot taken at `takenAt` is too old at `now` for its poller to be running:
+    /// no cycle has ended for three intervals (and at least 5 s).
+    public func stalled(takenAt: Date, now: Date) -> Bool {
+        guard let interval = intervalSeconds else { return false }
+        return now.timeIntervalSince(takenAt) > max(5, 3 * interval)
     }
 }
