@@ -15,14 +15,17 @@ struct BenchCommand: AsyncParsableCommand {
 
 /// Render cost of the fleet and table views into the cell grid, plus the diff.
 struct FrameBench: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "frame", abstract: "Median time to render a frame and diff it against the previous one.")
+    static let configuration = CommandConfiguration(
+        commandName: "frame",
+        abstract: "Median time to render a frame and diff it against the previous one, and to filter and sort the table.")
 
     @Option(help: "Frames per measurement.") var iterations = 200
     @Option(help: "Terminal width.") var width = 200
     @Option(help: "Terminal height.") var height = 60
+    @Option(parsing: .upToNextOption, help: "Fleet sizes.") var sites: [Int] = [100, 1000, 2000]
 
     func run() {
-        for sites in [100, 1000] {
+        for sites in sites {
             for table in [false, true] {
                 var state = SyntheticFleet.state(sites: sites, width: width, height: height, table: table)
                 var previous = DashboardView.render(state)
@@ -34,16 +37,50 @@ struct FrameBench: ParsableCommand {
                     let start = ContinuousClock.now
                     let grid = DashboardView.render(state)
                     changed = grid.changedIndices(since: previous).count
-                    let d = ContinuousClock.now - start
-                    samples.append(Double(d.components.attoseconds) / 1e15 + Double(d.components.seconds) * 1000)
+                    samples.append(Self.milliseconds(since: start))
                     previous = grid
                 }
-                samples.sort()
                 let steady = DashboardView.render(state).changedIndices(since: DashboardView.render(state)).count
-                print(String(format: "frame: %@ view, %4d sites, %dx%d: median %.3f ms, p99 %.3f ms (render + diff, %d iterations); cells changed by a selection move %d; by an identical frame %d",
-                             table ? "table" : "fleet", sites, width, height, samples[samples.count / 2], samples[samples.count * 99 / 100], iterations, changed, steady))
+                print(String(format: "frame: %@ view, %4d sites, %dx%d: %@ (render + diff, %d iterations); cells changed by a selection move %d; by an identical frame %d",
+                             table ? "table" : "fleet", sites, width, height, Self.summary(samples), iterations, changed, steady))
             }
+            tableChanges(sites: sites)
         }
+    }
+
+    /// A filter typed and a sort chosen in the table, each with the frame that shows it: the
+    /// time from the key to a frame ready to paint.
+    func tableChanges(sites: Int) {
+        var state = SyntheticFleet.state(sites: sites, width: width, height: height, table: true)
+        // Typed a letter at a time, then cleared: narrow, narrower, a region, nothing.
+        let filters = ["s", "s0", "s01", "s012", "", "eu", ""]
+        var filtering: [Double] = []
+        for i in 0..<iterations {
+            let start = ContinuousClock.now
+            state.filter = filters[i % filters.count]
+            _ = DashboardView.render(state)
+            filtering.append(Self.milliseconds(since: start))
+        }
+        state.filter = ""
+        var sorting: [Double] = []
+        for _ in 0..<iterations {
+            let start = ContinuousClock.now
+            _ = DashboardUpdate.update(&state, .key(.character("s")))
+            _ = DashboardView.render(state)
+            sorting.append(Self.milliseconds(since: start))
+        }
+        print(String(format: "table-change: %4d sites, %dx%d: filter %@; sort %@ (state change + frame, %d iterations)",
+                     sites, width, height, Self.summary(filtering), Self.summary(sorting), iterations))
+    }
+
+    static func milliseconds(since start: ContinuousClock.Instant) -> Double {
+        let d = ContinuousClock.now - start
+        return Double(d.components.attoseconds) / 1e15 + Double(d.components.seconds) * 1000
+    }
+
+    static func summary(_ samples: [Double]) -> String {
+        let sorted = samples.sorted()
+        return String(format: "median %.3f ms, p99 %.3f ms", sorted[sorted.count / 2], sorted[sorted.count * 99 / 100])
     }
 }
 

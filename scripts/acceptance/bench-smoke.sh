@@ -5,7 +5,8 @@ set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 
 bash "$ROOT/scripts/bench/frame.sh" --debug --iterations 5 >"$WORK/frame.out" 2>&1
-check "frame.sh runs and prints a line per view and size" bash -c "[ \$(grep -c '^frame: ' '$WORK/frame.out') = 4 ] || cat '$WORK/frame.out'"
+check "frame.sh runs and prints a line per view and size (100, 1000, 2000 sites)" bash -c "[ \$(grep -c '^frame: ' '$WORK/frame.out') = 6 ] || cat '$WORK/frame.out'"
+check "frame.sh times a filter and a sort in the table at each size" bash -c "[ \$(grep -Ec '^table-change: +[0-9]+ sites, .* filter median [0-9.]+ ms, .* sort median [0-9.]+ ms' '$WORK/frame.out') = 3 ] || cat '$WORK/frame.out'"
 check "an identical frame changes no cell" bash -c "grep '^frame: ' '$WORK/frame.out' | grep -q 'by an identical frame 0'"
 check "paint: identical frames write 0 bytes to the terminal" bash -c "grep -Eq '^paint: .* identical frames wrote 0 bytes' '$WORK/frame.out' || cat '$WORK/frame.out'"
 if command -v htop >/dev/null; then
@@ -41,6 +42,8 @@ else
 fi
 bash "$ROOT/scripts/bench/memory.sh" --debug --sites 5 --seconds 2 >"$WORK/memory.out" 2>&1
 check "memory.sh prints the dashboard's RSS and peak" bash -c "grep -Eq '^memory: anycast-dash with 5 sites.* RSS over 2 s max [0-9.]+ MiB.* peak with start-up [0-9.]+ MiB' '$WORK/memory.out' || cat '$WORK/memory.out'"
+bash "$ROOT/scripts/bench/memory.sh" --debug --sites 5 --seconds 2 --tls >"$WORK/memory-tls.out" 2>&1
+check "memory.sh --tls prints the RSS of a dashboard following https agents" bash -c "grep -Eq '^memory: anycast-dash with 5 sites \(https\).* RSS over 2 s max [0-9.]+ MiB' '$WORK/memory-tls.out' || cat '$WORK/memory-tls.out'"
 if [ "$(id -u)" = 0 ]; then
     bash "$ROOT/scripts/bench/lab.sh" --debug --rounds 1 --seconds 1 >"$WORK/lab.out" 2>&1
     check "lab.sh prints drain latency against birdc" bash -c "grep -Eq '^drain-latency: API drain .* birdc disable alone median [0-9.]+ ms' '$WORK/lab.out' || cat '$WORK/lab.out'"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Frame cost of the dashboard, in-process (release build): render + diff of the fleet and table
-# views for 100 and 1000 sites, and the bytes the terminal layer writes for an identical frame
-# and for a one-second clock tick (measured under tmux from /proc/self/io).
+# views for 100, 1000 and 2000 sites as a held arrow key moves the selection; a filter typed and
+# a sort chosen in the table, each with its frame; and the bytes the terminal layer writes for
+# an identical frame and for a one-second clock tick (measured under tmux from /proc/self/io).
 # Usage: scripts/bench/frame.sh [--iterations N] [--debug]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
