@@ -57,8 +57,8 @@ struct CyclePlan: Sendable, Equatable {
             // already showing (its history left for want of room in earlier cycles) gets it by
             // one poll beside the stream.
             let first = site.snapshot.status == nil
-            let path = first && wholeHistory ? "/v1/status/stream?history=\(site.wholeWindow)" : streamPath(after: newest)
-            plan.streams.append(.init(index: i, endpoint: endpoint, path: path, wholeHistory: first && wholeHistory))
+            let start = first && wholeHistory ? .points(site.wholeWindow) : streamStart(after: newest)
+            plan.streams.append(.init(index: i, endpoint: endpoint, start: start, wholeHistory: first && wholeHistory))
             if wholeHistory && !first { plan.polls.append(poll(site, i, after: nil, wholeHistory: true, keepAlive: false)) }
             if first { plan.fallbacks[i] = fallback(for: site, at: i) }
         }
@@ -76,10 +76,9 @@ struct CyclePlan: Sendable, Equatable {
                 wholeHistory: wholeHistory, keepAlive: keepAlive)
     }
 
-    /// `GET /v1/status/stream` from the newest point held (or with the agent's newest point,
-    /// which closes the gap to a whole-history poll made at the same moment).
-    static func streamPath(after newest: Date?) -> String {
-        guard let newest else { return "/v1/status/stream?history=1" }
-        return "/v1/status/stream?history_after=" + String(format: "%.3f", newest.timeIntervalSince1970)
+    /// A stream from the newest point held (or with the agent's newest point, which closes
+    /// the gap to a whole-history poll made at the same moment).
+    static func streamStart(after newest: Date?) -> StatusStreamSet.Start {
+        newest.map { .after($0) } ?? .points(1)
     }
 }

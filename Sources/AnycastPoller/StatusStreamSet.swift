@@ -19,19 +19,36 @@ public final class StatusStreamSet: Sendable {
         public var unsupported: Bool
     }
 
-    /// One site to take from (and to open a stream to, with `path`, when none is open).
+    /// What a stream opened for a job asks for with its first line.
+    public enum Start: Sendable, Equatable {
+        /// The last `points` points of the history (the whole window, or just the newest).
+        case points(Int)
+        /// The points after this time (the newest one held).
+        case after(Date)
+    }
+
+    /// One site to take from (and to open a stream to, from `start`, when none is open).
     public struct Job: Sendable, Equatable {
         public var index: Int
         public var endpoint: AgentEndpoint
-        public var path: String
-        /// `path` asks for the whole history window with the first line.
+        public var start: Start
+        /// `start` asks for the whole history window with the first line.
         public var wholeHistory: Bool
 
-        public init(index: Int, endpoint: AgentEndpoint, path: String, wholeHistory: Bool) {
+        public init(index: Int, endpoint: AgentEndpoint, start: Start, wholeHistory: Bool) {
             self.index = index
             self.endpoint = endpoint
-            self.path = path
+            self.start = start
             self.wholeHistory = wholeHistory
+        }
+
+        /// The request path of a stream opened for the job; made only when one is opened,
+        /// not for every streamed site every cycle.
+        public var path: String {
+            switch start {
+            case .points(let n): "/v1/status/stream?history=\(n)"
+            case .after(let t): "/v1/status/stream?history_after=" + String(format: "%.3f", t.timeIntervalSince1970)
+            }
         }
     }
 

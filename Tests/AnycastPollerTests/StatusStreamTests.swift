@@ -39,7 +39,7 @@ import Testing
         let site = servers.simulatedSites()[0]
         let agent = servers.simulated.fleet.agents[0]
         let set = Self.streamSet()
-        let job = StatusStreamSet.Job(index: 0, endpoint: try #require(AgentEndpoint(site: site)), path: "/v1/status/stream?history=900", wholeHistory: true)
+        let job = StatusStreamSet.Job(index: 0, endpoint: try #require(AgentEndpoint(site: site)), start: .points(900), wholeHistory: true)
 
         let first = try await Self.take(set, job)
         #expect(first.count == 1, "the cycle that opens a stream waits for its first line only")
@@ -94,7 +94,7 @@ import Testing
         let raw = try await RawStreamAgent.start(line: String(decoding: try encoder.encode(early), as: UTF8.self))
         let set = Self.streamSet()
         let site = SiteConfig(id: "raw", name: "raw", region: "test", url: "http://127.0.0.1:\(raw.port)", token: "t")
-        let job = StatusStreamSet.Job(index: 0, endpoint: try #require(AgentEndpoint(site: site)), path: "/v1/status/stream?history=900", wholeHistory: true)
+        let job = StatusStreamSet.Job(index: 0, endpoint: try #require(AgentEndpoint(site: site)), start: .points(900), wholeHistory: true)
         #expect(try await Self.take(set, job).count == 1, "the first line")
 
         try await raw.send(line: big)
@@ -123,7 +123,7 @@ import Testing
         let agent = try await RawStreamAgent.start(line: String(decoding: line, as: UTF8.self))
         let set = Self.streamSet()
         let job = StatusStreamSet.Job(index: 0, endpoint: try #require(AgentEndpoint(site: SiteConfig(
-            id: "raw", name: "raw", region: "test", url: "http://127.0.0.1:\(agent.port)", token: "t"))), path: "/v1/status/stream?history=1", wholeHistory: false)
+            id: "raw", name: "raw", region: "test", url: "http://127.0.0.1:\(agent.port)", token: "t"))), start: .points(1), wholeHistory: false)
         #expect(try await Self.take(set, job).count == 1, "the stream is open")
 
         // Nothing waits on the stream: each take's read ends by its short wait for data.

@@ -9,7 +9,12 @@ public struct DashboardState: Sendable {
     public var operatorName: String
     public var budget: DrainBudget
     /// The newest poll result.
-    public var fleet: FleetSnapshot? { didSet { refreshVisibleSites() } }
+    public var fleet: FleetSnapshot? {
+        didSet {
+            summary = fleet.map(FleetSummary.init) ?? FleetSummary()
+            refreshVisibleSites()
+        }
+    }
     public var now: Date
     public var width: Int
     public var height: Int
@@ -99,9 +104,16 @@ public struct DashboardState: Sendable {
     /// Fleet-wide counts and totals of the current snapshot.
     public private(set) var summary = FleetSummary()
 
+    /// The order keys of the fleet's sites, read again only when the sites are others.
+    private var orderKeys: SiteOrderKeys?
+
     private mutating func refreshVisibleSites() {
-        visibleSites = fleet.map { SiteOrdering.apply($0.sites, sort: sort, filter: siteFilter, reversed: sortReversed, frozen: frozenOrder) } ?? []
-        summary = fleet.map(FleetSummary.init) ?? FleetSummary()
+        guard let fleet else {
+            visibleSites = []
+            return
+        }
+        if orderKeys?.fit(fleet.sites) != true { orderKeys = SiteOrderKeys(fleet.sites) }
+        visibleSites = SiteOrdering.apply(fleet.sites, sort: sort, filter: siteFilter, reversed: sortReversed, frozen: frozenOrder, keys: orderKeys)
     }
 
     /// The selected site's snapshot.

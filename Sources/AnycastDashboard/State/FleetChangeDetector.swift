@@ -6,14 +6,17 @@ import Foundation
 public enum FleetChangeDetector {
     public static func changes(from old: FleetSnapshot?, to new: FleetSnapshot, at time: Date) -> [DashboardLogEntry] {
         guard let old else { return [] }
-        let before = Dictionary(uniqueKeysWithValues: old.sites.map { ($0.config.id, $0) })
+        // A fleet's sites keep their order from poll to poll: each is compared with its own
+        // previous record by index, and only a fleet whose sites moved needs a lookup table.
+        let aligned = old.sites.count == new.sites.count && zip(old.sites, new.sites).allSatisfy { $0.config.id == $1.config.id }
+        let before = aligned ? [:] : Dictionary(old.sites.map { ($0.config.id, $0) }, uniquingKeysWith: { a, _ in a })
         var out: [DashboardLogEntry] = []
         func log(_ id: String, _ level: DashboardLogEntry.Level, _ message: String) {
             out.append(DashboardLogEntry(time: time, siteID: id, level: level, message: message))
         }
-        for site in new.sites {
+        for (i, site) in new.sites.enumerated() {
             let id = site.config.id
-            guard let prev = before[id] else { continue }
+            guard let prev = aligned ? old.sites[i] : before[id] else { continue }
             if site.reachability == .unreachable && prev.reachability != .unreachable {
                 log(id, .critical, "agent unreachable: \(site.lastError ?? "no answer")")
             } else if site.reachability == .ok && prev.reachability == .unreachable {
@@ -21,18 +24,15 @@ public enum FleetChangeDetector {
             }
             guard let now = site.status, let then = prev.status, site.reachability == .ok else { continue }
             if now.agent.startedAt != then.agent.startedAt { log(id, .warning, "agent restarted") }
-            let oldPeers = Dictionary(then.peers.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
-            for peer in now.peers {
-                guard let was = oldPeers[peer.name], was.state != peer.state else { continue }
+            Self.forEachPair(now.peers, then.peers, by: \.name) { peer, was in
+                guard was.state != peer.state else { return }
                 if was.state.isEstablished {
                     log(id, .warning, "peer \(peer.name) (AS\(peer.asn)) down: \(peer.state.displayName)" + (peer.lastError.map { ", \($0)" } ?? ""))
                 } else if peer.state.isEstablished {
                     log(id, .info, "peer \(peer.name) (AS\(peer.asn)) up")
                 }
             }
-            let oldServices = Dictionary(then.services.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
-            for svc in now.services {
-                guard let was = oldServices[svc.name] else { continue }
+            Self.forEachPair(now.services, then.services, by: \.name) { svc, was in
                 if svc.drain != was.drain {
                     for (level, message) in drainChanges(svc, was: was, qps: site.qps, at: time) { log(id, level, message) }
                 }
@@ -47,6 +47,17 @@ public enum FleetChangeDetector {
             }
         }
         return out
+    }
+
+    /// Calls `body` with each of `now` and its namesake in `then`. Peers and services usually
+    /// keep their places from poll to poll: those are paired by position, without a table.
+    static func forEachPair<T>(_ now: [T], _ then: [T], by name: (T) -> String, _ body: (T, T) -> Void) {
+        if now.count == then.count, zip(now, then).allSatisfy({ name($0) == name($1) }) {
+            for (a, b) in zip(now, then) { body(a, b) }
+            return
+        }
+        let old = Dictionary(then.map { (name($0), $0) }, uniquingKeysWith: { a, _ in a })
+        for item in now { if let was = old[name(item)] { body(item, was) } }
     }
 
     /// What changed in a service's drain record between two polls: a drain begun (at the

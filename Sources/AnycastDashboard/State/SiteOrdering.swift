@@ -10,14 +10,19 @@ public enum SiteOrdering {
         apply(sites, sort: sort, filter: SiteFilter(filter), reversed: reversed, frozen: frozen)
     }
 
-    /// The same, with the filter already read into its terms.
-    public static func apply(_ sites: [SiteSnapshot], sort: SortKey, filter match: SiteFilter, reversed: Bool = false, frozen: [String]? = nil) -> [SiteSnapshot] {
+    /// The same, with the filter already read into its terms, and the sites' order keys when
+    /// they are at hand (they are read from the sites otherwise).
+    public static func apply(
+        _ sites: [SiteSnapshot], sort: SortKey, filter match: SiteFilter, reversed: Bool = false, frozen: [String]? = nil,
+        keys given: SiteOrderKeys? = nil
+    ) -> [SiteSnapshot] {
         var kept: [Int] = []
         kept.reserveCapacity(sites.count)
         for (i, s) in sites.enumerated() where match.isEmpty || match.matches(s) { kept.append(i) }
         // Sort indices by precomputed keys: comparing strings and moving whole snapshots in the
         // comparator is what made 1000-site frames slow.
-        let tiebreak = sites.map { Array($0.config.region.utf8) + [0] + Array($0.config.id.utf8) }
+        let keys = given ?? SiteOrderKeys(sites)
+        let tiebreak = keys.regionThenID
         let primary: [Double] = sites.map { s in
             switch sort {
             case .region, .name, .site: 0
@@ -27,15 +32,15 @@ public enum SiteOrdering {
             case .status: -Double(severity(s.condition))
             }
         }
-        let names: [[UInt8]]? = switch sort {
-        case .name: sites.map { Array($0.config.name.utf8) }
-        case .site: sites.map { Array($0.config.id.utf8) }
+        let names: [Int]? = switch sort {
+        case .name: keys.name
+        case .site: keys.id
         default: nil
         }
         kept.sort { a, b in
-            if let names, names[a] != names[b] { return names[a].lexicographicallyPrecedes(names[b]) }
+            if let names, names[a] != names[b] { return names[a] < names[b] }
             if primary[a] != primary[b] { return primary[a] < primary[b] }
-            return tiebreak[a].lexicographicallyPrecedes(tiebreak[b])
+            return tiebreak[a] < tiebreak[b]
         }
         if reversed { kept.reverse() }
         if let frozen {
