@@ -83,6 +83,10 @@ public actor FleetPoller {
                       minActiveSites: config.minActiveSites, pollHealth: health)
     }
 
+    /// The sites whose status (other than traffic and latency) or reachability changed in
+    /// the cycle under way, for its snapshot's `changedSites`.
+    private var changedThisCycle: Set<Int> = []
+
     /// How many of the running cycle's requests are still waiting for an answer.
     public nonisolated var requestsWaiting: Int { currentDeadline.withLock { $0?.waiting ?? 0 } }
 
@@ -133,7 +137,10 @@ public actor FleetPoller {
         currentDeadline.withLock { $0 = nil }
         health.cycles += 1
         health.lastCycleSeconds = cycleStart.duration(to: clock.now).inSeconds
-        return snapshot()
+        var snap = snapshot()
+        snap.changedSites = changedThisCycle.sorted()
+        changedThisCycle = []
+        return snap
     }
 
     /// Takes what each streamed site's stream brought (opening those not open yet) and starts
@@ -260,6 +267,7 @@ public actor FleetPoller {
     private func receive(_ result: Result<StatusUpdate, AgentClientError>, at i: Int, wholeHistory: Bool, failed: inout Set<Int>) {
         switch result {
         case .success(let update):
+            if update.status != nil || sites[i].snapshot.reachability != .ok { changedThisCycle.insert(i) }
             if let status = update.applied(to: sites[i].snapshot.status) {
                 sites[i].received(status, revision: Self.usableRevision(update.revision), at: now(),
                                   wholeHistory: wholeHistory, pollInterval: config.pollInterval)
@@ -275,6 +283,7 @@ public actor FleetPoller {
 
     private func fail(_ error: AgentClientError, at i: Int, failed: inout Set<Int>) {
         guard failed.insert(i).inserted else { return }
+        changedThisCycle.insert(i)
         let becameUnreachable = sites[i].failed(
             error, at: now(), instant: clock.now, unreachableAfter: config.unreachableAfter,
             pollInterval: config.pollInterval, maxBackoff: maxBackoff)

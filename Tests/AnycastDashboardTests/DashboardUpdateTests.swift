@@ -287,4 +287,32 @@ import Testing
         #expect(messages.contains { $0.hasPrefix("lhr1 peer") && $0.contains("down: Idle, Connection refused") })
         #expect(messages.contains("ord1 agent reachable again"))
     }
+
+    /// The poller names the sites that changed in a cycle: in the next cycle's snapshot only
+    /// those are compared; a snapshot from a later cycle (one was missed) is compared whole.
+    @Test func changeDetectorLooksOnlyWhereThePollerSaysWhenCyclesFollowOn() {
+        var s = FixtureFleet.state()
+        let base = s.fleet!
+        var next = base
+        next.pollHealth.cycles = base.pollHealth.cycles + 1
+        let a = next.sites.firstIndex { $0.config.id == "ams1" }!
+        let l = next.sites.firstIndex { $0.config.id == "lhr1" }!
+        next.sites[a].reachability = .unreachable
+        next.sites[a].lastError = "timed out after 800 ms"
+        next.sites[l].status!.peers[0].state = .idle
+        // Only ams1 is named: lhr1's change is not looked for.
+        next.changedSites = [a]
+        _ = DashboardUpdate.update(&s, .fleet(next))
+        var messages = Array(s.log).map { "\($0.siteID ?? "-") \($0.message)" }
+        #expect(messages.contains("ams1 agent unreachable: timed out after 800 ms"))
+        #expect(!messages.contains { $0.hasPrefix("lhr1") }, "\(messages)")
+
+        // The same changes two cycles on: every site is compared.
+        var t = FixtureFleet.state()
+        next.pollHealth.cycles = base.pollHealth.cycles + 2
+        _ = DashboardUpdate.update(&t, .fleet(next))
+        messages = Array(t.log).map { "\($0.siteID ?? "-") \($0.message)" }
+        #expect(messages.contains("ams1 agent unreachable: timed out after 800 ms"))
+        #expect(messages.contains { $0.hasPrefix("lhr1 peer") }, "\(messages)")
+    }
 }

@@ -113,6 +113,36 @@ import Testing
         await servers.stop()
     }
 
+    /// Each snapshot names the sites whose status (beyond traffic) or reachability changed in
+    /// its cycle: every site at first, then none while only traffic moves, then a drained one.
+    @Test(arguments: [true, false])
+    func aSnapshotNamesTheSitesThatChangedInItsCycle(streaming: Bool) async throws {
+        let servers = try await TestServers.start(simulatedSites: 3)
+        let http = AgentClient.makeHTTPClient()
+        let config = fleet(servers.simulatedSites() + [servers.badSites[3]])  // the last: nothing listens
+        let poller = FleetPoller(config: config, client: AgentClient(http: http), streaming: streaming)
+        let first = await poller.pollOnce()
+        #expect(first.changedSites == [0, 1, 2, 3], "first answers and a first failure")
+
+        for agent in servers.simulated.fleet.agents { await agent.refresh() }
+        let quiet = await poller.pollOnce()
+        #expect(quiet.changedSites == [3], "traffic only, and the dead agent's failure: \(quiet.changedSites ?? [])")
+
+        let agent = servers.simulated.fleet.agents[1]
+        _ = try await agent.drain(DrainRequest(reason: "changed-sites test", operator: "tester"), origin: RequestOrigin(tokenName: "test"))
+        var drained: [Int] = []
+        // A stream's line may come a cycle late on a loaded machine.
+        for _ in 0..<20 where !drained.contains(1) {
+            try await Task.sleep(for: .milliseconds(50))
+            drained = await poller.pollOnce().changedSites ?? []
+        }
+        #expect(drained.contains(1) && !drained.contains(0) && !drained.contains(2), "\(drained)")
+
+        poller.close()
+        try await http.shutdown()
+        await servers.stop()
+    }
+
     /// The run loop on a test clock: a cycle at once, then one every interval; a cycle that
     /// overruns counts the cycles it made late as missed and the next starts on the grid.
     /// Bounded: a broken expectation below must fail the test, not leave it waiting forever

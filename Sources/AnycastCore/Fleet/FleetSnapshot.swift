@@ -8,14 +8,21 @@ public struct FleetSnapshot: Sendable {
     public var regions: [RegionConfig]
     public var minActiveSites: Int
     public var pollHealth: PollHealth
+    /// The indices of the sites whose status, other than its traffic and latency, or whose
+    /// reachability changed in the cycle that made this snapshot (from the previous cycle's,
+    /// `pollHealth.cycles - 1`); nil when not known. Lets a reader of consecutive snapshots
+    /// look for changes where there are any instead of in every site.
+    public var changedSites: [Int]?
 
-    public init(name: String, takenAt: Date, sites: [SiteSnapshot], regions: [RegionConfig], minActiveSites: Int, pollHealth: PollHealth) {
+    public init(name: String, takenAt: Date, sites: [SiteSnapshot], regions: [RegionConfig], minActiveSites: Int, pollHealth: PollHealth,
+                changedSites: [Int]? = nil) {
         self.name = name
         self.takenAt = takenAt
         self.sites = sites
         self.regions = regions
         self.minActiveSites = minActiveSites
         self.pollHealth = pollHealth
+        self.changedSites = changedSites
     }
 
     /// Sum of the current rates of every site that reported one.

@@ -8,13 +8,23 @@ public enum FleetChangeDetector {
         guard let old else { return [] }
         // A fleet's sites keep their order from poll to poll: each is compared with its own
         // previous record by index, and only a fleet whose sites moved needs a lookup table.
-        let aligned = old.sites.count == new.sites.count && zip(old.sites, new.sites).allSatisfy { $0.config.id == $1.config.id }
+        // (Indices, not the sites themselves: iterating copies every snapshot.)
+        let aligned = old.sites.count == new.sites.count && old.sites.indices.allSatisfy { old.sites[$0].config.id == new.sites[$0].config.id }
         let before = aligned ? [:] : Dictionary(old.sites.map { ($0.config.id, $0) }, uniquingKeysWith: { a, _ in a })
         var out: [DashboardLogEntry] = []
         func log(_ id: String, _ level: DashboardLogEntry.Level, _ message: String) {
             out.append(DashboardLogEntry(time: time, siteID: id, level: level, message: message))
         }
-        for (i, site) in new.sites.enumerated() {
+        // When the new snapshot comes from the cycle after the old one's, the poller has said
+        // which sites changed: only those are looked at.
+        let looked: [Int]
+        if aligned, let changed = new.changedSites, new.pollHealth.cycles == old.pollHealth.cycles + 1 {
+            looked = changed.filter { new.sites.indices.contains($0) }
+        } else {
+            looked = Array(new.sites.indices)
+        }
+        for i in looked {
+            let site = new.sites[i]
             let id = site.config.id
             guard let prev = aligned ? old.sites[i] : before[id] else { continue }
             if site.reachability == .unreachable && prev.reachability != .unreachable {

@@ -43,31 +43,8 @@ public struct FleetSummary: Sendable, Hashable {
     public init(_ fleet: FleetSnapshot) {
         var latency: [(Double, Double)] = []
         var otherCounts: [SiteCondition: Int] = [:]
-        for s in fleet.sites {
-            sites += 1
-            let condition = s.condition
-            switch condition {
-            case .active: active += 1
-            case .draining where SiteDrain.isDepreferred(s): depreferred += 1
-            case .drained, .draining, .autoWithdrawn: drained += 1
-            case .unreachable: unreachable += 1
-            default: otherCounts[condition, default: 0] += 1
-            }
-            if s.reachability == .stale || s.reachability == .unreachable { failing += 1 }
-            if s.qps != nil { qpsKnown = true }
-            let qps = s.qps ?? 0
-            totalQPS += qps
-            let r = regions[s.config.region] ?? (0, 0)
-            regions[s.config.region] = (r.sites + 1, r.qps + qps)
-            if s.reachability == .ok, let p = s.status?.latency.p50Ms, qps > 0 { latency.append((p, qps)) }
-            for svc in s.status?.services ?? [] where svc.desired == .drain && svc.drain?.mode == .operator {
-                if let end = svc.drain?.leaseUntil { leaseEnds.append(end) }
-            }
-            if s.reachability == .ok, let status = s.status {
-                withdrawalsHeld += status.services.count { $0.withdrawHeld != nil }
-                if let c = status.coordination, c.state != .ok { coordinationLost += 1 }
-            }
-        }
+        // By index, each site passed borrowed: iterating the array copies every snapshot.
+        for i in fleet.sites.indices { count(fleet.sites[i], latency: &latency, otherCounts: &otherCounts) }
         leaseEnds.sort()
         others = SiteCondition.allCases.compactMap { c in otherCounts[c].map { (c, $0) } }
         latency.sort { $0.0 < $1.0 }
@@ -76,6 +53,33 @@ public struct FleetSummary: Sendable, Hashable {
         for (p, q) in latency {
             acc += q
             if acc >= weight / 2 { p50Ms = p; break }
+        }
+    }
+
+    /// Counts one site in.
+    private mutating func count(_ s: SiteSnapshot, latency: inout [(Double, Double)], otherCounts: inout [SiteCondition: Int]) {
+        sites += 1
+        let condition = s.condition
+        switch condition {
+        case .active: active += 1
+        case .draining where SiteDrain.isDepreferred(s): depreferred += 1
+        case .drained, .draining, .autoWithdrawn: drained += 1
+        case .unreachable: unreachable += 1
+        default: otherCounts[condition, default: 0] += 1
+        }
+        if s.reachability == .stale || s.reachability == .unreachable { failing += 1 }
+        if s.qps != nil { qpsKnown = true }
+        let qps = s.qps ?? 0
+        totalQPS += qps
+        regions[s.config.region, default: (0, 0)].sites += 1
+        regions[s.config.region, default: (0, 0)].qps += qps
+        if s.reachability == .ok, let p = s.status?.latency.p50Ms, qps > 0 { latency.append((p, qps)) }
+        for svc in s.status?.services ?? [] where svc.desired == .drain && svc.drain?.mode == .operator {
+            if let end = svc.drain?.leaseUntil { leaseEnds.append(end) }
+        }
+        if s.reachability == .ok {
+            withdrawalsHeld += s.status?.services.count { $0.withdrawHeld != nil } ?? 0
+            if let c = s.status?.coordination, c.state != .ok { coordinationLost += 1 }
         }
     }
 

@@ -18,18 +18,19 @@ public enum SiteOrdering {
     ) -> [SiteSnapshot] {
         var kept: [Int] = []
         kept.reserveCapacity(sites.count)
-        for (i, s) in sites.enumerated() where match.isEmpty || match.matches(s) { kept.append(i) }
+        // By index: iterating the array copies every snapshot.
+        for i in sites.indices where match.isEmpty || match.matches(sites[i]) { kept.append(i) }
         // Sort indices by precomputed keys: comparing strings and moving whole snapshots in the
         // comparator is what made 1000-site frames slow.
         let keys = given ?? SiteOrderKeys(sites)
         let tiebreak = keys.regionThenID
-        let primary: [Double] = sites.map { s in
+        let primary: [Double] = sites.indices.map { i in
             switch sort {
             case .region, .name, .site: 0
-            case .qps: -(s.qps ?? -1)
-            case .latency: -(s.status?.latency.p50Ms ?? -1)
-            case .p99: -(s.status?.latency.p99Ms ?? -1)
-            case .status: -Double(severity(s.condition))
+            case .qps: -(sites[i].qps ?? -1)
+            case .latency: -(sites[i].status?.latency.p50Ms ?? -1)
+            case .p99: -(sites[i].status?.latency.p99Ms ?? -1)
+            case .status: -Double(severity(sites[i].condition))
             }
         }
         let names: [Int]? = switch sort {
