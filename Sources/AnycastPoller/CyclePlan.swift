@@ -41,36 +41,30 @@ struct CyclePlan: Sendable, Equatable {
     ) -> CyclePlan {
         var plan = CyclePlan()
         var historyLoads = 0
-        // By index, each site passed borrowed: iterating the array copies every site's record.
+        // Each site's fields are read in place: a site taken out of the array (even as an
+        // argument) is a copy of its whole record, every cycle.
         for i in sites.indices {
-            plan.add(sites[i], at: i, now: now, force: force, historyLoads: &historyLoads, historyLoadsPerCycle: historyLoadsPerCycle)
+            if !force, let due = sites[i].nextAttempt, due > now {
+                plan.backingOff.append(i)
+                continue
+            }
+            let wholeHistory = !sites[i].historyLoaded && historyLoads < historyLoadsPerCycle
+            if wholeHistory { historyLoads += 1 }
+            let newest = sites[i].snapshot.history.latest?.t
+            guard sites[i].transport == .stream, let endpoint = sites[i].endpoint else {
+                plan.polls.append(poll(sites[i], i, after: newest, wholeHistory: wholeHistory, keepAlive: true))
+                continue
+            }
+            // A site seen for the first time asks its stream for the whole window; a site
+            // already showing (its history left for want of room in earlier cycles) gets it by
+            // one poll beside the stream.
+            let first = sites[i].snapshot.status == nil
+            let start = first && wholeHistory ? .points(sites[i].wholeWindow) : streamStart(after: newest)
+            plan.streams.append(.init(index: i, endpoint: endpoint, start: start, wholeHistory: first && wholeHistory))
+            if wholeHistory && !first { plan.polls.append(poll(sites[i], i, after: nil, wholeHistory: true, keepAlive: false)) }
+            if first { plan.fallbacks[i] = fallback(for: sites[i], at: i) }
         }
         return plan
-    }
-
-    /// Plans one site.
-    private mutating func add(
-        _ site: FollowedSite, at i: Int, now: AnyClock<Duration>.Instant, force: Bool, historyLoads: inout Int, historyLoadsPerCycle: Int
-    ) {
-        if !force, let due = site.nextAttempt, due > now {
-            backingOff.append(i)
-            return
-        }
-        let wholeHistory = !site.historyLoaded && historyLoads < historyLoadsPerCycle
-        if wholeHistory { historyLoads += 1 }
-        let newest = site.snapshot.history.latest?.t
-        guard site.transport == .stream, let endpoint = site.endpoint else {
-            polls.append(Self.poll(site, i, after: newest, wholeHistory: wholeHistory, keepAlive: true))
-            return
-        }
-        // A site seen for the first time asks its stream for the whole window; a site
-        // already showing (its history left for want of room in earlier cycles) gets it by
-        // one poll beside the stream.
-        let first = site.snapshot.status == nil
-        let start = first && wholeHistory ? .points(site.wholeWindow) : Self.streamStart(after: newest)
-        streams.append(.init(index: i, endpoint: endpoint, start: start, wholeHistory: first && wholeHistory))
-        if wholeHistory && !first { polls.append(Self.poll(site, i, after: nil, wholeHistory: true, keepAlive: false)) }
-        if first { fallbacks[i] = Self.fallback(for: site, at: i) }
     }
 
     /// The poll of an agent found to have no streams: from now on it is polled.

@@ -97,4 +97,38 @@ import Testing
         }
         #expect(accepted > 100, "the damage left some documents readable: \(accepted)")
     }
+
+    /// The reader's own decimal parsing gives strtod's double, bit for bit, for every plain
+    /// decimal it takes on; the rest (exponents, more than 15 digits) it leaves to strtod.
+    @Test func plainDecimalsReadExactlyAsStrtodReadsThem() {
+        var rng = SystemRandomNumberGenerator()
+        var seed = UInt64.random(in: 0...UInt64.max, using: &rng)
+        let start = seed
+        func next() -> UInt64 {
+            seed &+= 0x9E37_79B9_7F4A_7C15
+            var z = seed
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        var taken = 0
+        for _ in 0..<200_000 {
+            let whole = String(next() % 10_000_000_000)
+            let places = Int(next() % 12)
+            let fraction = String(String(next()).prefix(places))
+            let text = (next() % 4 == 0 ? "-" : "") + whole + (fraction.isEmpty ? "" : "." + fraction)
+            guard let fast = FlatStatusUpdateReader.exactDecimal(text) else { continue }
+            taken += 1
+            #expect(fast.bitPattern == Double(text)!.bitPattern, "\(text) (seed \(start))")
+            if fast.bitPattern != Double(text)!.bitPattern { break }
+        }
+        #expect(taken > 100_000, "most agent-like figures take the exact path: \(taken)")
+        for text in ["0", "-0", "0.5", "0.000123", "1796290000.071", "123456789012345", "-99.25", "0.1", "3000.000000000001"] {
+            let fast = FlatStatusUpdateReader.exactDecimal(text)
+            #expect(fast == nil || fast!.bitPattern == Double(text)!.bitPattern, "\(text)")
+        }
+        for text in ["1e5", "1234567890123456", "0.12345678901234567890123", "12.5E-3"] {
+            #expect(FlatStatusUpdateReader.exactDecimal(text) == nil, "\(text): strtod's to read")
+        }
+    }
 }

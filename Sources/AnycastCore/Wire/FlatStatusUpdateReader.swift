@@ -186,9 +186,11 @@ public enum FlatStatusUpdateReader {
         }
 
         static func finite(_ text: String) -> Double? {
+            if let d = FlatStatusUpdateReader.exactDecimal(text) { return d }
             guard let d = Double(text), d.isFinite else { return nil }
             return d
         }
+
 
         /// Plain digits only (what `JSONDecoder` reads as `UInt64` without doubt).
         static func unsigned(_ text: String) -> UInt64? {
@@ -297,5 +299,51 @@ public enum FlatStatusUpdateReader {
             while i < bytes.count, bytes[i] >= 48, bytes[i] <= 57 { i += 1 }
             return i > start
         }
+    }
+}
+
+extension FlatStatusUpdateReader {
+    /// A plain decimal (no exponent) of at most 15 significant digits and at most 22 after
+    /// the point, read without strtod: its digits make an integer a Double holds exactly,
+    /// and one division by an exactly held power of ten rounds correctly (Clinger's fast
+    /// path), so the result is strtod's. Every figure an agent sends is such a number, and
+    /// strtod was a tenth of reading a line. Nil for anything else.
+    package static func exactDecimal(_ text: String) -> Double? {
+        var mantissa: UInt64 = 0
+        var significant = 0
+        var fraction = 0
+        var point = false
+        var negative = false
+        var anyDigit = false
+        for (n, b) in text.utf8.enumerated() {
+            switch b {
+            case UInt8(ascii: "-") where n == 0:
+                negative = true
+            case UInt8(ascii: ".") where !point:
+                point = true
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                anyDigit = true
+                if point { fraction += 1 }
+                // Leading zeros are not significant digits.
+                if significant == 0 && b == UInt8(ascii: "0") { continue }
+                significant += 1
+                guard significant <= 15 else { return nil }
+                mantissa = mantissa * 10 + UInt64(b - UInt8(ascii: "0"))
+            default:
+                return nil
+            }
+        }
+        guard anyDigit, fraction < powersOfTen.count else { return nil }
+        let value = Double(mantissa) / powersOfTen[fraction]
+        return negative ? -value : value
+    }
+
+    /// 10^0 ... 10^22, each held exactly by a Double.
+    static let powersOfTen: [Double] = (0...22).map(pow10)
+
+    private static func pow10(_ n: Int) -> Double {
+        var x = 1.0
+        for _ in 0..<n { x *= 10 }
+        return x
     }
 }

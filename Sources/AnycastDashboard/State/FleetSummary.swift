@@ -43,8 +43,37 @@ public struct FleetSummary: Sendable, Hashable {
     public init(_ fleet: FleetSnapshot) {
         var latency: [(Double, Double)] = []
         var otherCounts: [SiteCondition: Int] = [:]
-        // By index, each site passed borrowed: iterating the array copies every snapshot.
-        for i in fleet.sites.indices { count(fleet.sites[i], latency: &latency, otherCounts: &otherCounts) }
+        // Each site's fields are read in place: a site taken out of the array (even as an
+        // argument) is a copy of its whole record, every cycle.
+        let all = fleet.sites
+        for i in all.indices {
+            sites += 1
+            let condition = all[i].condition
+            switch condition {
+            case .active: active += 1
+            case .draining where SiteDrain.isDepreferred(all[i]): depreferred += 1
+            case .drained, .draining, .autoWithdrawn: drained += 1
+            case .unreachable: unreachable += 1
+            default: otherCounts[condition, default: 0] += 1
+            }
+            let reachability = all[i].reachability
+            if reachability == .stale || reachability == .unreachable { failing += 1 }
+            let known = all[i].qps
+            if known != nil { qpsKnown = true }
+            let qps = known ?? 0
+            totalQPS += qps
+            regions[all[i].config.region, default: (0, 0)].sites += 1
+            regions[all[i].config.region, default: (0, 0)].qps += qps
+            guard all[i].status != nil else { continue }
+            if reachability == .ok, let p = all[i].status?.latency.p50Ms, qps > 0 { latency.append((p, qps)) }
+            for svc in all[i].status?.services ?? [] where svc.desired == .drain && svc.drain?.mode == .operator {
+                if let end = svc.drain?.leaseUntil { leaseEnds.append(end) }
+            }
+            if reachability == .ok {
+                withdrawalsHeld += all[i].status?.services.count { $0.withdrawHeld != nil } ?? 0
+                if let c = all[i].status?.coordination, c.state != .ok { coordinationLost += 1 }
+            }
+        }
         leaseEnds.sort()
         others = SiteCondition.allCases.compactMap { c in otherCounts[c].map { (c, $0) } }
         latency.sort { $0.0 < $1.0 }
@@ -53,33 +82,6 @@ public struct FleetSummary: Sendable, Hashable {
         for (p, q) in latency {
             acc += q
             if acc >= weight / 2 { p50Ms = p; break }
-        }
-    }
-
-    /// Counts one site in.
-    private mutating func count(_ s: SiteSnapshot, latency: inout [(Double, Double)], otherCounts: inout [SiteCondition: Int]) {
-        sites += 1
-        let condition = s.condition
-        switch condition {
-        case .active: active += 1
-        case .draining where SiteDrain.isDepreferred(s): depreferred += 1
-        case .drained, .draining, .autoWithdrawn: drained += 1
-        case .unreachable: unreachable += 1
-        default: otherCounts[condition, default: 0] += 1
-        }
-        if s.reachability == .stale || s.reachability == .unreachable { failing += 1 }
-        if s.qps != nil { qpsKnown = true }
-        let qps = s.qps ?? 0
-        totalQPS += qps
-        regions[s.config.region, default: (0, 0)].sites += 1
-        regions[s.config.region, default: (0, 0)].qps += qps
-        if s.reachability == .ok, let p = s.status?.latency.p50Ms, qps > 0 { latency.append((p, qps)) }
-        for svc in s.status?.services ?? [] where svc.desired == .drain && svc.drain?.mode == .operator {
-            if let end = svc.drain?.leaseUntil { leaseEnds.append(end) }
-        }
-        if s.reachability == .ok {
-            withdrawalsHeld += s.status?.services.count { $0.withdrawHeld != nil } ?? 0
-            if let c = s.status?.coordination, c.state != .ok { coordinationLost += 1 }
         }
     }
 
