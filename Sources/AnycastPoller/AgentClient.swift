@@ -48,12 +48,17 @@ public struct AgentClient: Sendable {
 
     /// `GET /v1/status/update`: the fast-changing figures, and the whole status when `known`
     /// is not the agent's current revision.
+    /// `keepAlive: false` for a one-off poll (a streamed https site's history): the answer
+    /// closes the connection, instead of it waiting idle in the client's pool for a minute:
+    /// with 1,000 https sites the dashboard peaked at 164 MiB with them, 96–102 MiB without.
     public func statusUpdate(
-        of site: SiteConfig, known: String?, historyAfter: Date?, historyPoints: Int = RateHistory.defaultCapacity, timeout: Duration
+        of site: SiteConfig, known: String?, historyAfter: Date?, historyPoints: Int = RateHistory.defaultCapacity, timeout: Duration,
+        keepAlive: Bool = true
     ) async throws(AgentClientError) -> StatusUpdate {
         try Self.withinWindow(try await send(
             StatusUpdate.self, site: site, method: .GET,
-            path: Self.updatePath(known: known, historyAfter: historyAfter, historyPoints: historyPoints), body: nil, timeout: timeout))
+            path: Self.updatePath(known: known, historyAfter: historyAfter, historyPoints: historyPoints), body: nil, timeout: timeout,
+            keepAlive: keepAlive))
     }
 
     /// The path and query of a status-update poll. The first poll of a site (no
@@ -100,13 +105,14 @@ public struct AgentClient: Sendable {
     }
 
     private func send<T: Decodable & Sendable>(
-        _ type: T.Type, site: SiteConfig, method: HTTPMethod, path: String, body: Data?, timeout: Duration
+        _ type: T.Type, site: SiteConfig, method: HTTPMethod, path: String, body: Data?, timeout: Duration, keepAlive: Bool = true
     ) async throws(AgentClientError) -> T {
         let base = site.url.hasSuffix("/") ? String(site.url.dropLast()) : site.url
         var request = HTTPClientRequest(url: base + path)
         request.method = method
         request.headers.add(name: "Accept", value: "application/json")
         request.headers.add(name: "User-Agent", value: "anycast-dash")
+        if !keepAlive { request.headers.add(name: "Connection", value: "close") }
         if let token = site.token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
         if let body {
             request.headers.add(name: "Content-Type", value: "application/json")

@@ -216,7 +216,8 @@ public actor FleetPoller {
                 // a child task trapped ("Index out of range" in apply) in release builds with Swift 6.3.1.
                 do {
                     return PollAnswer(index: i, wholeHistory: wholeHistory, result: .success(try await client.statusUpdate(
-                        of: job.site, known: job.known, historyAfter: job.after, historyPoints: job.points, timeout: timeout)))
+                        of: job.site, known: job.known, historyAfter: job.after, historyPoints: job.points, timeout: timeout,
+                        keepAlive: job.keepAlive)))
                 } catch let error as AgentClientError {
                     return PollAnswer(index: i, wholeHistory: false, result: .failure(error))
                 } catch {
