@@ -191,7 +191,6 @@ public enum FlatStatusUpdateReader {
             return d
         }
 
-
         /// Plain digits only (what `JSONDecoder` reads as `UInt64` without doubt).
         static func unsigned(_ text: String) -> UInt64? {
             guard text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
