@@ -74,8 +74,7 @@ struct FrameBench: ParsableCommand {
     }
 
     static func milliseconds(since start: ContinuousClock.Instant) -> Double {
-        let d = ContinuousClock.now - start
-        return Double(d.components.attoseconds) / 1e15 + Double(d.components.seconds) * 1000
+        (ContinuousClock.now - start).inSeconds * 1000
     }
 
     static func summary(_ samples: [Double]) -> String {

@@ -12,7 +12,7 @@ enum HeaderBar {
         // The right side (poll health and clock) is laid out first so it always shows; the
         // counts give way when the line is short.
         let sum = state.summary
-        let (poll, pollRole) = pollText(state.fleet?.pollHealth, summary: sum, takenAt: state.fleet?.takenAt, now: state.now)
+        let (poll, pollRole) = pollText(state.fleet, summary: sum, now: state.now)
         let clock = " \(ViewFormat.clock(state.now)) "
         // The coordination store's health leads the right side when the fleet has one; a
         // store without quorum stays even when the poll health gives way.
@@ -96,10 +96,10 @@ enum HeaderBar {
     /// The poll health: the poller's own (cycles on time), and whether the agents answer. A
     /// poller that runs on time while no agent answers is not "ok", and neither is one whose
     /// cycles have stopped arriving (its last word would say "ok" over old data).
-    static func pollText(_ health: PollHealth?, summary: FleetSummary, takenAt: Date? = nil, now: Date = .distantPast) -> (String, StyleRole) {
-        guard let h = health, h.cycles > 0 else { return ("polling…", .header) }
-        if let takenAt, h.stalled(takenAt: takenAt, now: now) {
-            return ("poll stalled \(NumberFormat.age(now.timeIntervalSince(takenAt)))", .critical)
+    static func pollText(_ fleet: FleetSnapshot?, summary: FleetSummary, now: Date) -> (String, StyleRole) {
+        guard let h = fleet?.pollHealth, let fleet, h.cycles > 0 else { return ("polling…", .header) }
+        if h.stalled(takenAt: fleet.takenAt, now: now) {
+            return ("poll stalled \(NumberFormat.age(now.timeIntervalSince(fleet.takenAt)))", .critical)
         }
         if summary.sites > 0, summary.failing == summary.sites { return ("poll: no agent answers", .critical) }
         if h.missedCycles > 0 { return ("poll \(h.missedCycles) missed", .warn) }
