@@ -43,6 +43,9 @@ public actor FleetPoller {
     /// The cycle under way, if any. Cycles never overlap: a stream is read by one cycle at a
     /// time, and a "poll now" during a cycle must see what came after that cycle began.
     private var running: Task<FleetSnapshot, Never>?
+    /// The sites whose status (other than traffic and latency) or reachability changed in
+    /// the cycle under way, for its snapshot's `changedSites`.
+    private var changedThisCycle: Set<Int> = []
 
     public init(
         config: FleetConfig, client: AgentClient, maxBackoff: Duration = .seconds(30), historyLoadsPerCycle: Int = 50,
@@ -82,10 +85,6 @@ public actor FleetPoller {
         FleetSnapshot(name: config.name, takenAt: now(), sites: sites.map(\.snapshot), regions: config.regions,
                       minActiveSites: config.minActiveSites, pollHealth: health)
     }
-
-    /// The sites whose status (other than traffic and latency) or reachability changed in
-    /// the cycle under way, for its snapshot's `changedSites`.
-    private var changedThisCycle: Set<Int> = []
 
     /// How many of the running cycle's requests are still waiting for an answer.
     public nonisolated var requestsWaiting: Int { currentDeadline.withLock { $0?.waiting ?? 0 } }
