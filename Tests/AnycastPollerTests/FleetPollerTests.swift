@@ -155,11 +155,17 @@ import Testing
         let http = AgentClient.makeHTTPClient()
         let poller = FleetPoller(config: config, client: AgentClient(http: http), clock: AnyClock(clock))
         let (cycles, seen) = AsyncStream<PollHealth>.makeStream()
+        let (overrun, overrunDone) = AsyncStream<Void>.makeStream()
         let loop = Task {
             await poller.run(cycles: 4) { snap in
-                // The second cycle overruns: 1.2 s of a 0.5 s interval.
-                if snap.pollHealth.cycles == 2 { await clock.test.advance(by: .milliseconds(1200)) }
                 seen.yield(snap.pollHealth)
+                // The second cycle overruns: it ends only once the test has moved the clock
+                // 1.2 s on (the test moves it, not this closure: two advances of a test clock
+                // at once can set its time back).
+                if snap.pollHealth.cycles == 2 {
+                    var moved = overrun.makeAsyncIterator()
+                    _ = await moved.next()
+                }
             }
         }
         var cycle = cycles.makeAsyncIterator()
@@ -180,6 +186,8 @@ import Testing
         await clock.test.advance(by: .milliseconds(1))
         let second = await cycle.next()
         #expect(second?.cycles == 2 && second?.missedCycles == 0)
+        await clock.test.advance(by: .milliseconds(1200))
+        overrunDone.yield()
         // It overran to 1.7 s: the cycles due at 1.0 and 1.5 s are missed, the next is at 2.0 s.
         #expect(await nextLoopSleep() == start.advanced(by: .seconds(2)))
         await clock.test.advance(by: .milliseconds(299))
