@@ -23,12 +23,16 @@ public enum FlatStatusUpdateReader {
         data.withUnsafeBytes { read($0) }
     }
 
+    /// A value found in the document, by where its bytes are: nothing is made of it until
+    /// the update is built, and a key the update does not hold costs only its scan.
     private enum Value {
         case null
-        case number(String)
-        case string(String)
-        case numbers([String])
-        case strings([String])
+        case number(Range<Int>)
+        /// Checked already: no escapes, no control characters, valid UTF-8.
+        case string(Range<Int>, ascii: Bool)
+        /// The bytes between an array's brackets, its items checked already.
+        case numbers(Range<Int>, count: Int)
+        case strings(Range<Int>, count: Int)
     }
 
     private struct Scanner {
@@ -38,44 +42,69 @@ public enum FlatStatusUpdateReader {
         init(bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
 
         mutating func update() -> StatusUpdate? {
-            var fields = Fields()
-            var seen: UInt32 = 0
-            skipSpace()
-            guard take(UInt8(ascii: "{")) else { return nil }
-            skipSpace()
-            if !take(UInt8(ascii: "}")) {
-                while true {
-                    skipSpace()
-                    guard let key = keyIndex() else { return nil }
-                    skipSpace()
-                    guard take(UInt8(ascii: ":")) else { return nil }
-                    skipSpace()
-                    guard let v = value() else { return nil }
-                    if key >= 0 {
-                        guard seen & (1 << key) == 0 else { return nil }  // a repeated key
-                        seen |= 1 << key
-                        fields.values[key] = v
+            // The values of the keys an update has, in the order of `keys`, on the stack.
+            withUnsafeTemporaryAllocation(of: Value?.self, capacity: Scanner.keys.count) { values in
+                values.initialize(repeating: nil)
+                var seen: UInt32 = 0
+                skipSpace()
+                guard take(UInt8(ascii: "{")) else { return nil }
+                skipSpace()
+                if !take(UInt8(ascii: "}")) {
+                    while true {
+                        skipSpace()
+                        guard let key = keyIndex() else { return nil }
+                        skipSpace()
+                        guard take(UInt8(ascii: ":")) else { return nil }
+                        skipSpace()
+                        guard let v = value() else { return nil }
+                        if key >= 0 {
+                            guard seen & (1 << key) == 0 else { return nil }  // a repeated key
+                            seen |= 1 << key
+                            values[key] = v
+                        }
+                        skipSpace()
+                        if take(UInt8(ascii: ",")) { continue }
+                        guard take(UInt8(ascii: "}")) else { return nil }
+                        break
                     }
-                    skipSpace()
-                    if take(UInt8(ascii: ",")) { continue }
-                    guard take(UInt8(ascii: "}")) else { return nil }
-                    break
                 }
+                skipSpace()
+                guard i == bytes.count else { return nil }
+                return build(UnsafeBufferPointer(values))
             }
-            skipSpace()
-            guard i == bytes.count else { return nil }
-            return Self.build(fields)
         }
 
-        /// The keys of a status update, in the order of `Fields.values`.
-        static let keys: [[UInt8]] = [
+        /// The keys of a status update, in the order `update` keeps their values.
+        static let keys: [StaticString] = [
             "revision", "now", "qps", "queries_total", "sampled_at", "p50_ms", "p95_ms", "p99_ms",
             "success_ratio", "latency_source", "rcode_names", "rcode_totals", "history", "status",
-        ].map { Array($0.utf8) }
+        ]
 
-        /// The values of the keys a status update has (others are read and dropped).
-        struct Fields {
-            var values = [Value?](repeating: nil, count: Scanner.keys.count)
+        /// The index in `keys` of `key`, or -1: a key is read for every value of every line,
+        /// so it is compared with only the names of its length.
+        static func index(of key: UnsafeRawBufferPointer) -> Int {
+            let candidates: [Int]
+            switch key.count {
+            case 3: candidates = Self.threeLetters
+            case 6: candidates = Self.sixLetters
+            case 13: candidates = Self.thirteenLetters
+            case 7: return matches(keys[12], key) ? 12 : -1
+            case 8: return matches(keys[0], key) ? 0 : -1
+            case 10: return matches(keys[4], key) ? 4 : -1
+            case 11: return matches(keys[10], key) ? 10 : -1
+            case 12: return matches(keys[11], key) ? 11 : -1
+            case 14: return matches(keys[9], key) ? 9 : -1
+            default: return -1
+            }
+            for k in candidates where matches(keys[k], key) { return k }
+            return -1
+        }
+
+        /// The keys that share a length with another.
+        static let threeLetters = [1, 2], sixLetters = [5, 6, 7, 13], thirteenLetters = [3, 8]
+
+        static func matches(_ name: StaticString, _ key: UnsafeRawBufferPointer) -> Bool {
+            name.utf8CodeUnitCount == key.count && memcmp(name.utf8Start, key.baseAddress!, key.count) == 0
         }
 
         /// Reads a key: its index in `keys`, -1 for another key, nil if not a plain string.
@@ -93,51 +122,54 @@ public enum FlatStatusUpdateReader {
             let key = UnsafeRawBufferPointer(rebasing: bytes[start..<i])
             i += 1
             if !ascii { return String(validating: key, as: UTF8.self) == nil ? nil : -1 }
-            for (k, name) in Scanner.keys.enumerated() where name.count == key.count {
-                if name.withUnsafeBytes({ $0.elementsEqual(key) }) { return k }
-            }
-            return -1
+            return Scanner.index(of: key)
         }
 
-        static func build(_ fields: Fields) -> StatusUpdate? {
-            guard case .string(let revision)? = fields.values[0], let now = double(fields.values[1]) else { return nil }
-            guard let qps = optionalDouble(fields.values[2]),
-                  let queriesTotal = optionalUInt(fields.values[3]),
-                  let sampledAt = optionalDouble(fields.values[4]),
-                  let p50 = optionalDouble(fields.values[5]),
-                  let p95 = optionalDouble(fields.values[6]),
-                  let p99 = optionalDouble(fields.values[7]),
-                  let successRatio = optionalDouble(fields.values[8])
+        func build(_ values: UnsafeBufferPointer<Value?>) -> StatusUpdate? {
+            guard case .string(let revisionBytes, let revisionASCII)? = values[0], let now = double(values[1]) else { return nil }
+            guard let qps = optionalDouble(values[2]),
+                  let queriesTotal = optionalUInt(values[3]),
+                  let sampledAt = optionalDouble(values[4]),
+                  let p50 = optionalDouble(values[5]),
+                  let p95 = optionalDouble(values[6]),
+                  let p99 = optionalDouble(values[7]),
+                  let successRatio = optionalDouble(values[8])
             else { return nil }
             var source = "none"
-            switch fields.values[9] {
+            switch values[9] {
             case nil, .null?: break
-            case .string(let s)?: source = s
+            case .string(let r, let ascii)?: source = string(r, ascii: ascii)
             default: return nil
             }
-            guard let names = strings(fields.values[10]), let totalsText = numbers(fields.values[11]),
-                  names.count == totalsText.count else { return nil }
+            guard let names = items(values[10], strings: true), let totals = items(values[11], strings: false),
+                  names.count == totals.count else { return nil }
             var rcodes: [String: UInt64] = [:]
-            for (name, text) in zip(names, totalsText) {
-                guard let total = unsigned(text) else { return nil }
-                rcodes[name] = total
+            if names.count > 0 {
+                rcodes.reserveCapacity(names.count)
+                var nameScan = Scanner(bytes: bytes, at: names.range.lowerBound)
+                var totalScan = Scanner(bytes: bytes, at: totals.range.lowerBound)
+                for _ in 0..<names.count {
+                    guard let (name, ascii) = nameScan.nextString(), let total = unsigned(totalScan.nextNumber()) else { return nil }
+                    rcodes[string(name, ascii: ascii)] = total
+                }
             }
-            guard let flat = numbers(fields.values[12]), flat.count % 2 == 0 else { return nil }
+            guard let flat = items(values[12], strings: false), flat.count % 2 == 0 else { return nil }
             var history: [RatePoint] = []
-            history.reserveCapacity(flat.count / 2)
-            var k = 0
-            while k < flat.count {
-                guard let t = finite(flat[k]), let q = finite(flat[k + 1]) else { return nil }
-                history.append(RatePoint(t: Date(timeIntervalSince1970: t), qps: q))
-                k += 2
+            if flat.count > 0 {
+                history.reserveCapacity(flat.count / 2)
+                var scan = Scanner(bytes: bytes, at: flat.range.lowerBound)
+                for _ in 0..<flat.count / 2 {
+                    guard let t = finite(scan.nextNumber()), let q = finite(scan.nextNumber()) else { return nil }
+                    history.append(RatePoint(t: Date(timeIntervalSince1970: t), qps: q))
+                }
             }
-            switch fields.values[13] {
+            switch values[13] {
             case nil, .null?: break
             default: return nil
             }
             return StatusUpdate(
-                revision: revision, now: Date(timeIntervalSince1970: now), qps: qps.value, queriesTotal: queriesTotal.value,
-                rcodes: rcodes, sampledAt: sampledAt.value.map { Date(timeIntervalSince1970: $0) },
+                revision: string(revisionBytes, ascii: revisionASCII), now: Date(timeIntervalSince1970: now), qps: qps.value,
+                queriesTotal: queriesTotal.value, rcodes: rcodes, sampledAt: sampledAt.value.map { Date(timeIntervalSince1970: $0) },
                 latency: LatencyStatus(p50Ms: p50.value, p95Ms: p95.value, p99Ms: p99.value, source: source, successRatio: successRatio.value),
                 history: history, status: nil)
         }
@@ -145,56 +177,89 @@ public enum FlatStatusUpdateReader {
         /// A present-or-absent value: `.some(nil)` for absent or null, `nil` for a wrong type.
         struct Field<T> { var value: T? }
 
-        static func double(_ v: Value?) -> Double? {
-            guard case .number(let text)? = v else { return nil }
-            return finite(text)
+        func double(_ v: Value?) -> Double? {
+            guard case .number(let r)? = v else { return nil }
+            return finite(r)
         }
 
-        static func optionalDouble(_ v: Value?) -> Field<Double>? {
+        func optionalDouble(_ v: Value?) -> Field<Double>? {
             switch v {
             case nil, .null?: return Field(value: nil)
-            case .number(let text)?: return finite(text).map { Field(value: $0) }
+            case .number(let r)?: return finite(r).map { Field(value: $0) }
             default: return nil
             }
         }
 
-        static func optionalUInt(_ v: Value?) -> Field<UInt64>? {
+        func optionalUInt(_ v: Value?) -> Field<UInt64>? {
             switch v {
             case nil, .null?: return Field(value: nil)
-            case .number(let text)?: return unsigned(text).map { Field(value: $0) }
+            case .number(let r)?: return unsigned(r).map { Field(value: $0) }
             default: return nil
             }
         }
 
-        /// An absent or null array reads as empty, as `decodeIfPresent(...) ?? []` does.
-        static func strings(_ v: Value?) -> [String]? {
+        /// An array's items, strings or numbers as asked; an absent or null array, or an empty
+        /// one of either kind, reads as empty, as `decodeIfPresent(...) ?? []` does.
+        func items(_ v: Value?, strings: Bool) -> (range: Range<Int>, count: Int)? {
             switch v {
-            case nil, .null?: return []
-            case .strings(let s)?: return s
-            case .numbers(let n)? where n.isEmpty: return []
+            case nil, .null?: return (0..<0, 0)
+            case .strings(let r, let n)? where strings || n == 0: return (r, n)
+            case .numbers(let r, let n)? where !strings || n == 0: return (r, n)
             default: return nil
             }
         }
 
-        static func numbers(_ v: Value?) -> [String]? {
-            switch v {
-            case nil, .null?: return []
-            case .numbers(let n)?: return n
-            case .strings(let s)? where s.isEmpty: return []
-            default: return nil
-            }
+        func string(_ r: Range<Int>, ascii: Bool) -> String {
+            let raw = UnsafeRawBufferPointer(rebasing: bytes[r])
+            // Checked when scanned: `validating` cannot fail here.
+            return ascii ? String(decoding: raw, as: UTF8.self) : String(validating: raw, as: UTF8.self) ?? ""
         }
 
-        static func finite(_ text: String) -> Double? {
-            if let d = FlatStatusUpdateReader.exactDecimal(text) { return d }
-            guard let d = Double(text), d.isFinite else { return nil }
+        func finite(_ r: Range<Int>?) -> Double? {
+            guard let r else { return nil }
+            let raw = UnsafeRawBufferPointer(rebasing: bytes[r])
+            if let d = FlatStatusUpdateReader.exactDecimal(raw) { return d }
+            guard let d = Double(String(decoding: raw, as: UTF8.self)), d.isFinite else { return nil }
             return d
         }
 
         /// Plain digits only (what `JSONDecoder` reads as `UInt64` without doubt).
-        static func unsigned(_ text: String) -> UInt64? {
-            guard text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
-            return UInt64(text)
+        func unsigned(_ r: Range<Int>?) -> UInt64? {
+            guard let r, !r.isEmpty else { return nil }
+            var n: UInt64 = 0
+            for k in r {
+                let c = bytes[k]
+                guard c >= 48, c <= 57 else { return nil }
+                let (times10, o1) = n.multipliedReportingOverflow(by: 10)
+                let (sum, o2) = times10.addingReportingOverflow(UInt64(c - 48))
+                guard !o1, !o2 else { return nil }
+                n = sum
+            }
+            return n
+        }
+
+        /// Re-reads an array checked before, from `at` (just inside its bracket or after an item).
+        init(bytes: UnsafeRawBufferPointer, at: Int) {
+            self.bytes = bytes
+            self.i = at
+        }
+
+        /// The next item of a checked array of numbers, and the comma after it.
+        mutating func nextNumber() -> Range<Int>? {
+            skipSpace()
+            let r = number()
+            skipSpace()
+            _ = take(UInt8(ascii: ","))
+            return r
+        }
+
+        /// The next item of a checked array of strings, and the comma after it.
+        mutating func nextString() -> (Range<Int>, Bool)? {
+            skipSpace()
+            let s = string()
+            skipSpace()
+            _ = take(UInt8(ascii: ","))
+            return s
         }
 
         mutating func skipSpace() {
@@ -215,7 +280,7 @@ public enum FlatStatusUpdateReader {
             guard i < bytes.count else { return nil }
             switch bytes[i] {
             case UInt8(ascii: "\""):
-                return string().map { .string($0) }
+                return string().map { .string($0.0, ascii: $0.1) }
             case UInt8(ascii: "n"):
                 guard i + 4 <= bytes.count, bytes[i + 1] == UInt8(ascii: "u"), bytes[i + 2] == UInt8(ascii: "l"),
                       bytes[i + 3] == UInt8(ascii: "l") else { return nil }
@@ -230,41 +295,39 @@ public enum FlatStatusUpdateReader {
 
         mutating func array() -> Value? {
             i += 1  // [
+            let start = i
             skipSpace()
-            if take(UInt8(ascii: "]")) { return .numbers([]) }
-            if i < bytes.count, bytes[i] == UInt8(ascii: "\"") {
-                var items: [String] = []
-                while true {
-                    skipSpace()
-                    guard let s = string() else { return nil }
-                    items.append(s)
-                    skipSpace()
-                    if take(UInt8(ascii: ",")) { continue }
-                    return take(UInt8(ascii: "]")) ? .strings(items) : nil
-                }
-            }
-            var items: [String] = []
+            if take(UInt8(ascii: "]")) { return .numbers(start..<start, count: 0) }
+            let strings = i < bytes.count && bytes[i] == UInt8(ascii: "\"")
+            var count = 0
             while true {
                 skipSpace()
-                guard let n = number() else { return nil }
-                items.append(n)
+                if strings {
+                    guard string() != nil else { return nil }
+                } else {
+                    guard number() != nil else { return nil }
+                }
+                count += 1
                 skipSpace()
                 if take(UInt8(ascii: ",")) { continue }
-                return take(UInt8(ascii: "]")) ? .numbers(items) : nil
+                guard take(UInt8(ascii: "]")) else { return nil }
+                return strings ? .strings(start..<i - 1, count: count) : .numbers(start..<i - 1, count: count)
             }
         }
 
-        /// A string without escapes or control characters, valid UTF-8.
-        mutating func string() -> String? {
+        /// A string without escapes or control characters, valid UTF-8: where its bytes are
+        /// (inside the quotes) and whether they are all ASCII.
+        mutating func string() -> (Range<Int>, Bool)? {
             guard take(UInt8(ascii: "\"")) else { return nil }
             let start = i
             var ascii = true
             while i < bytes.count {
                 let c = bytes[i]
                 if c == UInt8(ascii: "\"") {
-                    let raw = UnsafeRawBufferPointer(rebasing: bytes[start..<i])
+                    let r = start..<i
                     i += 1
-                    return ascii ? String(decoding: raw, as: UTF8.self) : String(validating: raw, as: UTF8.self)
+                    if !ascii, String(validating: UnsafeRawBufferPointer(rebasing: bytes[r]), as: UTF8.self) == nil { return nil }
+                    return (r, ascii)
                 }
                 if c == UInt8(ascii: "\\") || c < 0x20 { return nil }
                 if c >= 0x80 { ascii = false }
@@ -274,7 +337,7 @@ public enum FlatStatusUpdateReader {
         }
 
         /// A number in JSON's grammar: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
-        mutating func number() -> String? {
+        mutating func number() -> Range<Int>? {
             let start = i
             _ = take(UInt8(ascii: "-"))
             guard i < bytes.count else { return nil }
@@ -289,7 +352,7 @@ public enum FlatStatusUpdateReader {
                 if !take(UInt8(ascii: "+")) { _ = take(UInt8(ascii: "-")) }
                 guard digits() else { return nil }
             }
-            return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
+            return start..<i
         }
 
         /// One or more ASCII digits.
@@ -308,13 +371,19 @@ extension FlatStatusUpdateReader {
     /// path), so the result is strtod's. Every figure an agent sends is such a number, and
     /// strtod was a tenth of reading a line. Nil for anything else.
     package static func exactDecimal(_ text: String) -> Double? {
+        var text = text
+        return text.withUTF8 { exactDecimal(UnsafeRawBufferPointer($0)) }
+    }
+
+    static func exactDecimal(_ text: UnsafeRawBufferPointer) -> Double? {
         var mantissa: UInt64 = 0
         var significant = 0
         var fraction = 0
         var point = false
         var negative = false
         var anyDigit = false
-        for (n, b) in text.utf8.enumerated() {
+        for n in 0..<text.count {
+            let b = text[n]
             switch b {
             case UInt8(ascii: "-") where n == 0:
                 negative = true
