@@ -100,7 +100,7 @@ public struct DashboardState: Sendable {
 
     /// Sites after filtering and sorting, as the fleet and table views list them. Kept up to
     /// date whenever the fleet, the sort or the filter changes, so frames only read it.
-    public private(set) var visibleSites: [SiteSnapshot] = []
+    public private(set) var visibleSites = VisibleSites()
     /// Fleet-wide counts and totals of the current snapshot.
     public private(set) var summary = FleetSummary()
 
@@ -109,11 +109,12 @@ public struct DashboardState: Sendable {
 
     private mutating func refreshVisibleSites() {
         guard let fleet else {
-            visibleSites = []
+            visibleSites = VisibleSites()
             return
         }
         if orderKeys?.fit(fleet.sites) != true { orderKeys = SiteOrderKeys(fleet.sites) }
-        visibleSites = SiteOrdering.apply(fleet.sites, sort: sort, filter: siteFilter, reversed: sortReversed, frozen: frozenOrder, keys: orderKeys)
+        visibleSites = VisibleSites(all: fleet.sites, order: SiteOrdering.order(
+            fleet.sites, sort: sort, filter: siteFilter, reversed: sortReversed, frozen: frozenOrder, keys: orderKeys))
     }
 
     /// The selected site's snapshot.

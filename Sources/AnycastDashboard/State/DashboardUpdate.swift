@@ -22,7 +22,9 @@ public enum DashboardUpdate {
             // Poll cycles also serve as the clock while they arrive (the tick fills gaps only).
             if let s = state.status, s.until <= state.now { state.status = nil }
             for entry in FleetChangeDetector.changes(from: old, to: snapshot, at: state.now) { state.log.append(entry) }
-            if state.selectedSiteID == nil || !snapshot.sites.contains(where: { $0.config.id == state.selectedSiteID }) {
+            // By position: iterating the sites would copy each one's whole record, every cycle.
+            let sites = snapshot.sites
+            if state.selectedSiteID == nil || !sites.indices.contains(where: { sites[$0].config.id == state.selectedSiteID }) {
                 state.selectedSiteID = state.visibleSites.first?.config.id
             }
             advancePending(&state)

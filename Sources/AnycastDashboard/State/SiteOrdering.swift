@@ -16,6 +16,15 @@ public enum SiteOrdering {
         _ sites: [SiteSnapshot], sort: SortKey, filter match: SiteFilter, reversed: Bool = false, frozen: [String]? = nil,
         keys given: SiteOrderKeys? = nil
     ) -> [SiteSnapshot] {
+        order(sites, sort: sort, filter: match, reversed: reversed, frozen: frozen, keys: given).map { sites[$0] }
+    }
+
+    /// The same order as positions in `sites`: what the dashboard keeps, so that ordering
+    /// copies no site.
+    public static func order(
+        _ sites: [SiteSnapshot], sort: SortKey, filter match: SiteFilter, reversed: Bool = false, frozen: [String]? = nil,
+        keys given: SiteOrderKeys? = nil
+    ) -> [Int] {
         var kept: [Int] = []
         kept.reserveCapacity(sites.count)
         // By index: iterating the array copies every snapshot.
@@ -58,7 +67,7 @@ public enum SiteOrdering {
                 }
             }
         }
-        return kept.map { sites[$0] }
+        return kept
     }
 
     /// Worse conditions first when sorting by status.

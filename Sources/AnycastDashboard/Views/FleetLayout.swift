@@ -21,7 +21,7 @@ public struct FleetLayout: Sendable, Hashable {
     /// Height of all content.
     public let contentHeight: Int
 
-    public init(sites: [SiteSnapshot], width: Int, groupByRegion: Bool) {
+    public init(sites: some RandomAccessCollection<SiteSnapshot>, width: Int, groupByRegion: Bool) {
         columns = max(1, width / Self.minPanelWidth)
         panelWidth = max(1, width / columns)
         var items: [Item] = []
@@ -29,14 +29,16 @@ public struct FleetLayout: Sendable, Hashable {
         var row = 0
         var col = 0
         var region: String?
-        for (index, site) in sites.enumerated() {
-            if groupByRegion && site.config.region != region {
+        items.reserveCapacity(sites.count)
+        // By position: taking each site out of the collection would copy its whole record.
+        for (index, at) in sites.indices.enumerated() {
+            if groupByRegion && sites[at].config.region != region {
                 if col > 0 { y += Self.panelHeight; row += 1; col = 0 }
-                region = site.config.region
-                items.append(.heading(region: site.config.region, y: y))
+                region = sites[at].config.region
+                items.append(.heading(region: sites[at].config.region, y: y))
                 y += 1
             }
-            items.append(.panel(siteID: site.config.id, index: index,
+            items.append(.panel(siteID: sites[at].config.id, index: index,
                                 rect: Rect(x: col * panelWidth, y: y, width: panelWidth, height: Self.panelHeight),
                                 row: row, column: col))
             col += 1
