@@ -268,10 +268,8 @@ public actor FleetPoller {
         switch result {
         case .success(let update):
             if update.status != nil || sites[i].snapshot.reachability != .ok { changedThisCycle.insert(i) }
-            if let status = update.applied(to: sites[i].snapshot.status) {
-                sites[i].received(status, revision: Self.usableRevision(update.revision), at: now(),
-                                  wholeHistory: wholeHistory, pollInterval: config.pollInterval)
-            } else {
+            if !sites[i].received(update, revision: Self.usableRevision(update.revision), at: now(),
+                                  wholeHistory: wholeHistory, pollInterval: config.pollInterval) {
                 // "Unchanged" for a status we do not hold: ask for the whole status next time.
                 sites[i].revision = nil
                 fail(.invalidResponse("an update without the status it updates"), at: i, failed: &failed)

@@ -37,28 +37,51 @@ struct FollowedSite: Sendable {
 
     /// An answer arrived: shows it, and clears failures and back-off.
     mutating func received(_ status: SiteStatus, revision: String?, at now: Date, wholeHistory: Bool, pollInterval: Duration) {
-        self.revision = revision
         let restarted = snapshot.status.map { $0.agent.startedAt != status.agent.startedAt } ?? false
         if restarted { snapshot.lastCounter = nil }
+        snapshot.status = status
+        counted(revision: revision, at: now, wholeHistory: wholeHistory, pollInterval: pollInterval)
+    }
+
+    /// An update arrived: shows it, and clears failures and back-off. An update without a
+    /// status changes the figures of the one held, in place (copying the whole status for
+    /// them was most of what a site cost each second). False when it updates a status not
+    /// held.
+    mutating func received(_ update: StatusUpdate, revision: String?, at now: Date, wholeHistory: Bool, pollInterval: Duration) -> Bool {
+        guard update.status == nil else {
+            guard let status = update.applied(to: nil) else { return false }
+            received(status, revision: revision, at: now, wholeHistory: wholeHistory, pollInterval: pollInterval)
+            return true
+        }
+        guard snapshot.status != nil else { return false }
+        update.applyFigures(to: &snapshot.status!)
+        counted(revision: revision, at: now, wholeHistory: wholeHistory, pollInterval: pollInterval)
+        return true
+    }
+
+    /// The rates, the history and the site's health after the status held was brought up to date.
+    private mutating func counted(revision: String?, at now: Date, wholeHistory: Bool, pollInterval: Duration) {
+        self.revision = revision
+        // Only the figures are read: taking the whole status out would copy it.
+        guard let traffic = snapshot.status?.traffic else { return }
         if wholeHistory {
-            snapshot.history.backfill(status.traffic.history)
+            snapshot.history.backfill(traffic.history)
             historyLoaded = true
         } else {
-            snapshot.history.merge(status.traffic.history)
+            snapshot.history.merge(traffic.history)
         }
-        if let total = status.traffic.queriesTotal, let at = status.traffic.sampledAt {
+        if let total = traffic.queriesTotal, let at = traffic.sampledAt {
             let sample = CounterSample(value: total, time: at)
             let maxGap = max(3, 3 * pollInterval.inSeconds)
             let rate = CounterRate.between(snapshot.lastCounter, sample, maxGap: maxGap)
-            if status.traffic.history.isEmpty, let r = rate.perSecond, !rate.spansGap {
+            if traffic.history.isEmpty, let r = rate.perSecond, !rate.spansGap {
                 snapshot.history.append(RatePoint(t: at, qps: r))  // agents without a history
             }
-            snapshot.qps = status.traffic.qps ?? rate.perSecond
+            snapshot.qps = traffic.qps ?? rate.perSecond
             snapshot.lastCounter = sample
         } else {
-            snapshot.qps = status.traffic.qps
+            snapshot.qps = traffic.qps
         }
-        snapshot.status = status
         snapshot.reachability = .ok
         snapshot.lastAttempt = now
         snapshot.lastSuccess = now

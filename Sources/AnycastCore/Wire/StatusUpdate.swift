@@ -129,9 +129,15 @@ public struct StatusUpdate: Codable, Sendable, Hashable {
             return full
         }
         guard var merged = previous else { return nil }
-        merged.agent.now = now
-        merged.traffic = TrafficStatus(qps: qps, queriesTotal: queriesTotal, rcodes: rcodes, sampledAt: sampledAt, history: history)
-        merged.latency = latency
+        applyFigures(to: &merged)
         return merged
+    }
+
+    /// Brings `status` up to date with this answer's fast-changing figures, in place: what an
+    /// update without a `status` changes, once a second for every site.
+    public func applyFigures(to status: inout SiteStatus) {
+        status.agent.now = now
+        status.traffic = TrafficStatus(qps: qps, queriesTotal: queriesTotal, rcodes: rcodes, sampledAt: sampledAt, history: history)
+        status.latency = latency
     }
 }
