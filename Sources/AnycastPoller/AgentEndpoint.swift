@@ -3,17 +3,18 @@ import Foundation
 import NIOHTTP1
 
 /// Where a site's agent listens, parsed once from its configured URL, with the request
-/// headers every poll of it sends.
-public struct AgentEndpoint: Sendable, Equatable {
-    public var host: String
-    public var port: Int
+/// headers every poll of it sends. Immutable and shared: every cycle's plan names each site's
+/// endpoint, and as a value each of those was a copy of its strings and headers.
+public final class AgentEndpoint: Sendable, Equatable {
+    public let host: String
+    public let port: Int
     /// Whether the agent is reached over TLS (those polls go through AsyncHTTPClient).
-    public var tls: Bool
+    public let tls: Bool
     /// Path prefix of the agent's API (usually empty).
-    public var basePath: String
-    var headers: HTTPHeaders
+    public let basePath: String
+    let headers: HTTPHeaders
     /// Connections are shared by endpoints with the same key (host and port).
-    var key: String
+    let key: String
 
     /// `nil` when `site.url` is not an http(s) URL with a host.
     public init?(site: SiteConfig) {
@@ -32,5 +33,9 @@ public struct AgentEndpoint: Sendable, Equatable {
         headers.add(name: "User-Agent", value: "anycast-dash")
         if let token = site.token { headers.add(name: "Authorization", value: "Bearer \(token)") }
         self.headers = headers
+    }
+
+    public static func == (a: AgentEndpoint, b: AgentEndpoint) -> Bool {
+        a === b || (a.host == b.host && a.port == b.port && a.tls == b.tls && a.basePath == b.basePath && a.headers == b.headers && a.key == b.key)
     }
 }

@@ -23,22 +23,29 @@ public enum SiteCondition: String, Codable, Sendable, CaseIterable {
     /// Reachability comes first: a site whose agent does not answer is UNREACHABLE or STALE,
     /// never "withdrawn", because the dashboard cannot know what it announces.
     public static func of(status: SiteStatus?, reachability: SiteReachability) -> SiteCondition {
+        of(services: status?.services, reachability: reachability)
+    }
+
+    /// The same from the services alone (`nil` before the first status): what it reads, taken
+    /// without copying the rest of the status.
+    public static func of(services: [ServiceStatus]?, reachability: SiteReachability) -> SiteCondition {
         switch reachability {
         case .unreachable: return .unreachable
         case .stale: return .stale
-        case .pending where status == nil: return .pending
+        case .pending where services == nil: return .pending
         default: break
         }
-        guard let status, !status.services.isEmpty else { return .pending }
-        // Counted in one pass without allocating: this runs for every site on every frame.
+        guard let services, !services.isEmpty else { return .pending }
+        // Counted in one pass without allocating, by position (not copying each service):
+        // this runs for every site on every cycle.
         var drained = 0, drainedWithdrawn = 0, drainedAuto = 0, announced = 0, unknown = 0, notYet = 0
-        for s in status.services {
-            if s.desired == .drain {
+        for k in services.indices {
+            if services[k].desired == .drain {
                 drained += 1
-                if s.observed == .withdrawn { drainedWithdrawn += 1 }
-                if s.drain?.mode == .auto { drainedAuto += 1 }
+                if services[k].observed == .withdrawn { drainedWithdrawn += 1 }
+                if services[k].drain?.mode == .auto { drainedAuto += 1 }
             } else {
-                switch s.observed {
+                switch services[k].observed {
                 case .announced: announced += 1
                 case .unknown: unknown += 1
                 case .withdrawn: notYet += 1
@@ -46,7 +53,7 @@ public enum SiteCondition: String, Codable, Sendable, CaseIterable {
                 }
             }
         }
-        let total = status.services.count
+        let total = services.count
         if drained > 0 {
             if drainedWithdrawn < drained { return .draining }
             if drained == total { return drainedAuto == drained ? .autoWithdrawn : .drained }

@@ -35,6 +35,6 @@ public struct SiteSnapshot: Sendable {
     }
 
     /// The site's status badge.
-    public var condition: SiteCondition { SiteCondition.of(status: status, reachability: reachability) }
+    public var condition: SiteCondition { SiteCondition.of(services: status?.services, reachability: reachability) }
 
 }
