@@ -12,6 +12,9 @@ check "paint: identical frames write 0 bytes to the terminal" bash -c "grep -Eq 
 if command -v htop >/dev/null; then
     bash "$ROOT/scripts/bench/idle-cpu.sh" --debug --seconds 3 --sites 10 >"$WORK/idle.out" 2>&1
     check "idle-cpu.sh runs and prints its line" bash -c "grep -Eq '^idle-cpu: 10 sites .* ratio [0-9.]+' '$WORK/idle.out' || cat '$WORK/idle.out'"
+    mkdir -p "$WORK/other" && cp "$ROOT/.build/debug/anycast-dash" "$WORK/other/"
+    bash "$ROOT/scripts/bench/idle-cpu.sh" --debug --seconds 3 --sites 10 --settle 3 --against "$WORK/other" >"$WORK/idle-paired.out" 2>&1
+    check "idle-cpu.sh --against compares two builds side by side" bash -c "grep -Eq '^idle-cpu-paired: 10 sites, 3 s side by side: this build [0-9.]+ s CPU, .*/other [0-9.]+ s CPU, ratio ([0-9.]+|inf)' '$WORK/idle-paired.out' || cat '$WORK/idle-paired.out'"
 else
     FAILED=$((FAILED + 1)); echo "FAIL - idle-cpu.sh needs htop: apt-get install htop"
 fi
