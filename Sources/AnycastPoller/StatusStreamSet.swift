@@ -183,8 +183,6 @@ public final class StatusStreamSet: Sendable {
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
             .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 1024))
             .channelOption(.autoRead, value: false)
-            // TLS's 32 KiB plaintext buffer takes memory only for the pages a line writes.
-            .channelOption(.allocator, value: endpoint.tls ? LazyPageAllocator.allocator : ByteBufferAllocator())
             .channelInitializer { [tls] channel in
                 channel.eventLoop.makeCompletedFuture {
                     if endpoint.tls {
