@@ -48,7 +48,7 @@ public struct FleetSummary: Sendable, Hashable {
         let all = fleet.sites
         for i in all.indices {
             sites += 1
-            let condition = SiteCondition.of(services: all[i].status?.services, reachability: all[i].reachability)
+            let condition = all[i].condition
             switch condition {
             case .active: active += 1
             case .draining where SiteDrain.isDepreferred(all[i]): depreferred += 1
