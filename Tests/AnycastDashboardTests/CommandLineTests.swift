@@ -181,7 +181,7 @@ import Testing
         _ = DashboardUpdate.update(&s, .fleet(fleet))
         #expect(s.visibleSites.map(\.config.id) == order)
         _ = press(&s, .character("f"))
-        let moved = SiteOrdering.apply(fleet.sites, sort: .qps, filter: "").map(\.config.id)
+        let moved = SiteOrdering.order(fleet.sites, sort: .qps, filter: SiteFilter("")).map { fleet.sites[$0].config.id }
         #expect(moved != order)
         #expect(s.frozenOrder == nil && s.visibleSites.map(\.config.id) == moved, "unfrozen: the new rates' order")
         // Choosing a sort unfreezes too.

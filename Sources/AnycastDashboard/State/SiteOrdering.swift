@@ -2,25 +2,12 @@ import AnycastCore
 
 /// Sorting and filtering of sites for the list views.
 public enum SiteOrdering {
-    /// `sites` filtered by `filter` (see `SiteFilter`) and sorted by `sort`, ties broken by
-    /// region, then id; `reversed` turns the whole order round. With `frozen` (site ids in the
-    /// order they had when the order was frozen) the sites keep that order, and sites not in it
-    /// follow in sorted order.
-    public static func apply(_ sites: [SiteSnapshot], sort: SortKey, filter: String, reversed: Bool = false, frozen: [String]? = nil) -> [SiteSnapshot] {
-        apply(sites, sort: sort, filter: SiteFilter(filter), reversed: reversed, frozen: frozen)
-    }
-
-    /// The same, with the filter already read into its terms, and the sites' order keys when
-    /// they are at hand (they are read from the sites otherwise).
-    public static func apply(
-        _ sites: [SiteSnapshot], sort: SortKey, filter match: SiteFilter, reversed: Bool = false, frozen: [String]? = nil,
-        keys given: SiteOrderKeys? = nil
-    ) -> [SiteSnapshot] {
-        order(sites, sort: sort, filter: match, reversed: reversed, frozen: frozen, keys: given).map { sites[$0] }
-    }
-
-    /// The same order as positions in `sites`: what the dashboard keeps, so that ordering
-    /// copies no site.
+    /// Positions in `sites` of the sites that `filter` keeps (see `SiteFilter`), sorted by
+    /// `sort`, ties broken by region, then id; `reversed` turns the whole order round. With
+    /// `frozen` (site ids in the order they had when the order was frozen) the sites keep that
+    /// order, and sites not in it follow in sorted order. Positions, not the sites: the
+    /// dashboard keeps these (`VisibleSites`), so that ordering copies no site. `keys` are the
+    /// sites' order keys when they are at hand (they are read from the sites otherwise).
     public static func order(
         _ sites: [SiteSnapshot], sort: SortKey, filter match: SiteFilter, reversed: Bool = false, frozen: [String]? = nil,
         keys given: SiteOrderKeys? = nil
