@@ -97,7 +97,8 @@ enum HeaderBar {
     /// poller that runs on time while no agent answers is not "ok", and neither is one whose
     /// cycles have stopped arriving (its last word would say "ok" over old data).
     static func pollText(_ fleet: FleetSnapshot?, summary: FleetSummary, now: Date) -> (String, StyleRole) {
-        guard let h = fleet?.pollHealth, let fleet, h.cycles > 0 else { return ("polling…", .header) }
+        guard let fleet, fleet.pollHealth.cycles > 0 else { return ("polling…", .header) }
+        let h = fleet.pollHealth
         if h.stalled(takenAt: fleet.takenAt, now: now) {
             return ("poll stalled \(NumberFormat.age(now.timeIntervalSince(fleet.takenAt)))", .critical)
         }
