@@ -54,12 +54,13 @@ bench_simulate() {
     echo "the simulated fleet did not start"; exit 1
 }
 
-# bench_dash_in_tmux SESSION SOCKET : anycast-dash watching FLEET in a 200x60 tmux session;
-# DASH is its process.
+# bench_dash_in_tmux SESSION SOCKET [DIR] : anycast-dash (DIR's, BIN's by default) watching
+# FLEET in a 200x60 tmux session; DASH is its process, its errors go to $BENCH_WORK/SESSION.err.
 bench_dash_in_tmux() {
-    local session=$1 sock=$2
+    local session=$1 sock=$2 dir=${3:-$BIN}
+    local err=$BENCH_WORK/$session.err
     tmux -S "$sock" new-session -d -s "$session" -x 200 -y 60 \
-        "$BIN/anycast-dash --fleet $FLEET 2>$BENCH_WORK/dash.err; echo exited \$? >>$BENCH_WORK/dash.err; sleep 600"
+        "$dir/anycast-dash --fleet $FLEET 2>$err; echo exited \$? >>$err; sleep 600"
     BENCH_CLEANUPS+=("tmux -S $sock kill-server 2>/dev/null")
     local _ pane
     for _ in $(seq 1 100); do
@@ -68,5 +69,5 @@ bench_dash_in_tmux() {
         DASH=$(pgrep -P "$pane" -f anycast-dash 2>/dev/null) && return 0
         sleep 0.1
     done
-    echo "the dashboard did not start:"; cat "$BENCH_WORK/dash.err"; exit 1
+    echo "the dashboard did not start:"; cat "$err"; exit 1
 }

@@ -29,28 +29,30 @@ bench_require tmux htop python3
 bench_build "$CONFIG" anycast-dash anycast-agent
 bench_simulate "$SITES"
 SOCK=$BENCH_WORK/tmux.sock
-bench_dash_in_tmux dash "$SOCK"
-tmux -S "$SOCK" new-session -d -s htop -x 200 -y 60 "htop -d 10"
 OTHER=
 if [ -n "$AGAINST" ]; then
-    tmux -S "$SOCK" new-session -d -s other -x 200 -y 60 "$AGAINST/anycast-dash --fleet $FLEET 2>$BENCH_WORK/other.err; sleep 600"
-    for _ in $(seq 1 100); do
-        OTHER=$(pgrep -P "$(tmux -S "$SOCK" list-panes -t other -F '#{pane_pid}')" -f anycast-dash) && break
-        sleep 0.1
-    done
-    [ -n "$OTHER" ] || { echo "the other dashboard did not start:"; cat "$BENCH_WORK/other.err"; exit 1; }
+    bench_dash_in_tmux other "$SOCK" "$AGAINST"
+    OTHER=$DASH
 fi
+bench_dash_in_tmux dash "$SOCK"
+tmux -S "$SOCK" new-session -d -s htop -x 200 -y 60 "htop -d 10"
 sleep "$SETTLE"  # let them settle: first polls, history, screen
 HTOP=$(tmux -S "$SOCK" list-panes -t htop -F '#{pane_pid}')
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-D0=$(ticks "$DASH"); H0=$(ticks "$HTOP"); O0=$([ -n "$OTHER" ] && ticks "$OTHER" || echo 0)
+# CPU ticks of the dashboard in SESSION (PID); one that has died ends the run, with its errors.
+dash_ticks() { ticks "$2" 2>/dev/null || { echo "the $1 dashboard died:" >&2; cat "$BENCH_WORK/$1.err" >&2; exit 1; }; }
+D0=$(dash_ticks dash "$DASH"); H0=$(ticks "$HTOP"); O0=0
+[ -z "$OTHER" ] || O0=$(dash_ticks other "$OTHER")
 sleep "$SECONDS_RUN"
-D1=$(ticks "$DASH" 2>/dev/null) || { echo "the dashboard died:"; cat "$BENCH_WORK/dash.err"; exit 1; }
+D1=$(dash_ticks dash "$DASH")
 H1=$(ticks "$HTOP")
-O1=$([ -n "$OTHER" ] && ticks "$OTHER" || echo 0)
+O1=0
+[ -z "$OTHER" ] || O1=$(dash_ticks other "$OTHER")
 HZ=$(getconf CLK_TCK)
-tmux -S "$SOCK" capture-pane -t dash -p | head -1 >"$BENCH_WORK/header"
-grep -q "$SITES sites" "$BENCH_WORK/header" || { echo "the dashboard did not show the fleet:"; cat "$BENCH_WORK/header"; exit 1; }
+for session in dash ${OTHER:+other}; do
+    tmux -S "$SOCK" capture-pane -t "$session" -p | head -1 >"$BENCH_WORK/header"
+    grep -q "$SITES sites" "$BENCH_WORK/header" || { echo "the $session dashboard did not show the fleet:"; cat "$BENCH_WORK/header"; exit 1; }
+done
 python3 - "$D0" "$D1" "$H0" "$H1" "$O0" "$O1" "$HZ" "$SECONDS_RUN" "$SITES" "$AGAINST" <<'PY'
 import sys
 d0, d1, h0, h1, o0, o1, hz, secs, sites = map(float, sys.argv[1:10])
