@@ -154,12 +154,12 @@ public struct AgentClient: Sendable {
         }
     }
 
-    /// A status update from an answer: the flat common form without `JSONDecoder`
-    /// (`FlatStatusUpdateReader`), anything else through `decoder`.
-    /// A status update from an answer, within the history window (`withinWindow`).
+    /// A status update from an answer, within the history window (`withinWindow`): the
+    /// common forms through `FlatStatusUpdateReader` (`decoder` only for a `status` object),
+    /// anything else through `decoder`.
     static func decodeUpdate(status: Int, body buffer: ByteBuffer, decoder: JSONDecoder) throws(AgentClientError) -> StatusUpdate {
         let update: StatusUpdate
-        if (200..<300).contains(status), let flat = buffer.withUnsafeReadableBytes({ FlatStatusUpdateReader.read($0) }) {
+        if (200..<300).contains(status), let flat = buffer.withUnsafeReadableBytes({ FlatStatusUpdateReader.read($0, statusDecoder: decoder) }) {
             update = flat
         } else {
             update = try decode(StatusUpdate.self, status: status, body: buffer, decoder: decoder)

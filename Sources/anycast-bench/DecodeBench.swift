@@ -21,8 +21,8 @@ struct DecodeBench: ParsableCommand {
         var sink = 0
         let start = ContinuousClock.now
         if type == "update-flat" {
-            guard FlatStatusUpdateReader.read(data) != nil else { throw ValidationError("not a flat status update: the poller would use JSONDecoder") }
-            for _ in 0..<iterations { sink &+= FlatStatusUpdateReader.read(data)!.history.count }
+            guard FlatStatusUpdateReader.read(data, statusDecoder: decoder) != nil else { throw ValidationError("not a flat status update: the poller would use JSONDecoder") }
+            for _ in 0..<iterations { sink &+= FlatStatusUpdateReader.read(data, statusDecoder: decoder)!.history.count }
         } else if type == "update" {
             for _ in 0..<iterations { sink &+= try decoder.decode(StatusUpdate.self, from: data).history.count }
         } else {

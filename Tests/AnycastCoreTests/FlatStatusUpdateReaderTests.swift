@@ -5,7 +5,17 @@ import Testing
 /// The poller's fast reader of status updates answers exactly what `JSONDecoder` answers, or
 /// nothing (and the poller then uses `JSONDecoder`).
 @Suite struct FlatStatusUpdateReaderTests {
-    func randomUpdate(_ g: inout SeededRandom) -> StatusUpdate {
+    /// A site's status whose drain reason holds what could end an object early if strings
+    /// were not followed: quotes, braces, brackets and backslashes.
+    func randomStatus(_ g: inout SeededRandom) -> SiteStatus {
+        var status = ModelRoundTripTests.status
+        let reasons = [#"CHG-1: "quoted" {brace} [bracket]"#, #"a \ backslash \"#, #"ünïcode } ] \""#, "tab\tand\nnewline", ""]
+        status.services[0].drain?.reason = reasons.randomElement(using: &g)!
+        status.traffic.qps = Double.random(in: 0...1e6, using: &g)
+        return status
+    }
+
+    func randomUpdate(_ g: inout SeededRandom, withStatus: Bool = false) -> StatusUpdate {
         let now = 1_795_820_650 + Double(Int.random(in: 0..<1_000_000, using: &g)) / 1000
         func maybe(_ v: Double) -> Double? { Bool.random(using: &g) ? v : nil }
         var rcodes: [String: UInt64] = [:]
@@ -21,7 +31,7 @@ import Testing
             rcodes: rcodes, sampledAt: maybe(now - 0.3).map { Date(timeIntervalSince1970: $0) },
             latency: LatencyStatus(p50Ms: maybe(Double.random(in: 0...50, using: &g)), p95Ms: maybe(3.25), p99Ms: maybe(1e-3),
                                    source: ["probe", "unbound", "none"].randomElement(using: &g)!, successRatio: maybe(0.995)),
-            history: history, status: nil)
+            history: history, status: withStatus && Bool.random(using: &g) ? randomStatus(&g) : nil)
     }
 
     func decoded(_ data: Data) -> StatusUpdate? { try? AgentJSON.decoder().decode(StatusUpdate.self, from: data) }
@@ -33,6 +43,36 @@ import Testing
             let fast = try #require(FlatStatusUpdateReader.read(data), "\(String(decoding: data, as: UTF8.self))")
             #expect(fast == decoded(data))
         }
+    }
+
+    /// The first answer of a stream: the whole history window and the site's status, which
+    /// goes to the `JSONDecoder` given; without one, such an update is left to `JSONDecoder`.
+    @Test func readsAStatusObjectWithTheDecoderGiven() throws {
+        var g = SeededRandom(seed: 8)
+        var withStatus = 0
+        for _ in 0..<300 {
+            var update = randomUpdate(&g, withStatus: true)
+            update.history = (0..<900).map { k in RatePoint(t: update.now.addingTimeInterval(Double(k) - 900), qps: Double(k) * 1.25) }
+            let data = try AgentJSON.encoder().encode(update)
+            let fast = try #require(FlatStatusUpdateReader.read(data, statusDecoder: AgentJSON.decoder()), "\(String(decoding: data, as: UTF8.self))")
+            #expect(fast == decoded(data))
+            if update.status != nil {
+                withStatus += 1
+                #expect(fast.status == update.status)
+                #expect(FlatStatusUpdateReader.read(data) == nil, "no decoder for the status: JSONDecoder's")
+            }
+        }
+        #expect(withStatus > 100)
+        let docs = [
+            #"{"revision":"r","now":1,"status":{"a":1}}"#,                 // not a status
+            #"{"revision":"r","now":1,"status":{"a":"}"}"#,                // cut inside a string
+            #"{"revision":"r","now":1,"status":{"a":[1}]}"#,               // brackets crossed
+            #"{"revision":"r","now":1,"status":1}"#,
+            #"{"revision":"r","now":1,"other":{}}"#,                       // an object elsewhere
+            #"{"revision":"r","now":1,"qps":{}}"#,
+            #"{"revision":"r","now":1,"status":{}"#,
+        ]
+        for doc in docs { #expect(FlatStatusUpdateReader.read(Data(doc.utf8), statusDecoder: AgentJSON.decoder()) == nil, "\(doc)") }
     }
 
     @Test func handWrittenFormsReadAlike() throws {
@@ -77,8 +117,9 @@ import Testing
         var g = SeededRandom(seed: 99)
         let alphabet = Array(#"{}[]",:0123456789.eE+- \nnulltrx"#.utf8) + [0x00, 0x1F, 0x5C, 0xC3, 0xFF]
         var accepted = 0
-        for _ in 0..<6000 {
-            var bytes = Array(try AgentJSON.encoder().encode(randomUpdate(&g)))
+        var acceptedWithStatus = 0
+        for n in 0..<6000 {
+            var bytes = Array(try AgentJSON.encoder().encode(randomUpdate(&g, withStatus: n % 2 == 0)))
             for _ in 0..<Int.random(in: 1...3, using: &g) {
                 let at = Int.random(in: 0..<bytes.count, using: &g)
                 switch Int.random(in: 0..<4, using: &g) {
@@ -90,12 +131,14 @@ import Testing
                 if bytes.isEmpty { bytes = [0x7B] }
             }
             let data = Data(bytes)
-            if let fast = FlatStatusUpdateReader.read(data) {
+            if let fast = FlatStatusUpdateReader.read(data, statusDecoder: AgentJSON.decoder()) {
                 accepted += 1
+                if fast.status != nil { acceptedWithStatus += 1 }
                 #expect(fast == decoded(data), "\(String(decoding: data, as: UTF8.self))")
             }
         }
         #expect(accepted > 100, "the damage left some documents readable: \(accepted)")
+        #expect(acceptedWithStatus > 50, "and some with a status: \(acceptedWithStatus)")
     }
 
     /// The reader's own decimal parsing gives strtod's double, bit for bit, for every plain
