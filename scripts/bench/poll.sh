@@ -6,18 +6,21 @@
 # --transport stream (the dashboard's default: one kept-open GET /v1/status/stream per agent,
 # a line a second) or poll (GET /v1/status/update every cycle, for agents that cannot stream).
 # --tls: the agents serve https (a test CA's certificate; the baseline is wrk over https too).
-# Usage: scripts/bench/poll.sh [--sites N] [--cycles N] [--transport stream|poll] [--tls] [--debug]
+# --settle N: N cycles of the poller's loop before the measurement (the whole histories arrive
+# 50 sites a cycle; the simulated agents are busiest in the first seconds).
+# Usage: scripts/bench/poll.sh [--sites N] [--cycles N] [--settle N] [--transport stream|poll] [--tls] [--debug]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-SITES=100; CYCLES=30; CONFIG=release; TRANSPORT=stream; TLS=""
+SITES=100; CYCLES=30; SETTLE=0; CONFIG=release; TRANSPORT=stream; TLS=""
 while [ $# -gt 0 ]; do
     case $1 in
         --sites) SITES=$2; shift 2 ;;
         --cycles) CYCLES=$2; shift 2 ;;
+        --settle) SETTLE=$2; shift 2 ;;
         --transport) TRANSPORT=$2; shift 2 ;;
         --tls) TLS=tls; shift ;;
         --debug) CONFIG=debug; shift ;;
-        *) echo "usage: $0 [--sites N] [--cycles N] [--transport stream|poll] [--tls] [--debug]"; exit 2 ;;
+        *) echo "usage: $0 [--sites N] [--cycles N] [--settle N] [--transport stream|poll] [--tls] [--debug]"; exit 2 ;;
     esac
 done
 source scripts/bench/common.sh
@@ -25,7 +28,7 @@ bench_require wrk python3 curl
 bench_build "$CONFIG" anycast-bench anycast-agent
 bench_simulate "$SITES" $TLS
 sleep 1
-POLL=$("$BIN/anycast-bench" poll --fleet "$FLEET" --cycles "$CYCLES" --transport "$TRANSPORT")
+POLL=$("$BIN/anycast-bench" poll --fleet "$FLEET" --cycles "$CYCLES" --settle "$SETTLE" --transport "$TRANSPORT")
 echo "$POLL"
 # wrk: the same request the poller sends once it holds the agent's revision.
 URL=$(grep -m1 '^url' "$FLEET" | cut -d'"' -f2)
