@@ -43,8 +43,10 @@ struct PollBench: AsyncParsableCommand {
             for _ in 0..<3 { await poller.pollOnce() }
             if settle > 0 { await poller.run(cycles: settle) { _ in } }
             // The dashboard's own loop: it counts a cycle that could not start on time as missed.
+            // The poller counts missed cycles over its life: the settling cycles' are not this
+            // measurement's.
+            let log = CycleLog(missedBefore: await poller.snapshot().pollHealth.missedCycles)
             cpu0 = Self.cpuSeconds(); wall0 = .now
-            let log = CycleLog()
             await poller.run(cycles: cycles) { snapshot in
                 // By position: iterating the sites would copy each one, a cost the poller
                 // does not have and this measurement must not add to it.
@@ -95,10 +97,14 @@ private actor CycleLog {
     var seconds: [Double] = []
     var missed = 0
     var failed = 0
+    /// Missed before the measurement began.
+    let missedBefore: Int
+
+    init(missedBefore: Int) { self.missedBefore = missedBefore }
 
     func add(_ health: PollHealth, failed: Int) {
         seconds.append(health.lastCycleSeconds ?? 0)
-        missed = health.missedCycles
+        missed = health.missedCycles - missedBefore
         self.failed += failed
     }
 }
