@@ -123,6 +123,9 @@ let package = Package(
             dependencies: [
                 "AnycastCore", "AnycastCoordination", "AnycastPoller", "AnycastDashboard", "AnycastTerminal",
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Clocks", package: "swift-clocks"),
             ],
             swiftSettings: strict
         ),

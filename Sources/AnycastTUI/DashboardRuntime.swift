@@ -2,7 +2,9 @@ import AnycastCore
 import AnycastDashboard
 import AnycastPoller
 import AnycastTerminal
+import Clocks
 import Foundation
+import NIOPosix
 import UnixSignals
 
 /// Runs the full-screen dashboard: feeds poll results, keys, the clock and signals into the
@@ -43,7 +45,11 @@ public enum DashboardRuntime {
             }
             if let warning { state.status = StatusMessage(text: warning, level: .warning, until: Date().addingTimeInterval(8)) }
         }
-        let poller = FleetPoller(config: options.config, client: client)
+        // The screen's sleeps (the poll cycles, the tick) are timers of the event loop that
+        // reads the agents: at idle the dashboard wakes on one thread, not on the runtime's
+        // timer thread and then on a worker.
+        let clock = AnyClock(EventLoopClock(eventLoop: MultiThreadedEventLoopGroup.singleton.any()))
+        let poller = FleetPoller(config: options.config, client: client, clock: clock)
         let waker = InputWaker()
 
         var tasks: [Task<Void, Never>] = []
@@ -61,7 +67,7 @@ public enum DashboardRuntime {
             tasks.append(Task {
                 while !Task.isCancelled {
                     sink.yield(.coordination(await coordination.watcher.read()))
-                    try? await Task.sleep(for: coordination.interval)
+                    try? await clock.sleep(for: coordination.interval)
                 }
             })
         }
@@ -82,7 +88,7 @@ public enum DashboardRuntime {
             // still for much more than a second.
             var lastTrim = ContinuousClock.now
             while !Task.isCancelled {
-                try? await Task.sleep(for: max(.milliseconds(50), .milliseconds(1100) - heartbeat.sinceLastBeat))
+                try? await clock.sleep(for: max(.milliseconds(50), .milliseconds(1100) - heartbeat.sinceLastBeat))
                 if heartbeat.sinceLastBeat >= .milliseconds(1100) {
                     heartbeat.beat()
                     sink.yield(.tick(Date()))

@@ -34,6 +34,7 @@ struct OpenCommand: AsyncParsableCommand {
     var noState = false
 
     func run() async throws {
+        DashboardThread.useOne()  // first: before anything starts an event loop or a task
         HeapTrimmer.limitHeaps(to: 2)  // before the poller's and the screen's threads allocate
         LoggingSystem.bootstrap { _ in SwiftLogNoOpLogHandler() }  // nothing may write over the screen
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
