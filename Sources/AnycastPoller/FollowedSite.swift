@@ -53,7 +53,8 @@ struct FollowedSite: Sendable {
             received(status, revision: revision, at: now, wholeHistory: wholeHistory, pollInterval: pollInterval)
             return true
         }
-        guard snapshot.status != nil else { return false }
+        // Matched in place: `status != nil` copied the whole status held, every line.
+        if case .none = snapshot.status { return false }
         update.applyFigures(to: &snapshot.status!)
         counted(revision: revision, at: now, wholeHistory: wholeHistory, pollInterval: pollInterval)
         return true

@@ -64,7 +64,7 @@ public struct FleetSummary: Sendable, Hashable {
             totalQPS += qps
             regions[all[i].config.region, default: (0, 0)].sites += 1
             regions[all[i].config.region, default: (0, 0)].qps += qps
-            guard all[i].status != nil else { continue }
+            if case .none = all[i].status { continue }  // matched in place: `!= nil` copied the status
             if reachability == .ok, let p = all[i].status?.latency.p50Ms, qps > 0 { latency.append((p, qps)) }
             for svc in all[i].status?.services ?? [] where svc.desired == .drain && svc.drain?.mode == .operator {
                 if let end = svc.drain?.leaseUntil { leaseEnds.append(end) }

@@ -83,7 +83,7 @@ enum SitePanel {
             let text = "data \(NumberFormat.age(age)) old"
             let ax = inner.maxX - DisplayWidth.of(text)
             if ax > x + lw { grid.put(text, x: ax, y: y, role: .warn) }
-        } else if site.status == nil {
+        } else if case .none = site.status {
             let text = "no data yet"
             let ax = inner.maxX - DisplayWidth.of(text)
             if ax > x + lw { grid.put(text, x: ax, y: y, role: .muted) }
