@@ -35,7 +35,7 @@ struct OpenCommand: AsyncParsableCommand {
 
     func run() async throws {
         DashboardThread.useOne()  // first: before anything starts an event loop or a task
-        HeapTrimmer.limitHeaps(to: 2)  // before the poller's and the screen's threads allocate
+        HeapTrimmer.limitHeaps(to: 2)  // before the event loop and the runtime's threads allocate
         LoggingSystem.bootstrap { _ in SwiftLogNoOpLogHandler() }  // nothing may write over the screen
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
             FileHandle.standardError.write(Data("anycast-dash: the dashboard needs a terminal; for scripts use 'anycast-dash snapshot'\n".utf8))
