@@ -1,5 +1,4 @@
 import NIOCore
-import Synchronization
 
 /// The continuous clock, with its sleeps timed by an event loop's timer rather than by the
 /// concurrency runtime's. A dashboard that runs on one event loop then wakes once for a
@@ -23,38 +22,13 @@ public struct EventLoopClock: Clock {
         try Task.checkCancellation()
         let delay = now.duration(to: deadline)
         guard delay > .zero else { return }
-        // What the cancellation handler finds: nothing yet, the timer, or that it came first.
-        let timer = Mutex<TimerState>(.notYet)
+        let timer = eventLoop.scheduleTask(in: TimeAmount(delay)) {}
+        // A task cancelled before this point has its handler run at once: the timer exists
+        // by then, so no cancellation is missed.
         try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, any Error>) in
-                let scheduled = eventLoop.scheduleTask(in: TimeAmount(delay)) {}
-                // The future completes exactly once: fired, or failed by `cancel()`.
-                scheduled.futureResult.whenComplete { result in
-                    switch result {
-                    case .success: done.resume()
-                    case .failure: done.resume(throwing: CancellationError())
-                    }
-                }
-                let cancelledFirst = timer.withLock { state in
-                    if case .cancelled = state { return true }
-                    state = .scheduled(scheduled)
-                    return false
-                }
-                if cancelledFirst { scheduled.cancel() }
-            }
+            do { try await timer.futureResult.get() } catch { throw CancellationError() }
         } onCancel: {
-            let scheduled: Scheduled<Void>? = timer.withLock { state in
-                defer { state = .cancelled }
-                if case .scheduled(let s) = state { return s }
-                return nil
-            }
-            scheduled?.cancel()
+            timer.cancel()
         }
-    }
-
-    private enum TimerState: Sendable {
-        case notYet
-        case scheduled(Scheduled<Void>)
-        case cancelled
     }
 }
