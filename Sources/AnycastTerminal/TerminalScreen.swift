@@ -115,21 +115,27 @@ public actor TerminalScreen {
         guard !changed.isEmpty else { return 0 }
         var written = 0
         var buffer = [wchar_t](repeating: 0, count: 8)
-        for i in changed {
-            let cell = grid.cells[i]
-            if cell.text.isEmpty { continue }  // the right half of a wide character
-            let (pair, base) = styleOf[cell.role] ?? (0, ac_a_normal())
-            var attrs = base
-            if cell.bold { attrs |= ac_a_bold() }
-            if cell.reverse { attrs |= ac_a_reverse() }
-            var n = 0
-            for scalar in cell.text.unicodeScalars where n < 7 {
-                buffer[n] = wchar_t(bitPattern: scalar.value)
-                n += 1
+        var scalars = [UInt32](repeating: 0, count: 7)
+        // Changed cells come in runs of one role: its colour pair is looked up once a run.
+        var role: StyleRole?
+        var style = (pair: Int32(0), attrs: ac_a_normal())
+        grid.cells.withUnsafeBufferPointer { cells in
+            for i in changed {
+                let cell = cells[i]
+                if cell.glyph.isEmpty { continue }  // the right half of a wide character
+                if cell.role != role {
+                    role = cell.role
+                    style = styleOf[cell.role] ?? (0, ac_a_normal())
+                }
+                var attrs = style.attrs
+                if cell.bold { attrs |= ac_a_bold() }
+                if cell.reverse { attrs |= ac_a_reverse() }
+                let n = scalars.withUnsafeMutableBufferPointer { cell.glyph.scalars(into: $0) }
+                for k in 0..<n { buffer[k] = wchar_t(bitPattern: scalars[k]) }
+                buffer[n] = 0
+                _ = ac_put_cell(Int32(i / grid.width), Int32(i % grid.width), buffer, attrs, style.pair)
+                written += 1
             }
-            buffer[n] = 0
-            _ = ac_put_cell(Int32(i / grid.width), Int32(i % grid.width), buffer, attrs, pair)
-            written += 1
         }
         refresh()
         previous = grid

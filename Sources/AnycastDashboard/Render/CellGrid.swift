@@ -35,9 +35,10 @@ public struct CellGrid: Sendable, Hashable {
             cells.withUnsafeMutableBufferPointer { buffer in
                 for scalar in text.unicodeScalars {
                     if col - x >= limit { break }
+                    // Controls become spaces.
                     let v = scalar.value
-                    let glyph = v < 0x80 ? Self.asciiGlyphs[Int(v)] : String(Character(scalar))
-                    buffer[row + col] = Cell(glyph, role: role, bold: bold, reverse: reverse)
+                    let glyph = v < 0x20 || v == 0x7F ? Glyph.space : Glyph(scalar)
+                    buffer[row + col] = Cell(glyph: glyph, role: role, bold: bold, reverse: reverse)
                     col += 1
                 }
             }
@@ -50,9 +51,9 @@ public struct CellGrid: Sendable, Hashable {
             if c == "\t" || c.isNewline { w = 1 }
             if col - x + w > limit { break }
             if col >= 0 {
-                let glyph = (c == "\t" || c.isNewline) ? " " : String(c)
-                self[col, y] = Cell(glyph, role: role, bold: bold, reverse: reverse)
-                if w == 2 { self[col + 1, y] = Cell("", role: role, bold: bold, reverse: reverse) }
+                let glyph = (c == "\t" || c.isNewline) ? Glyph.space : Glyph(String(c))
+                self[col, y] = Cell(glyph: glyph, role: role, bold: bold, reverse: reverse)
+                if w == 2 { self[col + 1, y] = Cell(glyph: .empty, role: role, bold: bold, reverse: reverse) }
             }
             col += w
         }
@@ -70,7 +71,7 @@ public struct CellGrid: Sendable, Hashable {
         let shown = w > width ? DisplayWidth.truncate(text, to: width) : text
         let used = min(w, width)
         let pad = width - used
-        let blank = Cell(" ", role: role, bold: bold)
+        let blank = Cell(glyph: .space, role: role, bold: bold)
         let start = alignRight ? x + pad : x
         if alignRight { fillRow(y, from: x, to: x + pad, with: blank) }
         let written = put(shown, x: start, y: y, role: role, bold: bold, maxWidth: used)
@@ -85,9 +86,6 @@ public struct CellGrid: Sendable, Hashable {
         guard lo < hi, y >= 0, y < height else { return }
         for c in lo..<hi { self[c, y] = cell }
     }
-
-    /// One-character strings for ASCII; controls become spaces.
-    static let asciiGlyphs: [String] = (0..<128).map { v in v < 0x20 || v == 0x7F ? " " : String(UnicodeScalar(UInt8(v))) }
 
     /// A scalar that is always a whole one-column grapheme in the text views draw.
     @inline(__always)
@@ -132,18 +130,20 @@ public struct CellGrid: Sendable, Hashable {
     public mutating func box(_ rect: Rect, role: StyleRole = .border, title: String? = nil, titleRole: StyleRole = .title) {
         guard rect.width >= 2, rect.height >= 2 else { return }
         let (l, r, t, b) = (rect.x, rect.maxX - 1, rect.y, rect.maxY - 1)
+        let horizontal = Cell(glyph: Glyph("─" as Unicode.Scalar), role: role)
+        let vertical = Cell(glyph: Glyph("│" as Unicode.Scalar), role: role)
         for x in (l + 1)..<r {
-            self[x, t] = Cell("─", role: role)
-            self[x, b] = Cell("─", role: role)
+            self[x, t] = horizontal
+            self[x, b] = horizontal
         }
         for y in (t + 1)..<b {
-            self[l, y] = Cell("│", role: role)
-            self[r, y] = Cell("│", role: role)
+            self[l, y] = vertical
+            self[r, y] = vertical
         }
-        self[l, t] = Cell("┌", role: role)
-        self[r, t] = Cell("┐", role: role)
-        self[l, b] = Cell("└", role: role)
-        self[r, b] = Cell("┘", role: role)
+        self[l, t] = Cell(glyph: Glyph("┌" as Unicode.Scalar), role: role)
+        self[r, t] = Cell(glyph: Glyph("┐" as Unicode.Scalar), role: role)
+        self[l, b] = Cell(glyph: Glyph("└" as Unicode.Scalar), role: role)
+        self[r, b] = Cell(glyph: Glyph("┘" as Unicode.Scalar), role: role)
         if let title, rect.width > 4 {
             put(" \(title) ", x: l + 1, y: t, role: titleRole, bold: true, maxWidth: rect.width - 2)
         }
