@@ -1,7 +1,7 @@
 import AnycastAgent
 import AnycastCore
 import AnycastSimulatedFleet
-import AnycastPoller
+@testable import AnycastPoller
 import Clocks
 import Foundation
 import NIOCore
@@ -110,6 +110,39 @@ import Testing
         #expect(takes <= 2, "the large line is read to its end in the take that began it (\(takes) takes)")
         #expect(next.count == 1)
         #expect(next.first?.history.count == RateHistory.defaultCapacity)
+        set.closeAll()
+        try await raw.stop()
+    }
+
+    /// A stream asked to read with nothing waiting stays asked, and reads its next line as it
+    /// comes, at a wake-up of its own. The take after hands that line on without asking again,
+    /// so the line after it waits in the kernel and is read with the others' lines in the take
+    /// after that. Asked again, the stream would find each of its lines asked for: a wake-up a
+    /// line for as long as it stays open.
+    @Test func aStreamHoldingALineIsNotAskedToReadAgain() async throws {
+        let fleet = SimulatedFleet(siteCount: 1, seed: 7)
+        await fleet.start()
+        let (update, _) = await fleet.agents[0].streamUpdate(from: StatusStreamCursor(historyAfter: nil), historyPoints: 1)
+        let line = String(decoding: try AgentJSON.encoder().encode(update), as: UTF8.self)
+        let raw = try await RawStreamAgent.start(line: line)
+        let set = Self.streamSet()
+        let site = SiteConfig(id: "raw", name: "raw", region: "test", url: "http://127.0.0.1:\(raw.port)", token: "t")
+        let job = StatusStreamSet.Job(index: 0, endpoint: try #require(AgentEndpoint(site: site)), start: .points(1), wholeHistory: false)
+        #expect(try await Self.take(set, job).count == 1, "the first line")
+        #expect(try await Self.take(set, job).isEmpty, "nothing waiting: the stream is left asking")
+
+        try await raw.send(line: line)
+        var held = 0
+        for _ in 0..<300 where held == 0 {
+            try await Task.sleep(for: .milliseconds(10))
+            held = try await set.heldLines(of: 0).get()
+        }
+        #expect(held == 1, "the asking stream reads its line as it comes")
+
+        try await raw.send(line: line)
+        try await Task.sleep(for: .milliseconds(50))  // the line is in the kernel's buffer
+        #expect(try await Self.take(set, job).count == 1, "the held line only: the next one is not read")
+        #expect(try await Self.take(set, job).count == 1, "the next take asks, and reads the line that waited")
         set.closeAll()
         try await raw.stop()
     }
