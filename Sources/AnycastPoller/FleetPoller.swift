@@ -35,7 +35,7 @@ public actor FleetPoller {
 
     private var sites: [FollowedSite]
     private let transport: StatusPollTransport
-    private let streams: StatusStreamSet
+    let streams: StatusStreamSet
     private let decoder: NIOLoopBoundBox<JSONDecoder>
     private var health: PollHealth
     /// The running cycle's deadline, for `requestsWaiting`.
@@ -46,6 +46,9 @@ public actor FleetPoller {
     /// The sites whose status (other than traffic and latency) or reachability changed in
     /// the cycle under way, for its snapshot's `changedSites`.
     private var changedThisCycle: Set<Int> = []
+    /// How much later than planned the next cycle starts, to follow the agents' lines
+    /// (`CyclePhase`); zero once the run loop has used it.
+    private var phaseDelay = Duration.zero
 
     public init(
         config: FleetConfig, client: AgentClient, maxBackoff: Duration = .seconds(30), historyLoadsPerCycle: Int = 50,
@@ -168,6 +171,9 @@ public actor FleetPoller {
             plan.streams, timeout: timeout, deadline: deadline, silentAfter: config.pollInterval * 2 + timeout,
             maxBytes: config.maxResponseBytes,
             onUnsupported: onUnsupported).get() else { return [] }
+        if let delay = CyclePhase.delay(late: deliveries.compactMap(\.lateBy), streamed: plan.streams.count, interval: config.pollInterval) {
+            phaseDelay = delay
+        }
         var late: [PollJob] = []
         for delivery in deliveries {
             let i = delivery.index
@@ -310,7 +316,8 @@ public actor FleetPoller {
             await onCycle(snap)
             done += 1
             if let cycles, done >= cycles { return }
-            next = next.advanced(by: interval)
+            next = next.advanced(by: interval + phaseDelay)
+            phaseDelay = .zero
             let now = clock.now
             while next < now {
                 next = next.advanced(by: interval)

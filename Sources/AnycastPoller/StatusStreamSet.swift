@@ -17,6 +17,9 @@ public final class StatusStreamSet: Sendable {
         public var results: [(result: Result<StatusUpdate, AgentClientError>, wholeHistory: Bool)]
         /// The agent has no status streams; poll it instead.
         public var unsupported: Bool
+        /// For a line read between takes (its stream was asked, had nothing waiting, and read
+        /// the line as it came): how long after that ask it came.
+        public var lateBy: Duration? = nil
     }
 
     /// What a stream opened for a job asks for with its first line.
@@ -59,6 +62,8 @@ public final class StatusStreamSet: Sendable {
     private let tls: NIOSSLContext?
     /// What a stream's silence is measured with.
     private let clock: AnyClock<Duration>
+    /// When the last take asked streams to read.
+    private let lastAsk: NIOLoopBoundBox<AnyClock<Duration>.Instant?>
 
     public init(eventLoop: any EventLoop, decoder: NIOLoopBoundBox<JSONDecoder>, tls: NIOSSLContext? = nil,
                 clock: AnyClock<Duration> = AnyClock(ContinuousClock())) {
@@ -67,6 +72,7 @@ public final class StatusStreamSet: Sendable {
         self.tls = tls
         self.clock = clock
         self.streams = .makeBoxSendingValue([:], eventLoop: eventLoop)
+        self.lastAsk = .makeBoxSendingValue(nil, eventLoop: eventLoop)
     }
 
     /// Takes what each job's stream has brought. A job without an open stream gets one, and
@@ -95,6 +101,9 @@ public final class StatusStreamSet: Sendable {
             var opened: [Job] = []
             var reading: [StatusStream] = []
             var readDeadline: Scheduled<Void>?
+            let askedAt = clock.now
+            // Streams holding a line read since the last ask, and how long after it the line came.
+            var lateBy: [Int: Duration] = [:]
             let finish = {
                 let all = self.streams.value
                 let now = self.clock.now
@@ -103,7 +112,7 @@ public final class StatusStreamSet: Sendable {
                     if stream.phase == .open, stream.results.isEmpty, stream.lastLine.advanced(by: silentAfter) < now {
                         stream.fail(.timedOut(milliseconds: silentAfter.wholeMilliseconds))
                     }
-                    return Delivery(index: job.index, results: stream.take(), unsupported: stream.unsupported)
+                    return Delivery(index: job.index, results: stream.take(), unsupported: stream.unsupported, lateBy: lateBy[job.index])
                 })
             }
             let arrived = {
@@ -126,6 +135,8 @@ public final class StatusStreamSet: Sendable {
                         }
                         reading.append(stream)
                         channel.read()
+                    } else if stream.phase == .open, let ask = lastAsk.value, ask < stream.lastLine {
+                        lateBy[job.index] = ask.duration(to: stream.lastLine)
                     }
                     continue
                 }
@@ -140,6 +151,7 @@ public final class StatusStreamSet: Sendable {
             // its way (a loaded machine can take longer than the short wait for it), but never
             // past the cycle's deadline.
             if !reading.isEmpty {
+                lastAsk.value = askedAt
                 readDeadline = eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(20)) {
                     for stream in reading where !stream.lineBegun { stream.readDone() }
                     deadline.onPass { for stream in reading { stream.readDone() } }

@@ -1,6 +1,7 @@
 import AnycastAgent
 import AnycastCore
-import AnycastPoller
+@testable import AnycastPoller
+import AnycastSimulatedFleet
 import Clocks
 import Foundation
 import Testing
@@ -200,6 +201,58 @@ import Testing
         #expect(await cycle.next()?.cycles == 4)
         await loop.value
         try await http.shutdown()
+    }
+
+    /// Agents that speak just after the cycle asks for their lines (15 ms after, here) cost a
+    /// wake-up a line every other cycle: the run loop starts its next cycle after them.
+    @Test(.timeLimit(.minutes(1))) func theRunLoopMovesItsCycleToJustAfterTheAgentsLines() async throws {
+        let simulated = SimulatedFleet(siteCount: 1, seed: 7)
+        await simulated.start()
+        let (update, _) = await simulated.agents[0].streamUpdate(from: StatusStreamCursor(historyAfter: nil), historyPoints: 1)
+        let line = String(decoding: try AgentJSON.encoder().encode(update), as: UTF8.self)
+        // One raw agent behind both sites: each line it sends goes down both streams.
+        let raw = try await RawStreamAgent.start(line: line)
+        let sites = ["a", "b"].map { SiteConfig(id: $0, name: $0, region: "r", url: "http://127.0.0.1:\(raw.port)", token: "t") }
+        let config = fleet(sites, interval: .milliseconds(500))
+        let clock = SleepReportingClock()
+        let http = AgentClient.makeHTTPClient()
+        let poller = FleetPoller(config: config, client: AgentClient(http: http), clock: AnyClock(clock))
+        let (cycles, seen) = AsyncStream<Int>.makeStream()
+        let loop = Task { await poller.run(cycles: 4) { seen.yield($0.pollHealth.cycles) } }
+        var cycle = cycles.makeAsyncIterator()
+        var sleeps = clock.sleeps.makeAsyncIterator()
+        let start = clock.now
+        // The loop's own sleeps; each cycle's deadline timer (0.4 s after it begins) sleeps too.
+        let deadlines = [0, 500, 1000, 1525].map { start.advanced(by: Duration.milliseconds($0) + config.requestTimeout) }
+        func nextLoopSleep() async -> SleepReportingClock.Instant? {
+            while let deadline = await sleeps.next() { if !deadlines.contains(deadline) { return deadline } }
+            return nil
+        }
+
+        #expect(await cycle.next() == 1, "the streams open with their first lines")
+        #expect(await nextLoopSleep() == start.advanced(by: .milliseconds(500)))
+        await clock.test.advance(by: .milliseconds(500))
+        #expect(await cycle.next() == 2, "the second cycle asks; nothing is waiting")
+        #expect(await nextLoopSleep() == start.advanced(by: .milliseconds(1000)))
+
+        await clock.test.advance(by: .milliseconds(15))
+        try await raw.send(line: line)
+        var held = 0
+        for _ in 0..<300 where held < 2 {
+            try await Task.sleep(for: .milliseconds(10))
+            held = try await poller.streams.heldLines(of: 0).get() + poller.streams.heldLines(of: 1).get()
+        }
+        #expect(held == 2, "both streams read their line as it came")
+        await clock.test.advance(by: .milliseconds(485))
+        #expect(await cycle.next() == 3)
+        #expect(await nextLoopSleep() == start.advanced(by: .milliseconds(1525)),
+                "the next cycle starts 25 ms late: 10 ms after the lines, which came 15 ms after the ask")
+        await clock.test.advance(by: .milliseconds(525))
+        #expect(await cycle.next() == 4)
+        await loop.value
+        poller.close()
+        try await http.shutdown()
+        try await raw.stop()
     }
 
     /// Polled agents answer every cycle; a streamed agent sends a line each time it refreshes,

@@ -147,6 +147,40 @@ import Testing
         try await raw.stop()
     }
 
+    /// A line read between takes is handed on with how long after the ask it came, on the
+    /// set's clock: what the poller moves its cycle by.
+    @Test func aLineReadBetweenTakesSaysHowLongAfterTheAskItCame() async throws {
+        let clock = TestClock<Duration>()
+        let fleet = SimulatedFleet(siteCount: 1, seed: 7)
+        await fleet.start()
+        let (update, _) = await fleet.agents[0].streamUpdate(from: StatusStreamCursor(historyAfter: nil), historyPoints: 1)
+        let line = String(decoding: try AgentJSON.encoder().encode(update), as: UTF8.self)
+        let raw = try await RawStreamAgent.start(line: line)
+        let set = StatusStreamSet(eventLoop: Self.loop, decoder: .makeBoxSendingValue(AgentJSON.decoder(), eventLoop: Self.loop), clock: AnyClock(clock))
+        let site = SiteConfig(id: "raw", name: "raw", region: "test", url: "http://127.0.0.1:\(raw.port)", token: "t")
+        let job = StatusStreamSet.Job(index: 0, endpoint: try #require(AgentEndpoint(site: site)), start: .points(1), wholeHistory: false)
+        func take() async throws -> StatusStreamSet.Delivery {
+            try await set.take([job], timeout: .milliseconds(800), silentAfter: .seconds(3), maxBytes: 1 << 22).get()[0]
+        }
+        #expect(try await take().lateBy == nil, "the first line: no ask before it")
+        let asked = try await take()
+        #expect(asked.results.isEmpty && asked.lateBy == nil, "asked, nothing waiting")
+
+        await clock.advance(by: .milliseconds(15))
+        try await raw.send(line: line)
+        var held = 0
+        for _ in 0..<300 where held == 0 {
+            try await Task.sleep(for: .milliseconds(10))
+            held = try await set.heldLines(of: 0).get()
+        }
+        let delivery = try await take()
+        #expect(delivery.results.count == 1)
+        #expect(delivery.lateBy == .milliseconds(15), "came 15 ms after the ask")
+        #expect(try await take().lateBy == nil, "a line read by the take's own ask is not late")
+        set.closeAll()
+        try await raw.stop()
+    }
+
     /// Two takes that overlap on one open stream both end: each is told when the read it
     /// waits for is over. (Told only to the later one, the earlier take never ended.)
     @Test(.timeLimit(.minutes(1))) func overlappingTakesOfOneStreamBothEnd() async throws {
