@@ -59,6 +59,25 @@ import Testing
         #expect(a.last != b.last)
         #expect(Sparkline.columns([], width: 3, secondsPerColumn: 4).isEmpty)
     }
+
+    /// The panels read the history in place and draw the cells directly: the same chart.
+    @Test func readInPlaceAndDrawnDirectlyItIsTheSameChart() {
+        let t0 = 1_800_000_000.0
+        var history = RateHistory(capacity: 120)
+        for i in 0..<100 { history.append(RatePoint(t: Date(timeIntervalSince1970: t0 + Double(i)), qps: Double((i * 37) % 23))) }
+        for last in [0, 1, 7, 44, 100, 500] {
+            #expect(Sparkline.columns(history, last: last, width: 10, secondsPerColumn: 4)
+                    == Sparkline.columns(history.recent(last), width: 10, secondsPerColumn: 4), "last \(last)")
+        }
+        #expect(Sparkline.columns(RateHistory(capacity: 4), last: 10, width: 3, secondsPerColumn: 4).isEmpty)
+        for values in [[0.0, 1, 2, 3, 4, 5, 6, 7], [5, 5], [], Array(repeating: 1, count: 8) + [0], [3, 9, 1, 4, 4, 8, 2, 6, 5, 7, 0, 2]] {
+            var grid = CellGrid(width: 12, height: 1)
+            Sparkline.draw(values, width: 9, x: 2, y: 0, role: .sparkline, into: &grid)
+            var drawn = CellGrid(width: 12, height: 1)
+            drawn.put(Sparkline.line(values, width: 9), x: 2, y: 0, role: .sparkline)
+            #expect(grid == drawn, "\(values)")
+        }
+    }
 }
 
 @Suite struct FieldTests {

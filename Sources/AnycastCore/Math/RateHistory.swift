@@ -96,6 +96,10 @@ public struct RateHistory: Sendable {
     /// The newest `n` points, oldest first.
     public func recent(_ n: Int) -> [RatePoint] { ring.suffix(n).map(unpack) }
 
+    /// The point `back` places before the newest (0 is the newest), read without copying the
+    /// history: a frame reads the newest minutes of every site on screen.
+    public func point(back: Int) -> RatePoint { unpack(ring[ring.count - 1 - back]) }
+
     /// Points strictly after `time`, oldest first.
     public func points(after time: Date) -> [RatePoint] {
         var result: [RatePoint] = []

@@ -68,8 +68,8 @@ enum SitePanel {
             lx += grid.put(" " + NumberFormat.percent(share), x: lx, y: y, role: .muted, maxWidth: inner.maxX - lx)
             let sparkWidth = inner.maxX - lx - 1
             if sparkWidth >= 4 {
-                let values = Sparkline.columns(site.history.recent(sparkWidth * 4 + 4), width: sparkWidth, secondsPerColumn: 4)
-                grid.put(Sparkline.line(values, width: sparkWidth), x: inner.maxX - sparkWidth, y: y, role: .sparkline)
+                let values = Sparkline.columns(site.history, last: sparkWidth * 4 + 4, width: sparkWidth, secondsPerColumn: 4)
+                Sparkline.draw(values, width: sparkWidth, x: inner.maxX - sparkWidth, y: y, role: .sparkline, into: &grid)
             }
         }
         y += 1

@@ -9,19 +9,40 @@ public enum Sparkline {
     /// near zero, as after a drain) to the largest, so a steady series still shows its shape.
     /// Missing data at the left is blank.
     public static func line(_ values: [Double], width: Int) -> String {
-        guard width > 0 else { return "" }
+        var out = ""
+        forEachLevel(values, width: width) { out.append($0.map { blocks[$0] } ?? " ") }
+        return out
+    }
+
+    /// Draws `line(values, width:)` at (`x`, `y`) without building the string.
+    public static func draw(_ values: [Double], width: Int, x: Int, y: Int, role: StyleRole, into grid: inout CellGrid) {
+        var col = x
+        forEachLevel(values, width: width) { level in
+            grid[col, y] = Cell(glyph: level.map { blockGlyphs[$0] } ?? .space, role: role)
+            col += 1
+        }
+    }
+
+    static let blockGlyphs = blocks.map { Glyph(String($0)) }
+
+    /// Each column's block (an index into `blocks`; nil for a blank column), left to right.
+    static func forEachLevel(_ values: [Double], width: Int, _ body: (Int?) -> Void) {
+        guard width > 0 else { return }
         let columns = buckets(values, width: width)
-        let present = columns.compactMap { $0 }
-        let top = present.max() ?? 0
-        let low = present.min() ?? 0
+        var top = -Double.infinity, low = Double.infinity
+        for case let v? in columns {
+            top = max(top, v)
+            low = min(low, v)
+        }
+        if top == -.infinity { top = 0; low = 0 }
         let floor = max(0, low - (top - low))
         let span = top - floor
-        return String(columns.map { v -> Character in
-            guard let v else { return " " }
-            guard span > 0 else { return top > 0 ? blocks[blocks.count / 2] : blocks[0] }
+        for v in columns {
+            guard let v else { body(nil); continue }
+            guard span > 0 else { body(top > 0 ? blocks.count / 2 : 0); continue }
             let level = Int(((v - floor) / span * Double(blocks.count - 1)).rounded())
-            return blocks[max(0, min(blocks.count - 1, level))]
-        })
+            body(max(0, min(blocks.count - 1, level)))
+        }
     }
 
     /// A chart `height` rows tall (top row first), each column the mean of its bucket, with
@@ -50,12 +71,23 @@ public enum Sparkline {
     /// one column every period, and in between only its newest column changes: a screen of
     /// sparklines rewrites a few cells a second instead of all of them.
     public static func columns(_ points: [RatePoint], width: Int, secondsPerColumn: Int) -> [Double] {
-        guard width > 0, secondsPerColumn > 0, let newest = points.last else { return [] }
+        columns(count: points.count, width: width, secondsPerColumn: secondsPerColumn) { points[points.count - 1 - $0] }
+    }
+
+    /// `columns` of the newest `last` points of `history`, read in place.
+    public static func columns(_ history: RateHistory, last: Int, width: Int, secondsPerColumn: Int) -> [Double] {
+        columns(count: min(last, history.count), width: width, secondsPerColumn: secondsPerColumn) { history.point(back: $0) }
+    }
+
+    /// `columns` of `count` points, `point(back)` giving the one `back` places before the newest.
+    static func columns(count: Int, width: Int, secondsPerColumn: Int, point: (Int) -> RatePoint) -> [Double] {
+        guard width > 0, secondsPerColumn > 0, count > 0 else { return [] }
         let period = Double(secondsPerColumn)
-        let newestBucket = Int((newest.t.timeIntervalSince1970 / period).rounded(.down))
+        let newestBucket = Int((point(0).t.timeIntervalSince1970 / period).rounded(.down))
         var sums = [Double](repeating: 0, count: width)
         var counts = [Int](repeating: 0, count: width)
-        for p in points.reversed() {
+        for back in 0..<count {
+            let p = point(back)
             let offset = newestBucket - Int((p.t.timeIntervalSince1970 / period).rounded(.down))
             if offset >= width { break }
             guard offset >= 0 else { continue }

@@ -118,7 +118,7 @@ enum TableView {
         case .qps: return (NumberFormat.compactRate(s.qps), .text)
         case .share: return ((total > 0 && s.qps != nil) ? NumberFormat.percent(s.qps! / total) : "-", .muted)
         case .trend:
-            return (Sparkline.line(Sparkline.columns(s.history.recent(44), width: 10, secondsPerColumn: 4), width: 10), .sparkline)
+            return (Sparkline.line(Sparkline.columns(s.history, last: 44, width: 10, secondsPerColumn: 4), width: 10), .sparkline)
         case .peers:
             let est = s.status?.establishedPeerCount ?? 0, peerTotal = s.status?.peers.count ?? 0
             let role: StyleRole = peerTotal == 0 ? .muted : (est == peerTotal ? .ok : (est == 0 ? .critical : .warn))
