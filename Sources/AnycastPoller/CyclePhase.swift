@@ -1,16 +1,16 @@
 /// Where the poll cycle sits against the agents' lines.
 ///
-/// A stream asked to read with nothing waiting reads its line as it comes, at a wake-up of its
-/// own, and the take after hands it on without asking (`StatusStreamSet.take`). When many
-/// agents speak just after the cycle asks (agents started together tick together, as the
-/// simulated fleet's all do), their lines cost a wake-up each, every other cycle. Starting the
-/// next cycle just after them puts their lines in the kernel before the cycle asks, and the
-/// whole fleet is read in one pass.
+/// A take asks the streams to read and waits a few milliseconds for lines on their way. A line
+/// that comes after the take is over is read as it comes, at a wake-up of its own, and the take
+/// after hands it on without asking (`StatusStreamSet.take`). When many agents speak just after
+/// that (agents started together tick together, as the simulated fleet's all do), their lines
+/// cost a wake-up each, every other cycle. Starting the next cycle just after them puts their
+/// lines in the kernel before the cycle asks, and the whole fleet is read in one pass.
+///
+/// Lines that come within the take's own wait are read in that take, each at its own wake-up;
+/// they are not told apart from lines that were waiting, which the take also reads one by one
+/// when the fleet is large, so they do not move the cycle.
 enum CyclePhase {
-    /// How much a line may come after the ask and still count as "just after": lines later than
-    /// that wait for the next ask anyway.
-    static func window(interval: Duration) -> Duration { interval / 4 }
-
     /// Kept between the lines and the ask, for the agents' jitter.
     static let margin = Duration.milliseconds(10)
 
@@ -19,8 +19,9 @@ enum CyclePhase {
     /// `streamed` streams taken. A quarter of the streams (and at least two) must have come
     /// just after the ask; the cycle then moves to just after the last of them.
     static func delay(late: [Duration], streamed: Int, interval: Duration) -> Duration? {
-        let window = window(interval: interval)
-        let near = late.filter { $0 <= window }
+        // Only lines soon after the ask move the cycle: one late by most of an interval, for
+        // what may be stragglers, would leave the screen that much behind.
+        let near = late.filter { $0 <= interval / 4 }
         guard near.count >= 2, near.count * 4 >= streamed, let last = near.max() else { return nil }
         return last + margin
     }

@@ -124,7 +124,8 @@ public final class StatusStreamSet: Sendable {
             }
             for job in jobs {
                 if let stream = streams.value[job.index], stream.phase != .closed || !stream.results.isEmpty {
-                    if stream.phase == .open, stream.results.isEmpty, let channel = stream.channel {
+                    guard stream.phase == .open, let channel = stream.channel else { continue }
+                    if stream.results.isEmpty {
                         waiting += 1
                         // A take whose read of this stream is not over yet is told too: each
                         // take waits for its own callback, and one left untold never ends.
@@ -135,7 +136,8 @@ public final class StatusStreamSet: Sendable {
                         }
                         reading.append(stream)
                         channel.read()
-                    } else if stream.phase == .open, let ask = lastAsk.value, ask < stream.lastLine {
+                    } else if let ask = lastAsk.value, ask < stream.lastLine {
+                        // Held, not asked: its line came after a take had asked and ended.
                         lateBy[job.index] = ask.duration(to: stream.lastLine)
                     }
                     continue
