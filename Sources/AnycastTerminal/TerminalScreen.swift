@@ -114,8 +114,8 @@ public actor TerminalScreen {
         let changed = grid.changedIndices(since: previous)
         guard !changed.isEmpty else { return 0 }
         var written = 0
-        var buffer = [wchar_t](repeating: 0, count: 8)
-        var scalars = [UInt32](repeating: 0, count: 7)
+        // Up to 7 scalars and the terminating zero; wchar_t is a 32-bit scalar value here.
+        var buffer = [UInt32](repeating: 0, count: 8)
         // Changed cells come in runs of one role: its colour pair is looked up once a run.
         var role: StyleRole?
         var style = (pair: Int32(0), attrs: ac_a_normal())
@@ -130,10 +130,12 @@ public actor TerminalScreen {
                 var attrs = style.attrs
                 if cell.bold { attrs |= ac_a_bold() }
                 if cell.reverse { attrs |= ac_a_reverse() }
-                let n = scalars.withUnsafeMutableBufferPointer { cell.glyph.scalars(into: $0) }
-                for k in 0..<n { buffer[k] = wchar_t(bitPattern: scalars[k]) }
-                buffer[n] = 0
-                _ = ac_put_cell(Int32(i / grid.width), Int32(i % grid.width), buffer, attrs, style.pair)
+                buffer.withUnsafeMutableBufferPointer { text in
+                    text[cell.glyph.scalars(into: .init(rebasing: text.dropLast()))] = 0
+                    text.withMemoryRebound(to: wchar_t.self) {
+                        _ = ac_put_cell(Int32(i / grid.width), Int32(i % grid.width), $0.baseAddress, attrs, style.pair)
+                    }
+                }
                 written += 1
             }
         }
