@@ -1,7 +1,6 @@
 import AnycastAgent
 import AnycastCore
 @testable import AnycastPoller
-import AnycastSimulatedFleet
 import Clocks
 import Foundation
 import Testing
@@ -206,10 +205,7 @@ import Testing
     /// Agents that speak just after the cycle asks for their lines (15 ms after, here) cost a
     /// wake-up a line every other cycle: the run loop starts its next cycle after them.
     @Test(.timeLimit(.minutes(1))) func theRunLoopMovesItsCycleToJustAfterTheAgentsLines() async throws {
-        let simulated = SimulatedFleet(siteCount: 1, seed: 7)
-        await simulated.start()
-        let (update, _) = await simulated.agents[0].streamUpdate(from: StatusStreamCursor(historyAfter: nil), historyPoints: 1)
-        let line = String(decoding: try AgentJSON.encoder().encode(update), as: UTF8.self)
+        let line = try await StatusStreamTests.oneLine()
         // One raw agent behind both sites: each line it sends goes down both streams.
         let raw = try await RawStreamAgent.start(line: line)
         let sites = ["a", "b"].map { SiteConfig(id: $0, name: $0, region: "r", url: "http://127.0.0.1:\(raw.port)", token: "t") }
@@ -237,12 +233,7 @@ import Testing
 
         await clock.test.advance(by: .milliseconds(15))
         try await raw.send(line: line)
-        var held = 0
-        for _ in 0..<300 where held < 2 {
-            try await Task.sleep(for: .milliseconds(10))
-            held = try await poller.streams.heldLines(of: 0).get() + poller.streams.heldLines(of: 1).get()
-        }
-        #expect(held == 2, "both streams read their line as it came")
+        #expect(try await StatusStreamTests.held(poller.streams, [0, 1], reach: 2) == 2, "both streams read their line as it came")
         await clock.test.advance(by: .milliseconds(485))
         #expect(await cycle.next() == 3)
         #expect(await nextLoopSleep() == start.advanced(by: .milliseconds(1525)),

@@ -23,6 +23,33 @@ import Testing
         return try deliveries[0].results.map { try $0.result.get() }
     }
 
+    /// One line of a simulated agent's status stream (its current status, the newest point).
+    static func oneLine() async throws -> String {
+        let fleet = SimulatedFleet(siteCount: 1, seed: 7)
+        await fleet.start()
+        let (update, _) = await fleet.agents[0].streamUpdate(from: StatusStreamCursor(historyAfter: nil), historyPoints: 1)
+        return String(decoding: try AgentJSON.encoder().encode(update), as: UTF8.self)
+    }
+
+    /// A job following `raw` from its newest point.
+    static func newestPointJob(_ raw: RawStreamAgent) throws -> StatusStreamSet.Job {
+        let site = SiteConfig(id: "raw", name: "raw", region: "test", url: "http://127.0.0.1:\(raw.port)", token: "t")
+        return StatusStreamSet.Job(index: 0, endpoint: try #require(AgentEndpoint(site: site)), start: .points(1), wholeHistory: false)
+    }
+
+    /// How many lines the streams of `indices` hold between them, once they hold `count` (or
+    /// after 3 s: a loaded machine is slow to read even a local line).
+    static func held(_ set: StatusStreamSet, _ indices: [Int], reach count: Int) async throws -> Int {
+        var held = 0
+        let deadline = ContinuousClock.now + .seconds(3)
+        while held < count, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+            held = 0
+            for i in indices { held += try await set.heldLines(of: i).get() }
+        }
+        return held
+    }
+
     /// Takes until `done` holds for what was taken (at most 3 s: a loaded machine is slow).
     static func take(_ set: StatusStreamSet, _ job: StatusStreamSet.Job, until done: ([StatusUpdate]) -> Bool) async throws -> [StatusUpdate] {
         var all: [StatusUpdate] = []
@@ -120,24 +147,15 @@ import Testing
     /// after that. Asked again, the stream would find each of its lines asked for: a wake-up a
     /// line for as long as it stays open.
     @Test func aStreamHoldingALineIsNotAskedToReadAgain() async throws {
-        let fleet = SimulatedFleet(siteCount: 1, seed: 7)
-        await fleet.start()
-        let (update, _) = await fleet.agents[0].streamUpdate(from: StatusStreamCursor(historyAfter: nil), historyPoints: 1)
-        let line = String(decoding: try AgentJSON.encoder().encode(update), as: UTF8.self)
+        let line = try await Self.oneLine()
         let raw = try await RawStreamAgent.start(line: line)
         let set = Self.streamSet()
-        let site = SiteConfig(id: "raw", name: "raw", region: "test", url: "http://127.0.0.1:\(raw.port)", token: "t")
-        let job = StatusStreamSet.Job(index: 0, endpoint: try #require(AgentEndpoint(site: site)), start: .points(1), wholeHistory: false)
+        let job = try Self.newestPointJob(raw)
         #expect(try await Self.take(set, job).count == 1, "the first line")
         #expect(try await Self.take(set, job).isEmpty, "nothing waiting: the stream is left asking")
 
         try await raw.send(line: line)
-        var held = 0
-        for _ in 0..<300 where held == 0 {
-            try await Task.sleep(for: .milliseconds(10))
-            held = try await set.heldLines(of: 0).get()
-        }
-        #expect(held == 1, "the asking stream reads its line as it comes")
+        #expect(try await Self.held(set, [0], reach: 1) == 1, "the asking stream reads its line as it comes")
 
         try await raw.send(line: line)
         try await Task.sleep(for: .milliseconds(50))  // the line is in the kernel's buffer
@@ -151,14 +169,10 @@ import Testing
     /// set's clock: what the poller moves its cycle by.
     @Test func aLineReadBetweenTakesSaysHowLongAfterTheAskItCame() async throws {
         let clock = TestClock<Duration>()
-        let fleet = SimulatedFleet(siteCount: 1, seed: 7)
-        await fleet.start()
-        let (update, _) = await fleet.agents[0].streamUpdate(from: StatusStreamCursor(historyAfter: nil), historyPoints: 1)
-        let line = String(decoding: try AgentJSON.encoder().encode(update), as: UTF8.self)
+        let line = try await Self.oneLine()
         let raw = try await RawStreamAgent.start(line: line)
         let set = StatusStreamSet(eventLoop: Self.loop, decoder: .makeBoxSendingValue(AgentJSON.decoder(), eventLoop: Self.loop), clock: AnyClock(clock))
-        let site = SiteConfig(id: "raw", name: "raw", region: "test", url: "http://127.0.0.1:\(raw.port)", token: "t")
-        let job = StatusStreamSet.Job(index: 0, endpoint: try #require(AgentEndpoint(site: site)), start: .points(1), wholeHistory: false)
+        let job = try Self.newestPointJob(raw)
         func take() async throws -> StatusStreamSet.Delivery {
             try await set.take([job], timeout: .milliseconds(800), silentAfter: .seconds(3), maxBytes: 1 << 22).get()[0]
         }
@@ -168,11 +182,7 @@ import Testing
 
         await clock.advance(by: .milliseconds(15))
         try await raw.send(line: line)
-        var held = 0
-        for _ in 0..<300 where held == 0 {
-            try await Task.sleep(for: .milliseconds(10))
-            held = try await set.heldLines(of: 0).get()
-        }
+        #expect(try await Self.held(set, [0], reach: 1) == 1, "the stream asked by the take before reads it as it comes")
         let delivery = try await take()
         #expect(delivery.results.count == 1)
         #expect(delivery.lateBy == .milliseconds(15), "came 15 ms after the ask")
