@@ -20,7 +20,7 @@ EXAMPLES=${API_CONTRACT_EXAMPLES:-60}
 # schemathesis in its own virtualenv, kept between runs (one per version).
 CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/anycast-dash
 VENV=$CACHE/schemathesis-$SCHEMATHESIS_VERSION
-if ! "$VENV/bin/schemathesis" --version 2>/dev/null | grep -qF "$SCHEMATHESIS_VERSION"; then
+if ! "$VENV/bin/schemathesis" --version 2>/dev/null | grep -F "$SCHEMATHESIS_VERSION" >/dev/null; then
     rm -rf "$VENV"
     mkdir -p "$CACHE"
     if ! { python3 -m venv "$VENV" &&

@@ -16,7 +16,9 @@ status() {
     local want=$1 regex=$2; shift 2
     "$@" </dev/null >"$WORK/out" 2>"$WORK/err"
     local got=$?
-    if [ "$got" = "$want" ] && cat "$WORK/out" "$WORK/err" | grep -Eq -- "$regex"; then return 0; fi
+    # grep reads the files itself: a `cat | grep -q` fails under pipefail when grep has matched
+    # and gone before cat writes the second file.
+    if [ "$got" = "$want" ] && grep -Eq -- "$regex" "$WORK/out" "$WORK/err"; then return 0; fi
     echo "exit $got (want $want), output (want /$regex/):"; cat "$WORK/out" "$WORK/err"; return 1
 }
 
@@ -286,7 +288,7 @@ check "anycast-agent run ended by SIGTERM: exit 0" test "$?" = 0
 "$AGENT" run --config "$WORK/agent-etcd.toml" --log-level warning >"$WORK/agent-etcd.out" 2>&1 &
 AGENT_PID=$!
 CLEANUP+=("$AGENT_PID")
-coordination_lost() { curl -sf -H 'Authorization: Bearer read-secret' "http://127.0.0.1:$PORT/v1/status" | grep -q '"state":"lost"'; }
+coordination_lost() { curl -sf -H 'Authorization: Bearer read-secret' "http://127.0.0.1:$PORT/v1/status" | grep '"state":"lost"' >/dev/null; }
 wait_until 10 coordination_lost
 check "anycast-agent run with etcd unreachable: up, its status says coordination lost" coordination_lost
 kill -TERM "$AGENT_PID"

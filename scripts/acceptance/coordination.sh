@@ -100,7 +100,7 @@ check "a: snapshot (text): the held sites' notes say why" bash -c "'$BIN/anycast
 sleep 4
 check "a: 4 s later still exactly one withdrawn (the others stay held)" test "$(nexthops)" = 2 -a "$(count_withdrawn)" = 1
 for k in 1 2 3; do name_on "$k"; done
-all_back() { [ "$(nexthops)" = 3 ] && for k in 1 2 3; do field "$k" "d.get('withdraw_held') is None" | grep -q True || return 1; done; }
+all_back() { [ "$(nexthops)" = 3 ] && for k in 1 2 3; do field "$k" "d.get('withdraw_held') is None" | grep True >/dev/null || return 1; done; }
 wait_until 10 all_back
 check "a: the name back: all 3 announced again, nothing held" all_back
 
@@ -151,7 +151,7 @@ check "e: without quorum every agent says coordination lost (after $lost_ms ms; 
 echo "       loss of quorum to fail static (every agent reports lost): $lost_ms ms"
 name_off 2
 # fall 3 x 1 s, then the withdrawal waits for etcd (a call's 2 s timeout, perhaps after a round's).
-held_lost() { [ "$(nexthops)" = 3 ] && field 2 "'keeps announcing' in (d.get('withdraw_held') or {}).get('reason', '')" | grep -q True; }
+held_lost() { [ "$(nexthops)" = 3 ] && field 2 "'keeps announcing' in (d.get('withdraw_held') or {}).get('reason', '')" | grep True >/dev/null; }
 wait_until 15 held_lost
 check "e: s2's probe failing without quorum: still announced (3 next hops), held with the reason" held_lost
 sleep 2

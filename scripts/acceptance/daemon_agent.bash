@@ -43,7 +43,7 @@ pathspace = \"$NS_S1\""
             vtysh -N "$NS_S1" -c 'configure terminal' -c 'router bgp' -c 'address-family ipv4 unicast' -c 'no network 203.0.113.0/24' \
                 -c 'exit-address-family' -c 'address-family ipv6 unicast' -c 'no network 2001:db8:53::/48' >/dev/null
         }
-        holds_none() { ! vtysh -N "$NS_S1" -c 'show running-config bgpd' | grep -Eq 'network (203.0.113.0/24|2001:db8:53::/48)'; }
+        holds_none() { ! vtysh -N "$NS_S1" -c 'show running-config bgpd' | grep -E 'network (203.0.113.0/24|2001:db8:53::/48)' >/dev/null; }
         CLI_WORDS="vtysh 'no network'"
         DOWN_WORDS="bgpd is not running"
         MISSING_LINE='vtysh = "/nonexistent/vtysh"'
@@ -103,12 +103,12 @@ export AGENT_NETNS="$NS_S1"
 # (Functions exported for `bash -c`, so no arrays in them: arrays are not exported.)
 api() { ip netns exec "$NS_S1" curl -s "$@"; }
 # up_has PREFIX: the upstream has the site's route (from session s1 or s1v6).
-up_has() { birdc -s "$UP_CTL" show route "$1" 2>/dev/null | grep -Eq '\[s1(v6)? '; }
+up_has() { birdc -s "$UP_CTL" show route "$1" 2>/dev/null | grep -E '\[s1(v6)? ' >/dev/null; }
 both_up() { up_has 203.0.113.0/24 && up_has 2001:db8:53::/48; }
 both_gone() { ! up_has 203.0.113.0/24 && ! up_has 2001:db8:53::/48; }
 # svc PYTHON: the expression holds over the status's first service `d` and the status `s`.
 svc() { api -H "Authorization: Bearer read-secret" "$URL/v1/status" | python3 -c "import json,sys; s=json.load(sys.stdin); d=s['services'][0]; sys.exit(0 if ($1) else 1)" 2>/dev/null; }
-event() { api -H "Authorization: Bearer read-secret" "$URL/v1/events?since=0" | grep -q "$1"; }
+event() { api -H "Authorization: Bearer read-secret" "$URL/v1/events?since=0" | grep "$1" >/dev/null; }
 drain() { api -H "Authorization: Bearer operate-secret" -X POST -d "$1" "$URL/v1/drain" -o "$WORK/drain.out" -w '%{http_code}'; }
 undrain() { api -H "Authorization: Bearer operate-secret" -X POST -d '{"service":"dns","operator":"alice"}' "$URL/v1/undrain" -o "$WORK/undrain.out" -w '%{http_code}'; }
 attrs() { birdc -s "$UP_CTL" show route all "$1" 2>/dev/null | tr -d '\t'; }

@@ -122,14 +122,14 @@ GOOD="ACTIVE +[0-9.]+k? +100\\.0% .* [1-9]/[1-9] +[0-9.]+ +[0-9.]+"
 every_row_shown() {
     local id name
     screen dash >"$WORK/table.txt"
-    row ams1 "$WORK/table.txt" | grep -Eq "$GOOD" || return 1
+    row ams1 "$WORK/table.txt" | grep -E "$GOOD" >/dev/null || return 1
     while read -r id name; do
-        row "$id" "$WORK/table.txt" | grep -Eq "UNREACHABLE .*${EXPECT[$name]}" || return 1
+        row "$id" "$WORK/table.txt" | grep -E "UNREACHABLE .*${EXPECT[$name]}" >/dev/null || return 1
     done <"$WORK/sites"
 }
 wait_until 20 every_row_shown   # then each is checked on that screen (the last one seen)
 # row_matches ID REGEX: the site's row on that screen matches.
-row_matches() { local r; r=$(row "$1" "$WORK/table.txt"); echo "row: $r"; echo "$r" | grep -Eq "$2"; }
+row_matches() { local r; r=$(row "$1" "$WORK/table.txt"); echo "row: $r"; echo "$r" | grep -E "$2" >/dev/null; }
 check "ams1 (the simulated agent): ACTIVE with its qps, share, peers and latency" row_matches ams1 "$GOOD"
 while read -r id name; do
     check "$id ($name, $(awk -v id="$id" '$1 == id {print $3}' "$WORK/manifest")): UNREACHABLE with \"${EXPECT[$name]}\"" \
@@ -144,8 +144,8 @@ answered_within() {
     local limit=$1 key=$2 regex=$3 negate=${4:-} start now
     start=$(date +%s%N); keys dash "$key"
     while now=$(date +%s%N); [ $(( (now - start) / 1000000 )) -le "$limit" ]; do
-        if [ -z "$negate" ]; then screen dash | grep -Eq "$regex" && { echo $(( (now - start) / 1000000 )); return; }
-        else screen dash | grep -Eq "$regex" || { echo $(( (now - start) / 1000000 )); return; }; fi
+        if [ -z "$negate" ]; then screen dash | grep -E "$regex" >/dev/null && { echo $(( (now - start) / 1000000 )); return; }
+        else screen dash | grep -E "$regex" >/dev/null || { echo $(( (now - start) / 1000000 )); return; }; fi
         sleep 0.02
     done
     echo "none"

@@ -13,8 +13,8 @@ UP="${LAB_PREFIX}-up"; CL="${LAB_PREFIX}-cl"
 READ=$(cat "$LAB/read.token"); OPERATE=$(cat "$LAB/operate.token")
 agent() { echo "http://198.51.100.$((128 + 4 * $1 + 2)):9100"; }
 link() { echo "198.51.100.$((4 * $1 + 2))"; }
-has_nexthop() { ip -n "$UP" route show 203.0.113.0/24 | grep -Eq "via $(link "$1")( |$)"; }
-has_nexthop6() { ip -n "$UP" -6 route show 2001:db8:53::/48 | grep -Eq "via $(printf '2001:db8:ff%02x::2' "$1")( |$)"; }
+has_nexthop() { ip -n "$UP" route show 203.0.113.0/24 | grep -E "via $(link "$1")( |$)" >/dev/null; }
+has_nexthop6() { ip -n "$UP" -6 route show 2001:db8:53::/48 | grep -E "via $(printf '2001:db8:ff%02x::2' "$1")( |$)" >/dev/null; }
 queries() { unbound-control -c "$LAB/s$1/unbound.conf" stats_noreset 2>/dev/null | sed -n 's/^total\.num\.queries=//p'; }
 # grows K SECONDS: site K's unbound answered more than 50 queries in SECONDS (the agent's own
 # probe adds one a second).

@@ -1,5 +1,10 @@
 # Shared helpers for the acceptance scripts: pass/fail bookkeeping, free ports, cleanup.
 # Sourced, not run.
+#
+# The scripts run with pipefail, so a test that ends a pipe in `grep -q` can fail at random:
+# grep leaves at the first match, and a writer still writing dies of SIGPIPE, which fails the
+# pipe. In the scripts' own shell a pipe ends in `grep PATTERN >/dev/null`, which reads to the
+# end, or grep reads the files itself. (`bash -c` strings have no pipefail.)
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BIN=${ANYCAST_BIN:-$ROOT/.build/debug}
@@ -129,7 +134,7 @@ start_agent() {
 }
 
 # upstream_has PREFIX: the upstream BIRD has a route to PREFIX learned from the site (UP_CTL).
-upstream_has() { birdc -s "$UP_CTL" show route "$1" 2>/dev/null | grep -q "s1 "; }
+upstream_has() { birdc -s "$UP_CTL" show route "$1" 2>/dev/null | grep "s1 " >/dev/null; }
 
 # tmux_session: a private tmux server (T is its command), killed on exit, and the helpers the
 # scripts drive the real dashboard with: send-keys to type, capture-pane to see.
@@ -150,7 +155,7 @@ screen() { $T capture-pane -t "$1" -p; }
 # wait_for NAME REGEX SECONDS: until the screen matches.
 wait_for() {
     local i
-    for ((i = 0; i < $3 * 5; i++)); do screen "$1" | grep -Eq "$2" && return 0; sleep 0.2; done
+    for ((i = 0; i < $3 * 5; i++)); do screen "$1" | grep -E "$2" >/dev/null && return 0; sleep 0.2; done
     # Blank lines left out: what shows is what the check gets to print (its last 20 lines).
     echo "screen of $1 never matched /$2/:"; screen "$1" | grep -v "^ *$"; return 1
 }

@@ -22,14 +22,14 @@ source "$(dirname "$0")/lib.sh"
 export LAB_PREFIX="acm$$"
 lab_with_dashboard mixed-lab --sites 5 --daemons frr,gobgp,bird,exabgp --rate 600
 UP="${LAB_PREFIX}-up"; CL="${LAB_PREFIX}-cl"
-has4() { ip -n "$UP" route show 203.0.113.0/24 | grep -Eq "via 198\.51\.100\.$((4 * $1 + 2))( |$)"; }
-has6() { ip -n "$UP" -6 route show 2001:db8:53::/48 | grep -Eq "via $(printf '2001:db8:ff%02x::2' "$1")( |$)"; }
+has4() { ip -n "$UP" route show 203.0.113.0/24 | grep -E "via 198\.51\.100\.$((4 * $1 + 2))( |$)" >/dev/null; }
+has6() { ip -n "$UP" -6 route show 2001:db8:53::/48 | grep -E "via $(printf '2001:db8:ff%02x::2' "$1")( |$)" >/dev/null; }
 both() { has4 "$1" && has6 "$1"; }
 neither() { ! has4 "$1" && ! has6 "$1"; }
 # from K [v6]: the upstream's BIRD has a route from site K's IPv4 (or IPv6) session, any path.
 from_site() {
-    if [ "${2:-}" = v6 ]; then birdc -s "$LAB/up/bird.ctl" show route 2001:db8:53::/48 protocol "s$1v6" 2>/dev/null | grep -q 2001:db8:53
-    else birdc -s "$LAB/up/bird.ctl" show route 203.0.113.0/24 protocol "s$1" 2>/dev/null | grep -q 203.0.113; fi
+    if [ "${2:-}" = v6 ]; then birdc -s "$LAB/up/bird.ctl" show route 2001:db8:53::/48 protocol "s$1v6" 2>/dev/null | grep 2001:db8:53 >/dev/null
+    else birdc -s "$LAB/up/bird.ctl" show route 203.0.113.0/24 protocol "s$1" 2>/dev/null | grep 203.0.113 >/dev/null; fi
 }
 # withdrawn K: no route from site K's sessions on either family (not even the de-preferred
 # backup path).
@@ -53,7 +53,7 @@ svc() {
     curl -s -m 5 -H "Authorization: Bearer $(cat "$LAB/read.token")" "$(agent_url "$1")/v1/status" |
         python3 -c "import json,sys; s=json.load(sys.stdin); d=s['services'][0]; sys.exit(0 if ($2) else 1)" 2>/dev/null
 }
-event() { curl -s -m 5 -H "Authorization: Bearer $(cat "$LAB/read.token")" "$(agent_url "$1")/v1/events?since=0" | grep -q "$2"; }
+event() { curl -s -m 5 -H "Authorization: Bearer $(cat "$LAB/read.token")" "$(agent_url "$1")/v1/events?since=0" | grep "$2" >/dev/null; }
 lab_daemon() { bash "$ROOT/scripts/lab/lab" daemon "$1" "$2" --dir "$LAB"; }
 # path_attrs K: what the upstream has from site K, both families, attributes included.
 path_attrs() {

@@ -46,7 +46,7 @@ now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 dash() { "$BIN/anycast-dash" "$@" --fleet "$LAB/fleet.toml"; }
 
 # --- the network's view ---------------------------------------------------------------
-has_nexthop() { ip -n "$UP" route show 203.0.113.0/24 | grep -Eq "via $(link "$1")( |$)"; }
+has_nexthop() { ip -n "$UP" route show 203.0.113.0/24 | grep -E "via $(link "$1")( |$)" >/dev/null; }
 queries() { unbound-control -c "$LAB/s$1/unbound.conf" stats_noreset 2>/dev/null | sed -n 's/^total\.num\.queries=//p'; }
 grows() { local a b; a=$(queries "$1"); sleep "$2"; b=$(queries "$1"); [ $((b - a)) -gt 50 ]; }
 steady() { local a b; a=$(queries "$1"); sleep 2; b=$(queries "$1"); [ $((b - a)) -le 5 ]; }

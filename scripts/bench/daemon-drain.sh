@@ -80,7 +80,7 @@ by_hand() { # withdraw|announce: both prefixes through the daemon's own CLI
         "${G[@]}" global rib add -a ipv4 203.0.113.0/24 origin igp && "${G[@]}" global rib add -a ipv6 2001:db8:53::/48 origin igp
     fi
 }
-has() { birdc -s "$LAB/up.ctl" show route "$1" 2>/dev/null | grep -Eq '\[s1(v6)? '; }
+has() { birdc -s "$LAB/up.ctl" show route "$1" 2>/dev/null | grep -E '\[s1(v6)? ' >/dev/null; }
 both() { has 203.0.113.0/24 && has 2001:db8:53::/48; }
 neither() { ! has 203.0.113.0/24 && ! has 2001:db8:53::/48; }
 # until_ms CHECK START_NS: waits (up to 10 s) for CHECK, prints ms since START_NS.

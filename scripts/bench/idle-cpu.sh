@@ -50,7 +50,7 @@ O1=0
 [ -z "$OTHER" ] || O1=$(dash_ticks other "$OTHER")
 HZ=$(getconf CLK_TCK)
 for session in dash ${OTHER:+other}; do
-    tmux -S "$SOCK" capture-pane -t "$session" -p | head -1 >"$BENCH_WORK/header"
+    tmux -S "$SOCK" capture-pane -t "$session" -p -S 0 -E 0 >"$BENCH_WORK/header"
     grep -q "$SITES sites" "$BENCH_WORK/header" || { echo "the $session dashboard did not show the fleet:"; cat "$BENCH_WORK/header"; exit 1; }
 done
 python3 - "$D0" "$D1" "$H0" "$H1" "$O0" "$O1" "$HZ" "$SECONDS_RUN" "$SITES" "$AGAINST" <<'PY'

@@ -35,7 +35,7 @@ UP="${LAB_PREFIX}-up"
 AGENT="http://198.51.100.134:9100"      # s1's agent (management link of site 1)
 NEXTHOP="198.51.100.6"                  # s1's end of its upstream link
 OPERATE=$(cat "$LAB/operate.token")
-has_nexthop() { ip -n "$UP" route show 203.0.113.0/24 | grep -Eq "via $NEXTHOP( |$)"; }
+has_nexthop() { ip -n "$UP" route show 203.0.113.0/24 | grep -E "via $NEXTHOP( |$)" >/dev/null; }
 wait_state() { # WANT(present|absent) TIMEOUT_S: polls the upstream's route; prints ms waited
     local want=$1 deadline=$(( $(date +%s%N) + $2 * 1000000000 ))
     while :; do

@@ -48,7 +48,7 @@ down() {
     stop_bird "$DIR/site.pid"
     local ns
     for ns in "$NS_UP" "$NS_S1"; do
-        if ip netns list | awk '{print $1}' | grep -qx "$ns"; then
+        if ip netns list | awk '{print $1}' | grep -x "$ns" >/dev/null; then
             # A bird started from another DIR with the same prefix may still live in it.
             local pids
             pids="$(ip netns pids "$ns" 2>/dev/null || true)"

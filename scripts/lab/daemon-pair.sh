@@ -67,7 +67,7 @@ down() {
     stop "$DIR/exabgp/exabgp.pid" exabgp
     local ns pids
     for ns in "$NS_UP" "$NS_S1"; do
-        if ip netns list | awk '{print $1}' | grep -qx "$ns"; then
+        if ip netns list | awk '{print $1}' | grep -x "$ns" >/dev/null; then
             pids="$(ip netns pids "$ns" 2>/dev/null || true)"
             # shellcheck disable=SC2086
             [[ -z "$pids" ]] || { kill $pids 2>/dev/null || true; sleep 0.5; kill -9 $pids 2>/dev/null || true; }

@@ -537,11 +537,11 @@ upstream_nexthops6() { # the same for the IPv6 prefix
     ip -n "$(ns_up "$PREFIX")" -6 route show "$ANYCAST6_PREFIX" 2>/dev/null | grep -c "via 2001:db8:ff" || true
 }
 upstream_has_site6() { # $1 = K
-    ip -n "$(ns_up "$PREFIX")" -6 route show "$ANYCAST6_PREFIX" 2>/dev/null | grep -Eq "via $(link_site6_addr "$1")( |$)"
+    ip -n "$(ns_up "$PREFIX")" -6 route show "$ANYCAST6_PREFIX" 2>/dev/null | grep -E "via $(link_site6_addr "$1")( |$)" >/dev/null
 }
 upstream_has_site() { # $1 = K
     ip -n "$(ns_up "$PREFIX")" route show "$ANYCAST_PREFIX" 2>/dev/null \
-        | grep -Eq "via $(link_site_addr "$1")( |$)"
+        | grep -E "via $(link_site_addr "$1")( |$)" >/dev/null
 }
 upstream_path() { # $1 = K; site K's path in the upstream's BIRD table: normal, de-preferred or none
     birdc -s "$DIR/up/bird.ctl" show route all "$ANYCAST_PREFIX" 2>/dev/null | awk -v tag="[s$1 " '
