@@ -24,6 +24,20 @@ struct ProfileBench: ParsableCommand {
         let g2 = g
         time("diff") { _ = g2.changedIndices(since: g) }
         time("render") { _ = DashboardView.render(state) }
+        // A second of the poller: each site's history, still held by the last snapshot
+        // handed to the screen, gets one point.
+        var histories = (0..<1000).map { _ in
+            var h = RateHistory()
+            for k in 0..<RateHistory.defaultCapacity { h.append(RatePoint(t: Date(timeIntervalSince1970: Double(k)), qps: 1)) }
+            return h
+        }
+        var second = RateHistory.defaultCapacity
+        time("history append, shared x1000", 200) {
+            let held = histories
+            for i in histories.indices { histories[i].append(RatePoint(t: Date(timeIntervalSince1970: Double(second)), qps: 2)) }
+            second += 1
+            withExtendedLifetime(held) {}
+        }
         time("sparkline x60") { for s in state.fleet!.sites.prefix(60) { _ = Sparkline.line(s.history.recent(40).map(\.qps), width: 10) } }
     }
 }

@@ -49,6 +49,30 @@ import Testing
         #expect(Array(one) == [2])
     }
 
+    @Test(arguments: [(1, 1), (3, 4), (4, 4), (10, 4), (65, 64), (200, 16)])
+    func chunkedRingReadsLikeAnArrayThroughCopiesFilledChunksAndDrops(capacity: Int, chunkSize: Int) {
+        // Copies are taken at every point of a chunk's filling, and each goes on on its own:
+        // none may see another's appends or lose an element it held.
+        var rings = [ChunkedRing<Int>(capacity: capacity, chunkSize: chunkSize)]
+        var models = [[Int]()]
+        var seed: UInt64 = 42
+        for step in 0..<(capacity * 5 + 20) {
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            let which = Int(seed >> 33) % rings.count
+            if seed >> 60 == 0, rings.count < 8 {
+                rings.append(rings[which])
+                models.append(models[which])
+            }
+            rings[which].append(step)
+            models[which].append(step)
+            if models[which].count > capacity { models[which].removeFirst() }
+            for (ring, model) in zip(rings, models) {
+                #expect(Array(ring) == model && ring.count == model.count && ring.last == model.last)
+            }
+        }
+        #expect(rings.count > 1, "the seed took copies")
+    }
+
     @Test func backfillPutsOlderPointsBeforeTheHeldOnes() {
         var h = RateHistory(capacity: 6)
         h.merge([point(10, 100), point(11, 110)])  // the first polls brought no history

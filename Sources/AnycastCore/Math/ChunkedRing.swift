@@ -1,9 +1,12 @@
 /// A ring of the newest `capacity` elements kept in fixed-size chunks, so that copies share
-/// their storage: appending to a copy copies one chunk, not the whole ring.
+/// their storage: appending to a copy copies the chunk being filled, not the whole ring nor
+/// its list of chunks.
 ///
 /// A site's 15-minute history is held by the poller and by every fleet snapshot it hands to
 /// the screen; with a flat ring each append after a hand-off copied all 900 points of each
 /// site, so a thousand sites kept two to three full copies alive (BENCHMARKS.md, memory).
+/// With one list of all the chunks, each append copied that list: a retain per chunk, each
+/// site each second.
 public struct ChunkedRing<Element>: Sequence {
     final class Chunk {
         var items: ContiguousArray<Element>
@@ -23,8 +26,13 @@ public struct ChunkedRing<Element>: Sequence {
     /// How many elements the ring keeps.
     public let capacity: Int
     private let chunkSize: Int
-    private var chunks: [Chunk] = []
-    /// Index of the oldest element in `chunks[0]`.
+    /// The filled chunks, oldest first. Neither they nor this array change when an element is
+    /// appended, so a copy that is appended to shares them (and the array) with the original:
+    /// the array changes once a chunk, when the tail is filled and when the oldest is dropped.
+    private var full: [Chunk] = []
+    /// The chunk being filled; nil before the first element.
+    private var tail: Chunk?
+    /// Index of the oldest element in the oldest chunk.
     private var start = 0
     public private(set) var count = 0
 
@@ -38,19 +46,24 @@ public struct ChunkedRing<Element>: Sequence {
 
     /// Appends an element, dropping the oldest when full.
     public mutating func append(_ element: Element) {
-        let last = chunks.count - 1
-        if last < 0 || chunks[last].items.count == chunkSize {
-            chunks.append(Chunk(capacity: chunkSize))
-        } else if !isKnownUniquelyReferenced(&chunks[last]) {
-            chunks[last] = Chunk(copying: chunks[last], capacity: chunkSize)  // shared with a copy
+        if let filled = tail, filled.items.count == chunkSize {
+            full.append(filled)
+            tail = nil
         }
-        chunks[chunks.count - 1].items.append(element)
+        if tail == nil {
+            tail = Chunk(capacity: chunkSize)
+        } else if !isKnownUniquelyReferenced(&tail!) {
+            tail = Chunk(copying: tail!, capacity: chunkSize)  // shared with a copy
+        }
+        tail!.items.append(element)
         count += 1
         if count > capacity {
             count -= 1
             start += 1
             if start == chunkSize {
-                chunks.removeFirst()
+                // The oldest chunk is all dropped; it is a filled one, since the tail holds
+                // at least the element just appended.
+                full.removeFirst()
                 start = 0
             }
         }
@@ -60,14 +73,16 @@ public struct ChunkedRing<Element>: Sequence {
     public subscript(index: Int) -> Element {
         precondition(index >= 0 && index < count, "ring index out of range")
         let i = start + index
-        return chunks[i / chunkSize].items[i % chunkSize]
+        let chunk = i / chunkSize
+        return chunk < full.count ? full[chunk].items[i % chunkSize] : tail!.items[i % chunkSize]
     }
 
     public var first: Element? { count == 0 ? nil : self[0] }
     public var last: Element? { count == 0 ? nil : self[count - 1] }
 
     public mutating func removeAll() {
-        chunks = []
+        full = []
+        tail = nil
         start = 0
         count = 0
     }
