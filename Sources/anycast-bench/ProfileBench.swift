@@ -16,6 +16,7 @@ struct ProfileBench: ParsableCommand {
             print(String(format: "%-28@ %.3f ms", name, (Double(d.components.attoseconds) / 1e15 + Double(d.components.seconds) * 1000) / Double(n)))
         }
         time("visibleSites") { _ = state.visibleSites }
+        time("fleet summary x1000") { _ = FleetSummary(state.fleet!) }
         time("conditions x1000") { for s in state.fleet!.sites { _ = s.condition } }
         time("grid alloc") { _ = CellGrid(width: 200, height: 60) }
         var g = CellGrid(width: 200, height: 60)

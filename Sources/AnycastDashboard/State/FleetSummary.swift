@@ -43,35 +43,12 @@ public struct FleetSummary: Sendable, Hashable {
     public init(_ fleet: FleetSnapshot) {
         var latency: [(Double, Double)] = []
         var otherCounts: [SiteCondition: Int] = [:]
-        // Each site's fields are read in place: a site taken out of the array (even as an
-        // argument) is a copy of its whole record, every cycle.
-        let all = fleet.sites
-        for i in all.indices {
-            sites += 1
-            let condition = all[i].condition
-            switch condition {
-            case .active: active += 1
-            case .draining where SiteDrain.isDepreferred(all[i]): depreferred += 1
-            case .drained, .draining, .autoWithdrawn: drained += 1
-            case .unreachable: unreachable += 1
-            default: otherCounts[condition, default: 0] += 1
-            }
-            let reachability = all[i].reachability
-            if reachability == .stale || reachability == .unreachable { failing += 1 }
-            let known = all[i].qps
-            if known != nil { qpsKnown = true }
-            let qps = known ?? 0
-            totalQPS += qps
-            regions[all[i].config.region, default: (0, 0)].sites += 1
-            regions[all[i].config.region, default: (0, 0)].qps += qps
-            if case .none = all[i].status { continue }  // matched in place: `!= nil` copied the status
-            if reachability == .ok, let p = all[i].status?.latency.p50Ms, qps > 0 { latency.append((p, qps)) }
-            for svc in all[i].status?.services ?? [] where svc.desired == .drain && svc.drain?.mode == .operator {
-                if let end = svc.drain?.leaseUntil { leaseEnds.append(end) }
-            }
-            if reachability == .ok {
-                withdrawalsHeld += all[i].status?.services.count { $0.withdrawHeld != nil } ?? 0
-                if let c = all[i].status?.coordination, c.state != .ok { coordinationLost += 1 }
+        // Each site is read where it lies: an array's subscript hands out a copy of the whole
+        // record (a retain of each of its strings and arrays, and a release after), and a
+        // buffer's lends its fields. The same for each site's services.
+        fleet.sites.withUnsafeBufferPointer { all in
+            for i in all.indices {
+                add(all, i, latency: &latency, otherCounts: &otherCounts)
             }
         }
         leaseEnds.sort()
@@ -83,6 +60,45 @@ public struct FleetSummary: Sendable, Hashable {
             acc += q
             if acc >= weight / 2 { p50Ms = p; break }
         }
+    }
+
+    /// Adds `all[i]`, reading its fields one by one: handing the site to a function whole
+    /// copies it even from a buffer (the callee might write the memory it lies in).
+    private mutating func add(_ all: UnsafeBufferPointer<SiteSnapshot>, _ i: Int, latency: inout [(Double, Double)], otherCounts: inout [SiteCondition: Int]) {
+        sites += 1
+        let reachability = all[i].reachability
+        let services = all[i].status?.services
+        let condition = SiteCondition.of(services: services, reachability: reachability)
+        switch condition {
+        case .active: active += 1
+        case .draining where services?.contains(where: { $0.step == .deprefer }) == true: depreferred += 1
+        case .drained, .draining, .autoWithdrawn: drained += 1
+        case .unreachable: unreachable += 1
+        default: otherCounts[condition, default: 0] += 1
+        }
+        if reachability == .stale || reachability == .unreachable { failing += 1 }
+        let known = all[i].qps
+        if known != nil { qpsKnown = true }
+        let qps = known ?? 0
+        totalQPS += qps
+        Self.count(qps, in: &regions[all[i].config.region, default: (0, 0)])
+        guard let services else { return }
+        if reachability == .ok, let p = all[i].status?.latency.p50Ms, qps > 0 { latency.append((p, qps)) }
+        services.withUnsafeBufferPointer { services in
+            for k in services.indices where services[k].desired == .drain && services[k].drain?.mode == .operator {
+                if let end = services[k].drain?.leaseUntil { leaseEnds.append(end) }
+            }
+            if reachability == .ok {
+                withdrawalsHeld += services.count { $0.withdrawHeld != nil }
+            }
+        }
+        if reachability == .ok, let c = all[i].status?.coordination, c.state != .ok { coordinationLost += 1 }
+    }
+
+    /// One site more in a region's figures (one lookup of the region, not two).
+    private static func count(_ qps: Double, in region: inout (sites: Int, qps: Double)) {
+        region.sites += 1
+        region.qps += qps
     }
 
     public static func == (a: FleetSummary, b: FleetSummary) -> Bool {
