@@ -51,7 +51,7 @@ import Testing
 
     @Test(arguments: [(1, 1), (3, 4), (4, 4), (10, 4), (65, 64), (200, 16)])
     func chunkedRingReadsLikeAnArrayThroughCopiesFilledChunksAndDrops(capacity: Int, chunkSize: Int) {
-        // Copies are taken at every point of a chunk's filling, and each goes on on its own:
+        // Copies are taken at random points of a chunk's filling, and each goes on on its own:
         // none may see another's appends or lose an element it held.
         var rings = [ChunkedRing<Int>(capacity: capacity, chunkSize: chunkSize)]
         var models = [[Int]()]
