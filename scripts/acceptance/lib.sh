@@ -5,6 +5,7 @@
 # grep leaves at the first match, and a writer still writing dies of SIGPIPE, which fails the
 # pipe. In the scripts' own shell a pipe ends in `grep PATTERN >/dev/null`, which reads to the
 # end, or grep reads the files itself. (`bash -c` strings have no pipefail.)
+# scripts/check/pipe-grep.py finds any that do (script-pipes.sh runs it).
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BIN=${ANYCAST_BIN:-$ROOT/.build/debug}

@@ -39,7 +39,7 @@ refused_before_drawing() {  # refused_before_drawing NAME REGEX: exit 2, and the
     wait_for_file "$WORK/$1.exit" 30
     terminal_restored "$1" && grep -q 'EXIT=2' "$WORK/$1.exit" || { cat "$WORK/$1.exit"; return 1; }
     local s; s=$($T capture-pane -J -t "$1" -p); echo "$s"
-    head -1 <<<"$s" | grep -Eq "$2" && ! grep -q 'active' <<<"$s"
+    grep -Eq "$2" <<<"${s%%$'\n'*}" && ! grep -q 'active' <<<"$s"
 }
 start dumb 100 30 "TERM=dumb $BIN/anycast-dash --demo --operator t"
 check "TERM=dumb: exits 2 before drawing, suggesting watch or snapshot; the terminal as it was" refused_before_drawing dumb \

@@ -26,7 +26,7 @@ bench_build "$CONFIG" anycast-dash anycast-agent
 bench_simulate "$SITES" $TLS
 SOCK=$BENCH_WORK/tmux.sock
 bench_dash_in_tmux dash "$SOCK"
-screen_shows_fleet() { tmux -S "$SOCK" capture-pane -t dash -p -S 0 -E 0 | grep -q "$SITES sites: $SITES active"; }
+screen_shows_fleet() { tmux -S "$SOCK" capture-pane -t dash -p -S 0 -E 0 | grep "$SITES sites: $SITES active" >/dev/null; }
 # With 1000 agents in one simulate process, the first full-history answers take that process
 # seconds; sites that time out are retried (after back-off) until every one has answered.
 for _ in $(seq 1 1500); do screen_shows_fleet && break; sleep 0.2; done
