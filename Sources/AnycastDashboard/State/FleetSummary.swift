@@ -71,7 +71,7 @@ public struct FleetSummary: Sendable, Hashable {
         let condition = SiteCondition.of(services: services, reachability: reachability)
         switch condition {
         case .active: active += 1
-        case .draining where services?.contains(where: { $0.step == .deprefer }) == true: depreferred += 1
+        case .draining where SiteDrain.isDepreferred(services: services): depreferred += 1
         case .drained, .draining, .autoWithdrawn: drained += 1
         case .unreachable: unreachable += 1
         default: otherCounts[condition, default: 0] += 1

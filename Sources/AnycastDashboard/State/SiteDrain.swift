@@ -44,7 +44,12 @@ public struct SiteDrain: Sendable, Hashable {
 
     /// Whether `site` has a service at the de-prefer step (of `service` only, when named).
     public static func isDepreferred(_ site: SiteSnapshot, service: String? = nil) -> Bool {
-        site.status?.services.contains { ($0.name == service || service == nil) && $0.step == .deprefer } ?? false
+        isDepreferred(services: site.status?.services, service: service)
+    }
+
+    /// Whether one of a site's `services` is at the de-prefer step (`service` only, when named).
+    public static func isDepreferred(services: [ServiceStatus]?, service: String? = nil) -> Bool {
+        services?.contains { ($0.name == service || service == nil) && $0.step == .deprefer } ?? false
     }
 
     /// Whether `site` has a service drained by an operator (of `service` only, when named):
