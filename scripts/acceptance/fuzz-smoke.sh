@@ -8,6 +8,6 @@ source "$(dirname "$0")/lib.sh"
 
 bash "$ROOT/scripts/fuzz/run.sh" --runs 20000 >"$WORK/fuzz.out" 2>&1
 for target in prometheus bird frr gobgp exabgp stats dns fleetconfig agentconfig apirequest statusupdate statusstream; do
-    check "fuzz target $target: 20,000 runs, no crash" bash -c "grep -Eq '^fuzz: $target: Done 2[0-9]{4} runs .* no crash' '$WORK/fuzz.out' || cat '$WORK/fuzz.out'"
+    check "fuzz target $target: 20,000 runs, no crash" bash -c "grep -Eq '^fuzz: $target: Done 2[0-9]{4} runs .* no crash' '$WORK/fuzz.out' || { cat '$WORK/fuzz.out'; exit 1; }"
 done
 summary "fuzz-smoke"
