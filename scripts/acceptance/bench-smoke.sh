@@ -9,6 +9,10 @@ check "frame.sh runs and prints a line per view and size (100, 1000, 2000 sites)
 check "frame.sh times a filter and a sort in the table at each size" bash -c "[ \$(grep -Ec '^table-change: +[0-9]+ sites, .* filter median [0-9.]+ ms, .* sort median [0-9.]+ ms' '$WORK/frame.out') = 3 ] || { cat '$WORK/frame.out'; exit 1; }"
 check "an identical frame changes no cell" bash -c "grep '^frame: ' '$WORK/frame.out' | grep -q 'by an identical frame 0'"
 check "paint: identical frames write 0 bytes to the terminal" bash -c "grep -Eq '^paint: .* identical frames wrote 0 bytes' '$WORK/frame.out' || { cat '$WORK/frame.out'; exit 1; }"
+"$BIN/anycast-bench" profile >"$WORK/profile.out" 2>&1
+check "anycast-bench profile times the parts, the fleet summary and shared history appends among them" bash -c "
+    grep -Eq '^fleet summary x1000 +[0-9.]+ ms' '$WORK/profile.out' && grep -Eq '^history append, shared x1000 +[0-9.]+ ms' '$WORK/profile.out' &&
+    grep -Eq '^render +[0-9.]+ ms' '$WORK/profile.out' || { cat '$WORK/profile.out'; exit 1; }"
 if command -v htop >/dev/null; then
     bash "$ROOT/scripts/bench/idle-cpu.sh" --debug --seconds 3 --sites 10 >"$WORK/idle.out" 2>&1
     check "idle-cpu.sh runs and prints its line" bash -c "grep -Eq '^idle-cpu: 10 sites .* ratio [0-9.]+' '$WORK/idle.out' || { cat '$WORK/idle.out'; exit 1; }"
