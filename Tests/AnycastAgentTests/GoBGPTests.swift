@@ -82,6 +82,9 @@ import Testing
         #expect(GoBGPReply.failure(in: try Self.fixture("bad-command-json.txt")) == .refused("error: invalid CIDR address: 203.0.113.0/33"))
         #expect(GoBGPReply.failure(in: try Self.fixture("bad-command.txt")) == .refused("error: invalid CIDR address: 203.0.113.0/33"))
         #expect(GoBGPReply.failure(in: try Self.fixture("global-rib-del-absent.txt")) == nil)
+        // Only the first line, whatever ends it.
+        #expect(GoBGPReply.failure(in: "error: invalid CIDR address: 203.0.113.0/33\r\nusage: gobgp global rib add") == .refused("error: invalid CIDR address: 203.0.113.0/33"))
+        #expect(GoBGPReply.failure(in: "error: invalid CIDR address\rusage") == .refused("error: invalid CIDR address"))
         #expect(throws: GoBGPError.self) { try GoBGPNeighborParser.sessions(from: "") }
     }
 

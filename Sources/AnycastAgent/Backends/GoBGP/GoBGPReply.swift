@@ -20,7 +20,8 @@ enum GoBGPReply {
             message = said
         }
         // The usage text gobgp adds to a refused argument says nothing the first line does not.
-        let first = String(message.split(separator: "\n").first ?? "").trimmingCharacters(in: .whitespaces)
+        // Any line break ends the line: "\r\n" is one Character, which a split at "\n" misses.
+        let first = String(message.split(whereSeparator: \.isNewline).first ?? "").trimmingCharacters(in: .whitespaces)
         let down = ["context deadline exceeded", "connection refused", "Unavailable", "error reading server preface"]
         if down.contains(where: { first.contains($0) }) { return .daemonDown(String(first.prefix(200))) }
         return .refused(String(first.prefix(300)))
