@@ -33,6 +33,16 @@ import Testing
         #expect(ExaBGPNeighborParser.sessions(from: try Self.fixture("bad-command.txt"), now: Self.now).isEmpty)
     }
 
+    @Test func anUptimeIsHoursMinutesAndSecondsOrNothing() {
+        #expect(ExaBGPNeighborParser.duration("0:00:01") == 1)
+        #expect(ExaBGPNeighborParser.duration("26:03:04") == 93_784, "26 h, 3 min and 4 s")
+        // More hours than an Int holds seconds: a number, not a trap.
+        #expect(ExaBGPNeighborParser.duration("133584280347126442:00:00") == 133_584_280_347_126_442 * 3600.0)
+        for bad in ["1:60:00", "1:00:60", "-1:00:00", "1:-1:00", "1:00", "1:00:00:00", "a:00:00", ""] {
+            #expect(ExaBGPNeighborParser.duration(bad) == nil, "\(bad)")
+        }
+    }
+
     @Test func whatIsKeptForEachNeighborWithItsAttributes() throws {
         let plain = ExaBGPRibParser.routes(from: try Self.fixture("adj-rib-out-extensive.txt"))
         #expect(plain.map(\.prefix) == ["2001:db8:53::/48", "203.0.113.0/24"])

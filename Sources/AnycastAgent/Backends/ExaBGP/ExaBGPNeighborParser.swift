@@ -66,10 +66,11 @@ enum ExaBGPNeighborParser {
         }
     }
 
-    /// `H:MM:SS` in seconds.
+    /// `H:MM:SS` in seconds; nil for anything else. The hours are summed as a Double: a garbled
+    /// answer can carry more of them than an Int holds seconds.
     static func duration(_ text: String) -> Double? {
-        let parts = text.split(separator: ":").map { Int($0) }
-        guard parts.count == 3, let h = parts[0], let m = parts[1], let s = parts[2] else { return nil }
-        return Double(h * 3600 + m * 60 + s)
+        let parts = text.split(separator: ":").map { UInt($0) }
+        guard parts.count == 3, let h = parts[0], let m = parts[1], let s = parts[2], m < 60, s < 60 else { return nil }
+        return Double(h) * 3600 + Double(m * 60 + s)
     }
 }
