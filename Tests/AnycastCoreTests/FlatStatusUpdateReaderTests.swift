@@ -81,6 +81,7 @@ import Testing
             #" { "now" : 1.5e3 , "revision" : "r" , "qps" : null , "history" : [ ] , "rcode_names" : [ ] , "rcode_totals" : [ ] } "#,
             #"{"revision":"r","now":-0,"qps":0.1,"history":[1,2,3,4],"unknown":[1,2],"other":"x","latency_source":null}"#,
             "{\"revision\":\"r\",\n\t\"now\":1E+2,\r\n\"p50_ms\":1.0e-2}",
+            #"{"revision":"r","now":-0e3,"qps":0.0e3}"#,  // zeros with exponents, signed or with a fraction
         ]
         for doc in docs {
             let data = Data(doc.utf8)
@@ -104,6 +105,9 @@ import Testing
             #"{"revision":"r","now":"1"}"#,
             #"{"now":1}"#,
             "{\"revision\":\"a\u{01}\",\"now\":1}",           // a control character
+            #"{"revision":"r","now":0e3}"#,                   // JSON, but JSONDecoder refuses it
+            #"{"revision":"r","now":1,"qps":0E1}"#,
+            #"{"revision":"r","now":1,"history":[1,0e+1]}"#,  // taken by JSONDecoder; left to it all the same
             "", "{", "[]", "null",
         ]
         for doc in docs { #expect(FlatStatusUpdateReader.read(Data(doc.utf8)) == nil, "\(doc)") }

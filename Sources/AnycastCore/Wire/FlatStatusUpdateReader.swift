@@ -371,12 +371,16 @@ public enum FlatStatusUpdateReader {
         }
 
         /// A number in JSON's grammar: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
+        /// An unsigned 0 with an exponent straight after it is refused, to leave the document to
+        /// JSONDecoder: swift-foundation's refuses `0e1` to `0e9` as a Double, though JSON allows
+        /// them (and takes `-0e1`, `0e+1` and `0e10`). No agent writes such a number.
         mutating func number() -> Range<Int>? {
             let start = i
-            _ = take(UInt8(ascii: "-"))
+            let negative = take(UInt8(ascii: "-"))
             guard i < bytes.count else { return nil }
             if bytes[i] == UInt8(ascii: "0") {
                 i += 1
+                if !negative, i < bytes.count, bytes[i] == UInt8(ascii: "e") || bytes[i] == UInt8(ascii: "E") { return nil }
             } else {
                 guard digits() else { return nil }
             }
