@@ -27,6 +27,9 @@ import Testing
         #expect(s.map(\.families) == [[.ipv4], [.ipv4], [.ipv6]])
         #expect(s[0].localAS == 65100 && s[0].status.asn == 65000 && s[1].status.asn == 65009)
         #expect(s[0].status.since == Self.now.addingTimeInterval(-1), "up for 0:00:01")
+        let day = ExaBGPNeighborParser.sessions(
+            from: try Self.fixture("neighbor-extensive.txt").replacingOccurrences(of: "0:00:01", with: "1 day, 0:00:01"), now: Self.now)
+        #expect(day[0].status.since == Self.now.addingTimeInterval(-86_401), "up for 1 day, 0:00:01")
         #expect(s[1].status.since == nil)
         let down = try Self.sessions("neighbor-extensive-session-down.txt")
         #expect(down.count == 1 && down[0].status.state == .idle && down[0].status.since == nil)
@@ -38,7 +41,11 @@ import Testing
         #expect(ExaBGPNeighborParser.duration("26:03:04") == 93_784, "26 h, 3 min and 4 s")
         // More hours than an Int holds seconds: a number, not a trap.
         #expect(ExaBGPNeighborParser.duration("133584280347126442:00:00") == 133_584_280_347_126_442 * 3600.0)
-        for bad in ["1:60:00", "1:00:60", "-1:00:00", "1:-1:00", "1:00", "1:00:00:00", "a:00:00", ""] {
+        // Past a day, and with a fraction, as Python's timedelta writes them.
+        #expect(ExaBGPNeighborParser.duration("1 day, 1:00:00") == 90_000)
+        #expect(ExaBGPNeighborParser.duration("2 days, 7:33:20.500000") == 200_000.5)
+        for bad in ["1:60:00", "1:00:60", "-1:00:00", "1:-1:00", "1:00", "1:00:00:00", "a:00:00", "", "1:00:+1", "1:00:nan",
+                    "1 week, 1:00:00", "x days, 1:00:00", "1 day,", "day, 1:00:00"] {
             #expect(ExaBGPNeighborParser.duration(bad) == nil, "\(bad)")
         }
     }

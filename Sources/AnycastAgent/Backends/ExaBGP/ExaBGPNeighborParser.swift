@@ -36,7 +36,7 @@ enum ExaBGPNeighborParser {
             case ("Session", "state") where words.count >= 2:
                 current!.status.state = state(words[1])
             case ("Session", "up") where words.count >= 3 && words[1] == "for":
-                current!.status.since = duration(words[2]).map { now.addingTimeInterval(-$0) }
+                current!.status.since = duration(words[2...].joined(separator: " ")).map { now.addingTimeInterval(-$0) }
             case ("Setup", "AS") where words.count >= 3:
                 current!.localAS = UInt32(words[1])
                 current!.status.asn = UInt32(words[2]) ?? 0
@@ -66,11 +66,21 @@ enum ExaBGPNeighborParser {
         }
     }
 
-    /// `H:MM:SS` in seconds; nil for anything else. The hours are summed as a Double: a garbled
-    /// answer can carry more of them than an Int holds seconds.
+    /// Python's `timedelta` as text, `[D day[s], ]H:MM:SS[.ffffff]`, in seconds; nil for
+    /// anything else. Summed as Doubles: a garbled answer can carry more hours than an Int holds
+    /// seconds.
     static func duration(_ text: String) -> Double? {
-        let parts = text.split(separator: ":").map { UInt($0) }
-        guard parts.count == 3, let h = parts[0], let m = parts[1], let s = parts[2], m < 60, s < 60 else { return nil }
-        return Double(h) * 3600 + Double(m * 60 + s)
+        var days = 0.0
+        var clock = Substring(text)
+        if let comma = text.firstIndex(of: ",") {
+            let head = text[..<comma].split(separator: " ")
+            guard head.count == 2, head[1] == "day" || head[1] == "days", let d = UInt(head[0]) else { return nil }
+            days = Double(d)
+            clock = text[text.index(after: comma)...].drop { $0 == " " }
+        }
+        let parts = clock.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 3, let h = UInt(parts[0]), let m = UInt(parts[1]), m < 60,
+              let s = Double(parts[2]), parts[2].first?.isNumber == true, s < 60 else { return nil }
+        return days * 86_400 + Double(h) * 3600 + Double(m) * 60 + s
     }
 }
