@@ -18,16 +18,20 @@
 # that takes over 30 s) stops it: the input is copied to fuzz/regressions/NAME/, where
 # `FuzzRegressionTests` (and `StatusStreamFuzzRegressionTests`) replay it in every
 # `swift test`, and the script fails.
-# Usage: scripts/fuzz/run.sh [--runs N | --seconds N] [TARGET...]   (default: 100000 runs, all)
+# --seed N makes a run repeatable (libFuzzer's -seed; by default each run draws its own): CI's
+# smoke run uses one, so a CI result depends on the change it tests and not on the draw, and
+# finding new inputs is left to the longer runs here.
+# Usage: scripts/fuzz/run.sh [--runs N | --seconds N] [--seed N] [TARGET...]   (default: 100000 runs, all)
 set -uo pipefail
 cd "$(dirname "$0")/../.."
-RUNS=100000; SECONDS_RUN=""; TARGETS=()
+RUNS=100000; SECONDS_RUN=""; SEED=""; TARGETS=()
 SCRATCH=${FUZZ_SCRATCH:-$PWD/.build-fuzz}
 while [ $# -gt 0 ]; do
     case $1 in
         --runs) RUNS=$2; shift 2 ;;
         --seconds) SECONDS_RUN=$2; shift 2 ;;
-        -*) echo "usage: $0 [--runs N | --seconds N] [TARGET...]"; exit 2 ;;
+        --seed) SEED=$2; shift 2 ;;
+        -*) echo "usage: $0 [--runs N | --seconds N] [--seed N] [TARGET...]"; exit 2 ;;
         *) TARGETS+=("$1"); shift ;;
     esac
 done
@@ -72,6 +76,7 @@ for t in "${TARGETS[@]}"; do
     fi
     mkdir -p "$WORK/corpus-$t"
     limit=(-runs="$RUNS"); [ -n "$SECONDS_RUN" ] && limit=(-max_total_time="$SECONDS_RUN")
+    [ -n "$SEED" ] && limit+=(-seed="$SEED")
     # SWIFT_BACKTRACE=enable=no: else the Swift runtime's crash handler takes the signal and
     # libFuzzer never writes the input that crashed. stdin is /dev/null: a config naming
     # /dev/stdin as a file must not wait for a terminal.
