@@ -110,7 +110,8 @@ public enum DashboardRuntime {
             }
         })
 
-        await screen.paint(DashboardView.render(state))
+        var frames = FrameBuffers()
+        await screen.paint(frames.render(state))
         loop: for await event in events {
             for effect in DashboardUpdate.update(&state, event) {
                 switch effect {
@@ -145,7 +146,7 @@ public enum DashboardRuntime {
                     }
                 }
             }
-            await screen.paint(DashboardView.render(state))
+            await screen.paint(frames.render(state))
         }
         for t in tasks { t.cancel() }
         await locks?.releaseAll()

@@ -26,6 +26,23 @@ import Testing
         #expect(g.put("日日日日", x: 3, y: 0) == 2, "a wide character that does not fit is not drawn")
     }
 
+    @Test func resetBlanksTheGridInItsOwnStorageOrMakesOneOfTheNewSize() {
+        var g = CellGrid(width: 10, height: 3)
+        g.put("drawn", x: 2, y: 1, role: .critical, bold: true)
+        let storage = g.cells.withUnsafeBufferPointer { $0.baseAddress }
+        g.reset(width: 10, height: 3)
+        #expect(g.changedIndices(since: CellGrid(width: 10, height: 3)).isEmpty)
+        #expect(g.cells.withUnsafeBufferPointer { $0.baseAddress } == storage, "the same size reuses the storage")
+        g.put("x", x: 0, y: 0)
+        let shared = g
+        g.reset(width: 10, height: 3)
+        #expect(shared[0, 0].text == "x", "a copy that shares the storage keeps its cells")
+        #expect(g[0, 0] == .blank)
+        g.reset(width: 4, height: 2, fill: Cell("-"))
+        #expect(g.width == 4 && g.height == 2 && g.cells.count == 8)
+        #expect(g.cells.allSatisfy { $0 == Cell("-") })
+    }
+
     @Test func diffFindsOnlyChangedCells() {
         var a = CellGrid(width: 10, height: 3)
         a.put("hello", x: 0, y: 0)

@@ -115,6 +115,22 @@ import Testing
         #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))")
     }
 
+    /// A frame drawn over an earlier one (as the runtime reuses its frames' storage) is the
+    /// frame drawn afresh: nothing of the earlier one shows through, at the same size or not.
+    @Test(arguments: cases) func drawnOverAnotherFrame(_ c: Case) {
+        let earlier = [Self.state(Self.cases[0], width: 120, height: 40), Self.state(Self.cases.last!, width: 120, height: 40),
+                       Self.state(c, width: 300, height: 100), Self.state(c, width: 30, height: 8)]
+        for (w, h) in [(120, 40), (80, 24), (30, 8)] {
+            let s = Self.state(c, width: w, height: h)
+            let fresh = DashboardView.render(s)
+            for e in earlier {
+                var grid = DashboardView.render(e)
+                DashboardView.render(s, into: &grid)
+                #expect(grid.width == fresh.width && grid.changedIndices(since: fresh).isEmpty, "\(c.name) at \(w)×\(h) over a \(e.width)×\(e.height) frame")
+            }
+        }
+    }
+
     /// The view of a table in a narrow split is usable: the site ids and their status show.
     @Test func aNarrowTableShowsEachSiteAndItsStatus() {
         var s = FixtureFleet.state(width: 40, height: 12)

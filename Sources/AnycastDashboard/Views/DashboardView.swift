@@ -6,9 +6,17 @@ public enum DashboardView {
 
     public static func render(_ state: DashboardState) -> CellGrid {
         var grid = CellGrid(width: state.width, height: state.height)
+        render(state, into: &grid)
+        return grid
+    }
+
+    /// The same frame, drawn over `grid` (blanked first, and resized if need be), so that a
+    /// runtime can reuse a frame's storage.
+    public static func render(_ state: DashboardState, into grid: inout CellGrid) {
+        grid.reset(width: state.width, height: state.height)
         guard state.width >= minimumSize.width, state.height >= minimumSize.height else {
             drawTooSmall(state, into: &grid)
-            return grid
+            return
         }
         HeaderBar.draw(state, into: &grid)
         let area = Rect(x: 0, y: 1, width: state.width, height: state.height - 2)
@@ -23,7 +31,6 @@ public enum DashboardView {
         if let dialog = state.leaseDialog { LeaseDialogView.draw(dialog, state: state, into: &grid) }
         if let reader = state.reader { TextReaderView.draw(reader, into: &grid) }
         if state.showHelp { HelpOverlay.draw(state, into: &grid) }
-        return grid
     }
 
     /// Below the minimum: what is needed, what there is, and how to leave, as far as it fits.
