@@ -7,7 +7,8 @@ import Glibc
 /// The poller decodes on its event loop and the screen renders on other threads; glibc keeps
 /// a heap per thread and keeps the pages that those short-lived allocations freed, so a
 /// long-running dashboard with 1000 sites held about twice its live heap as resident memory
-/// (BENCHMARKS.md, memory). Trimming every few seconds costs a walk of the free lists.
+/// (BENCHMARKS.md, memory). A trim costs a walk of the free lists, and the pages it gives
+/// back are faulted in again when used: the runtime trims every 10 seconds.
 /// Limiting glibc to two heaps (`mallopt(M_ARENA_MAX, 2)`, as many long-running servers
 /// do) keeps those freed pages reusable across threads. Elsewhere than glibc this does nothing.
 public enum HeapTrimmer {
