@@ -12,6 +12,9 @@ public actor TerminalScreen {
     private var theme = Theme.builtinDefault
     private var noColor = false
     private var styleOf: [StyleRole: (pair: Int32, attrs: attr_t)] = [:]
+    /// Frames are written with the terminal's own strings where it has those needed, and
+    /// painted by curses otherwise (see `FrameEncoder`).
+    private var direct: TerminfoFrameStrings?
 
     public init() {}
 
@@ -50,6 +53,10 @@ public actor TerminalScreen {
             use_default_colors()
         }
         depth = ColorDepth.forTerminal(colors: has_colors() ? Int(ac_colors()) : 0, noColorRequested: noColor)
+        // `ANYCAST_DASH_PAINT=curses` leaves the painting to curses, for a terminal that shows
+        // the directly written frames wrong.
+        let cursesPaints = ProcessInfo.processInfo.environment["ANYCAST_DASH_PAINT"] == "curses"
+        direct = cursesPaints ? nil : TerminfoFrameStrings.read(colors: depth != .monochrome)
         apply(theme: theme)
         return size()
     }
@@ -61,6 +68,7 @@ public actor TerminalScreen {
     public func apply(theme: Theme) {
         self.theme = theme
         styleOf = [:]
+        var roles: [StyleRole: TerminfoFrameStrings.RoleStyle] = [:]
         for (i, role) in StyleRole.allCases.enumerated() {
             let style = theme.style(role)
             let pair = Int32(i + 1)
@@ -70,12 +78,15 @@ public actor TerminalScreen {
                 attrs |= Self.monochromeAttributes(role)
                 styleOf[role] = (depth == .monochrome ? 0 : pair, attrs)
                 if depth != .monochrome { init_extended_pair(pair, -1, -1) }
+                roles[role] = .init(attrs: attrs)
                 continue
             }
             let colors = depth.colors(for: role, in: theme)
             init_extended_pair(pair, Int32(colors?.foreground ?? -1), Int32(colors?.background ?? -1))
             styleOf[role] = (pair, attrs)
+            roles[role] = .init(attrs: attrs, foreground: colors?.foreground, background: colors?.background)
         }
+        direct?.prepare(roles)
         previous = nil
     }
 
@@ -101,6 +112,7 @@ public actor TerminalScreen {
     public func resize() -> (width: Int, height: Int) {
         var rows: Int32 = 0, cols: Int32 = 0
         if ac_terminal_size(&rows, &cols) == 0 { resizeterm(rows, cols) }
+        if direct != nil { ac_settle_stdscr() }
         previous = nil
         return size()
     }
@@ -110,6 +122,14 @@ public actor TerminalScreen {
     public func paint(_ grid: CellGrid) -> Int {
         guard started else { return 0 }
         let full = previous == nil || previous!.width != grid.width || previous!.height != grid.height
+        if let direct {
+            let changed = grid.changedIndices(since: full ? nil : previous)
+            guard !changed.isEmpty else { return 0 }
+            let frame = FrameEncoder.encode(grid, changed: changed, clearFirst: full, skipLastCell: direct.lastCellScrolls, strings: direct)
+            Self.writeAll(frame.bytes)
+            previous = grid
+            return frame.cells
+        }
         if full { clearok(ac_stdscr(), true) }
         let changed = grid.changedIndices(since: previous)
         guard !changed.isEmpty else { return 0 }
@@ -144,6 +164,30 @@ public actor TerminalScreen {
         return written
     }
 
+    /// Writes a frame to the terminal whole: a write may take part of it, one cut by a signal
+    /// is tried again, and a full terminal is waited for (up to 5 s in all). A terminal that
+    /// is gone loses the frame, as it would curses' output.
+    static func writeAll(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { buffer in
+            var offset = 0
+            var waits = 0
+            while offset < buffer.count {
+                let n = write(STDOUT_FILENO, buffer.baseAddress! + offset, buffer.count - offset)
+                if n > 0 {
+                    offset += n
+                } else if n < 0 && errno == EINTR {
+                    continue
+                } else if n < 0 && errno == EAGAIN && waits < 50 {
+                    waits += 1
+                    var ready = pollfd(fd: STDOUT_FILENO, events: Int16(POLLOUT), revents: 0)
+                    _ = poll(&ready, 1, 100)
+                } else {
+                    return
+                }
+            }
+        }
+    }
+
     /// Every key waiting in the input, decoded; `resized` when curses saw a resize.
     public func readInput() -> (keys: [KeyPress], resized: Bool) {
         guard started else { return ([], false) }
@@ -155,7 +199,12 @@ public actor TerminalScreen {
             if r == ac_err() { break }
             if r == ac_key_code_yes() {
                 let code = Int32(ch)
-                if code == ac_key_resize() { resized = true; continue }
+                if code == ac_key_resize() {
+                    resized = true
+                    // curses resized its screen; the next read would repaint its empty one.
+                    if direct != nil { ac_settle_stdscr() }
+                    continue
+                }
                 if code == ac_key_mouse() {
                     if let m = Self.readMouse() { keys.append(.mouse(m)) }
                     continue

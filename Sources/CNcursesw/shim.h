@@ -10,9 +10,11 @@
 #define NCURSES_WIDECHAR 1
 
 #include <execinfo.h>
+#include <langinfo.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
 #include <wchar.h>
@@ -130,5 +132,31 @@ static inline ac_terminal_caps ac_probe_terminal(const char *term, int fd) {
     del_curterm(cur_term);
     return caps;
 }
+
+/// A string capability of the terminal curses drives, or NULL when it has none.
+static inline const char *ac_string_cap(const char *name) {
+    const char *value = tigetstr(name);
+    return value == (char *)-1 ? NULL : value;
+}
+
+/// A boolean capability of the terminal curses drives (1 or 0).
+static inline int ac_flag_cap(const char *name) { return tigetflag(name) > 0; }
+
+/// A numeric capability of the terminal curses drives, or -1 when it has none.
+static inline int ac_number_cap(const char *name) { int n = tigetnum(name); return n < 0 ? -1 : n; }
+
+/// `cap` with one or two numbers put in (`setaf`, `cup`); curses' buffer, valid until the next call.
+static inline const char *ac_tparm1(const char *cap, int a) { return tiparm(cap, a); }
+static inline const char *ac_tparm2(const char *cap, int a, int b) { return tiparm(cap, a, b); }
+
+/// The locale's character set is UTF-8.
+static inline int ac_locale_is_utf8(void) {
+    const char *set = nl_langinfo(CODESET);
+    return set != NULL && (strcmp(set, "UTF-8") == 0 || strcmp(set, "utf8") == 0);
+}
+
+/// Marks stdscr as drawn, so that reading a key does not repaint it: after a resize curses
+/// would otherwise paint its own empty stdscr over the frame written without it.
+static inline void ac_settle_stdscr(void) { wnoutrefresh(stdscr); }
 
 #endif
