@@ -80,6 +80,14 @@ import Testing
         #expect(Self.unpadded("cost $5 <a> $<> $<x> $<3") == "cost $5 <a> $<> $<x> $<3", "not a delay: kept")
     }
 
+    @Test func theANSIMoveIsOneBased() {
+        for (row, column, text) in [(0, 0, "1;1"), (9, 99, "10;100"), (59, 199, "60;200"), (999, 1_234, "1000;1235")] {
+            var bytes: [UInt8] = []
+            TerminfoFrameStrings.ansiMove(row: row, column: column, into: &bytes)
+            #expect(bytes == Array("\u{1b}[\(text)H".utf8))
+        }
+    }
+
     @Test func ncvNamesTheAttributesLeftOutOfAColouredStyle() {
         #expect(TerminfoFrameStrings.attributes(ncv: -1) == (false, false, false, false))
         #expect(TerminfoFrameStrings.attributes(ncv: 18) == (true, false, true, false), "the Linux console's: underline and dim")
