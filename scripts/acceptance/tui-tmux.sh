@@ -74,6 +74,10 @@ check "30×8: 'terminal too small', with the size needed" wait_for live "need 40
 keys live v
 $T resize-window -t live -x 160 -y 50
 check "SIGWINCH: and back to 160×50" bash -c "sleep 0.5; $T capture-pane -t live -p | head -1 | grep -q 'anycast-dash'"
+# After a resize curses would paint its own empty screen from the next key read, over the
+# frame written without it; the panels must still be there after a key that changes nothing.
+keys live Z
+check "after a resize and a key, the frame is still on the screen" bash -c "sleep 1.5; [ \$($T capture-pane -t live -p | grep -c '│') -ge 10 ]"
 keys live q
 check "q quits with status 0" wait_for_file "$WORK/live.exit" 5
 check "exit status 0" grep -q EXIT=0 "$WORK/live.exit"
