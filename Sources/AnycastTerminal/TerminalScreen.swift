@@ -64,6 +64,9 @@ public actor TerminalScreen {
     /// The colour depth in use.
     public var colorDepth: ColorDepth { depth }
 
+    /// Frames are written with the terminal's terminfo strings (else curses paints them).
+    public var writesFramesItself: Bool { direct != nil }
+
     /// Switches colours; the next paint redraws every cell.
     public func apply(theme: Theme) {
         self.theme = theme

@@ -106,8 +106,9 @@ struct PaintBench: AsyncParsableCommand {
         let before2 = Self.bytesWritten()
         let changedCells = await screen.paint(next)
         let oneTick = Self.bytesWritten() - before2
+        let painter = await screen.writesFramesItself ? "terminfo strings" : "curses"
         await screen.stop()
-        let line = "paint: \(size.width)x\(size.height), 1000-site table: \(frames) identical frames wrote \(identical) bytes (\(cells) cells); a clock tick wrote \(oneTick) bytes (\(changedCells) cells)\n"
+        let line = "paint: \(size.width)x\(size.height), 1000-site table, painted with \(painter): \(frames) identical frames wrote \(identical) bytes (\(cells) cells); a clock tick wrote \(oneTick) bytes (\(changedCells) cells)\n"
         if let output { try line.write(toFile: output, atomically: true, encoding: .utf8) } else { print(line, terminator: "") }
     }
 

@@ -20,7 +20,8 @@ bench_swift_build -c "$CONFIG" --product anycast-bench
 BIN=.build/$CONFIG/anycast-bench
 "$BIN" frame --iterations "$ITER" --width 200 --height 60
 OUT=$(mktemp); SOCK=$(mktemp -u)
-tmux -S "$SOCK" new-session -d -x 200 -y 60 "$BIN paint --output $OUT --frames 200"
+# In a UTF-8 locale, as a dashboard is run: there frames are written with terminfo's strings.
+tmux -S "$SOCK" new-session -d -x 200 -y 60 "LC_ALL=C.UTF-8 $BIN paint --output $OUT --frames 200"
 for _ in $(seq 1 100); do [ -s "$OUT" ] && break; sleep 0.1; done
 tmux -S "$SOCK" kill-server 2>/dev/null || true
 cat "$OUT"; rm -f "$OUT"
