@@ -12,7 +12,8 @@ struct FrameBuffers {
 
     /// The frame for `state`.
     mutating func render(_ state: DashboardState) -> CellGrid {
-        var grid = beforeLast.take() ?? CellGrid(width: state.width, height: state.height)
+        // A new grid is made at the state's size by the render's reset.
+        var grid = beforeLast.take() ?? CellGrid(width: 0, height: 0)
         DashboardView.render(state, into: &grid)
         beforeLast = last
         last = grid

@@ -4,10 +4,9 @@ import Glibc
 
 /// Gives the C heap's free pages back to the system (glibc's `malloc_trim`).
 ///
-/// The poller decodes on its event loop and the screen renders on other threads; glibc keeps
-/// a heap per thread and keeps the pages that those short-lived allocations freed, so a
-/// long-running dashboard with 1000 sites held about twice its live heap as resident memory
-/// (BENCHMARKS.md, memory). A trim costs a walk of the free lists, and the pages it gives
+/// glibc keeps the pages that short-lived allocations freed (and, when the work ran on several
+/// threads, a heap per thread), so a long-running dashboard with 1000 sites held about twice
+/// its live heap as resident memory (BENCHMARKS.md, memory). A trim costs a walk of the free lists, and the pages it gives
 /// back are faulted in again when used: the runtime trims every 10 seconds.
 /// Limiting glibc to two heaps (`mallopt(M_ARENA_MAX, 2)`, as many long-running servers
 /// do) keeps those freed pages reusable across threads. Elsewhere than glibc this does nothing.

@@ -125,17 +125,16 @@ public actor TerminalScreen {
     public func paint(_ grid: CellGrid) -> Int {
         guard started else { return 0 }
         let full = previous == nil || previous!.width != grid.width || previous!.height != grid.height
+        // Every cell when the size changed.
+        let changed = grid.changedIndices(since: previous)
+        guard !changed.isEmpty else { return 0 }
         if let direct {
-            let changed = grid.changedIndices(since: full ? nil : previous)
-            guard !changed.isEmpty else { return 0 }
             let frame = FrameEncoder.encode(grid, changed: changed, clearFirst: full, skipLastCell: direct.lastCellScrolls, strings: direct)
             Self.writeAll(frame.bytes)
             previous = grid
             return frame.cells
         }
         if full { clearok(ac_stdscr(), true) }
-        let changed = grid.changedIndices(since: previous)
-        guard !changed.isEmpty else { return 0 }
         var written = 0
         // Up to 7 scalars and the terminating zero; wchar_t is a 32-bit scalar value here.
         var buffer = [UInt32](repeating: 0, count: 8)

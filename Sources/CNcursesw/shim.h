@@ -113,6 +113,13 @@ static inline void ac_install_crash_handler(void) {
 // name below may be one.
 #include <ncursesw/term.h>
 
+/// A string capability of the current terminal (the one curses drives, or the one probed),
+/// or NULL when it has none.
+static inline const char *ac_string_cap(const char *name) {
+    const char *value = tigetstr(name);
+    return value == (char *)-1 ? NULL : value;
+}
+
 /// What terminfo says about a terminal type: enough to tell whether curses can drive it.
 typedef struct {
     int found;              // setupterm accepted it (a known, not hardcopy, not generic type)
@@ -126,17 +133,10 @@ static inline ac_terminal_caps ac_probe_terminal(const char *term, int fd) {
     int status = 0;
     if (setupterm(term, fd, &status) != OK) return caps;
     caps.found = 1;
-    const char *move = tigetstr("cup"), *erase = tigetstr("clear");
-    caps.cursor_addressing = move != NULL && move != (char *)-1;
-    caps.can_clear = erase != NULL && erase != (char *)-1;
+    caps.cursor_addressing = ac_string_cap("cup") != NULL;
+    caps.can_clear = ac_string_cap("clear") != NULL;
     del_curterm(cur_term);
     return caps;
-}
-
-/// A string capability of the terminal curses drives, or NULL when it has none.
-static inline const char *ac_string_cap(const char *name) {
-    const char *value = tigetstr(name);
-    return value == (char *)-1 ? NULL : value;
 }
 
 /// A boolean capability of the terminal curses drives (1 or 0).
