@@ -1,65 +1,16 @@
 #!/usr/bin/env python3
 """same_look.py A B: two `tmux capture-pane -e -p` files of the same view, compared cell by
-cell: the character and how it looks (colours, bold, dim, reverse, underline). Figures and
-sparkline bars are masked (two demo fleets draw different ones), the header and status lines
-(whose figures move the text after them) are left out, and a blank is compared by the colour
-it shows only (curses clears runs of blanks with `el`, which keeps no foreground), and blanks
-past the end of the shorter of two rows not at all. Prints the
-first differences; exit 1 if there is one."""
-import re
+cell: the character and how it looks (colours, bold, dim, reverse, underline).
+- Figures and sparkline bars are masked: two demo fleets draw different ones.
+- The header and status lines are left out: their figures move the text after them.
+- A blank is compared by the colour it shows only: curses clears runs of blanks with `el`,
+  which keeps no foreground. Blanks past the end of the shorter of two rows are not compared.
+Prints the first differences; exit 1 if there is one."""
+import os
 import sys
 
-SGR = re.compile(r"\x1b\[([0-9;:]*)m")
-PLAIN = {"fg": None, "bg": None, "bold": 0, "dim": 0, "underline": 0, "reverse": 0}
-
-
-def apply(codes, style):
-    parts = [int(p) if p else 0 for p in codes.split(";")] if codes else [0]
-    style = dict(style)
-    i = 0
-    while i < len(parts):
-        p = parts[i]
-        if p == 0: style = dict(PLAIN)
-        elif p == 1: style["bold"] = 1
-        elif p == 2: style["dim"] = 1
-        elif p == 4: style["underline"] = 1
-        elif p == 7: style["reverse"] = 1
-        elif p == 22: style["bold"] = style["dim"] = 0
-        elif p == 24: style["underline"] = 0
-        elif p == 27: style["reverse"] = 0
-        elif 30 <= p <= 37: style["fg"] = p - 30
-        elif 90 <= p <= 97: style["fg"] = p - 90 + 8
-        elif 40 <= p <= 47: style["bg"] = p - 40
-        elif 100 <= p <= 107: style["bg"] = p - 100 + 8
-        elif p == 39: style["fg"] = None
-        elif p == 49: style["bg"] = None
-        elif p in (38, 48) and i + 1 < len(parts):
-            key = "fg" if p == 38 else "bg"
-            if parts[i + 1] == 5 and i + 2 < len(parts):
-                style[key] = parts[i + 2]
-                i += 2
-            elif parts[i + 1] == 2 and i + 4 < len(parts):
-                style[key] = tuple(parts[i + 2:i + 5])
-                i += 4
-        i += 1
-    return style
-
-
-def cells(path):
-    style = dict(PLAIN)
-    rows = []
-    for line in open(path, encoding="utf-8").read().split("\n"):
-        row, i = [], 0
-        while i < len(line):
-            m = SGR.match(line, i)
-            if m:
-                style = apply(m.group(1), style)
-                i = m.end()
-                continue
-            row.append((line[i], style))
-            i += 1
-        rows.append(row)
-    return rows
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from sgr_cells import cells  # noqa: E402
 
 
 def look(cell):
@@ -70,7 +21,7 @@ def look(cell):
     return (masked, tuple(sorted(style.items(), key=lambda kv: kv[0])))
 
 
-a, b = cells(sys.argv[1]), cells(sys.argv[2])
+a, b = (cells(open(path, encoding="utf-8").read()) for path in sys.argv[1:3])
 height = min(len(a), len(b))
 while height > 0 and not a[height - 1] and not b[height - 1]:
     height -= 1
