@@ -15,6 +15,8 @@ public actor TerminalScreen {
     /// Frames are written with the terminal's own strings where it has those needed, and
     /// painted by curses otherwise (see `FrameEncoder`).
     private var direct: TerminfoFrameStrings?
+    /// The locale's character set is not UTF-8: cells are drawn with `NarrowGlyph` stand-ins.
+    private var narrowLocale = false
 
     public init() {}
 
@@ -27,6 +29,7 @@ public actor TerminalScreen {
         let term = ProcessInfo.processInfo.environment["TERM"] ?? ""
         if let problem = TerminalCapabilities.probe(name: term).problem { throw TerminalUnusable(reason: problem) }
         setlocale(LC_ALL, "")
+        narrowLocale = ac_locale_is_utf8() == 0
         // newterm, not initscr: initscr prints its own message and exits when it fails.
         guard ac_newterm() != nil else { throw TerminalUnusable(reason: "curses cannot start on the terminal type '\(term)'") }
         ac_install_crash_handler()
@@ -144,7 +147,7 @@ public actor TerminalScreen {
         grid.cells.withUnsafeBufferPointer { cells in
             for i in changed {
                 let cell = cells[i]
-                if cell.glyph.isEmpty { continue }  // the right half of a wide character
+                if cell.glyph.isEmpty && !narrowLocale { continue }  // the right half of a wide character
                 if cell.role != role {
                     role = cell.role
                     style = styleOf[cell.role] ?? (0, ac_a_normal())
@@ -153,7 +156,14 @@ public actor TerminalScreen {
                 if cell.bold { attrs |= ac_a_bold() }
                 if cell.reverse { attrs |= ac_a_reverse() }
                 buffer.withUnsafeMutableBufferPointer { text in
-                    text[cell.glyph.scalars(into: .init(rebasing: text.dropLast()))] = 0
+                    if narrowLocale {
+                        let standIn = NarrowGlyph.standIn(for: cell.glyph)
+                        if standIn.lineDrawing { attrs |= ac_a_altcharset() }
+                        text[0] = UInt32(standIn.byte)
+                        text[1] = 0
+                    } else {
+                        text[cell.glyph.scalars(into: .init(rebasing: text.dropLast()))] = 0
+                    }
                     text.withMemoryRebound(to: wchar_t.self) {
                         _ = ac_put_cell(Int32(i / grid.width), Int32(i % grid.width), $0.baseAddress, attrs, style.pair)
                     }

@@ -32,6 +32,7 @@ static inline attr_t ac_a_bold(void) { return A_BOLD; }
 static inline attr_t ac_a_reverse(void) { return A_REVERSE; }
 static inline attr_t ac_a_underline(void) { return A_UNDERLINE; }
 static inline attr_t ac_a_dim(void) { return A_DIM; }
+static inline attr_t ac_a_altcharset(void) { return A_ALTCHARSET; }
 
 static inline int ac_key_resize(void) { return KEY_RESIZE; }
 static inline int ac_key_up(void) { return KEY_UP; }

@@ -20,7 +20,8 @@ cleanup() {
     local pid
     for pid in "${CLEANUP[@]}"; do kill "$pid" 2>/dev/null || true; done
     for pid in "${CLEANUP[@]}"; do wait "$pid" 2>/dev/null || true; done
-    rm -rf "$WORK"
+    # A session tmux has just ended may still be writing its last files here: try again.
+    rm -rf "$WORK" 2>/dev/null || { sleep 1; rm -rf "$WORK"; }
 }
 trap cleanup EXIT
 

@@ -1,10 +1,13 @@
 """The cells of a `tmux capture-pane -e -p` capture: each row a list of (character, style),
 the style a dict of fg, bg (None for the terminal's own; 0-255, or ("rgb", (r, g, b))), bold,
 dim, underline and reverse. tmux writes only the SGR changes from one cell to the next, across
-rows too, so the style is carried along. Used by invisible_cells.py and same_look.py."""
+rows too, so the style is carried along. Cells written from the terminal's line-drawing set
+(between SO and SI) are read as the characters a VT100 shows for them. Used by
+invisible_cells.py and same_look.py."""
 import re
 
 SGR = re.compile(r"\x1b\[([0-9;]*)m")
+LINE_DRAWING = dict(zip("qxlkmjtuwvn0a~fgoprs`yz{|}", "─│┌┐└┘├┤┬┴┼█▒·°±⎺⎻⎼⎽◆≤≥π≠£"))
 PLAIN = {"fg": None, "bg": None, "bold": 0, "dim": 0, "underline": 0, "reverse": 0}
 
 
@@ -46,6 +49,7 @@ def apply(codes, style):
 def cells(text):
     """Rows of (character, style) for a capture's text."""
     style = dict(PLAIN)
+    shifted = False
     rows = []
     for line in text.split("\n"):
         row, i = [], 0
@@ -55,7 +59,10 @@ def cells(text):
                 style = apply(m.group(1), style)
                 i = m.end()
                 continue
-            row.append((line[i], style))
+            if line[i] in "\x0e\x0f":
+                shifted = line[i] == "\x0e"
+            else:
+                row.append((LINE_DRAWING.get(line[i], line[i]) if shifted else line[i], style))
             i += 1
         rows.append(row)
     return rows

@@ -190,12 +190,12 @@ keys eight q
 # 9. Frames are written with the terminal's own strings; ANYCAST_DASH_PAINT=curses leaves them
 # to curses. The two look alike, cell by cell, in 256 colours, in 8 and without colour (the
 # figures aside: two demo fleets draw different ones).
-same_look() {  # same_look A B: up to five looks a second apart, as a frame may be half in
+same_look() {  # same_look A B [--narrow]: up to five looks a second apart, as a frame may be half in
     local i
     for i in 1 2 3 4 5; do
         $T capture-pane -t "$1" -p -e >"$WORK/$1.look"
         $T capture-pane -t "$2" -p -e >"$WORK/$2.look"
-        python3 "$ROOT/scripts/acceptance/same_look.py" "$WORK/$1.look" "$WORK/$2.look" >"$WORK/look.out" && return 0
+        python3 "$ROOT/scripts/acceptance/same_look.py" "$WORK/$1.look" "$WORK/$2.look" ${3:-} >"$WORK/look.out" && return 0
         sleep 1
     done
     cat "$WORK/look.out"; return 1
@@ -215,5 +215,18 @@ for env in "TERM=tmux-256color" "TERM=xterm" "NO_COLOR=1"; do
     keys "direct$n" q
     keys "curses$n" q
 done
+
+# 10. In a locale that is not UTF-8 curses cannot draw box lines, bars or arrows: each cell
+# gets a stand-in (line-drawing characters, ASCII), so none keeps the last frame's character.
+start utf8 120 40 "$BIN/anycast-dash --demo --operator e2e"
+start narrow 120 40 "LC_ALL=C $BIN/anycast-dash --demo --operator e2e"
+check "LC_ALL=C: the demo fleet" both_show utf8 narrow
+check "LC_ALL=C: every cell drawn, as its stand-in for what UTF-8 shows" same_look utf8 narrow --narrow
+keys utf8 v
+keys narrow v
+sleep 1
+check "LC_ALL=C: the table view too" same_look utf8 narrow --narrow
+keys utf8 q
+keys narrow q
 
 summary "tui-tmux"
