@@ -1,6 +1,7 @@
 import AnycastCore
 import Clocks
 import Foundation
+import Glibc
 import NIOCore
 
 /// One site's `GET /v1/status/stream` connection and the updates it has brought since the
@@ -35,6 +36,15 @@ final class StatusStream {
     var openDeadline: CycleDeadline?
     /// Part of a line is in and the rest is on its way; the read goes on until it ends.
     var lineBegun = false
+    /// The channel has been asked to read and has not read yet.
+    var asked = false
+    /// A descriptor of the stream's own socket (a duplicate of the channel's), to read lines
+    /// that wait in the kernel without the event loop's help; -1 when there is none.
+    var descriptor: CInt = -1
+    /// How many reads found bytes waiting on `descriptor`.
+    private(set) var directReads = 0
+    private var parser: StatusStreamParser
+    private var events: [StatusStreamParser.Event] = []
 
     /// Most results held between two takes; a poller that stops taking them closes the stream.
     static let maxHeldResults = 64
@@ -46,6 +56,62 @@ final class StatusStream {
         self.wholeHistory = wholeHistory
         self.maxBytes = maxBytes
         self.decoder = decoder
+        self.parser = StatusStreamParser(maxLineBytes: maxBytes)
+    }
+
+    /// Bytes read from the connection: each event they complete is handled.
+    func feed(_ bytes: inout ByteBuffer) {
+        guard phase != .closed else { return }
+        do {
+            // Events are handled after the parser is done: handling one may close the stream.
+            var events = self.events
+            self.events = []
+            try parser.feed(&bytes) { events.append($0) }
+            for event in events { received(event) }
+            events.removeAll(keepingCapacity: true)  // keeps no line (nor its receive buffer)
+            self.events = events
+        } catch {
+            fail(Self.describe(error, cap: maxBytes))
+        }
+        lineBegun = parser.isPartway
+    }
+
+    /// The connection has closed: what the parser still holds is handled, then the stream closes.
+    func inputEnded() {
+        do {
+            for event in try parser.closed() { received(event) }
+            close()
+        } catch {
+            fail(Self.describe(error, cap: maxBytes))
+        }
+    }
+
+    /// Reads what waits in the kernel on `descriptor`, through `buffer` (kept by the caller
+    /// from one stream to the next), and feeds it. Stops at the first short read: the rest of
+    /// a line on its way is left to the channel. The end of the connection, or an error, is
+    /// left to the channel too, which reads it when next asked.
+    func readWaiting(through buffer: inout ByteBuffer) {
+        let size = 4096
+        while phase == .open, descriptor >= 0 {
+            buffer.clear()
+            let fd = descriptor
+            let n = buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { raw in
+                max(0, read(fd, raw.baseAddress, min(raw.count, size)))
+            }
+            guard n > 0 else { return }
+            directReads += 1
+            feed(&buffer)
+            if n < size { return }
+        }
+    }
+
+    static func describe(_ failure: StatusStreamParser.Failure, cap: Int) -> AgentClientError {
+        switch failure {
+        case .tooLarge: .responseTooLarge(limit: cap)
+        case .malformed(let why): .invalidResponse(why)
+        case .cutShort(let why): .connection(why)
+        case .speaksTLS: AgentClientError.speaksTLS
+        }
     }
 
     func received(_ event: StatusStreamParser.Event) {
@@ -100,6 +166,10 @@ final class StatusStream {
         phase = .closed
         channel?.close(promise: nil)
         channel = nil
+        if descriptor >= 0 {
+            Glibc.close(descriptor)
+            descriptor = -1
+        }
         firstArrived()
         readDone()
     }

@@ -1,31 +1,16 @@
 import NIOCore
 
-/// Reads a status stream connection's bytes into its `StatusStream`.
+/// Hands a status stream connection's bytes, and its end, to its `StatusStream`.
 final class StatusStreamHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
 
     /// Set once connected, before the request is sent.
-    var stream: StatusStream? {
-        didSet { parser = StatusStreamParser(maxLineBytes: stream?.maxBytes ?? 0) }
-    }
-    private var parser = StatusStreamParser(maxLineBytes: 0)
-    private var scratch: [StatusStreamParser.Event] = []
+    var stream: StatusStream?
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard let stream else { context.close(promise: nil); return }
         var bytes = unwrapInboundIn(data)
-        do {
-            // Events are handed on after the parser is done: handing one on may close the
-            // channel, and closing comes back here (channelInactive) for the parser.
-            var events = scratch
-            scratch = []
-            try parser.feed(&bytes) { events.append($0) }
-            for event in events { stream.received(event) }
-            events.removeAll(keepingCapacity: true)  // keeps no line (nor its receive buffer)
-            scratch = events
-        } catch {
-            stream.fail(Self.describe(error, cap: stream.maxBytes))
-        }
+        stream.feed(&bytes)
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
@@ -35,8 +20,9 @@ final class StatusStreamHandler: ChannelInboundHandler {
         // before the read counts as done (a 900-point history is ~36 KiB: read a few KiB a
         // cycle, it took long enough for the stream to be closed as silent); otherwise the
         // poller asks again when it takes.
-        stream.lineBegun = parser.isPartway
+        stream.asked = false
         if stream.phase == .opening || stream.lineBegun {
+            stream.asked = true
             context.read()
             if stream.phase == .open { return }
         }
@@ -44,26 +30,11 @@ final class StatusStreamHandler: ChannelInboundHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        guard let stream else { return }
-        do {
-            for event in try parser.closed() { stream.received(event) }
-            stream.close()
-        } catch {
-            stream.fail(Self.describe(error, cap: stream.maxBytes))
-        }
+        stream?.inputEnded()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         stream?.fail(AgentClient.classify(error, timeout: .zero, cap: stream?.maxBytes ?? 0))
         context.close(promise: nil)
-    }
-
-    static func describe(_ failure: StatusStreamParser.Failure, cap: Int) -> AgentClientError {
-        switch failure {
-        case .tooLarge: .responseTooLarge(limit: cap)
-        case .malformed(let why): .invalidResponse(why)
-        case .cutShort(let why): .connection(why)
-        case .speaksTLS: AgentClientError.speaksTLS
-        }
     }
 }

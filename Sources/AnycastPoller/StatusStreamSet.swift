@@ -64,6 +64,9 @@ public final class StatusStreamSet: Sendable {
     private let clock: AnyClock<Duration>
     /// When the last take asked streams to read.
     private let lastAsk: NIOLoopBoundBox<AnyClock<Duration>.Instant?>
+    /// What streams read their waiting lines through, and the descriptor found last (where
+    /// the next stream's is looked for first).
+    private let direct: NIOLoopBoundBox<(buffer: ByteBuffer, lastDescriptor: CInt)>
 
     public init(eventLoop: any EventLoop, decoder: NIOLoopBoundBox<JSONDecoder>, tls: NIOSSLContext? = nil,
                 clock: AnyClock<Duration> = AnyClock(ContinuousClock())) {
@@ -73,6 +76,7 @@ public final class StatusStreamSet: Sendable {
         self.clock = clock
         self.streams = .makeBoxSendingValue([:], eventLoop: eventLoop)
         self.lastAsk = .makeBoxSendingValue(nil, eventLoop: eventLoop)
+        self.direct = .makeBoxSendingValue((ByteBuffer(), 0), eventLoop: eventLoop)
     }
 
     /// Takes what each job's stream has brought. A job without an open stream gets one, and
@@ -82,7 +86,9 @@ public final class StatusStreamSet: Sendable {
     ///
     /// The streams' connections do not read by themselves: the lines wait in the kernel and
     /// every stream is read here, in one turn of the event loop, so a fleet's lines cost one
-    /// wake-up a cycle instead of one per line. A stream asked to read with nothing waiting
+    /// wake-up a cycle instead of one per line. A plain-HTTP stream reads what waits straight
+    /// from its socket; only one with nothing waiting (or a line cut short) asks its channel,
+    /// as every https stream does. A stream asked to read with nothing waiting
     /// stays asked until its line comes, and takes a wake-up of its own then; so a stream that
     /// holds a line already is not asked again this take. Were it asked, its next line would
     /// again find it asking, and the stream would cost a wake-up a line for good (as it did
@@ -125,6 +131,11 @@ public final class StatusStreamSet: Sendable {
             for job in jobs {
                 if let stream = streams.value[job.index], stream.phase != .closed || !stream.results.isEmpty {
                     guard stream.phase == .open, let channel = stream.channel else { continue }
+                    if stream.results.isEmpty, !stream.asked, stream.descriptor >= 0 {
+                        stream.readWaiting(through: &direct.value.buffer)
+                        // Read by this take (or closed by what it read): nothing to wait for.
+                        if stream.phase != .open || !stream.results.isEmpty { continue }
+                    }
                     if stream.results.isEmpty {
                         waiting += 1
                         // A take whose read of this stream is not over yet is told too: each
@@ -135,6 +146,7 @@ public final class StatusStreamSet: Sendable {
                             stream.onReadDone = arrived
                         }
                         reading.append(stream)
+                        stream.asked = true
                         channel.read()
                     } else if let ask = lastAsk.value, ask < stream.lastLine {
                         // Held, not asked: its line came after a take had asked and ended.
@@ -167,6 +179,11 @@ public final class StatusStreamSet: Sendable {
     /// How many lines the stream of site `index` has read and holds for the next take.
     func heldLines(of index: Int) -> EventLoopFuture<Int> {
         eventLoop.submit { [streams] in streams.value[index]?.results.count ?? 0 }
+    }
+
+    /// How many reads of the stream of site `index` were made straight from its socket.
+    func directReads(of index: Int) -> EventLoopFuture<Int> {
+        eventLoop.submit { [streams] in streams.value[index]?.directReads ?? 0 }
     }
 
     /// Closes every stream.
@@ -232,7 +249,13 @@ public final class StatusStreamSet: Sendable {
                     }
                     handler.stream = stream
                     stream.channel = channel
+                    if !endpoint.tls, let local = channel.localAddress, let remote = channel.remoteAddress,
+                       let fd = SocketDescriptor.duplicate(local: local, remote: remote, hint: self.direct.value.lastDescriptor) {
+                        stream.descriptor = fd
+                        self.direct.value.lastDescriptor = fd
+                    }
                     channel.writeAndFlush(sendable, promise: nil)
+                    stream.asked = true
                     channel.read()
                 case .failure(let error):
                     stream.fail(AgentClient.classify(error, timeout: .milliseconds(ms), cap: maxBytes))

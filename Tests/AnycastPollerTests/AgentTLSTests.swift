@@ -1,7 +1,7 @@
 import AnycastAgent
 import AnycastCore
 import AnycastSimulatedFleet
-import AnycastPoller
+@testable import AnycastPoller
 import AnycastTLS
 import Foundation
 import Logging
@@ -90,6 +90,34 @@ import Testing
                 let drained = try await AgentClient(http: http).drain(Self.site(served.url), DrainRequest(reason: "CHG-1 tls test", operator: "t"), timeout: .seconds(5))
                 #expect(drained.services.allSatisfy { $0.desired == .drain }, "the drain went through over https")
                 try await http.shutdown()
+            }
+        }
+    }
+
+    /// An https stream's lines are read through its channel, TLS and all: never straight
+    /// from the socket, whose bytes are encrypted.
+    @Test func anHttpsStreamReadsEveryLineThroughItsChannel() async throws {
+        try await Self.withFolder { folder in
+            let pki = try TestPKI(name: "site", folder: folder)
+            try await Self.withAgent(tls: try Self.serverTLS(pki)) { served in
+                let loop = MultiThreadedEventLoopGroup.singleton.next()
+                let tls = try NIOSSLContext(configuration: try AgentClientTLS.configuration(FleetTLSConfig(caFile: pki.caFile)))
+                let set = StatusStreamSet(eventLoop: loop, decoder: .makeBoxSendingValue(AgentJSON.decoder(), eventLoop: loop), tls: tls)
+                let job = StatusStreamSet.Job(index: 0, endpoint: try #require(AgentEndpoint(site: Self.site(served.url))), start: .points(1), wholeHistory: false)
+                func take() async throws -> [StatusUpdate] {
+                    let delivery = try await set.take([job], timeout: .seconds(2), silentAfter: .seconds(5), maxBytes: 1 << 22).get()[0]
+                    return try delivery.results.map { try $0.result.get() }
+                }
+                #expect(try await take().count == 1, "the first line")
+                var later: [StatusUpdate] = []
+                for _ in 0..<20 where later.isEmpty {
+                    await served.agent.refresh()
+                    try await Task.sleep(for: .milliseconds(50))  // the line is in the kernel's buffer
+                    later += try await take()
+                }
+                #expect(!later.isEmpty, "the lines after the first come, decrypted")
+                #expect(try await set.directReads(of: 0).get() == 0)
+                set.closeAll()
             }
         }
     }

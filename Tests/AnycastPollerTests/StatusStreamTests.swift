@@ -165,6 +165,68 @@ import Testing
         try await raw.stop()
     }
 
+    /// A line already in the kernel when the take comes is read straight from the stream's
+    /// socket: the channel is not asked (no `epoll_ctl` to arm it, none to disarm it).
+    @Test func aLineWaitingAtATakeIsReadFromTheSocketWithoutAskingTheChannel() async throws {
+        let line = try await Self.oneLine()
+        let raw = try await RawStreamAgent.start(line: line)
+        let set = Self.streamSet()
+        let job = try Self.newestPointJob(raw)
+        #expect(try await Self.take(set, job).count == 1, "the first line, read by the channel")
+        #expect(try await set.directReads(of: 0).get() == 0)
+
+        for n in 1...3 {
+            try await raw.send(line: line)
+            try await Task.sleep(for: .milliseconds(50))  // the line is in the kernel's buffer
+            #expect(try await Self.take(set, job).count == 1)
+            #expect(try await set.directReads(of: 0).get() == n, "line \(n): read from the socket")
+        }
+        set.closeAll()
+        try await raw.stop()
+    }
+
+    /// A line only partly in the kernel at the take is read that far from the socket; the
+    /// channel is asked for the rest, and the take waits for it.
+    @Test func aLineCutShortAtATakeIsFinishedByTheChannelInTheSameTake() async throws {
+        let line = try await Self.oneLine()
+        let raw = try await RawStreamAgent.start(line: line)
+        let set = Self.streamSet()
+        let job = try Self.newestPointJob(raw)
+        #expect(try await Self.take(set, job).count == 1)
+
+        let body = line + "\n"
+        let chunk = Array((String(body.utf8.count, radix: 16) + "\r\n" + body + "\r\n").utf8)
+        try await raw.send(bytes: Array(chunk[..<(chunk.count / 2)]))
+        try await Task.sleep(for: .milliseconds(50))
+        let take = set.take([job], timeout: .milliseconds(2000), silentAfter: .seconds(3), maxBytes: 1 << 22)
+        try await Task.sleep(for: .milliseconds(100))  // longer than the take's 20 ms wait for lines
+        try await raw.send(bytes: Array(chunk[(chunk.count / 2)...]))
+        let delivery = try await Self.bounded(take)[0]
+        #expect(delivery.results.count == 1, "the whole line, in the take that began it")
+        #expect(try delivery.results.first?.result.get().history.count == 1)
+        #expect(try await set.directReads(of: 0).get() == 1, "its first half from the socket")
+        set.closeAll()
+        try await raw.stop()
+    }
+
+    /// An agent that closes its connection between takes: the take reads nothing from the
+    /// socket, asks the channel, which reads the end, and the stream closes with its failure.
+    @Test func aConnectionClosedBetweenTakesEndsTheStreamAtTheNextTake() async throws {
+        let line = try await Self.oneLine()
+        let raw = try await RawStreamAgent.start(line: line)
+        let set = Self.streamSet()
+        let job = try Self.newestPointJob(raw)
+        #expect(try await Self.take(set, job).count == 1)
+        try await raw.closeStreams()
+        try await Task.sleep(for: .milliseconds(50))
+        let delivery = try await Self.bounded(set.take([job], timeout: .milliseconds(800), silentAfter: .seconds(3), maxBytes: 1 << 22))[0]
+        let failures = delivery.results.compactMap { if case .failure(let e) = $0.result { e } else { nil } }
+        #expect(failures.count == 1, "the connection cut short, mid-stream: \(failures)")
+        #expect(try await set.heldLines(of: 0).get() == 0)
+        set.closeAll()
+        try await raw.stop()
+    }
+
     /// A line read between takes is handed on with how long after the ask it came, on the
     /// set's clock: what the poller moves its cycle by.
     @Test func aLineReadBetweenTakesSaysHowLongAfterTheAskItCame() async throws {
@@ -311,6 +373,20 @@ final class RawStreamAgent: Sendable {
         let body = line + "\n"
         let chunk = String(body.utf8.count, radix: 16) + "\r\n" + body + "\r\n"
         for c in state.withLock({ $0.streams }) { try await c.writeAndFlush(ByteBuffer(string: chunk)) }
+    }
+
+    /// Writes `bytes` as they are on every open stream.
+    func send(bytes: [UInt8]) async throws {
+        for c in state.withLock({ $0.streams }) { try await c.writeAndFlush(ByteBuffer(bytes: bytes)) }
+    }
+
+    /// Closes every open stream's connection, without ending the stream first.
+    func closeStreams() async throws {
+        let open = state.withLock { s in
+            defer { s.streams = [] }
+            return s.streams
+        }
+        for c in open { try await c.close() }
     }
 
     func stop() async throws {
