@@ -75,6 +75,9 @@ public actor FleetPoller {
             FollowedSite(config: $0, endpoint: $1, streaming: streaming, streamsTLS: tlsContext != nil)
         }
         self.streams = StatusStreamSet(eventLoop: transport.eventLoop, decoder: decoder, tls: tlsContext, clock: clock)
+        // A socket a site (two for a plain stream read directly): more than a soft limit of
+        // 1,024 open files allows a large fleet.
+        SocketDescriptor.raiseOpenFileLimit()
     }
 
     /// Closes the kept-alive connections and streams to the agents.

@@ -1,7 +1,7 @@
 import Glibc
 import NIOCore
 
-/// Finds the descriptor of a connected TCP socket of this process by its two addresses.
+/// Finds the descriptors of connected TCP sockets of this process by their two addresses.
 ///
 /// SwiftNIO does not hand out a channel's descriptor, and a status stream reads its waiting
 /// lines through a duplicate of it (`StatusStream.readWaiting`): at a take, a line already in
@@ -9,21 +9,56 @@ import NIOCore
 /// turn through its pipeline (BENCHMARKS.md). A socket's local and remote addresses together
 /// name one connection, so a descriptor that answers with both is the channel's own.
 enum SocketDescriptor {
-    /// A duplicate of the descriptor connected from `local` to `remote` (the caller closes
-    /// it), or nil. Descriptors near `hint` are tried first, as new sockets take the lowest
-    /// free number and a fleet's streams open one after another; then every open one.
-    static func duplicate(local: SocketAddress, remote: SocketAddress, hint: CInt) -> CInt? {
-        let near = max(0, hint - 16)...(hint + 48)
-        let found = near.first { matches($0, local: local, remote: remote) }
-            ?? openDescriptors().first { !near.contains($0) && matches($0, local: local, remote: remote) }
-        guard let fd = found else { return nil }
-        let copy = fcntl(fd, F_DUPFD_CLOEXEC, 0)
-        return copy >= 0 ? copy : nil
+    /// One connection, by its two ends.
+    struct Connection: Hashable {
+        var local: SocketAddress
+        var remote: SocketAddress
     }
 
-    /// The descriptor `fd` is a socket connected from `local` to `remote`.
-    static func matches(_ fd: CInt, local: SocketAddress, remote: SocketAddress) -> Bool {
-        address(of: fd, peer: false) == local && address(of: fd, peer: true) == remote
+    /// A duplicate of the descriptor of each of `connections` that is open (the caller closes
+    /// them), found in one pass over the process's descriptors: streams that open together
+    /// (a fleet at start) cost one pass, not one each. Duplicates never take the process past
+    /// half its limit of open files (`limit`, the soft limit by default), so they cannot
+    /// starve the connections still to be made; a connection left without one is read
+    /// through its channel.
+    static func duplicates(of connections: Set<Connection>, limit: Int = openFileLimit()) -> [Connection: CInt] {
+        guard !connections.isEmpty else { return [:] }
+        let locals = Set(connections.map(\.local))
+        let open = openDescriptors()
+        let room = room(for: connections.count, limit: limit, open: open.count)
+        guard room > 0 else { return [:] }
+        var found: [Connection: CInt] = [:]
+        for fd in open where found.count < room {
+            guard let local = address(of: fd, peer: false), locals.contains(local),
+                  let remote = address(of: fd, peer: true) else { continue }
+            let connection = Connection(local: local, remote: remote)
+            guard connections.contains(connection), found[connection] == nil else { continue }
+            let copy = fcntl(fd, F_DUPFD_CLOEXEC, 0)
+            if copy >= 0 { found[connection] = copy }
+        }
+        return found
+    }
+
+    /// How many of `wanted` duplicates fit below half of `limit` with `open` files open.
+    static func room(for wanted: Int, limit: Int, open: Int) -> Int {
+        max(0, min(wanted, limit / 2 - open))
+    }
+
+    /// The soft limit on open files.
+    static func openFileLimit() -> Int {
+        var limit = rlimit()
+        guard getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 1024 }
+        return Int(clamping: limit.rlim_cur)
+    }
+
+    /// Raises the soft limit on open files to the hard limit, as Go's runtime does for every
+    /// program: a fleet takes a socket a site, and a plain-HTTP stream read directly two,
+    /// where the soft limit is often 1,024.
+    static func raiseOpenFileLimit() {
+        var limit = rlimit()
+        guard getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < limit.rlim_max else { return }
+        limit.rlim_cur = limit.rlim_max
+        _ = setrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit)
     }
 
     /// The socket's own address, or its peer's; nil for a descriptor that is not an IP socket.

@@ -64,9 +64,8 @@ public final class StatusStreamSet: Sendable {
     private let clock: AnyClock<Duration>
     /// When the last take asked streams to read.
     private let lastAsk: NIOLoopBoundBox<AnyClock<Duration>.Instant?>
-    /// What streams read their waiting lines through, and the descriptor found last (where
-    /// the next stream's is looked for first).
-    private let direct: NIOLoopBoundBox<(buffer: ByteBuffer, lastDescriptor: CInt)>
+    /// What streams read their waiting lines through.
+    private let readBuffer: NIOLoopBoundBox<ByteBuffer>
 
     public init(eventLoop: any EventLoop, decoder: NIOLoopBoundBox<JSONDecoder>, tls: NIOSSLContext? = nil,
                 clock: AnyClock<Duration> = AnyClock(ContinuousClock())) {
@@ -76,7 +75,7 @@ public final class StatusStreamSet: Sendable {
         self.clock = clock
         self.streams = .makeBoxSendingValue([:], eventLoop: eventLoop)
         self.lastAsk = .makeBoxSendingValue(nil, eventLoop: eventLoop)
-        self.direct = .makeBoxSendingValue((ByteBuffer(), 0), eventLoop: eventLoop)
+        self.readBuffer = .makeBoxSendingValue(ByteBuffer(), eventLoop: eventLoop)
     }
 
     /// Takes what each job's stream has brought. A job without an open stream gets one, and
@@ -128,11 +127,12 @@ public final class StatusStreamSet: Sendable {
                     finish()
                 }
             }
+            findDescriptors()
             for job in jobs {
                 if let stream = streams.value[job.index], stream.phase != .closed || !stream.results.isEmpty {
                     guard stream.phase == .open, let channel = stream.channel else { continue }
                     if stream.results.isEmpty, !stream.asked, stream.descriptor >= 0 {
-                        stream.readWaiting(through: &direct.value.buffer)
+                        stream.readWaiting(through: &readBuffer.value)
                         // Read by this take (or closed by what it read): nothing to wait for.
                         if stream.phase != .open || !stream.results.isEmpty { continue }
                     }
@@ -174,6 +174,18 @@ public final class StatusStreamSet: Sendable {
             arrived()
         }
         return promise.futureResult
+    }
+
+    /// Gives each open plain-HTTP stream that has none a descriptor of its socket, all in one
+    /// pass; a stream whose descriptor is not found reads through its channel.
+    private func findDescriptors() {
+        let open = streams.value.values.filter { $0.unfound != nil && $0.phase == .open }
+        guard !open.isEmpty else { return }
+        let found = SocketDescriptor.duplicates(of: Set(open.compactMap(\.unfound)))
+        for stream in open {
+            if let connection = stream.unfound { stream.descriptor = found[connection] ?? -1 }
+            stream.unfound = nil
+        }
     }
 
     /// How many lines the stream of site `index` has read and holds for the next take.
@@ -249,10 +261,8 @@ public final class StatusStreamSet: Sendable {
                     }
                     handler.stream = stream
                     stream.channel = channel
-                    if !endpoint.tls, let local = channel.localAddress, let remote = channel.remoteAddress,
-                       let fd = SocketDescriptor.duplicate(local: local, remote: remote, hint: self.direct.value.lastDescriptor) {
-                        stream.descriptor = fd
-                        self.direct.value.lastDescriptor = fd
+                    if !endpoint.tls, let local = channel.localAddress, let remote = channel.remoteAddress {
+                        stream.unfound = SocketDescriptor.Connection(local: local, remote: remote)
                     }
                     channel.writeAndFlush(sendable, promise: nil)
                     stream.asked = true
