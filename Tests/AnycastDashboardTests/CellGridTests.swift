@@ -87,6 +87,22 @@ import Testing
                     == Sparkline.columns(history.recent(last), width: 10, secondsPerColumn: 4), "last \(last)")
         }
         #expect(Sparkline.columns(RateHistory(capacity: 4), last: 10, width: 3, secondsPerColumn: 4).isEmpty)
+        // Irregular times (a period's edge, a millisecond either side of it, gaps), a ring
+        // that has wrapped, and times before 1970: the same columns as from the points.
+        var generator = SeededRandom(seed: 11)
+        for (start, steps) in [(1_800_000_000.0, [0.001, 0.999, 1, 1, 2.5, 4, 7.001]), (1_800_000_003.999, [0.001, 0.999, 1, 1, 2.5, 4, 7.001]),
+                               (-86_400.5, [0.001, 0.999, 1, 1, 2.5, 4, 7.001]), (-86_400, [1])] {
+            var irregular = RateHistory(capacity: 150)
+            var t = start
+            for _ in 0..<400 {
+                t += steps[Int(generator.next() % UInt64(steps.count))]
+                irregular.append(RatePoint(t: Date(timeIntervalSince1970: t), qps: Double(generator.next() % 10_000) / 7))
+            }
+            for (last, width, period) in [(88, 21, 4), (150, 10, 1), (40, 30, 4), (150, 3, 60)] {
+                #expect(Sparkline.columns(irregular, last: last, width: width, secondsPerColumn: period)
+                        == Sparkline.columns(irregular.recent(last), width: width, secondsPerColumn: period), "start \(start) last \(last) width \(width)")
+            }
+        }
         for values in [[0.0, 1, 2, 3, 4, 5, 6, 7], [5, 5], [], Array(repeating: 1, count: 8) + [0], [3, 9, 1, 4, 4, 8, 2, 6, 5, 7, 0, 2]] {
             var grid = CellGrid(width: 12, height: 1)
             Sparkline.draw(values, width: 9, x: 2, y: 0, role: .sparkline, into: &grid)

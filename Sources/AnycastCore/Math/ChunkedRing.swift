@@ -87,6 +87,25 @@ public struct ChunkedRing<Element>: Sequence {
         count = 0
     }
 
+    /// Calls `body` with the newest `n` elements, newest first, until it returns false: one
+    /// pass over the chunks, where reading them by index finds the chunk again for each.
+    public func forEachNewest(_ n: Int, _ body: (Element) -> Bool) {
+        var remaining = Swift.min(Swift.max(n, 0), count)
+        // Never more than `count`: the dropped elements before `start` are not reached.
+        if let tail {
+            for element in tail.items.reversed() {
+                guard remaining > 0, body(element) else { return }
+                remaining -= 1
+            }
+        }
+        for chunk in full.reversed() {
+            for element in chunk.items.reversed() {
+                guard remaining > 0, body(element) else { return }
+                remaining -= 1
+            }
+        }
+    }
+
     /// The newest `n` elements, oldest first.
     public func suffix(_ n: Int) -> [Element] {
         let n = Swift.min(Swift.max(n, 0), count)

@@ -100,6 +100,13 @@ public struct RateHistory: Sendable {
     /// history: a frame reads the newest minutes of every site on screen.
     public func point(back: Int) -> RatePoint { unpack(ring[ring.count - 1 - back]) }
 
+    /// Calls `body` with the newest `n` points, newest first, as their time in whole
+    /// milliseconds since 1970 and their rate, until it returns false; read in place.
+    public func forEachNewest(_ n: Int, _ body: (_ milliseconds: Int64, _ qps: Double) -> Bool) {
+        let base = self.base
+        ring.forEachNewest(n) { body(base + Int64($0.milliseconds), Double($0.qps)) }
+    }
+
     /// Points strictly after `time`, oldest first.
     public func points(after time: Date) -> [RatePoint] {
         var result: [RatePoint] = []

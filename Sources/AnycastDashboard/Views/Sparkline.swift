@@ -74,9 +74,30 @@ public enum Sparkline {
         columns(count: points.count, width: width, secondsPerColumn: secondsPerColumn) { points[points.count - 1 - $0] }
     }
 
-    /// `columns` of the newest `last` points of `history`, read in place.
+    /// `columns` of the newest `last` points of `history`, read in place. Periods are counted
+    /// in the history's whole milliseconds, which fall in the same periods as the points'
+    /// times in seconds do.
     public static func columns(_ history: RateHistory, last: Int, width: Int, secondsPerColumn: Int) -> [Double] {
-        columns(count: min(last, history.count), width: width, secondsPerColumn: secondsPerColumn) { history.point(back: $0) }
+        guard width > 0, secondsPerColumn > 0, last > 0, history.count > 0 else { return [] }
+        let period = Int64(secondsPerColumn) * 1000
+        func bucket(_ ms: Int64) -> Int64 { ms >= 0 ? ms / period : (ms + 1) / period - 1 }
+        var newestBucket: Int64?
+        var sums = [Double](repeating: 0, count: width)
+        var counts = [Int](repeating: 0, count: width)
+        history.forEachNewest(last) { ms, qps in
+            let b = bucket(ms)
+            let newest = newestBucket ?? b
+            newestBucket = newest
+            let offset = newest - b
+            if offset >= Int64(width) { return false }
+            if offset >= 0 {
+                sums[width - 1 - Int(offset)] += qps
+                counts[width - 1 - Int(offset)] += 1
+            }
+            return true
+        }
+        let first = counts.firstIndex { $0 > 0 } ?? width
+        return (first..<width).map { counts[$0] > 0 ? sums[$0] / Double(counts[$0]) : 0 }
     }
 
     /// `columns` of `count` points, `point(back)` giving the one `back` places before the newest.
