@@ -37,6 +37,17 @@ import Testing
         return StatusStreamSet.Job(index: 0, endpoint: try #require(AgentEndpoint(site: site)), start: .points(1), wholeHistory: false)
     }
 
+    /// A raw agent, a set following it from its newest point, and its first line taken (read
+    /// by the channel, as an opening stream's always is).
+    static func following() async throws -> (line: String, raw: RawStreamAgent, set: StatusStreamSet, job: StatusStreamSet.Job) {
+        let line = try await oneLine()
+        let raw = try await RawStreamAgent.start(line: line)
+        let set = streamSet()
+        let job = try newestPointJob(raw)
+        #expect(try await take(set, job).count == 1, "the first line")
+        return (line, raw, set, job)
+    }
+
     /// How many lines the streams of `indices` hold between them, once they hold `count` (or
     /// after 3 s: a loaded machine is slow to read even a local line).
     static func held(_ set: StatusStreamSet, _ indices: [Int], reach count: Int) async throws -> Int {
@@ -168,11 +179,7 @@ import Testing
     /// A line already in the kernel when the take comes is read straight from the stream's
     /// socket: the channel is not asked (no `epoll_ctl` to arm it, none to disarm it).
     @Test func aLineWaitingAtATakeIsReadFromTheSocketWithoutAskingTheChannel() async throws {
-        let line = try await Self.oneLine()
-        let raw = try await RawStreamAgent.start(line: line)
-        let set = Self.streamSet()
-        let job = try Self.newestPointJob(raw)
-        #expect(try await Self.take(set, job).count == 1, "the first line, read by the channel")
+        let (line, raw, set, job) = try await Self.following()
         #expect(try await set.directReads(of: 0).get() == 0)
 
         for n in 1...3 {
@@ -188,11 +195,7 @@ import Testing
     /// A line only partly in the kernel at the take is read that far from the socket; the
     /// channel is asked for the rest, and the take waits for it.
     @Test func aLineCutShortAtATakeIsFinishedByTheChannelInTheSameTake() async throws {
-        let line = try await Self.oneLine()
-        let raw = try await RawStreamAgent.start(line: line)
-        let set = Self.streamSet()
-        let job = try Self.newestPointJob(raw)
-        #expect(try await Self.take(set, job).count == 1)
+        let (line, raw, set, job) = try await Self.following()
 
         let body = line + "\n"
         let chunk = Array((String(body.utf8.count, radix: 16) + "\r\n" + body + "\r\n").utf8)
@@ -212,11 +215,7 @@ import Testing
     /// An agent that closes its connection between takes: the take reads nothing from the
     /// socket, asks the channel, which reads the end, and the stream closes with its failure.
     @Test func aConnectionClosedBetweenTakesEndsTheStreamAtTheNextTake() async throws {
-        let line = try await Self.oneLine()
-        let raw = try await RawStreamAgent.start(line: line)
-        let set = Self.streamSet()
-        let job = try Self.newestPointJob(raw)
-        #expect(try await Self.take(set, job).count == 1)
+        let (_, raw, set, job) = try await Self.following()
         try await raw.closeStreams()
         try await Task.sleep(for: .milliseconds(50))
         let delivery = try await Self.bounded(set.take([job], timeout: .milliseconds(800), silentAfter: .seconds(3), maxBytes: 1 << 22))[0]
