@@ -1,8 +1,9 @@
 /// Where the poll cycle sits against the agents' lines.
 ///
-/// A take asks the streams to read and waits a few milliseconds for lines on their way. A line
-/// that comes after the take is over is read as it comes, at a wake-up of its own, and the take
-/// after hands it on without asking (`StatusStreamSet.take`). When many agents speak just after
+/// A take reads what waits for each stream and asks those with nothing waiting to read,
+/// waiting a few milliseconds for lines on their way. A line that comes after the take is over
+/// is read as it comes, at a wake-up of its own, and the take after hands it on without asking
+/// (`StatusStreamSet.take`). When many agents speak just after
 /// that (agents started together tick together, as the simulated fleet's all do), their lines
 /// cost a wake-up each, every other cycle. Starting the next cycle just after them puts their
 /// lines in the kernel before the cycle asks, and the whole fleet is read in one pass.

@@ -1,4 +1,6 @@
+#if canImport(Glibc)
 import Glibc
+#endif
 import NIOCore
 
 /// Finds the descriptors of connected TCP sockets of this process by their two addresses.
@@ -22,6 +24,7 @@ enum SocketDescriptor {
     /// starve the connections still to be made; a connection left without one is read
     /// through its channel.
     static func duplicates(of connections: Set<Connection>, limit: Int = openFileLimit()) -> [Connection: CInt] {
+        #if os(Linux)
         guard !connections.isEmpty else { return [:] }
         let locals = Set(connections.map(\.local))
         let open = openDescriptors()
@@ -34,9 +37,19 @@ enum SocketDescriptor {
             let connection = Connection(local: local, remote: remote)
             guard connections.contains(connection), found[connection] == nil else { continue }
             let copy = fcntl(fd, F_DUPFD_CLOEXEC, 0)
-            if copy >= 0 { found[connection] = copy }
+            guard copy >= 0 else { continue }
+            // Another thread may have closed `fd` and opened another socket under its number
+            // since it was asked: the copy must answer for the same connection.
+            if address(of: copy, peer: false) == local, address(of: copy, peer: true) == remote {
+                found[connection] = copy
+            } else {
+                close(copy)
+            }
         }
         return found
+        #else
+        return [:]  // no /proc: every stream reads through its channel
+        #endif
     }
 
     /// How many of `wanted` duplicates fit below half of `limit` with `open` files open.
@@ -46,19 +59,24 @@ enum SocketDescriptor {
 
     /// The soft limit on open files.
     static func openFileLimit() -> Int {
+        #if os(Linux)
         var limit = rlimit()
         guard getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 1024 }
         return Int(clamping: limit.rlim_cur)
+        #else
+        return 1024
+        #endif
     }
 
-    /// Raises the soft limit on open files to the hard limit, as Go's runtime does for every
-    /// program: a fleet takes a socket a site, and a plain-HTTP stream read directly two,
-    /// where the soft limit is often 1,024.
+    /// Raises the soft limit on open files to the hard limit: a fleet takes a socket a site,
+    /// and a plain-HTTP stream read directly two, where the soft limit is often 1,024.
     static func raiseOpenFileLimit() {
+        #if os(Linux)
         var limit = rlimit()
         guard getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < limit.rlim_max else { return }
         limit.rlim_cur = limit.rlim_max
         _ = setrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit)
+        #endif
     }
 
     /// The socket's own address, or its peer's; nil for a descriptor that is not an IP socket.
@@ -82,6 +100,7 @@ enum SocketDescriptor {
 
     /// Every descriptor open in this process, from `/proc/self/fd`.
     static func openDescriptors() -> [CInt] {
+        #if os(Linux)
         guard let directory = opendir("/proc/self/fd") else { return [] }
         defer { closedir(directory) }
         var descriptors: [CInt] = []
@@ -90,5 +109,8 @@ enum SocketDescriptor {
             if let fd = CInt(name) { descriptors.append(fd) }
         }
         return descriptors
+        #else
+        return []
+        #endif
     }
 }

@@ -1,7 +1,9 @@
 import AnycastCore
 import Clocks
 import Foundation
+#if canImport(Glibc)
 import Glibc
+#endif
 import NIOCore
 
 /// One site's `GET /v1/status/stream` connection and the updates it has brought since the
@@ -34,7 +36,9 @@ final class StatusStream {
     var onReadDone: (() -> Void)?
     /// The deadline of the cycle that opened the stream, until its first line arrives.
     var openDeadline: CycleDeadline?
-    /// Part of a line is in and the rest is on its way; the read goes on until it ends.
+    /// Part of a line is in and the rest is on its way. A read the channel was asked for
+    /// goes on until the line ends; a stream that already holds lines reads the rest at the
+    /// next take.
     var lineBegun = false
     /// The channel has been asked to read and has not read yet.
     var asked = false
@@ -89,16 +93,26 @@ final class StatusStream {
     }
 
     /// Reads what waits in the kernel on `descriptor`, through `buffer` (kept by the caller
-    /// from one stream to the next), and feeds it. Stops at the first short read: the rest of
-    /// a line on its way is left to the channel. The end of the connection, or an error, is
-    /// left to the channel too, which reads it when next asked.
+    /// from one stream to the next), and feeds it. Stops at the first short read (the rest of
+    /// a line on its way is left to the channel) and after 64 KiB, as NIO's own reads stop, so
+    /// that one stream's backlog does not hold the others' turn. The end of the connection is
+    /// left to the channel, which sees it too; an error (a reset) fails the stream, since the
+    /// read that met it took it from the socket.
     func readWaiting(through buffer: inout ByteBuffer) {
         let size = 4096
-        while phase == .open, descriptor >= 0 {
+        for _ in 0..<16 {
+            guard phase == .open, descriptor >= 0 else { return }
             buffer.clear()
             let fd = descriptor
+            var failure: CInt = 0
             let n = buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { raw in
-                max(0, read(fd, raw.baseAddress, min(raw.count, size)))
+                let n = read(fd, raw.baseAddress, min(raw.count, size))
+                if n < 0 { failure = errno }
+                return max(0, n)
+            }
+            if failure != 0 && failure != EAGAIN && failure != EWOULDBLOCK && failure != EINTR {
+                fail(.connection(failure == ECONNRESET ? "connection reset" : String(cString: strerror(failure))))
+                return
             }
             guard n > 0 else { return }
             directReads += 1

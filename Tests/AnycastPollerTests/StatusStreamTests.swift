@@ -212,8 +212,9 @@ import Testing
         try await raw.stop()
     }
 
-    /// An agent that closes its connection between takes: the take reads nothing from the
-    /// socket, asks the channel, which reads the end, and the stream closes with its failure.
+    /// An agent that closes its connection between takes: the channel sees the end (NIO
+    /// watches for it without being asked to read), the stream closes with its failure, and
+    /// the next take hands that on.
     @Test func aConnectionClosedBetweenTakesEndsTheStreamAtTheNextTake() async throws {
         let (_, raw, set, job) = try await Self.following()
         try await raw.closeStreams()
@@ -224,6 +225,65 @@ import Testing
         #expect(try await set.heldLines(of: 0).get() == 0)
         set.closeAll()
         try await raw.stop()
+    }
+
+    /// A stream that ends closes its socket's duplicate too: the agent sees the connection
+    /// close (a duplicate left open would keep it open).
+    @Test func aClosedStreamClosesItsSocketsDuplicate() async throws {
+        let (line, raw, set, job) = try await Self.following()
+        try await raw.send(line: line)
+        try await Task.sleep(for: .milliseconds(50))
+        #expect(try await Self.take(set, job).count == 1)
+        #expect(try await set.directReads(of: 0).get() == 1, "the stream has its duplicate")
+        let closed = raw.closeFutures()
+        #expect(closed.count == 1)
+        set.closeAll()
+        for future in closed { try await Self.bounded(future) }
+        try await raw.stop()
+    }
+
+    /// A stream open on `descriptor` (its response head already read), on the set's loop.
+    static func openStream(on descriptor: CInt) -> StatusStream {
+        let site = SiteConfig(id: "pair", name: "pair", region: "test", url: "http://127.0.0.1:9", token: "t")
+        let stream = StatusStream(endpoint: AgentEndpoint(site: site)!, wholeHistory: false, maxBytes: 1 << 20,
+                                  decoder: .makeBoxSendingValue(AgentJSON.decoder(), eventLoop: loop), clock: AnyClock(ContinuousClock()))
+        var head = ByteBuffer(string: "HTTP/1.1 200 OK\r\nContent-Type: application/x-ndjson\r\nTransfer-Encoding: chunked\r\n\r\n")
+        stream.feed(&head)
+        stream.phase = .open
+        stream.descriptor = descriptor
+        return stream
+    }
+
+    /// Reading straight from the socket: what waits is fed to the parser, the end of the
+    /// connection is left to the channel (which sees it too), and an error fails the stream.
+    @Test func aDirectReadFeedsWhatWaitsLeavesTheEndAndFailsOnAnError() async throws {
+        let line = try await Self.oneLine() + "\n"
+        let chunk = String(line.utf8.count, radix: 16) + "\r\n" + line + "\r\n"
+        var ends: [CInt] = [0, 0]
+        try #require(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0, &ends) == 0)
+        let (ours, theirs) = (ends[0], ends[1])
+        try await Self.loop.submit {
+            let stream = Self.openStream(on: ours)
+            var buffer = ByteBuffer()
+            stream.readWaiting(through: &buffer)
+            #expect(stream.results.isEmpty && stream.phase == .open, "nothing waiting")
+            _ = chunk.utf8CString.withUnsafeBufferPointer { write(theirs, $0.baseAddress, $0.count - 1) }
+            stream.readWaiting(through: &buffer)
+            #expect(stream.take().count == 1, "the waiting line")
+            close(theirs)
+            stream.readWaiting(through: &buffer)
+            #expect(stream.results.isEmpty && stream.phase == .open, "the end is the channel's to see")
+            stream.close()
+            #expect(stream.descriptor == -1)
+
+            let directory = open("/", O_RDONLY)
+            let broken = Self.openStream(on: directory)
+            broken.readWaiting(through: &buffer)
+            #expect(broken.phase == .closed, "a read that fails ends the stream")
+            let failures = broken.take().compactMap { if case .failure(let e) = $0.result { e } else { nil } }
+            #expect(failures == [.connection(String(cString: strerror(EISDIR)))])
+            #expect(broken.descriptor == -1, "and closes its descriptor")
+        }.get()
     }
 
     /// A line read between takes is handed on with how long after the ask it came, on the
@@ -372,6 +432,11 @@ final class RawStreamAgent: Sendable {
         let body = line + "\n"
         let chunk = String(body.utf8.count, radix: 16) + "\r\n" + body + "\r\n"
         for c in state.withLock({ $0.streams }) { try await c.writeAndFlush(ByteBuffer(string: chunk)) }
+    }
+
+    /// When each open stream's connection closes, at this end.
+    func closeFutures() -> [EventLoopFuture<Void>] {
+        state.withLock { $0.streams.map(\.closeFuture) }
     }
 
     /// Writes `bytes` as they are on every open stream.

@@ -218,9 +218,12 @@ done
 
 # 10. In a locale that is not UTF-8 curses cannot draw box lines, bars or arrows: each cell
 # gets a stand-in (line-drawing characters, ASCII), so none keeps the last frame's character.
-start utf8 120 40 "$BIN/anycast-dash --demo --operator e2e"
+start utf8 120 40 "LC_ALL=C.UTF-8 $BIN/anycast-dash --demo --operator e2e"
 start narrow 120 40 "LC_ALL=C $BIN/anycast-dash --demo --operator e2e"
 check "LC_ALL=C: the demo fleet" both_show utf8 narrow
+check "LC_ALL=C.UTF-8 draws box lines as UTF-8, LC_ALL=C as line-drawing characters (SO ... SI)" bash -c "
+    $T capture-pane -t utf8 -p | grep -q '─' && $T capture-pane -t narrow -p -e | grep -q \$'\x0e' &&
+    ! $T capture-pane -t narrow -p | grep -q '─'"
 check "LC_ALL=C: every cell drawn, as its stand-in for what UTF-8 shows" same_look utf8 narrow --narrow
 keys utf8 v
 keys narrow v
