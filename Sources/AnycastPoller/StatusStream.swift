@@ -45,8 +45,8 @@ final class StatusStream {
     /// A descriptor of the stream's own socket (a duplicate of the channel's), to read lines
     /// that wait in the kernel without the event loop's help; -1 when there is none.
     var descriptor: CInt = -1
-    /// The plain-HTTP connection whose descriptor is still to be looked for (once).
-    var unfound: SocketDescriptor.Connection?
+    /// The plain-HTTP connection's two ends, by which its descriptor is found.
+    var connection: SocketDescriptor.Connection?
     /// How many reads found bytes waiting on `descriptor`.
     private(set) var directReads = 0
     private var parser: StatusStreamParser

@@ -66,6 +66,8 @@ public final class StatusStreamSet: Sendable {
     private let lastAsk: NIOLoopBoundBox<AnyClock<Duration>.Instant?>
     /// What streams read their waiting lines through.
     private let readBuffer: NIOLoopBoundBox<ByteBuffer>
+    /// Plain-HTTP streams connected since the last take, whose descriptors are still to find.
+    private let unfound: NIOLoopBoundBox<[StatusStream]>
 
     public init(eventLoop: any EventLoop, decoder: NIOLoopBoundBox<JSONDecoder>, tls: NIOSSLContext? = nil,
                 clock: AnyClock<Duration> = AnyClock(ContinuousClock())) {
@@ -76,6 +78,7 @@ public final class StatusStreamSet: Sendable {
         self.streams = .makeBoxSendingValue([:], eventLoop: eventLoop)
         self.lastAsk = .makeBoxSendingValue(nil, eventLoop: eventLoop)
         self.readBuffer = .makeBoxSendingValue(ByteBuffer(), eventLoop: eventLoop)
+        self.unfound = .makeBoxSendingValue([], eventLoop: eventLoop)
     }
 
     /// Takes what each job's stream has brought. A job without an open stream gets one, and
@@ -176,15 +179,17 @@ public final class StatusStreamSet: Sendable {
         return promise.futureResult
     }
 
-    /// Gives each open plain-HTTP stream that has none a descriptor of its socket, all in one
-    /// pass; a stream whose descriptor is not found reads through its channel.
+    /// Gives each open plain-HTTP stream connected since the last take a descriptor of its
+    /// socket, all in one pass; one still opening waits for a later take, and one whose
+    /// descriptor is not found reads through its channel.
     private func findDescriptors() {
-        let open = streams.value.values.filter { $0.unfound != nil && $0.phase == .open }
+        guard !unfound.value.isEmpty else { return }
+        let (open, waiting) = (unfound.value.filter { $0.phase == .open }, unfound.value.filter { $0.phase == .opening })
+        unfound.value = waiting
         guard !open.isEmpty else { return }
-        let found = SocketDescriptor.duplicates(of: Set(open.compactMap(\.unfound)))
+        let found = SocketDescriptor.duplicates(of: Set(open.compactMap(\.connection)))
         for stream in open {
-            if let connection = stream.unfound { stream.descriptor = found[connection] ?? -1 }
-            stream.unfound = nil
+            if let connection = stream.connection { stream.descriptor = found[connection] ?? -1 }
         }
     }
 
@@ -203,6 +208,7 @@ public final class StatusStreamSet: Sendable {
         eventLoop.execute { [self] in
             for stream in streams.value.values { stream.close() }
             streams.value = [:]
+            unfound.value = []
         }
     }
 
@@ -262,7 +268,8 @@ public final class StatusStreamSet: Sendable {
                     handler.stream = stream
                     stream.channel = channel
                     if !endpoint.tls, let local = channel.localAddress, let remote = channel.remoteAddress {
-                        stream.unfound = SocketDescriptor.Connection(local: local, remote: remote)
+                        stream.connection = SocketDescriptor.Connection(local: local, remote: remote)
+                        self.unfound.value.append(stream)
                     }
                     channel.writeAndFlush(sendable, promise: nil)
                     stream.asked = true

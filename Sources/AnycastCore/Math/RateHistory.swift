@@ -96,10 +96,6 @@ public struct RateHistory: Sendable {
     /// The newest `n` points, oldest first.
     public func recent(_ n: Int) -> [RatePoint] { ring.suffix(n).map(unpack) }
 
-    /// The point `back` places before the newest (0 is the newest), read without copying the
-    /// history: a frame reads the newest minutes of every site on screen.
-    public func point(back: Int) -> RatePoint { unpack(ring[ring.count - 1 - back]) }
-
     /// Calls `body` with the newest `n` points, newest first, as their time in whole
     /// milliseconds since 1970 and their rate, until it returns false; read in place.
     public func forEachNewest(_ n: Int, _ body: (_ milliseconds: Int64, _ qps: Double) -> Bool) {

@@ -71,7 +71,21 @@ public enum Sparkline {
     /// one column every period, and in between only its newest column changes: a screen of
     /// sparklines rewrites a few cells a second instead of all of them.
     public static func columns(_ points: [RatePoint], width: Int, secondsPerColumn: Int) -> [Double] {
-        columns(count: points.count, width: width, secondsPerColumn: secondsPerColumn) { points[points.count - 1 - $0] }
+        guard width > 0, secondsPerColumn > 0, let newest = points.last else { return [] }
+        let period = Double(secondsPerColumn)
+        let newestBucket = Int((newest.t.timeIntervalSince1970 / period).rounded(.down))
+        var sums = [Double](repeating: 0, count: width)
+        var counts = [Int](repeating: 0, count: width)
+        for p in points.reversed() {
+            let offset = newestBucket - Int((p.t.timeIntervalSince1970 / period).rounded(.down))
+            if offset >= width { break }
+            guard offset >= 0 else { continue }
+            sums[width - 1 - offset] += p.qps
+            counts[width - 1 - offset] += 1
+        }
+        // Leading empty periods (no history yet) are dropped so the chart is right-aligned.
+        let first = counts.firstIndex { $0 > 0 } ?? width
+        return (first..<width).map { counts[$0] > 0 ? sums[$0] / Double(counts[$0]) : 0 }
     }
 
     /// `columns` of the newest `last` points of `history`, read in place. Periods are counted
@@ -96,26 +110,6 @@ public enum Sparkline {
             }
             return true
         }
-        let first = counts.firstIndex { $0 > 0 } ?? width
-        return (first..<width).map { counts[$0] > 0 ? sums[$0] / Double(counts[$0]) : 0 }
-    }
-
-    /// `columns` of `count` points, `point(back)` giving the one `back` places before the newest.
-    static func columns(count: Int, width: Int, secondsPerColumn: Int, point: (Int) -> RatePoint) -> [Double] {
-        guard width > 0, secondsPerColumn > 0, count > 0 else { return [] }
-        let period = Double(secondsPerColumn)
-        let newestBucket = Int((point(0).t.timeIntervalSince1970 / period).rounded(.down))
-        var sums = [Double](repeating: 0, count: width)
-        var counts = [Int](repeating: 0, count: width)
-        for back in 0..<count {
-            let p = point(back)
-            let offset = newestBucket - Int((p.t.timeIntervalSince1970 / period).rounded(.down))
-            if offset >= width { break }
-            guard offset >= 0 else { continue }
-            sums[width - 1 - offset] += p.qps
-            counts[width - 1 - offset] += 1
-        }
-        // Leading empty periods (no history yet) are dropped so the chart is right-aligned.
         let first = counts.firstIndex { $0 > 0 } ?? width
         return (first..<width).map { counts[$0] > 0 ? sums[$0] / Double(counts[$0]) : 0 }
     }
