@@ -157,9 +157,13 @@ public struct AgentClient: Sendable {
     /// A status update from an answer, within the history window (`withinWindow`): the
     /// common forms through `FlatStatusUpdateReader` (`decoder` only for a `status` object),
     /// anything else through `decoder`.
-    static func decodeUpdate(status: Int, body buffer: ByteBuffer, decoder: JSONDecoder) throws(AgentClientError) -> StatusUpdate {
+    /// `previous`, the last update of the same agent, lends its strings (`FlatStatusUpdateReader`).
+    static func decodeUpdate(
+        status: Int, body buffer: ByteBuffer, decoder: JSONDecoder, previous: StatusUpdate? = nil
+    ) throws(AgentClientError) -> StatusUpdate {
         let update: StatusUpdate
-        if (200..<300).contains(status), let flat = buffer.withUnsafeReadableBytes({ FlatStatusUpdateReader.read($0, statusDecoder: decoder) }) {
+        if (200..<300).contains(status),
+           let flat = buffer.withUnsafeReadableBytes({ FlatStatusUpdateReader.read($0, statusDecoder: decoder, previous: previous) }) {
             update = flat
         } else {
             update = try decode(StatusUpdate.self, status: status, body: buffer, decoder: decoder)

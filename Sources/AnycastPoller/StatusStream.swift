@@ -49,6 +49,8 @@ final class StatusStream {
     var connection: SocketDescriptor.Connection?
     /// How many reads found bytes waiting on `descriptor`.
     private(set) var directReads = 0
+    /// The last update read, whose strings the next one reuses where they are the same.
+    private var lastUpdate: StatusUpdate?
     private var parser: StatusStreamParser
     private var events: [StatusStreamParser.Event] = []
 
@@ -137,12 +139,13 @@ final class StatusStream {
             lastLine = clock.now
             lines += 1
             let update: StatusUpdate
-            do { update = try AgentClient.decodeUpdate(status: 200, body: line, decoder: decoder.value) } catch {
+            do { update = try AgentClient.decodeUpdate(status: 200, body: line, decoder: decoder.value, previous: lastUpdate) } catch {
                 // A line that is not an update: the stream is out of step with the API. It is
                 // closed, and the next cycle opens it again (and fails again, like a poll would).
                 fail(error)
                 return
             }
+            lastUpdate = update
             results.append((.success(update), wholeHistory && lines == 1))
             phase = .open
             if results.count > Self.maxHeldResults {

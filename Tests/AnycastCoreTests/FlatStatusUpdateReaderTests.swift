@@ -28,7 +28,7 @@ import Testing
         return StatusUpdate(
             revision: String(UInt64.random(in: 0...UInt64.max, using: &g), radix: 16), now: Date(timeIntervalSince1970: now),
             qps: maybe(Double.random(in: 0...1e7, using: &g)), queriesTotal: Bool.random(using: &g) ? UInt64.random(in: 0...1 << 60, using: &g) : nil,
-            rcodes: rcodes, sampledAt: maybe(now - 0.3).map { Date(timeIntervalSince1970: $0) },
+            rcodes: RcodeCounts(rcodes), sampledAt: maybe(now - 0.3).map { Date(timeIntervalSince1970: $0) },
             latency: LatencyStatus(p50Ms: maybe(Double.random(in: 0...50, using: &g)), p95Ms: maybe(3.25), p99Ms: maybe(1e-3),
                                    source: ["probe", "unbound", "none"].randomElement(using: &g)!, successRatio: maybe(0.995)),
             history: history, status: withStatus && Bool.random(using: &g) ? randomStatus(&g) : nil)
@@ -87,6 +87,45 @@ import Testing
             let data = Data(doc.utf8)
             let fast = try #require(FlatStatusUpdateReader.read(data), "\(doc)")
             #expect(fast == decoded(data), "\(doc)")
+        }
+    }
+
+    /// Rcode names out of order or repeated (no agent sends them so) read as the decoder reads
+    /// them: in order, a repeated name with its last total.
+    @Test func rcodesOutOfOrderReadAsTheDecoderReadsThem() throws {
+        let docs = [
+            #"{"revision":"r","now":1,"rcode_names":["b","a","b"],"rcode_totals":[1,2,3]}"#,
+            #"{"revision":"r","now":1,"rcode_names":["a","a"],"rcode_totals":[1,2]}"#,
+            #"{"revision":"r","now":1,"rcode_names":["NXDOMAIN","NOERROR"],"rcode_totals":[7,9]}"#,
+        ]
+        for doc in docs {
+            let data = Data(doc.utf8)
+            let fast = try #require(FlatStatusUpdateReader.read(data), "\(doc)")
+            #expect(fast == decoded(data), "\(doc)")
+            #expect(fast.rcodes.map(\.name) == fast.rcodes.map(\.name).sorted(), "\(doc)")
+        }
+        let repeated = try #require(FlatStatusUpdateReader.read(Data(docs[0].utf8)))
+        #expect(repeated.rcodes == ["a": 2, "b": 3])
+    }
+
+    /// The update read before from the same agent lends its strings; what is read is what is
+    /// read without it, whether the previous update's strings are the same or not.
+    @Test func aPreviousUpdateChangesNothingRead() throws {
+        var g = SeededRandom(seed: 11)
+        var previous = randomUpdate(&g)
+        for n in 0..<500 {
+            var update = randomUpdate(&g)
+            // Half of them keep the previous revision, source and rcode names, as a stream's lines do.
+            if n % 2 == 0 {
+                update.revision = previous.revision
+                update.latency.source = previous.latency.source
+                update.rcodes = RcodeCounts(Dictionary(uniqueKeysWithValues: previous.rcodes.map { ($0.name, $0.total + 1) }))
+            }
+            let data = try AgentJSON.encoder().encode(update)
+            let fast = try #require(FlatStatusUpdateReader.read(data, previous: previous))
+            #expect(fast == decoded(data), "\(String(decoding: data, as: UTF8.self))")
+            #expect(fast.revision == update.revision && fast.rcodes.map(\.name) == update.rcodes.map(\.name))
+            previous = fast
         }
     }
 

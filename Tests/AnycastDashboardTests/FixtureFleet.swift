@@ -29,7 +29,7 @@ enum FixtureFleet {
                 services: [ServiceStatus(name: "dns", prefixes: dns[0].prefixes, desired: .announce,
                                          observed: obs.services["dns"]!.observed, peers: obs.services["dns"]!.peers)],
                 peers: obs.peers,
-                traffic: TrafficStatus(qps: snap.qps, queriesTotal: counters.queriesTotal, rcodes: counters.rcodes, sampledAt: now, history: []),
+                traffic: TrafficStatus(qps: snap.qps, queriesTotal: counters.queriesTotal, rcodes: RcodeCounts(counters.rcodes), sampledAt: now, history: []),
                 latency: try! model.latency(site: id))
             snap.reachability = .ok
             snap.lastSuccess = now.addingTimeInterval(-0.4)

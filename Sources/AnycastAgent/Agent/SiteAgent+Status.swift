@@ -22,7 +22,7 @@ extension SiteAgent {
         let points = historyAfter.map { traffic.history.points(after: $0.addingTimeInterval(0.001)) } ?? traffic.history.recent(historyPoints)
         let trafficStatus = TrafficStatus(
             qps: trafficError == nil ? traffic.qps : nil, queriesTotal: traffic.lastSample?.queriesTotal,
-            rcodes: traffic.lastSample?.rcodes ?? [:], sampledAt: traffic.lastSample?.time, history: points,
+            rcodes: RcodeCounts(traffic.lastSample?.rcodes ?? [:]), sampledAt: traffic.lastSample?.time, history: points,
             rcodeRates: trafficError == nil ? traffic.rcodeRates : [:])
         return SiteStatus(
             site: identity,

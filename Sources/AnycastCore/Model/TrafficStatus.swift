@@ -7,7 +7,7 @@ public struct TrafficStatus: Codable, Sendable, Hashable {
     /// The traffic source's monotonic query counter (restarts at 0 when the DNS server restarts).
     public var queriesTotal: UInt64?
     /// Monotonic answer counters by rcode name (`NOERROR`, `SERVFAIL`, ...).
-    public var rcodes: [String: UInt64]
+    public var rcodes: RcodeCounts
     /// Answers per second by rcode over the last sample interval (from the counters' deltas).
     public var rcodeRates: [String: Double]
     /// When the counters were read.
@@ -23,7 +23,7 @@ public struct TrafficStatus: Codable, Sendable, Hashable {
     }
 
     public init(
-        qps: Double?, queriesTotal: UInt64?, rcodes: [String: UInt64] = [:],
+        qps: Double?, queriesTotal: UInt64?, rcodes: RcodeCounts = [:],
         sampledAt: Date?, history: [RatePoint], rcodeRates: [String: Double] = [:]
     ) {
         self.rcodeRates = rcodeRates
@@ -38,7 +38,7 @@ public struct TrafficStatus: Codable, Sendable, Hashable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         qps = try c.decodeIfPresent(Double.self, forKey: .qps)
         queriesTotal = try c.decodeIfPresent(UInt64.self, forKey: .queriesTotal)
-        rcodes = try c.decodeIfPresent([String: UInt64].self, forKey: .rcodes) ?? [:]
+        rcodes = try c.decodeIfPresent(RcodeCounts.self, forKey: .rcodes) ?? [:]
         rcodeRates = try c.decodeIfPresent([String: Double].self, forKey: .rcodeRates) ?? [:]
         sampledAt = try c.decodeIfPresent(Date.self, forKey: .sampledAt)
         history = try c.decodeIfPresent([RatePoint].self, forKey: .history) ?? []

@@ -17,14 +17,17 @@ import Foundation
 public enum FlatStatusUpdateReader {
     /// The update in `bytes`, or `nil` when the document is outside the subset. A `status`
     /// object is decoded with `statusDecoder`; without one, an update that has it is `nil`.
-    public static func read(_ bytes: UnsafeRawBufferPointer, statusDecoder: JSONDecoder? = nil) -> StatusUpdate? {
+    /// `previous`, the update read before from the same agent, lends its strings where the
+    /// bytes are the same: the revision (16 characters, too long for a string without an
+    /// allocation) and the rcode names change rarely.
+    public static func read(_ bytes: UnsafeRawBufferPointer, statusDecoder: JSONDecoder? = nil, previous: StatusUpdate? = nil) -> StatusUpdate? {
         var scanner = Scanner(bytes: bytes, statusDecoder: statusDecoder)
-        return scanner.update()
+        return scanner.update(previous: previous)
     }
 
     /// The update in `data`, or `nil` when the document is outside the subset.
-    public static func read(_ data: Data, statusDecoder: JSONDecoder? = nil) -> StatusUpdate? {
-        data.withUnsafeBytes { read($0, statusDecoder: statusDecoder) }
+    public static func read(_ data: Data, statusDecoder: JSONDecoder? = nil, previous: StatusUpdate? = nil) -> StatusUpdate? {
+        data.withUnsafeBytes { read($0, statusDecoder: statusDecoder, previous: previous) }
     }
 
     /// A value found in the document, by where its bytes are: nothing is made of it until
@@ -51,7 +54,7 @@ public enum FlatStatusUpdateReader {
             self.statusDecoder = statusDecoder
         }
 
-        mutating func update() -> StatusUpdate? {
+        mutating func update(previous: StatusUpdate?) -> StatusUpdate? {
             // The values of the keys an update has, in the order of `keys`, on the stack.
             withUnsafeTemporaryAllocation(of: Value?.self, capacity: Scanner.keys.count) { values in
                 values.initialize(repeating: nil)
@@ -80,7 +83,7 @@ public enum FlatStatusUpdateReader {
                 }
                 skipSpace()
                 guard i == bytes.count else { return nil }
-                return build(UnsafeBufferPointer(values))
+                return build(UnsafeBufferPointer(values), previous: previous)
             }
         }
 
@@ -119,7 +122,7 @@ public enum FlatStatusUpdateReader {
             return Scanner.index(of: key)
         }
 
-        func build(_ values: UnsafeBufferPointer<Value?>) -> StatusUpdate? {
+        func build(_ values: UnsafeBufferPointer<Value?>, previous: StatusUpdate?) -> StatusUpdate? {
             guard case .string(let revisionBytes, let revisionASCII)? = values[0], let now = double(values[1]) else { return nil }
             guard let qps = optionalDouble(values[2]),
                   let queriesTotal = optionalUInt(values[3]),
@@ -132,20 +135,28 @@ public enum FlatStatusUpdateReader {
             var source = "none"
             switch values[9] {
             case nil, .null?: break
-            case .string(let r, let ascii)?: source = string(r, ascii: ascii)
+            case .string(let r, let ascii)?: source = string(r, ascii: ascii, reusing: previous?.latency.source)
             default: return nil
             }
             guard let names = items(values[10], strings: true), let totals = items(values[11], strings: false),
                   names.count == totals.count else { return nil }
-            var rcodes: [String: UInt64] = [:]
+            var rcodes = RcodeCounts()
             if names.count > 0 {
-                rcodes.reserveCapacity(names.count)
+                var entries: [RcodeCounts.Entry] = []
+                entries.reserveCapacity(names.count)
+                let held = previous?.rcodes
+                var sorted = true
                 var nameScan = Scanner(bytes: bytes, at: names.range.lowerBound)
                 var totalScan = Scanner(bytes: bytes, at: totals.range.lowerBound)
-                for _ in 0..<names.count {
+                for k in 0..<names.count {
                     guard let (name, ascii) = nameScan.nextString(), let total = unsigned(totalScan.nextNumber()) else { return nil }
-                    rcodes[string(name, ascii: ascii)] = total
+                    let entry = RcodeCounts.Entry(
+                        name: string(name, ascii: ascii, reusing: held.flatMap { k < $0.count ? $0[k].name : nil }), total: total)
+                    if let last = entries.last, !(last.name < entry.name) { sorted = false }
+                    entries.append(entry)
                 }
+                // Agents send the names in order; any other order is put in it, as the decoder does.
+                rcodes = sorted ? RcodeCounts(sorted: entries) : RcodeCounts(names: entries.map(\.name), totals: entries.map(\.total))
             }
             guard let flat = items(values[12], strings: false), flat.count % 2 == 0 else { return nil }
             var history: [RatePoint] = []
@@ -170,7 +181,7 @@ public enum FlatStatusUpdateReader {
             default: return nil
             }
             return StatusUpdate(
-                revision: string(revisionBytes, ascii: revisionASCII), now: Date(timeIntervalSince1970: now), qps: qps.value,
+                revision: string(revisionBytes, ascii: revisionASCII, reusing: previous?.revision), now: Date(timeIntervalSince1970: now), qps: qps.value,
                 queriesTotal: queriesTotal.value, rcodes: rcodes, sampledAt: sampledAt.value.map { Date(timeIntervalSince1970: $0) },
                 latency: LatencyStatus(p50Ms: p50.value, p95Ms: p95.value, p99Ms: p99.value, source: source, successRatio: successRatio.value),
                 history: history, status: status)
@@ -211,8 +222,14 @@ public enum FlatStatusUpdateReader {
             }
         }
 
-        func string(_ r: Range<Int>, ascii: Bool) -> String {
+        /// The string at `r`; `old` itself when it has the same bytes.
+        func string(_ r: Range<Int>, ascii: Bool, reusing old: String? = nil) -> String {
             let raw = UnsafeRawBufferPointer(rebasing: bytes[r])
+            if let old, old.utf8.count == raw.count, raw.isEmpty || old.utf8.withContiguousStorageIfAvailable({
+                memcmp($0.baseAddress!, raw.baseAddress!, raw.count) == 0
+            }) == true {
+                return old
+            }
             // Checked when scanned: `validating` cannot fail here.
             return ascii ? String(decoding: raw, as: UTF8.self) : String(validating: raw, as: UTF8.self) ?? ""
         }

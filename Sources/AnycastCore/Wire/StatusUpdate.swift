@@ -17,7 +17,7 @@ public struct StatusUpdate: Codable, Sendable, Hashable {
     public var now: Date
     public var qps: Double?
     public var queriesTotal: UInt64?
-    public var rcodes: [String: UInt64]
+    public var rcodes: RcodeCounts
     public var sampledAt: Date?
     public var latency: LatencyStatus
     /// New one-second rates, oldest first.
@@ -26,7 +26,7 @@ public struct StatusUpdate: Codable, Sendable, Hashable {
     public var status: SiteStatus?
 
     public init(
-        revision: String, now: Date, qps: Double?, queriesTotal: UInt64?, rcodes: [String: UInt64],
+        revision: String, now: Date, qps: Double?, queriesTotal: UInt64?, rcodes: RcodeCounts,
         sampledAt: Date?, latency: LatencyStatus, history: [RatePoint], status: SiteStatus?
     ) {
         self.revision = revision
@@ -64,9 +64,7 @@ public struct StatusUpdate: Codable, Sendable, Hashable {
         guard names.count == totals.count else {
             throw DecodingError.dataCorruptedError(forKey: .rcodeTotals, in: c, debugDescription: "rcode_names and rcode_totals differ in length")
         }
-        var rcodes: [String: UInt64] = [:]
-        for (name, total) in zip(names, totals) { rcodes[name] = total }
-        self.rcodes = rcodes
+        rcodes = RcodeCounts(names: names, totals: totals)
         sampledAt = try c.decodeIfPresent(Double.self, forKey: .sampledAt).map { Date(timeIntervalSince1970: $0) }
         latency = LatencyStatus(
             p50Ms: try c.decodeIfPresent(Double.self, forKey: .p50Ms),
@@ -96,9 +94,8 @@ public struct StatusUpdate: Codable, Sendable, Hashable {
         try c.encodeIfPresent(qps.map { ($0 * 100).rounded() / 100 }, forKey: .qps)
         try c.encodeIfPresent(queriesTotal, forKey: .queriesTotal)
         if !rcodes.isEmpty {
-            let names = rcodes.keys.sorted()
-            try c.encode(names, forKey: .rcodeNames)
-            try c.encode(names.map { rcodes[$0]! }, forKey: .rcodeTotals)
+            try c.encode(rcodes.map(\.name), forKey: .rcodeNames)
+            try c.encode(rcodes.map(\.total), forKey: .rcodeTotals)
         }
         try c.encodeIfPresent(sampledAt.map(Self.milliseconds), forKey: .sampledAt)
         try c.encodeIfPresent(latency.p50Ms, forKey: .p50Ms)
