@@ -39,10 +39,17 @@ struct CyclePlan: Sendable, Equatable {
     static func make(
         for sites: [FollowedSite], at now: AnyClock<Duration>.Instant, force: Bool, historyLoadsPerCycle: Int
     ) -> CyclePlan {
+        sites.withUnsafeBufferPointer { make(for: $0, at: now, force: force, historyLoadsPerCycle: historyLoadsPerCycle) }
+    }
+
+    private static func make(
+        for sites: UnsafeBufferPointer<FollowedSite>, at now: AnyClock<Duration>.Instant, force: Bool, historyLoadsPerCycle: Int
+    ) -> CyclePlan {
         var plan = CyclePlan()
         var historyLoads = 0
-        // Each site's fields are read in place: a site taken out of the array (even as an
-        // argument) is a copy of its whole record, every cycle.
+        // Each site's fields are read in place, through the buffer: a site taken out of the
+        // array (even as an argument), or its history read through the array's subscript, is
+        // a copy of it, every cycle.
         for i in sites.indices {
             if !force, let due = sites[i].nextAttempt, due > now {
                 plan.backingOff.append(i)

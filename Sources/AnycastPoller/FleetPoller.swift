@@ -178,9 +178,11 @@ public actor FleetPoller {
             phaseDelay = delay
         }
         var late: [PollJob] = []
-        for delivery in deliveries {
-            let i = delivery.index
-            if delivery.unsupported {
+        // In place: a delivery or a result taken out of its array (even by its subscript) is
+        // a copy, a retain and a release of each of the update's references, every line.
+        for d in deliveries.indices {
+            let i = deliveries[d].index
+            if deliveries[d].unsupported {
                 // An agent without streams (an older version): polled from now on, starting now.
                 sites[i].transport = .poll
                 logger.info("agent has no status stream; polling it", metadata: ["site": "\(sites[i].snapshot.config.id)"])
@@ -189,7 +191,9 @@ public actor FleetPoller {
                 }
                 continue
             }
-            for (result, wholeHistory) in delivery.results { receive(result, at: i, wholeHistory: wholeHistory, failed: &failed) }
+            deliveries[d].results.withUnsafeBufferPointer { results in
+                for k in results.indices { receive(results[k].result, at: i, wholeHistory: results[k].wholeHistory, failed: &failed) }
+            }
         }
         var polls = startedFallbacks.withLockedValue { Array($0.values) }
         // Within what is left of this cycle's timeout (the streams may have waited it out on a

@@ -49,6 +49,29 @@ import Testing
         #expect(Array(one) == [2])
     }
 
+    /// Elements held by reference are kept while any copy holds them and let go after: chunks
+    /// copy and destroy their elements themselves.
+    @Test func chunkedRingLetsGoOfWhatItDropsAndOfEverythingWhenDestroyed() {
+        final class Counted {
+            nonisolated(unsafe) static var alive = 0
+            let n: Int
+            init(_ n: Int) { self.n = n; Counted.alive += 1 }
+            deinit { Counted.alive -= 1 }
+        }
+        do {
+            var ring = ChunkedRing<Counted>(capacity: 6, chunkSize: 4)
+            for i in 0..<6 { ring.append(Counted(i)) }
+            var copy = ring
+            copy.append(Counted(6))  // the tail copied: its elements held twice
+            #expect(Counted.alive == 7)
+            for i in 7..<20 { ring.append(Counted(i)) }
+            #expect(ring.map(\.n) == Array(14..<20) && copy.map(\.n) == Array(1...6))
+            // The ring's 6 (in chunks of 4 it may keep up to 3 more it has dropped) and the copy's 6.
+            #expect(Counted.alive >= 12 && Counted.alive <= 12 + 3 + 3, "\(Counted.alive)")
+        }
+        #expect(Counted.alive == 0, "every element released with the rings")
+    }
+
     @Test(arguments: [(1, 1), (3, 4), (4, 4), (10, 4), (65, 64), (200, 16)])
     func chunkedRingReadsLikeAnArrayThroughCopiesFilledChunksAndDrops(capacity: Int, chunkSize: Int) {
         // Copies are taken at random points of a chunk's filling, and each goes on on its own:

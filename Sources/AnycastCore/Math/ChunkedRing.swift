@@ -8,18 +8,53 @@
 /// With one list of all the chunks, each append copied that list: a retain per chunk, each
 /// site each second.
 public struct ChunkedRing<Element>: Sequence {
-    final class Chunk {
-        var items: ContiguousArray<Element>
-
-        init(capacity: Int) {
-            items = []
-            items.reserveCapacity(capacity)
+    /// A chunk's elements stored in the object itself (`ManagedBuffer`): one allocation a
+    /// chunk. The tail is copied at most once a second for each site (when the screen holds
+    /// the copy it was shared with), and a class around an array took two.
+    final class Chunk: ManagedBuffer<Int, Element> {
+        static func make(capacity: Int) -> Chunk {
+            unsafeDowncast(Chunk.create(minimumCapacity: capacity) { _ in 0 }, to: Chunk.self)
         }
 
-        init(copying other: Chunk, capacity: Int) {
-            items = []
-            items.reserveCapacity(capacity)
-            items.append(contentsOf: other.items)
+        static func make(copying other: Chunk, capacity: Int) -> Chunk {
+            let chunk = make(capacity: capacity)
+            other.withUnsafeMutablePointers { count, items in
+                chunk.withUnsafeMutablePointers { newCount, newItems in
+                    newItems.initialize(from: items, count: count.pointee)
+                    newCount.pointee = count.pointee
+                }
+            }
+            return chunk
+        }
+
+        deinit {
+            _ = withUnsafeMutablePointers { count, items in items.deinitialize(count: count.pointee) }
+        }
+
+        var count: Int { header }
+
+        /// Room is the caller's to check: a chunk never grows past the size it was made with.
+        func append(_ element: Element) {
+            withUnsafeMutablePointers { count, items in
+                (items + count.pointee).initialize(to: element)
+                count.pointee += 1
+            }
+        }
+
+        subscript(i: Int) -> Element {
+            withUnsafeMutablePointerToElements { $0[i] }
+        }
+
+        /// Calls `body` with the elements, newest first, until it returns false; false if it did.
+        func forEachNewest(_ body: (Element) -> Bool) -> Bool {
+            withUnsafeMutablePointers { count, items in
+                var i = count.pointee
+                while i > 0 {
+                    i -= 1
+                    guard body(items[i]) else { return false }
+                }
+                return true
+            }
         }
     }
 
@@ -46,16 +81,16 @@ public struct ChunkedRing<Element>: Sequence {
 
     /// Appends an element, dropping the oldest when full.
     public mutating func append(_ element: Element) {
-        if let filled = tail, filled.items.count == chunkSize {
+        if let filled = tail, filled.count == chunkSize {
             full.append(filled)
             tail = nil
         }
         if tail == nil {
-            tail = Chunk(capacity: chunkSize)
+            tail = Chunk.make(capacity: chunkSize)
         } else if !isKnownUniquelyReferenced(&tail!) {
-            tail = Chunk(copying: tail!, capacity: chunkSize)  // shared with a copy
+            tail = Chunk.make(copying: tail!, capacity: chunkSize)  // shared with a copy
         }
-        tail!.items.append(element)
+        tail!.append(element)
         count += 1
         if count > capacity {
             count -= 1
@@ -74,7 +109,7 @@ public struct ChunkedRing<Element>: Sequence {
         precondition(index >= 0 && index < count, "ring index out of range")
         let i = start + index
         let chunk = i / chunkSize
-        return chunk < full.count ? full[chunk].items[i % chunkSize] : tail!.items[i % chunkSize]
+        return chunk < full.count ? full[chunk][i % chunkSize] : tail![i % chunkSize]
     }
 
     public var first: Element? { count == 0 ? nil : self[0] }
@@ -92,17 +127,14 @@ public struct ChunkedRing<Element>: Sequence {
     public func forEachNewest(_ n: Int, _ body: (Element) -> Bool) {
         var remaining = Swift.min(Swift.max(n, 0), count)
         // Never more than `count`: the dropped elements before `start` are not reached.
-        if let tail {
-            for element in tail.items.reversed() {
-                guard remaining > 0, body(element) else { return }
-                remaining -= 1
-            }
+        let each = { (element: Element) -> Bool in
+            guard remaining > 0, body(element) else { return false }
+            remaining -= 1
+            return true
         }
+        if let tail, !tail.forEachNewest(each) { return }
         for chunk in full.reversed() {
-            for element in chunk.items.reversed() {
-                guard remaining > 0, body(element) else { return }
-                remaining -= 1
-            }
+            guard chunk.forEachNewest(each) else { return }
         }
     }
 
