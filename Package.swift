@@ -247,7 +247,11 @@ let package = Package(
         // The dashboard's start-up checks: the terminal and the theme, before curses runs.
         .testTarget(
             name: "AnycastTUITests",
-            dependencies: ["AnycastCore", "AnycastDashboard", "AnycastTerminal", "AnycastTUI"],
+            dependencies: [
+                "AnycastCore", "AnycastDashboard", "AnycastTerminal", "AnycastTUI",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

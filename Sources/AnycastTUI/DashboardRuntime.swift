@@ -48,17 +48,27 @@ public enum DashboardRuntime {
         // The screen's sleeps (the poll cycles, the tick) are timers of the event loop that
         // reads the agents: at idle the dashboard wakes on one thread, not on the runtime's
         // timer thread and then on a worker.
-        let clock = AnyClock(EventLoopClock(eventLoop: MultiThreadedEventLoopGroup.singleton.any()))
+        let loop = MultiThreadedEventLoopGroup.singleton.any()
+        let clock = AnyClock(EventLoopClock(eventLoop: loop))
         let poller = FleetPoller(config: options.config, client: client, clock: clock)
         let waker = InputWaker()
 
         var tasks: [Task<Void, Never>] = []
-        let heartbeat = PollHeartbeat()
+        // Each poll cycle moves the clock and repaints; the tick moves it only when 1.1 s pass
+        // without one (a cycle waiting on a hung agent, or a longer poll interval), so an idle
+        // screen is painted once a second, not twice, and the clock never stands still for
+        // much more than a second.
+        let heartbeat = PollHeartbeat(loop: loop, gap: .milliseconds(1100)) {
+            sink.yield(.tick(Date()))
+            HeapTrimmer.trimIfDue()
+        }
+        heartbeat.beat()
         let locks = options.coordination.map { ChangeLocks(store: $0.locks) }
         tasks.append(Task {
             await poller.run {
                 heartbeat.beat()
                 sink.yield(.fleet($0))
+                HeapTrimmer.trimIfDue()
                 await locks?.settle(with: $0)
             }
         })
@@ -79,27 +89,6 @@ public enum DashboardRuntime {
                     sink.yield(.resized(width: s.width, height: s.height))
                 }
                 for key in input.keys { sink.yield(.key(key)) }
-            }
-        })
-        tasks.append(Task {
-            // Each poll cycle moves the clock and repaints; the tick moves it only when 1.1 s
-            // pass without one (a cycle waiting on a hung agent, or a longer poll interval), so
-            // an idle screen is painted once a second, not twice, and the clock never stands
-            // still for much more than a second.
-            var lastTrim = ContinuousClock.now
-            while !Task.isCancelled {
-                try? await clock.sleep(for: max(.milliseconds(50), .milliseconds(1100) - heartbeat.sinceLastBeat))
-                if heartbeat.sinceLastBeat >= .milliseconds(1100) {
-                    heartbeat.beat()
-                    sink.yield(.tick(Date()))
-                }
-                // Every 10 s: each trim gives pages back that the next frames fault in
-                // again. Since frames reuse their storage, trimming every 2 s kept no less
-                // memory at 1,000 sites and cost three times the page faults.
-                if ContinuousClock.now - lastTrim >= .seconds(10) {
-                    lastTrim = .now
-                    HeapTrimmer.trimNow()
-                }
             }
         })
         tasks.append(Task {
@@ -152,6 +141,7 @@ public enum DashboardRuntime {
             await screen.paint(frames.render(state))
         }
         for t in tasks { t.cancel() }
+        heartbeat.stop()
         await locks?.releaseAll()
         waker.cancel()
         sink.finish()
