@@ -22,34 +22,30 @@ public struct RcodeCounts: Sendable, Hashable, Codable, ExpressibleByDictionaryL
     public init() { entries = [] }
 
     public init(_ totals: [String: UInt64]) {
-        entries = Self.sorted(totals)
-    }
-
-    private static func sorted(_ totals: [String: UInt64]) -> [Entry] {
-        totals.map { Entry(name: $0.key, total: $0.value) }.sorted { $0.name < $1.name }
+        entries = totals.map { Entry(name: $0.key, total: $0.value) }.sorted { $0.name < $1.name }
     }
 
     public init(dictionaryLiteral elements: (String, UInt64)...) {
-        // A repeated name keeps its last total, as a dictionary built by assignment does.
-        self.init(names: elements.map(\.0), totals: elements.map(\.1))
+        self.init(elements.map { Entry(name: $0.0, total: $0.1) })
     }
 
-    /// The counters `names` and `totals` pair up (the same length); a repeated name keeps its
-    /// last total. Names already in order, as agents send them, are taken as they are.
+    /// The counters `names` and `totals` pair up (the same length).
     public init(names: [String], totals: [UInt64]) {
         precondition(names.count == totals.count, "each rcode name needs its total")
-        if zip(names, names.dropFirst()).allSatisfy({ $0 < $1 }) {
-            entries = zip(names, totals).map { Entry(name: $0, total: $1) }
-        } else {
-            var byName: [String: UInt64] = [:]
-            for (name, total) in zip(names, totals) { byName[name] = total }
-            entries = Self.sorted(byName)
-        }
+        self.init(zip(names, totals).map { Entry(name: $0, total: $1) })
     }
 
-    /// `entries` as they are: the caller has them sorted by name, each name once.
-    init(sorted entries: [Entry]) {
-        self.entries = entries
+    /// `entries` in order of name; a repeated name keeps its last total, as a dictionary
+    /// built by assignment does. Entries already in order, as agents send them, are kept as
+    /// they are.
+    init(_ entries: [Entry]) {
+        if zip(entries, entries.dropFirst()).allSatisfy({ $0.name < $1.name }) {
+            self.entries = entries
+        } else {
+            var byName: [String: UInt64] = [:]
+            for entry in entries { byName[entry.name] = entry.total }
+            self.entries = RcodeCounts(byName).entries
+        }
     }
 
     public var startIndex: Int { entries.startIndex }

@@ -145,18 +145,14 @@ public enum FlatStatusUpdateReader {
                 var entries: [RcodeCounts.Entry] = []
                 entries.reserveCapacity(names.count)
                 let held = previous?.rcodes
-                var sorted = true
                 var nameScan = Scanner(bytes: bytes, at: names.range.lowerBound)
                 var totalScan = Scanner(bytes: bytes, at: totals.range.lowerBound)
                 for k in 0..<names.count {
                     guard let (name, ascii) = nameScan.nextString(), let total = unsigned(totalScan.nextNumber()) else { return nil }
-                    let entry = RcodeCounts.Entry(
-                        name: string(name, ascii: ascii, reusing: held.flatMap { k < $0.count ? $0[k].name : nil }), total: total)
-                    if let last = entries.last, !(last.name < entry.name) { sorted = false }
-                    entries.append(entry)
+                    entries.append(RcodeCounts.Entry(
+                        name: string(name, ascii: ascii, reusing: held.flatMap { k < $0.count ? $0[k].name : nil }), total: total))
                 }
-                // Agents send the names in order; any other order is put in it, as the decoder does.
-                rcodes = sorted ? RcodeCounts(sorted: entries) : RcodeCounts(names: entries.map(\.name), totals: entries.map(\.total))
+                rcodes = RcodeCounts(entries)
             }
             guard let flat = items(values[12], strings: false), flat.count % 2 == 0 else { return nil }
             var history: [RatePoint] = []
