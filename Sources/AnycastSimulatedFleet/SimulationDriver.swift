@@ -1,3 +1,4 @@
+import AnycastCore
 import Foundation
 import ServiceLifecycle
 
@@ -27,18 +28,10 @@ public struct SimulationDriver: Service {
             let clock = ContinuousClock()
             var next = clock.now
             while !Task.isCancelled {
-                next = Self.deadline(after: next, interval: interval, now: clock.now)
+                next = FixedTicks.next(after: next, interval: interval, now: clock.now)
                 try await clock.sleep(until: next, tolerance: nil)
                 await fleet.tick(to: Date())
             }
         }
-    }
-
-    /// The tick after the one due at `last`: an interval later, or the next interval from
-    /// `now` when the ticks have fallen behind (a tick slower than the interval skips
-    /// seconds rather than bunching them).
-    package static func deadline<I: InstantProtocol>(after last: I, interval: Duration, now: I) -> I where I.Duration == Duration {
-        let next = last.advanced(by: interval)
-        return next < now ? now.advanced(by: interval) : next
     }
 }

@@ -1,3 +1,4 @@
+import AnycastCore
 import Foundation
 import ServiceLifecycle
 
@@ -30,14 +31,13 @@ public struct AgentRefreshService: Service {
         try await cancelWhenGracefulShutdown {
             var next = clock.now
             while !Task.isCancelled {
-                next = next.advanced(by: interval)
+                // A job slower than the interval (a hung daemon) skips ticks rather than bunching them.
+                next = FixedTicks.next(after: next, interval: interval, now: clock.now)
                 try await clock.sleep(until: next, tolerance: nil)
                 switch job {
                 case .refresh: await agent.refresh()
                 case .coordinate: await agent.coordinate()
                 }
-                // A job slower than the interval (a hung daemon) skips ticks rather than bunching them.
-                if next < clock.now { next = clock.now }
             }
         }
     }
