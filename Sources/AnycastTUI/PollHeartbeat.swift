@@ -11,7 +11,8 @@ final class PollHeartbeat: Sendable {
     private let loop: any EventLoop
     private let gap: TimeAmount
     private let onGap: @Sendable () -> Void
-    private let timer = Mutex<Scheduled<Void>?>(nil)
+    /// The timer waiting; `stopped` once no more gaps are to be filled.
+    private let state = Mutex<(timer: Scheduled<Void>?, stopped: Bool)>((nil, false))
 
     init(loop: any EventLoop, gap: TimeAmount, onGap: @escaping @Sendable () -> Void) {
         self.loop = loop
@@ -21,18 +22,19 @@ final class PollHeartbeat: Sendable {
 
     /// The clock moved now: the gap is counted again from here.
     func beat() {
-        let next = loop.scheduleTask(in: gap) { [weak self] () -> Void in self?.lapsed() }
-        timer.withLock { current in
-            current?.cancel()
-            current = next
+        state.withLock { state in
+            guard !state.stopped else { return }
+            state.timer?.cancel()
+            state.timer = loop.scheduleTask(in: gap) { [weak self] () -> Void in self?.lapsed() }
         }
     }
 
-    /// No more gaps are filled.
+    /// No more gaps are filled, even by a tick under way.
     func stop() {
-        timer.withLock { current in
-            current?.cancel()
-            current = nil
+        state.withLock { state in
+            state.stopped = true
+            state.timer?.cancel()
+            state.timer = nil
         }
     }
 

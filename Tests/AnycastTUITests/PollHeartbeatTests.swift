@@ -44,5 +44,8 @@ import Testing
         heartbeat.stop()
         loop.advanceTime(by: .seconds(10))
         #expect(ticks.now == 3, "stopped")
+        heartbeat.beat()  // a cycle, or a tick under way, after the stop
+        loop.advanceTime(by: .seconds(10))
+        #expect(ticks.now == 3, "stopped for good")
     }
 }
