@@ -133,6 +133,32 @@ import Testing
         #expect(h.count == 2)
     }
 
+    /// The newest point is kept beside the ring: whatever changes the ring, it must stay the
+    /// ring's last point.
+    @Test func latestIsTheNewestPointThroughEveryChange() {
+        var h = RateHistory(capacity: 4)
+        #expect(h.latest == nil)
+        func check(_ what: Comment) { #expect(h.latest == h.points.last, what) }
+        h.append(point(1, 10)); check("append")
+        h.merge([point(1, 99), point(2, 20), point(3, 30)]); check("merge, a repeat skipped")
+        h.append(point(2, 5)); check("an older point ignored")
+        h.append(point(4, .nan)); check("a rejected rate")
+        for s in 4...9 { h.append(point(s, Double(s))) }; check("past the capacity")
+        #expect(h.latest == point(9, 9))
+        h.backfill([point(5, 1), point(6, 1), point(10, 100)]); check("backfill with a newer point")
+        #expect(h.latest == point(10, 100))
+        var older = RateHistory(capacity: 5)
+        older.merge([point(20, 1), point(21, 2)])
+        older.backfill([point(18, 3), point(19, 4)]); #expect(older.latest == point(21, 2), "backfill of older points only")
+        let later = t0.addingTimeInterval(30 * 86_400)
+        h.append(RatePoint(t: later, qps: 7)); check("counting from a later time")
+        #expect(h.latest == RatePoint(t: later, qps: 7))
+        var copy = h
+        copy.append(RatePoint(t: later.addingTimeInterval(1), qps: 8))
+        #expect(h.latest == RatePoint(t: later, qps: 7) && copy.latest == RatePoint(t: later.addingTimeInterval(1), qps: 8),
+                "a copy's newest point is its own")
+    }
+
     @Test func historyHoldsFifteenMinutesByDefault() {
         var h = RateHistory()
         for s in 0..<2000 { h.append(point(s)) }

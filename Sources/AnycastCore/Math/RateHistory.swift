@@ -13,14 +13,17 @@ public struct RateHistory: Sendable {
     /// Fifteen minutes of one-second points.
     public static let defaultCapacity = 900
 
-    struct Packed {
-        var milliseconds: Int32
-        var qps: Float
+    @usableFromInline struct Packed: Sendable {
+        @usableFromInline var milliseconds: Int32
+        @usableFromInline var qps: Float
     }
 
     private var ring: ChunkedRing<Packed>
     /// Unix time in milliseconds that the packed times count from.
-    private var base: Int64 = 0
+    @usableFromInline var base: Int64 = 0
+    /// The ring's newest point, kept beside it: reading the newest time (each site, each
+    /// poll cycle) then touches no chunk, and copies no reference to the ring.
+    @usableFromInline var newest: Packed?
 
     public init(capacity: Int = RateHistory.defaultCapacity) {
         ring = ChunkedRing(capacity: capacity)
@@ -28,9 +31,11 @@ public struct RateHistory: Sendable {
 
     public var count: Int { ring.count }
     public var capacity: Int { ring.capacity }
-    public var latest: RatePoint? { ring.last.map(unpack) }
+    /// Inlinable so that a caller reading it from a site held in an array loads these two
+    /// fields only, rather than copying the whole history (a retain of its ring) to call it.
+    @inlinable public var latest: RatePoint? { newest.map(unpack) }
 
-    private func unpack(_ p: Packed) -> RatePoint {
+    @inlinable func unpack(_ p: Packed) -> RatePoint {
         RatePoint(t: Date(timeIntervalSince1970: Double(base + Int64(p.milliseconds)) / 1000), qps: Double(p.qps))
     }
 
@@ -44,7 +49,7 @@ public struct RateHistory: Sendable {
     /// equal times are ignored so merging overlapping histories never duplicates a second.
     public mutating func append(_ point: RatePoint) {
         guard let ms = Self.milliseconds(point.t) else { return }
-        if let last = ring.last, ms <= base + Int64(last.milliseconds) { return }
+        if let last = newest, ms <= base + Int64(last.milliseconds) { return }
         let qps = Float(point.qps)
         guard point.qps >= 0, qps.isFinite else { return }
         if ring.isEmpty { base = ms }
@@ -52,6 +57,7 @@ public struct RateHistory: Sendable {
             // Running for more than 24 days: count from a later time (the ring holds minutes).
             let held = points
             ring.removeAll()
+            newest = nil
             base = ms
             for p in held { appendPacked(p) }
         }
@@ -66,7 +72,9 @@ public struct RateHistory: Sendable {
     private mutating func appendPacked(_ p: RatePoint, ms: Int64, qps: Float) {
         let offset = ms - base
         guard offset >= Int64(Int32.min), offset <= Int64(Int32.max) else { return }
-        ring.append(Packed(milliseconds: Int32(offset), qps: qps))
+        let packed = Packed(milliseconds: Int32(offset), qps: qps)
+        ring.append(packed)
+        newest = packed
     }
 
     /// Appends every point of `points` (oldest first) that is newer than the newest one held.
@@ -86,6 +94,7 @@ public struct RateHistory: Sendable {
         let held = self.points
         let newer = points.filter { $0.t > (held.last?.t ?? oldest.t) }
         ring.removeAll()
+        newest = nil
         for p in older + held { append(p) }  // oldest first; append keeps times rising
         merge(newer)
     }
