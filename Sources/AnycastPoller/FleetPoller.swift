@@ -170,7 +170,7 @@ public actor FleetPoller {
                 startedFallbacks.withLockedValue { $0[i] = poll }
             }
         }
-        guard let deliveries = try? await streams.take(
+        guard var deliveries = try? await streams.take(
             plan.streams, timeout: timeout, deadline: deadline, silentAfter: config.pollInterval * 2 + timeout,
             maxBytes: config.maxResponseBytes,
             onUnsupported: onUnsupported).get() else { return [] }
@@ -178,8 +178,9 @@ public actor FleetPoller {
             phaseDelay = delay
         }
         var late: [PollJob] = []
-        // In place: a delivery or a result taken out of its array (even by its subscript) is
-        // a copy, a retain and a release of each of the update's references, every line.
+        // Results are moved out of their array, not read from it: a delivery or a result read
+        // in place (even through a buffer pointer) is copied to be passed on, a retain and a
+        // release of each of the update's references, every line.
         for d in deliveries.indices {
             let i = deliveries[d].index
             if deliveries[d].unsupported {
@@ -191,9 +192,10 @@ public actor FleetPoller {
                 }
                 continue
             }
-            deliveries[d].results.withUnsafeBufferPointer { results in
-                for k in results.indices { receive(results[k].result, at: i, wholeHistory: results[k].wholeHistory, failed: &failed) }
-            }
+            var results: [(result: Result<StatusUpdate, AgentClientError>, wholeHistory: Bool)] = []
+            swap(&results, &deliveries[d].results)
+            results.reverse()
+            while let taken = results.popLast() { receive(taken.result, at: i, wholeHistory: taken.wholeHistory, failed: &failed) }
         }
         var polls = startedFallbacks.withLockedValue { Array($0.values) }
         // Within what is left of this cycle's timeout (the streams may have waited it out on a

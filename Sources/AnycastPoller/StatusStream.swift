@@ -139,7 +139,10 @@ final class StatusStream {
             lastLine = clock.now
             lines += 1
             let update: StatusUpdate
-            do { update = try AgentClient.decodeUpdate(status: 200, body: line, decoder: decoder.value, previous: lastUpdate) } catch {
+            // Moved out, not read in place: a stored property passed as an argument is copied
+            // first (a retain and a release of each of its references, each line).
+            let previous = lastUpdate.take()
+            do { update = try AgentClient.decodeUpdate(status: 200, body: line, decoder: decoder.value, previous: previous) } catch {
                 // A line that is not an update: the stream is out of step with the API. It is
                 // closed, and the next cycle opens it again (and fails again, like a poll would).
                 fail(error)

@@ -278,6 +278,39 @@ import Testing
         await servers.stop()
     }
 
+    /// Lines a stream read between two cycles are all taken by the next, oldest first: the
+    /// newest one's figures show, and every line's points are in the history.
+    @Test func linesHeldBetweenCyclesAreTakenOldestFirst() async throws {
+        let servers = try await TestServers.start(simulatedSites: 1)
+        let http = AgentClient.makeHTTPClient()
+        let poller = FleetPoller(config: fleet(servers.simulatedSites()), client: AgentClient(http: http))
+        _ = await poller.pollOnce()
+        let agent = try #require(servers.simulated.fleet.agents.first)
+        // Each refresh in a new second sends a line with a new point; the lines wait in the
+        // socket, and the next cycle reads them all at once.
+        var sent: [StatusUpdate] = []
+        for _ in 1...3 {
+            try await Task.sleep(for: .milliseconds(1100))
+            await agent.refresh()
+            sent.append(await agent.statusUpdate(known: nil, historyAfter: nil))
+        }
+        try await Task.sleep(for: .milliseconds(500))  // the last line on its way over loopback
+        let snap = await poller.pollOnce()
+        let site = try #require(snap.sites.first)
+        let newest = try #require(sent.last?.queriesTotal)
+        #expect(site.status?.traffic.queriesTotal == newest, "the newest line's figures show")
+        #expect(Set(sent.compactMap(\.queriesTotal)).count == 3, "three lines, three counters")
+        let points = site.history.points
+        for update in sent {
+            let point = try #require(update.history.last)
+            #expect(points.contains { abs($0.t.timeIntervalSince(point.t)) < 0.001 }, "every line's newest point is held")
+        }
+        #expect(points.last.map { abs($0.t.timeIntervalSince(sent.last!.history.last!.t)) < 0.001 } == true)
+        poller.close()
+        try await http.shutdown()
+        await servers.stop()
+    }
+
     @Test func aFleetShowsAtOnceAndItsHistoriesFollowWithinABudgetPerCycle() async throws {
         let servers = try await TestServers.start(simulatedSites: 3)
         let http = AgentClient.makeHTTPClient()
