@@ -3,7 +3,13 @@ import Foundation
 /// What the dashboard knows about one site: its config, the agent's last good answer, how
 /// reachable the agent is, and the site's recent traffic.
 public struct SiteSnapshot: Sendable {
-    public var config: SiteConfig
+    /// Shared by every copy (`SharedValue`): it changes only when the fleet config does.
+    @usableFromInline var sharedConfig: SharedValue<SiteConfig>
+    /// The site's entry in the fleet config.
+    @inlinable public var config: SiteConfig {
+        _read { yield sharedConfig.value }
+        _modify { yield &sharedConfig.value }
+    }
     /// The last status the agent answered successfully.
     public var status: SiteStatus?
     public var reachability: SiteReachability
@@ -22,7 +28,7 @@ public struct SiteSnapshot: Sendable {
     public var lastCounter: CounterSample?
 
     public init(config: SiteConfig, historyCapacity: Int = RateHistory.defaultCapacity) {
-        self.config = config
+        self.sharedConfig = SharedValue(config)
         self.status = nil
         self.reachability = .pending
         self.consecutiveFailures = 0
