@@ -51,6 +51,19 @@ import Testing
         #expect(site.config.capacityQPS == nil && copy.config.capacityQPS == 5000 && copy.config.url == site.config.url)
     }
 
+    @Test func anUpdatesStatusIsHeldByReferenceAndChangedAlone() throws {
+        var update = StatusUpdate(revision: "r1", now: Date(timeIntervalSince1970: 0), qps: 1, queriesTotal: nil, rcodes: [:],
+                                  sampledAt: nil, latency: .none, history: [], status: nil)
+        #expect(update.status == nil && update.heldStatus == nil)
+        update.status = ModelRoundTripTests.status
+        let copy = update
+        #expect(copy.heldStatus?.storage === update.heldStatus?.storage)
+        update.status?.peers.removeAll()
+        #expect(update.status?.peers.isEmpty == true && copy.status == ModelRoundTripTests.status, "the copy keeps its status")
+        update.status = nil
+        #expect(update.status == nil && copy.status != nil && update != copy)
+    }
+
     /// The status is written with the same keys and values as before it kept a shared part:
     /// each key's value is what the field alone encodes to.
     @Test func aStatusEncodesItsFieldsUnderTheirKeys() throws {

@@ -23,7 +23,14 @@ public struct StatusUpdate: Codable, Sendable, Hashable {
     /// New one-second rates, oldest first.
     public var history: [RatePoint]
     /// The whole status, present when the caller's `known` revision is not the current one.
-    public var status: SiteStatus?
+    public var status: SiteStatus? {
+        get { heldStatus?.value }
+        set { heldStatus = newValue.map(SharedValue.init) }
+    }
+    /// The status held by reference: most updates carry none, and each is moved several times
+    /// on its way from the reader to its site; a status inline made every one of them three
+    /// times the size to move.
+    @usableFromInline var heldStatus: SharedValue<SiteStatus>?
 
     public init(
         revision: String, now: Date, qps: Double?, queriesTotal: UInt64?, rcodes: RcodeCounts,
