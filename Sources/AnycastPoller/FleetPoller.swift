@@ -194,7 +194,7 @@ public actor FleetPoller {
             }
             var results: [(result: Result<StatusUpdate, AgentClientError>, wholeHistory: Bool)] = []
             swap(&results, &deliveries[d].results)
-            results.reverse()
+            results.reverse()  // popped from the end: oldest first
             while let taken = results.popLast() { receive(taken.result, at: i, wholeHistory: taken.wholeHistory, failed: &failed) }
         }
         var polls = startedFallbacks.withLockedValue { Array($0.values) }

@@ -3,7 +3,7 @@
 ///
 /// For the parts of a site's record that rarely change (its config; the identity, services,
 /// peers and health of its status): the dashboard copies every site into each fleet snapshot
-/// once a second and releases the snapshot before, so each reference these parts hold cost a
+/// once a second and releases the one before, so each reference these parts hold cost a
 /// retain and a release, per site, per second, on memory that is no longer in the cache.
 /// Shared, they cost one of each.
 public struct SharedValue<Value: Sendable>: Sendable {

@@ -78,7 +78,7 @@ public struct SiteStatus: Codable, Sendable, Hashable {
             coordination: try c.decodeIfPresent(CoordinationStatus.self, forKey: .coordination)))
     }
 
-    /// The keys in the order the status has always had on the wire.
+    /// Every field under its own key, as before the shared part existed (it has no key).
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(site, forKey: .site)
