@@ -286,12 +286,12 @@ import Testing
         let poller = FleetPoller(config: fleet(servers.simulatedSites()), client: AgentClient(http: http))
         _ = await poller.pollOnce()
         let agent = try #require(servers.simulated.fleet.agents.first)
-        // Each refresh in a new second sends a line with a new point; the lines wait in the
-        // socket, and the next cycle reads them all at once.
+        // Each tick moves the simulation a second on: its agent sends a line with a new
+        // point. The lines wait in the socket, and the next cycle reads them all at once.
         var sent: [StatusUpdate] = []
-        for _ in 1...3 {
-            try await Task.sleep(for: .milliseconds(1100))
-            await agent.refresh()
+        let start = Date()
+        for n in 1...3 {
+            await servers.simulated.fleet.tick(to: start.addingTimeInterval(Double(n)))
             sent.append(await agent.statusUpdate(known: nil, historyAfter: nil))
         }
         try await Task.sleep(for: .milliseconds(500))  // the last line on its way over loopback
