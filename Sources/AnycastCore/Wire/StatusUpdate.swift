@@ -30,7 +30,7 @@ public struct StatusUpdate: Codable, Sendable, Hashable {
     /// The status held by reference: most updates carry none, and each is moved several times
     /// on its way from the reader to its site. With the status inline an update was about 420
     /// bytes to move; now it is about 170.
-    @usableFromInline var heldStatus: SharedValue<SiteStatus>?
+    var heldStatus: SharedValue<SiteStatus>?
 
     public init(
         revision: String, now: Date, qps: Double?, queriesTotal: UInt64?, rcodes: RcodeCounts,
