@@ -476,7 +476,7 @@ CONF
 }
 
 etcd_ready() { # a read answered through the root namespace's link
-    curl -sf -m 1 -o /dev/null -X POST "http://$ETCD_ROOT_ADDR:$(etcd_port 1)/v3/kv/range" -d '{"key":"AA=="}'
+    curl -sf -m 1 --noproxy '*' -o /dev/null -X POST "http://$ETCD_ROOT_ADDR:$(etcd_port 1)/v3/kv/range" -d '{"key":"AA=="}'
 }
 
 write_fleet() {
@@ -550,15 +550,20 @@ upstream_path() { # $1 = K; site K's path in the upstream's BIRD table: normal, 
         cur && /BGP\.community:.*\(65535,0\)/ { gshut = 1 }
         END { print !found ? "none" : (hops > 1 || gshut) ? "de-preferred" : "normal" }'
 }
-agent_healthy() { curl -sf -m 1 -o /dev/null "http://$(mgmt_site_addr "$1"):$AGENT_PORT/healthz"; }
+# The lab's addresses live in namespaces on this machine: no proxy from the environment can
+# reach them, so curl never asks one (--noproxy).
+agent_healthy() { curl -sf -m 1 --noproxy '*' -o /dev/null "http://$(mgmt_site_addr "$1"):$AGENT_PORT/healthz"; }
+agent_answer() { # $1 = K; "ok", or curl's own words on why site K's agent did not answer
+    local err
+    err="$(curl -sSf -m 1 --noproxy '*' -o /dev/null "http://$(mgmt_site_addr "$1"):$AGENT_PORT/healthz" 2>&1)" && echo ok || echo "not answering (${err:-no message})"
+}
 unbound_queries() { # $1 = K; total.num.queries or empty
     unbound-control -c "$DIR/s$1/unbound.conf" stats_noreset 2>/dev/null \
         | sed -n 's/^total\.num\.queries=//p' || true
 }
 
-fail_up() { # $1 = message; prints log tails, tears down, exits 1
+fail_up() { # $1 = message, one line or more; prints log tails, then the message last, so a log cut short keeps why; tears down, exits 1
     trap - ERR
-    log "FAILED: $1"
     local f
     for f in "$DIR"/up/bird.log "$DIR"/s*/bird.log "$DIR"/s*/unbound.log "$DIR"/s*/agent.log "$DIR"/cl/dnsperf.log; do
         [[ -s "$f" ]] || continue
@@ -566,6 +571,8 @@ fail_up() { # $1 = message; prints log tails, tears down, exits 1
         tail -n 8 "$f" >&2
     done
     echo "----- upstream route: $(ip -n "$(ns_up "$PREFIX")" route show "$ANYCAST_PREFIX" 2>/dev/null | tr '\n' ' ')" >&2
+    echo "----- upstream route6: $(ip -n "$(ns_up "$PREFIX")" -6 route show "$ANYCAST6_PREFIX" 2>/dev/null | tr '\n' ' ')" >&2
+    log "FAILED: $1"
     if [[ "${LAB_KEEP_ON_FAILURE:-}" == 1 ]]; then
         log "LAB_KEEP_ON_FAILURE=1: left up for inspection; take it down with: $LAB_CMD down --dir $DIR"
     else
@@ -591,7 +598,7 @@ up() {
     local t0 k ns_u ns_c ns_s
     t0="$(now_ms)"
     down
-    trap 'log "unexpected error on line $LINENO"; fail_up "a command failed"' ERR
+    trap 'fail_up "a command failed on line $LINENO"' ERR
 
     mkdir -p "$DIR"
     touch "$DIR/$MARKER"
@@ -700,10 +707,11 @@ up() {
         fi
         (( est == SITES && nh == SITES && nh6 == SITES && healthy == SITES )) && break
         if (( $(now_ms) > deadline )); then
+            local sites=""
             for (( k = 1; k <= SITES; k++ )); do
-                echo "lab:   s$k ($(site_daemon "$k")): BGP IPv4 $(bgp_state "$k"), IPv6 $(bgp_state "$k" v6), agent $(agent_healthy "$k" && echo ok || echo 'not answering')" >&2
+                sites+=$'\n'"lab:   s$k ($(site_daemon "$k")): BGP IPv4 $(bgp_state "$k"), IPv6 $(bgp_state "$k" v6), agent $(agent_answer "$k")"
             done
-            fail_up "not ready after ${WAIT_SECS}s: $line"
+            fail_up "not ready after ${WAIT_SECS}s: $line$sites"
         fi
         sleep 0.2
     done
@@ -826,7 +834,7 @@ status() {
         path="$(upstream_path "$k")"
         q="$(unbound_queries "$k")"; [[ -n "$q" ]] || q="unbound down"
         if agent_healthy "$k"; then h="ok"; else h="down"; fi
-        agent="$(curl -s -m 1 -H "Authorization: Bearer $(cat "$DIR/read.token" 2>/dev/null)" \
+        agent="$(curl -s -m 1 --noproxy '*' -H "Authorization: Bearer $(cat "$DIR/read.token" 2>/dev/null)" \
             "http://$(mgmt_site_addr "$k"):$AGENT_PORT/v1/status" 2>/dev/null | agent_summary || true)"
         printf 's%-2s %-9s %-6s ipv4: bgp=%-13s nexthop=%-3s ipv6: bgp=%-13s nexthop=%-3s path=%-12s unbound.queries=%-9s agent=%-4s %s\n' \
             "$k" "($(site_region "$k"))" "$(site_daemon "$k")" "\"$st\"" "$hop" "\"$st6\"" "$hop6" "$path" "$q" "$h" "$agent"
