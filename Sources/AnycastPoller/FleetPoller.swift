@@ -178,7 +178,7 @@ public actor FleetPoller {
             phaseDelay = delay
         }
         var late: [PollJob] = []
-        // Results are moved out of their array, not read from it: a delivery or a result read
+        // Results are moved out of their delivery, not read from it: a delivery or a result read
         // in place (even through a buffer pointer) is copied to be passed on, a retain and a
         // release of each of the update's references, every line.
         for d in deliveries.indices {
@@ -192,10 +192,9 @@ public actor FleetPoller {
                 }
                 continue
             }
-            var results: [(result: Result<StatusUpdate, AgentClientError>, wholeHistory: Bool)] = []
-            swap(&results, &deliveries[d].results)
-            results.reverse()  // popped from the end: oldest first
-            while let taken = results.popLast() { receive(taken.result, at: i, wholeHistory: taken.wholeHistory, failed: &failed) }
+            while let taken = deliveries[d].results.popFirst() {
+                receive(taken.result, at: i, wholeHistory: taken.wholeHistory, failed: &failed)
+            }
         }
         var polls = startedFallbacks.withLockedValue { Array($0.values) }
         // Within what is left of this cycle's timeout (the streams may have waited it out on a

@@ -18,7 +18,7 @@ final class StatusStream {
     var channel: (any Channel)?
     /// Updates (and the failure that ended the stream, if one did) not yet taken; the first
     /// line of a stream opened for the whole history window is marked.
-    var results: [(result: Result<StatusUpdate, AgentClientError>, wholeHistory: Bool)] = []
+    var results = StreamResults()
     /// The stream was opened asking for the whole history window with its first line.
     let wholeHistory: Bool
     private var lines = 0
@@ -205,9 +205,10 @@ final class StatusStream {
     }
 
     /// Everything received since the last take.
-    func take() -> [(result: Result<StatusUpdate, AgentClientError>, wholeHistory: Bool)] {
-        defer { results = [] }
-        return results
+    func take() -> StreamResults {
+        var taken = StreamResults()
+        swap(&taken, &results)
+        return taken
     }
 
     private func firstArrived() {

@@ -14,7 +14,7 @@ public final class StatusStreamSet: Sendable {
         public var index: Int
         /// In arrival order; `wholeHistory` marks the first line of a stream opened for the
         /// whole history window.
-        public var results: [(result: Result<StatusUpdate, AgentClientError>, wholeHistory: Bool)]
+        public var results: StreamResults
         /// The agent has no status streams; poll it instead.
         public var unsupported: Bool
         /// For a line read between takes (its stream was asked, had nothing waiting, and read
@@ -116,7 +116,7 @@ public final class StatusStreamSet: Sendable {
                 let all = self.streams.value
                 let now = self.clock.now
                 promise.succeed(jobs.map { job in
-                    guard let stream = all[job.index] else { return Delivery(index: job.index, results: [], unsupported: false) }
+                    guard let stream = all[job.index] else { return Delivery(index: job.index, results: StreamResults(), unsupported: false) }
                     if stream.phase == .open, stream.results.isEmpty, stream.lastLine.advanced(by: silentAfter) < now {
                         stream.fail(.timedOut(milliseconds: silentAfter.wholeMilliseconds))
                     }
