@@ -161,9 +161,19 @@ public struct AgentClient: Sendable {
     static func decodeUpdate(
         status: Int, body buffer: ByteBuffer, decoder: JSONDecoder, previous: StatusUpdate? = nil
     ) throws(AgentClientError) -> StatusUpdate {
+        var spare: [RatePoint] = []
+        return try decodeUpdate(status: status, body: buffer, decoder: decoder, previous: previous, historyBuffer: &spare)
+    }
+
+    /// The same, with the history written into `historyBuffer`'s storage where it can be
+    /// (`FlatStatusUpdateReader.read(_:statusDecoder:previous:historyBuffer:)`).
+    static func decodeUpdate(
+        status: Int, body buffer: ByteBuffer, decoder: JSONDecoder, previous: StatusUpdate?, historyBuffer: inout [RatePoint]
+    ) throws(AgentClientError) -> StatusUpdate {
         let update: StatusUpdate
-        if (200..<300).contains(status),
-           let flat = buffer.withUnsafeReadableBytes({ FlatStatusUpdateReader.read($0, statusDecoder: decoder, previous: previous) }) {
+        if (200..<300).contains(status), let flat = buffer.withUnsafeReadableBytes({
+            FlatStatusUpdateReader.read($0, statusDecoder: decoder, previous: previous, historyBuffer: &historyBuffer)
+        }) {
             update = flat
         } else {
             update = try decode(StatusUpdate.self, status: status, body: buffer, decoder: decoder)

@@ -40,7 +40,7 @@ struct FollowedSite: Sendable {
         let restarted = snapshot.status.map { $0.agent.startedAt != status.agent.startedAt } ?? false
         if restarted { snapshot.lastCounter = nil }
         snapshot.status = status
-        counted(revision: revision, at: now, wholeHistory: wholeHistory, pollInterval: pollInterval)
+        counted(points: status.traffic.history, revision: revision, at: now, wholeHistory: wholeHistory, pollInterval: pollInterval)
     }
 
     /// An update arrived: shows it, and clears failures and back-off. An update without a
@@ -56,26 +56,27 @@ struct FollowedSite: Sendable {
         // Matched in place: `status != nil` copied the whole status held, every line.
         if case .none = snapshot.status { return false }
         update.applyFigures(to: &snapshot.status!)
-        counted(revision: revision, at: now, wholeHistory: wholeHistory, pollInterval: pollInterval)
+        counted(points: update.history, revision: revision, at: now, wholeHistory: wholeHistory, pollInterval: pollInterval)
         return true
     }
 
-    /// The rates, the history and the site's health after the status held was brought up to date.
-    private mutating func counted(revision: String?, at now: Date, wholeHistory: Bool, pollInterval: Duration) {
+    /// The rates, the history and the site's health after the status held was brought up to
+    /// date; `points` are the answer's new points of history.
+    private mutating func counted(points: [RatePoint], revision: String?, at now: Date, wholeHistory: Bool, pollInterval: Duration) {
         self.revision = revision
         // Only the figures are read: taking the whole status out would copy it.
         guard let traffic = snapshot.status?.traffic else { return }
         if wholeHistory {
-            snapshot.history.backfill(traffic.history)
+            snapshot.history.backfill(points)
             historyLoaded = true
         } else {
-            snapshot.history.merge(traffic.history)
+            snapshot.history.merge(points)
         }
         if let total = traffic.queriesTotal, let at = traffic.sampledAt {
             let sample = CounterSample(value: total, time: at)
             let maxGap = max(3, 3 * pollInterval.inSeconds)
             let rate = CounterRate.between(snapshot.lastCounter, sample, maxGap: maxGap)
-            if traffic.history.isEmpty, let r = rate.perSecond, !rate.spansGap {
+            if points.isEmpty, let r = rate.perSecond, !rate.spansGap {
                 snapshot.history.append(RatePoint(t: at, qps: r))  // agents without a history
             }
             snapshot.qps = traffic.qps ?? rate.perSecond

@@ -141,8 +141,14 @@ final class StatusStream {
             let update: StatusUpdate
             // Moved out, not read in place: a stored property passed as an argument is copied
             // first (a retain and a release of each of its references, each line).
-            let previous = lastUpdate.take()
-            do { update = try AgentClient.decodeUpdate(status: 200, body: line, decoder: decoder.value, previous: previous) } catch {
+            var previous = lastUpdate.take()
+            // Its points' array too: by now the poller has taken the update and merged its
+            // points, so nothing else holds the array, and this line's points go into it.
+            var spare: [RatePoint] = []
+            if previous != nil { swap(&spare, &previous!.history) }
+            do {
+                update = try AgentClient.decodeUpdate(status: 200, body: line, decoder: decoder.value, previous: previous, historyBuffer: &spare)
+            } catch {
                 // A line that is not an update: the stream is out of step with the API. It is
                 // closed, and the next cycle opens it again (and fails again, like a poll would).
                 fail(error)

@@ -129,6 +129,38 @@ import Testing
         }
     }
 
+    /// A history buffer handed in lends its storage (when nothing else holds it and it is not
+    /// much larger than needed); what is read is the same either way.
+    @Test func aHistoryBufferLendsItsStorageAndChangesNothingRead() throws {
+        var g = SeededRandom(seed: 13)
+        let t = Date(timeIntervalSince1970: 1_795_820_650)
+        var update = randomUpdate(&g)
+        update.history = [RatePoint(t: t, qps: 1)]
+        let data = try AgentJSON.encoder().encode(update)
+        func read(with buffer: inout [RatePoint]) throws -> StatusUpdate {
+            try #require(data.withUnsafeBytes { FlatStatusUpdateReader.read($0, historyBuffer: &buffer) })
+        }
+
+        var held = (0..<3).map { RatePoint(t: t.addingTimeInterval(Double($0)), qps: 2) }
+        held.reserveCapacity(8)
+        let heldCapacity = held.capacity
+        let kept = try read(with: &held)
+        #expect(kept == decoded(data))
+        #expect(kept.history.capacity == heldCapacity, "the buffer's storage holds the line's one point")
+        #expect(held.isEmpty, "the buffer is taken")
+
+        let shared = (0..<3).map { RatePoint(t: t.addingTimeInterval(Double($0)), qps: 2) }
+        var lent = shared
+        let copied = try read(with: &lent)
+        #expect(copied == decoded(data))
+        #expect(shared.count == 3 && shared[0].qps == 2, "storage held elsewhere is left alone")
+
+        var window = Array(repeating: RatePoint(t: t, qps: 3), count: 900)
+        let fresh = try read(with: &window)
+        #expect(fresh == decoded(data))
+        #expect(fresh.history.capacity < 900, "a whole window's storage is not kept for one point")
+    }
+
     @Test func leavesEverythingElseToJSONDecoder() throws {
         let docs = [
             #"{"revision":"r\"q","now":1}"#,                  // an escape

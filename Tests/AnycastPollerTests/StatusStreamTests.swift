@@ -254,6 +254,36 @@ import Testing
         return stream
     }
 
+    /// A line's points go into the array of the line before, once the poller has taken that
+    /// line and nothing else holds its array; the update read is the same.
+    @Test func aLineReusesThePointsArrayOfTheLineBefore() async throws {
+        let t = Date(timeIntervalSince1970: 1_795_820_650)
+        func chunk(_ points: Int) throws -> ByteBuffer {
+            let update = StatusUpdate(
+                revision: "0123456789abcdef", now: t, qps: 5, queriesTotal: 10, rcodes: ["NOERROR": 10], sampledAt: t,
+                latency: LatencyStatus(p50Ms: 1, p95Ms: nil, p99Ms: nil, source: "probe", successRatio: nil),
+                history: (0..<points).map { RatePoint(t: t.addingTimeInterval(Double($0)), qps: 5) }, status: nil)
+            let line = String(decoding: try AgentJSON.encoder().encode(update), as: UTF8.self) + "\n"
+            return ByteBuffer(string: String(line.utf8.count, radix: 16) + "\r\n" + line + "\r\n")
+        }
+        let (threePoints, onePoint) = (try chunk(3), try chunk(1))
+        let (first, reused) = try await Self.loop.submit {
+            var (three, one) = (threePoints, onePoint)
+            let stream = Self.openStream(on: -1)
+            stream.feed(&three)
+            var taken = stream.take()
+            let first = try #require(try taken.popFirst()?.result.get())
+            let firstPoints = first.history.count
+            _ = consume first  // merged by the poller, then dropped
+            stream.feed(&one)
+            taken = stream.take()
+            return (firstPoints, try #require(try taken.popFirst()?.result.get()).history)
+        }.get()
+        #expect(first == 3)
+        #expect(reused.count == 1 && reused[0] == RatePoint(t: t, qps: 5))
+        #expect(reused.capacity >= 3, "one point, in the three-point array")
+    }
+
     /// Reading straight from the socket: what waits is fed to the parser, the end of the
     /// connection is left to the channel (which sees it too), and an error fails the stream.
     @Test func aDirectReadFeedsWhatWaitsLeavesTheEndAndFailsOnAnError() async throws {

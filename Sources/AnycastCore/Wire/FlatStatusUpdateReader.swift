@@ -21,8 +21,19 @@ public enum FlatStatusUpdateReader {
     /// bytes are the same: the revision (16 characters, too long for a string without an
     /// allocation) and the rcode names change rarely.
     public static func read(_ bytes: UnsafeRawBufferPointer, statusDecoder: JSONDecoder? = nil, previous: StatusUpdate? = nil) -> StatusUpdate? {
+        var spare: [RatePoint] = []
+        return read(bytes, statusDecoder: statusDecoder, previous: previous, historyBuffer: &spare)
+    }
+
+    /// The same, with the update's history written into `historyBuffer`'s storage, which it
+    /// takes (leaving the buffer empty): a stream hands in the array of its line before, held
+    /// by nothing else by then, so that a line's points cost no new array.
+    public static func read(
+        _ bytes: UnsafeRawBufferPointer, statusDecoder: JSONDecoder? = nil, previous: StatusUpdate? = nil,
+        historyBuffer: inout [RatePoint]
+    ) -> StatusUpdate? {
         var scanner = Scanner(bytes: bytes, statusDecoder: statusDecoder)
-        return scanner.update(previous: previous)
+        return scanner.update(previous: previous, historyBuffer: &historyBuffer)
     }
 
     /// The update in `data`, or `nil` when the document is outside the subset.
@@ -54,7 +65,7 @@ public enum FlatStatusUpdateReader {
             self.statusDecoder = statusDecoder
         }
 
-        mutating func update(previous: StatusUpdate?) -> StatusUpdate? {
+        mutating func update(previous: StatusUpdate?, historyBuffer: inout [RatePoint]) -> StatusUpdate? {
             // The values of the keys an update has, in the order of `keys`, on the stack.
             withUnsafeTemporaryAllocation(of: Value?.self, capacity: Scanner.keys.count) { values in
                 values.initialize(repeating: nil)
@@ -83,7 +94,7 @@ public enum FlatStatusUpdateReader {
                 }
                 skipSpace()
                 guard i == bytes.count else { return nil }
-                return build(UnsafeBufferPointer(values), previous: previous)
+                return build(UnsafeBufferPointer(values), previous: previous, historyBuffer: &historyBuffer)
             }
         }
 
@@ -122,7 +133,7 @@ public enum FlatStatusUpdateReader {
             return Scanner.index(of: key)
         }
 
-        func build(_ values: UnsafeBufferPointer<Value?>, previous: StatusUpdate?) -> StatusUpdate? {
+        func build(_ values: UnsafeBufferPointer<Value?>, previous: StatusUpdate?, historyBuffer: inout [RatePoint]) -> StatusUpdate? {
             guard case .string(let revisionBytes, let revisionASCII)? = values[0], let now = double(values[1]) else { return nil }
             guard let qps = optionalDouble(values[2]),
                   let queriesTotal = optionalUInt(values[3]),
@@ -157,6 +168,12 @@ public enum FlatStatusUpdateReader {
             guard let flat = items(values[12], strings: false), flat.count % 2 == 0 else { return nil }
             var history: [RatePoint] = []
             if flat.count > 0 {
+                swap(&history, &historyBuffer)
+                // Its storage is kept where nothing else holds it (otherwise this makes a new
+                // one, as before), and unless it is much larger than needed: a whole window's
+                // array, kept by every site, would be 14 KiB each.
+                if history.capacity > max(flat.count, 16) { history = [] }
+                history.removeAll(keepingCapacity: true)
                 history.reserveCapacity(flat.count / 2)
                 var scan = Scanner(bytes: bytes, at: flat.range.lowerBound)
                 for _ in 0..<flat.count / 2 {

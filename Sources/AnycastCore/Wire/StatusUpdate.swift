@@ -125,7 +125,7 @@ public struct StatusUpdate: Codable, Sendable, Hashable {
     }
 
     /// `previous` brought up to date with this answer's fast-changing figures (or this
-    /// answer's own `status` when it carries one).
+    /// answer's own `status` when it carries one, with this answer's points as its history).
     public func applied(to previous: SiteStatus?) -> SiteStatus? {
         if var full = status {
             full.agent.now = now
@@ -138,10 +138,13 @@ public struct StatusUpdate: Codable, Sendable, Hashable {
     }
 
     /// Brings `status` up to date with this answer's fast-changing figures, in place: what an
-    /// update without a `status` changes, once a second for every site.
+    /// update without a `status` changes, once a second for every site. Its points are not
+    /// among them: they are the newest few of a history the caller keeps (a poller's
+    /// `RateHistory`), and the status holding them would keep the array of every line alive
+    /// until the next, where the stream reuses it.
     public func applyFigures(to status: inout SiteStatus) {
         status.agent.now = now
-        status.traffic = TrafficStatus(qps: qps, queriesTotal: queriesTotal, rcodes: rcodes, sampledAt: sampledAt, history: history)
+        status.traffic = TrafficStatus(qps: qps, queriesTotal: queriesTotal, rcodes: rcodes, sampledAt: sampledAt, history: [])
         status.latency = latency
     }
 }
