@@ -1,9 +1,9 @@
 /// Monotonic answer counters by rcode name (`NOERROR`, `SERVFAIL`, ...), sorted by name.
 ///
 /// A site has a handful of rcodes, the poller replaces them every second for every site, and
-/// they are read by name only in a site's detail: a sorted array is one allocation where a
-/// dictionary was a hash table and a hash of each name (BENCHMARKS.md). On the wire it is
-/// the same JSON object as `[String: UInt64]`.
+/// they are read by name only in a site's detail: sorted names and their totals, the first
+/// eight inline, where a dictionary was a hash table and a hash of each name (BENCHMARKS.md).
+/// On the wire it is the same JSON object as `[String: UInt64]`.
 public struct RcodeCounts: Sendable, Hashable, Codable, ExpressibleByDictionaryLiteral, RandomAccessCollection {
     /// One rcode's counter.
     public struct Entry: Sendable, Hashable {
@@ -16,13 +16,27 @@ public struct RcodeCounts: Sendable, Hashable, Codable, ExpressibleByDictionaryL
         }
     }
 
-    /// Sorted by name, each name once.
-    public private(set) var entries: [Entry]
+    /// How many totals are held inline; an agent with more rcodes keeps the rest in an array.
+    static let inlineCount = 8
 
-    public init() { entries = [] }
+    /// Sorted, each name once. An agent's names rarely change, so the counts read from its
+    /// next line share this array (`FlatStatusUpdateReader`).
+    private(set) var names: [String]
+    /// The totals of the first `inlineCount` names. Inline, so that a line's counts cost no
+    /// allocation: with an array of entries, each site made one a second, and the screen
+    /// freed it when it let go of the fleet's snapshot before.
+    private var leading: InlineArray<8, UInt64>
+    /// The totals after the first `inlineCount`.
+    private var trailing: [UInt64]
+
+    public init() {
+        names = []
+        leading = InlineArray(repeating: 0)
+        trailing = []
+    }
 
     public init(_ totals: [String: UInt64]) {
-        entries = totals.map { Entry(name: $0.key, total: $0.value) }.sorted { $0.name < $1.name }
+        self.init(sortedEntries: totals.map { Entry(name: $0.key, total: $0.value) }.sorted { $0.name < $1.name })
     }
 
     public init(dictionaryLiteral elements: (String, UInt64)...) {
@@ -39,27 +53,67 @@ public struct RcodeCounts: Sendable, Hashable, Codable, ExpressibleByDictionaryL
     /// built by assignment does. Entries already in order, as agents send them, are kept as
     /// they are.
     init(_ entries: [Entry]) {
-        if zip(entries, entries.dropFirst()).allSatisfy({ $0.name < $1.name }) {
-            self.entries = entries
+        if Self.strictlyOrdered(entries.lazy.map(\.name)) {
+            self.init(sortedEntries: entries)
         } else {
             var byName: [String: UInt64] = [:]
             for entry in entries { byName[entry.name] = entry.total }
-            self.entries = RcodeCounts(byName).entries
+            self.init(byName)
         }
     }
 
-    public var startIndex: Int { entries.startIndex }
-    public var endIndex: Int { entries.endIndex }
-    public subscript(position: Int) -> Entry { entries[position] }
+    /// Names already in order, each once, with their totals, inline and after.
+    init(sortedNames names: [String], leading: InlineArray<8, UInt64>, trailing: [UInt64]) {
+        self.names = names
+        self.leading = leading
+        self.trailing = trailing
+    }
+
+    /// Names in any order with their totals (`leading` then `trailing`): kept as they are
+    /// when already in order, as agents send them.
+    init(names: [String], leading: InlineArray<8, UInt64>, trailing: [UInt64]) {
+        if Self.strictlyOrdered(names) {
+            self.init(sortedNames: names, leading: leading, trailing: trailing)
+        } else {
+            self.init(names.indices.map { Entry(name: names[$0], total: $0 < Self.inlineCount ? leading[$0] : trailing[$0 - Self.inlineCount]) })
+        }
+    }
+
+    private init(sortedEntries entries: [Entry]) {
+        self.init()
+        names = entries.map(\.name)
+        for k in entries.indices {
+            if k < Self.inlineCount { leading[k] = entries[k].total } else { trailing.append(entries[k].total) }
+        }
+    }
+
+    private static func strictlyOrdered(_ names: some Collection<String>) -> Bool {
+        zip(names, names.dropFirst()).allSatisfy { $0 < $1 }
+    }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { names.count }
+    public subscript(position: Int) -> Entry {
+        Entry(name: names[position], total: position < Self.inlineCount ? leading[position] : trailing[position - Self.inlineCount])
+    }
 
     /// The counter of `name`, if the site has one.
     public subscript(name: String) -> UInt64? {
-        entries.first { $0.name == name }?.total
+        names.firstIndex(of: name).map { self[$0].total }
     }
 
     /// As a dictionary, for code that works by name.
     public var byName: [String: UInt64] {
-        Dictionary(entries.map { ($0.name, $0.total) }, uniquingKeysWith: { $1 })
+        Dictionary(map { ($0.name, $0.total) }, uniquingKeysWith: { $1 })
+    }
+
+    public static func == (a: RcodeCounts, b: RcodeCounts) -> Bool {
+        a.names == b.names && a.indices.allSatisfy { a[$0].total == b[$0].total }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(names)
+        for entry in self { hasher.combine(entry.total) }
     }
 
     public init(from decoder: any Decoder) throws {

@@ -153,17 +153,28 @@ public enum FlatStatusUpdateReader {
                   names.count == totals.count else { return nil }
             var rcodes = RcodeCounts()
             if names.count > 0 {
-                var entries: [RcodeCounts.Entry] = []
-                entries.reserveCapacity(names.count)
-                let held = previous?.rcodes
+                // The names of the update before are shared while the line's are the same (as
+                // good as always): only the totals are new, and they are held inline.
+                let held = previous?.rcodes.names ?? []
+                var sameNames = held.count == names.count
+                var newNames: [String] = []
+                var leading = InlineArray<8, UInt64>(repeating: 0)
+                var trailing: [UInt64] = []
                 var nameScan = Scanner(bytes: bytes, at: names.range.lowerBound)
                 var totalScan = Scanner(bytes: bytes, at: totals.range.lowerBound)
                 for k in 0..<names.count {
                     guard let (name, ascii) = nameScan.nextString(), let total = unsigned(totalScan.nextNumber()) else { return nil }
-                    entries.append(RcodeCounts.Entry(
-                        name: string(name, ascii: ascii, reusing: held.flatMap { k < $0.count ? $0[k].name : nil }), total: total))
+                    if sameNames, !same(name, as: held[k]) {
+                        sameNames = false
+                        newNames.reserveCapacity(names.count)
+                        newNames.append(contentsOf: held[..<k])
+                    }
+                    if !sameNames { newNames.append(string(name, ascii: ascii, reusing: k < held.count ? held[k] : nil)) }
+                    if k < RcodeCounts.inlineCount { leading[k] = total } else { trailing.append(total) }
                 }
-                rcodes = RcodeCounts(entries)
+                rcodes = sameNames
+                    ? RcodeCounts(sortedNames: held, leading: leading, trailing: trailing)
+                    : RcodeCounts(names: newNames, leading: leading, trailing: trailing)
             }
             guard let flat = items(values[12], strings: false), flat.count % 2 == 0 else { return nil }
             var history: [RatePoint] = []
@@ -235,14 +246,18 @@ public enum FlatStatusUpdateReader {
             }
         }
 
+        /// Whether the string at `r` has the bytes of `old`.
+        func same(_ r: Range<Int>, as old: String) -> Bool {
+            let raw = UnsafeRawBufferPointer(rebasing: bytes[r])
+            return old.utf8.count == raw.count && (raw.isEmpty || old.utf8.withContiguousStorageIfAvailable({
+                memcmp($0.baseAddress!, raw.baseAddress!, raw.count) == 0
+            }) == true)
+        }
+
         /// The string at `r`; `old` itself when it has the same bytes.
         func string(_ r: Range<Int>, ascii: Bool, reusing old: String? = nil) -> String {
             let raw = UnsafeRawBufferPointer(rebasing: bytes[r])
-            if let old, old.utf8.count == raw.count, raw.isEmpty || old.utf8.withContiguousStorageIfAvailable({
-                memcmp($0.baseAddress!, raw.baseAddress!, raw.count) == 0
-            }) == true {
-                return old
-            }
+            if let old, same(r, as: old) { return old }
             // Checked when scanned: `validating` cannot fail here.
             return ascii ? String(decoding: raw, as: UTF8.self) : String(validating: raw, as: UTF8.self) ?? ""
         }
