@@ -182,7 +182,8 @@ public struct AgentClient: Sendable {
     }
 
     /// More history points than a whole window are not what an agent sends: refused, not merged.
-    static func withinWindow(_ update: StatusUpdate) throws(AgentClientError) -> StatusUpdate {
+    /// (Taken, not borrowed: a borrowed update is copied to be returned, each line.)
+    static func withinWindow(_ update: consuming StatusUpdate) throws(AgentClientError) -> StatusUpdate {
         guard update.history.count <= RateHistory.defaultCapacity else {
             throw .invalidResponse("a history of \(update.history.count) points, more than the \(RateHistory.defaultCapacity) of a window")
         }

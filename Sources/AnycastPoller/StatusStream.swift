@@ -141,11 +141,17 @@ final class StatusStream {
             let update: StatusUpdate
             // Moved out, not read in place: a stored property passed as an argument is copied
             // first (a retain and a release of each of its references, each line).
-            var previous = lastUpdate.take()
             // Its points' array too: by now the poller has taken the update and merged its
             // points, so nothing else holds the array, and this line's points go into it.
+            // (Through `previous!` the whole update was copied, each line.)
             var spare: [RatePoint] = []
-            if previous != nil { swap(&spare, &previous!.history) }
+            let previous: StatusUpdate?
+            if var last = lastUpdate.take() {
+                swap(&spare, &last.history)
+                previous = consume last
+            } else {
+                previous = nil
+            }
             do {
                 update = try AgentClient.decodeUpdate(status: 200, body: line, decoder: decoder.value, previous: previous, historyBuffer: &spare)
             } catch {
