@@ -7,7 +7,23 @@ set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 
 export LAB_PREFIX="ace$$"
+
+# A lab left behind by a run that was killed keeps its management links in the root namespace,
+# with the addresses every lab uses, and the kernel would send the next lab's requests there.
+# lab up refuses while such a lab still runs, and takes it down once nothing runs in it.
+STALE="stl$$"
+if LAB_PREFIX=$STALE bash "$ROOT/scripts/lab/lab" up --sites 1 --rate 10 --dir "$WORK/stale" --bin "$BIN" >"$WORK/stale.out" 2>&1; then
+    check "lab up refuses while another lab runs, and names it" bash -c "
+        ! bash '$ROOT/scripts/lab/lab' up --sites 1 --dir '$WORK/other' --bin '$BIN' >'$WORK/other.out' 2>&1 &&
+        grep -q 'another lab (prefix $STALE) is up' '$WORK/other.out' || { cat '$WORK/other.out'; exit 1; }"
+    # Killed as the end of a session kills them: every process, and nothing taken down.
+    for ns in $(ip netns list | awk '{print $1}' | grep "^$STALE-"); do ip netns pids "$ns" | xargs -r kill -9; done
+else
+    check "a lab to leave behind comes up" bash -c "tail -20 '$WORK/stale.out'; false"
+fi
 lab_with_dashboard lab-e2e --sites 3 --rate 1500
+check "the next lab up takes down the lab left behind" grep -q "taking down a lab left behind by a run that was killed (prefix $STALE" "$WORK/up.out"
+check "... its namespaces and management links are gone" bash -c "! ip netns list | grep -q '^$STALE-' && ! ip -o link show | grep -q ': $STALE-m'"
 source "$LAB/lab.env" 2>/dev/null || true
 UP="${LAB_PREFIX}-up"; CL="${LAB_PREFIX}-cl"
 READ=$(cat "$LAB/read.token"); OPERATE=$(cat "$LAB/operate.token")

@@ -191,6 +191,27 @@ down_prefix() { # $1 = prefix
     done
 }
 
+# Labs of other prefixes hold the same addresses: their management links are in the root
+# namespace too, and the kernel would send this lab's requests to the older link. One whose
+# namespaces hold no process (left behind by a run that was killed) is taken down; one still
+# running is an error, since two labs cannot be up at once.
+clear_other_labs() {
+    local other ns live
+    for other in $(ip -o link show 2>/dev/null | awk -F': ' '{print $2}' | cut -d@ -f1 \
+                   | sed -nE 's/^([a-z][a-z0-9]{0,9})-(m[0-9]+|co)$/\1/p' | sort -u); do
+        [[ "$other" != "$PREFIX" ]] || continue
+        live=""
+        for ns in $(lab_namespaces "$other"); do
+            live+="$(ip netns pids "$ns" 2>/dev/null | tr '\n' ' ' || true)"
+        done
+        [[ -z "${live// /}" ]] \
+            || die 1 "another lab (prefix $other) is up and uses the same addresses: take it down first (LAB_PREFIX=$other $LAB_CMD down --dir ITS-DIR)"
+        log "taking down a lab left behind by a run that was killed (prefix $other: no process in its namespaces)"
+        down_prefix "$other"
+        rm -rf /var/run/frr/"$other"-s[0-9]* /etc/frr/"$other"-s[0-9]*
+    done
+}
+
 down() {
     local prefixes=("$PREFIX") recorded="" pids=() f pid
     if [[ -f "$DIR/$MARKER" ]]; then
@@ -598,6 +619,7 @@ up() {
     local t0 k ns_u ns_c ns_s
     t0="$(now_ms)"
     down
+    clear_other_labs
     trap 'fail_up "a command failed on line $LINENO"' ERR
 
     mkdir -p "$DIR"
