@@ -143,7 +143,7 @@ final class StatusStream {
             // first (a retain and a release of each of its references, each line).
             // Its points' array too: by now the poller has taken the update and merged its
             // points, so nothing else holds the array, and this line's points go into it.
-            // (Through `previous!` the whole update was copied, each line.)
+            // The update is taken out whole: through `previous!` it would be copied.
             var spare: [RatePoint] = []
             let previous: StatusUpdate?
             if var last = lastUpdate.take() {

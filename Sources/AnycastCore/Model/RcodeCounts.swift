@@ -16,8 +16,9 @@ public struct RcodeCounts: Sendable, Hashable, Codable, ExpressibleByDictionaryL
         }
     }
 
-    /// How many totals are held inline; an agent with more rcodes keeps the rest in an array.
-    static let inlineCount = 8
+    /// The totals held inline; an agent with more rcodes keeps the rest in an array.
+    typealias Leading = InlineArray<8, UInt64>
+    static var inlineCount: Int { Leading.count }
 
     /// Sorted, each name once. An agent's names rarely change, so the counts read from its
     /// next line share this array (`FlatStatusUpdateReader`).
@@ -25,13 +26,13 @@ public struct RcodeCounts: Sendable, Hashable, Codable, ExpressibleByDictionaryL
     /// The totals of the first `inlineCount` names. Inline, so that a line's counts cost no
     /// allocation: with an array of entries, each site made one a second, and the screen
     /// freed it when it let go of the fleet's snapshot before.
-    private var leading: InlineArray<8, UInt64>
+    private var leading: Leading
     /// The totals after the first `inlineCount`.
     private var trailing: [UInt64]
 
     public init() {
         names = []
-        leading = InlineArray(repeating: 0)
+        leading = Leading(repeating: 0)
         trailing = []
     }
 
@@ -63,7 +64,7 @@ public struct RcodeCounts: Sendable, Hashable, Codable, ExpressibleByDictionaryL
     }
 
     /// Names already in order, each once, with their totals, inline and after.
-    init(sortedNames names: [String], leading: InlineArray<8, UInt64>, trailing: [UInt64]) {
+    init(sortedNames names: [String], leading: Leading, trailing: [UInt64]) {
         self.names = names
         self.leading = leading
         self.trailing = trailing
@@ -71,7 +72,7 @@ public struct RcodeCounts: Sendable, Hashable, Codable, ExpressibleByDictionaryL
 
     /// Names in any order with their totals (`leading` then `trailing`): kept as they are
     /// when already in order, as agents send them.
-    init(names: [String], leading: InlineArray<8, UInt64>, trailing: [UInt64]) {
+    init(names: [String], leading: Leading, trailing: [UInt64]) {
         if Self.strictlyOrdered(names) {
             self.init(sortedNames: names, leading: leading, trailing: trailing)
         } else {

@@ -25,9 +25,9 @@ public enum FlatStatusUpdateReader {
         return read(bytes, statusDecoder: statusDecoder, previous: previous, historyBuffer: &spare)
     }
 
-    /// The same, with the update's history written into `historyBuffer`'s storage, which it
-    /// takes (leaving the buffer empty): a stream hands in the array of its line before, held
-    /// by nothing else by then, so that a line's points cost no new array.
+    /// The same, with the update's history written into `historyBuffer`'s storage, which an
+    /// update with points takes (leaving the buffer empty): a stream hands in the array of its
+    /// line before, held by nothing else by then, so that a line's points cost no new array.
     public static func read(
         _ bytes: UnsafeRawBufferPointer, statusDecoder: JSONDecoder? = nil, previous: StatusUpdate? = nil,
         historyBuffer: inout [RatePoint]
@@ -158,7 +158,7 @@ public enum FlatStatusUpdateReader {
                 let held = previous?.rcodes.names ?? []
                 var sameNames = held.count == names.count
                 var newNames: [String] = []
-                var leading = InlineArray<8, UInt64>(repeating: 0)
+                var leading = RcodeCounts.Leading(repeating: 0)
                 var trailing: [UInt64] = []
                 var nameScan = Scanner(bytes: bytes, at: names.range.lowerBound)
                 var totalScan = Scanner(bytes: bytes, at: totals.range.lowerBound)

@@ -140,8 +140,8 @@ public struct StatusUpdate: Codable, Sendable, Hashable {
     /// Brings `status` up to date with this answer's fast-changing figures, in place: what an
     /// update without a `status` changes, once a second for every site. Its points are not
     /// among them: they are the newest few of a history the caller keeps (a poller's
-    /// `RateHistory`), and the status holding them would keep the array of every line alive
-    /// until the next, where the stream reuses it.
+    /// `RateHistory`), and a status holding them would keep each line's array in use, where
+    /// the stream's next line reuses it.
     public func applyFigures(to status: inout SiteStatus) {
         status.agent.now = now
         status.traffic = TrafficStatus(qps: qps, queriesTotal: queriesTotal, rcodes: rcodes, sampledAt: sampledAt, history: [])
