@@ -189,6 +189,8 @@ down_prefix() { # $1 = prefix
                     | grep -E "^${p}-(m[0-9]+|co)$" || true); do
         ip link del "$ifname" 2>/dev/null || true
     done
+    # FRR's run and config folders, by pathspace (the site's namespace name).
+    rm -rf /var/run/frr/"$p"-s[0-9]* /etc/frr/"$p"-s[0-9]*
 }
 
 # Labs of other prefixes hold the same addresses: their management links are in the root
@@ -208,7 +210,6 @@ clear_other_labs() {
             || die 1 "another lab (prefix $other) is up and uses the same addresses: take it down first (LAB_PREFIX=$other $LAB_CMD down --dir ITS-DIR)"
         log "taking down a lab left behind by a run that was killed (prefix $other: no process in its namespaces)"
         down_prefix "$other"
-        rm -rf /var/run/frr/"$other"-s[0-9]* /etc/frr/"$other"-s[0-9]*
     done
 }
 
@@ -229,11 +230,7 @@ down() {
         stop_pids 30 "${pids[@]}"
     fi
     local p
-    for p in "${prefixes[@]}"; do
-        down_prefix "$p"
-        # FRR's run and config folders, by pathspace (the site's namespace name).
-        rm -rf /var/run/frr/"$p"-s[0-9]* /etc/frr/"$p"-s[0-9]*
-    done
+    for p in "${prefixes[@]}"; do down_prefix "$p"; done
     if [[ -f "$DIR/$MARKER" ]]; then
         rm -rf -- "$DIR"
     elif [[ -d "$DIR" ]] && [[ -z "$(ls -A "$DIR")" ]]; then
@@ -573,11 +570,11 @@ upstream_path() { # $1 = K; site K's path in the upstream's BIRD table: normal, 
 }
 # The lab's addresses live in namespaces on this machine: no proxy from the environment can
 # reach them, so curl never asks one (--noproxy).
-agent_healthy() { curl -sf -m 1 --noproxy '*' -o /dev/null "http://$(mgmt_site_addr "$1"):$AGENT_PORT/healthz"; }
 agent_answer() { # $1 = K; "ok", or curl's own words on why site K's agent did not answer
     local err
     err="$(curl -sSf -m 1 --noproxy '*' -o /dev/null "http://$(mgmt_site_addr "$1"):$AGENT_PORT/healthz" 2>&1)" && echo ok || echo "not answering (${err:-no message})"
 }
+agent_healthy() { [[ "$(agent_answer "$1")" == ok ]]; }
 unbound_queries() { # $1 = K; total.num.queries or empty
     unbound-control -c "$DIR/s$1/unbound.conf" stats_noreset 2>/dev/null \
         | sed -n 's/^total\.num\.queries=//p' || true
