@@ -73,11 +73,8 @@ public struct RcodeCounts: Sendable, Hashable, Codable, ExpressibleByDictionaryL
     /// Names in any order with their totals (`leading` then `trailing`): kept as they are
     /// when already in order, as agents send them.
     init(names: [String], leading: Leading, trailing: [UInt64]) {
-        if Self.strictlyOrdered(names) {
-            self.init(sortedNames: names, leading: leading, trailing: trailing)
-        } else {
-            self.init(names.indices.map { Entry(name: names[$0], total: $0 < Self.inlineCount ? leading[$0] : trailing[$0 - Self.inlineCount]) })
-        }
+        self.init(sortedNames: names, leading: leading, trailing: trailing)
+        if !Self.strictlyOrdered(names) { self.init(Array(self)) }
     }
 
     private init(sortedEntries entries: [Entry]) {
@@ -95,7 +92,11 @@ public struct RcodeCounts: Sendable, Hashable, Codable, ExpressibleByDictionaryL
     public var startIndex: Int { 0 }
     public var endIndex: Int { names.count }
     public subscript(position: Int) -> Entry {
-        Entry(name: names[position], total: position < Self.inlineCount ? leading[position] : trailing[position - Self.inlineCount])
+        Entry(name: names[position], total: total(at: position))
+    }
+
+    private func total(at position: Int) -> UInt64 {
+        position < Self.inlineCount ? leading[position] : trailing[position - Self.inlineCount]
     }
 
     /// The counter of `name`, if the site has one.
@@ -109,12 +110,12 @@ public struct RcodeCounts: Sendable, Hashable, Codable, ExpressibleByDictionaryL
     }
 
     public static func == (a: RcodeCounts, b: RcodeCounts) -> Bool {
-        a.names == b.names && a.indices.allSatisfy { a[$0].total == b[$0].total }
+        a.names == b.names && a.indices.allSatisfy { a.total(at: $0) == b.total(at: $0) }
     }
 
     public func hash(into hasher: inout Hasher) {
         hasher.combine(names)
-        for entry in self { hasher.combine(entry.total) }
+        for k in indices { hasher.combine(total(at: k)) }
     }
 
     public init(from decoder: any Decoder) throws {
