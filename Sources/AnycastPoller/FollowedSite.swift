@@ -64,25 +64,28 @@ struct FollowedSite: Sendable {
     /// date; `points` are the answer's new points of history.
     private mutating func counted(points: [RatePoint], revision: String?, at now: Date, wholeHistory: Bool, pollInterval: Duration) {
         self.revision = revision
-        // Only the figures are read: taking the whole status out would copy it.
-        guard let traffic = snapshot.status?.traffic else { return }
+        // Only the figures are read: taking the status, or its traffic with the rcode
+        // counters, out would copy it.
+        if case .none = snapshot.status { return }
+        let qps = snapshot.status?.traffic.qps
+        let queriesTotal = snapshot.status?.traffic.queriesTotal, sampledAt = snapshot.status?.traffic.sampledAt
         if wholeHistory {
             snapshot.history.backfill(points)
             historyLoaded = true
         } else {
             snapshot.history.merge(points)
         }
-        if let total = traffic.queriesTotal, let at = traffic.sampledAt {
+        if let total = queriesTotal, let at = sampledAt {
             let sample = CounterSample(value: total, time: at)
             let maxGap = max(3, 3 * pollInterval.inSeconds)
             let rate = CounterRate.between(snapshot.lastCounter, sample, maxGap: maxGap)
             if points.isEmpty, let r = rate.perSecond, !rate.spansGap {
                 snapshot.history.append(RatePoint(t: at, qps: r))  // agents without a history
             }
-            snapshot.qps = traffic.qps ?? rate.perSecond
+            snapshot.qps = qps ?? rate.perSecond
             snapshot.lastCounter = sample
         } else {
-            snapshot.qps = traffic.qps
+            snapshot.qps = qps
         }
         snapshot.reachability = .ok
         snapshot.lastAttempt = now
