@@ -306,12 +306,13 @@ import Testing
             stream.close()
             #expect(stream.descriptor == -1)
 
+            // Not a socket: `recv` fails on it.
             let directory = open("/", O_RDONLY)
             let broken = Self.openStream(on: directory)
             broken.readWaiting(through: &buffer)
             #expect(broken.phase == .closed, "a read that fails ends the stream")
             let failures = broken.take().compactMap { if case .failure(let e) = $0.result { e } else { nil } }
-            #expect(failures == [.connection(String(cString: strerror(EISDIR)))])
+            #expect(failures == [.connection(String(cString: strerror(ENOTSOCK)))])
             #expect(broken.descriptor == -1, "and closes its descriptor")
         }.get()
     }
