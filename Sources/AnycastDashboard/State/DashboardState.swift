@@ -11,7 +11,7 @@ public struct DashboardState: Sendable {
     /// The newest poll result.
     public var fleet: FleetSnapshot? {
         didSet {
-            summary = fleet.map(FleetSummary.init) ?? FleetSummary()
+            if let fleet { summary.update(to: fleet, from: oldValue) } else { summary = FleetSummary() }
             refreshVisibleSites()
         }
     }
