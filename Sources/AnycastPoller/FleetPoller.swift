@@ -133,7 +133,8 @@ public actor FleetPoller {
             polls += await followStreams(plan, cycleStart: cycleStart, deadline: deadline, failed: &failed)
         }
         if let answers = try? await EventLoopFuture.whenAllSucceed(polls, on: transport.eventLoop).get() {
-            for answer in answers { receive(answer.result, at: answer.index, wholeHistory: answer.wholeHistory, failed: &failed) }
+            let time = now()
+            for answer in answers { receive(answer.result, at: answer.index, time: time, wholeHistory: answer.wholeHistory, failed: &failed) }
         }
         // Everything is in: the timer is not needed, and passing the deadline lets go of what
         // it held.
@@ -178,6 +179,8 @@ public actor FleetPoller {
             phaseDelay = delay
         }
         var late: [PollJob] = []
+        // One time for what the take brought: it was all read in this one turn of the loop.
+        let time = now()
         // Results are moved out of their delivery, not read from it: a delivery or a result read
         // in place (even through a buffer pointer) is copied to be passed on, a retain and a
         // release of each of the update's references, every line.
@@ -193,7 +196,7 @@ public actor FleetPoller {
                 continue
             }
             while let taken = deliveries[d].results.popFirst() {
-                receive(taken.result, at: i, wholeHistory: taken.wholeHistory, failed: &failed)
+                receive(taken.result, at: i, time: time, wholeHistory: taken.wholeHistory, failed: &failed)
             }
         }
         var polls = startedFallbacks.withLockedValue { Array($0.values) }
@@ -278,11 +281,14 @@ public actor FleetPoller {
         return promise.futureResult
     }
 
-    private func receive(_ result: Result<StatusUpdate, AgentClientError>, at i: Int, wholeHistory: Bool, failed: inout Set<Int>) {
+    private func receive(_ result: Result<StatusUpdate, AgentClientError>, at i: Int, time: Date, wholeHistory: Bool, failed: inout Set<Int>) {
         switch result {
         case .success(let update):
             if update.status != nil || sites[i].snapshot.reachability != .ok { changedThisCycle.insert(i) }
-            if !sites[i].received(update, revision: Self.usableRevision(update.revision), at: now(),
+            // The revision held, when the line's is the same (its string shared, so that is
+            // seen without reading it), needs no second look.
+            let revision = update.revision == sites[i].revision ? sites[i].revision : Self.usableRevision(update.revision)
+            if !sites[i].received(update, revision: revision, at: time,
                                   wholeHistory: wholeHistory, pollInterval: config.pollInterval) {
                 // "Unchanged" for a status we do not hold: ask for the whole status next time.
                 sites[i].revision = nil

@@ -56,7 +56,8 @@ public final class StatusStreamSet: Sendable {
     }
 
     public let eventLoop: any EventLoop
-    private let streams: NIOLoopBoundBox<[Int: StatusStream]>
+    /// By site index (an array, not a dictionary: each take looks every site's up twice).
+    private let streams: NIOLoopBoundBox<[StatusStream?]>
     private let decoder: NIOLoopBoundBox<JSONDecoder>
     /// For https agents; nil when there are none.
     private let tls: NIOSSLContext?
@@ -75,7 +76,7 @@ public final class StatusStreamSet: Sendable {
         self.decoder = decoder
         self.tls = tls
         self.clock = clock
-        self.streams = .makeBoxSendingValue([:], eventLoop: eventLoop)
+        self.streams = .makeBoxSendingValue([], eventLoop: eventLoop)
         self.lastAsk = .makeBoxSendingValue(nil, eventLoop: eventLoop)
         self.readBuffer = .makeBoxSendingValue(ByteBuffer(), eventLoop: eventLoop)
         self.unfound = .makeBoxSendingValue([], eventLoop: eventLoop)
@@ -116,7 +117,7 @@ public final class StatusStreamSet: Sendable {
                 let all = self.streams.value
                 let now = self.clock.now
                 promise.succeed(jobs.map { job in
-                    guard let stream = all[job.index] else { return Delivery(index: job.index, results: StreamResults(), unsupported: false) }
+                    guard all.indices.contains(job.index), let stream = all[job.index] else { return Delivery(index: job.index, results: StreamResults(), unsupported: false) }
                     if stream.phase == .open, stream.results.isEmpty, stream.lastLine.advanced(by: silentAfter) < now {
                         stream.fail(.timedOut(milliseconds: silentAfter.wholeMilliseconds))
                     }
@@ -132,7 +133,7 @@ public final class StatusStreamSet: Sendable {
             }
             findDescriptors()
             for job in jobs {
-                if let stream = streams.value[job.index], stream.phase != .closed || !stream.results.isEmpty {
+                if let stream = stream(of: job.index), stream.phase != .closed || !stream.results.isEmpty {
                     guard stream.phase == .open, let channel = stream.channel else { continue }
                     if stream.results.isEmpty, !stream.asked, stream.descriptor >= 0 {
                         stream.readWaiting(through: &readBuffer.value)
@@ -195,19 +196,24 @@ public final class StatusStreamSet: Sendable {
 
     /// How many lines the stream of site `index` has read and holds for the next take.
     func heldLines(of index: Int) -> EventLoopFuture<Int> {
-        eventLoop.submit { [streams] in streams.value[index]?.results.count ?? 0 }
+        eventLoop.submit { [self] in stream(of: index)?.results.count ?? 0 }
     }
 
     /// How many reads of the stream of site `index` were made straight from its socket.
     func directReads(of index: Int) -> EventLoopFuture<Int> {
-        eventLoop.submit { [streams] in streams.value[index]?.directReads ?? 0 }
+        eventLoop.submit { [self] in stream(of: index)?.directReads ?? 0 }
+    }
+
+    /// The stream of site `index`, if one was opened.
+    private func stream(of index: Int) -> StatusStream? {
+        streams.value.indices.contains(index) ? streams.value[index] : nil
     }
 
     /// Closes every stream.
     public func closeAll() {
         eventLoop.execute { [self] in
-            for stream in streams.value.values { stream.close() }
-            streams.value = [:]
+            for case let stream? in streams.value { stream.close() }
+            streams.value = []
             unfound.value = []
         }
     }
@@ -217,6 +223,7 @@ public final class StatusStreamSet: Sendable {
         onFirst: @escaping () -> Void, onUnsupported: (@Sendable (Int) -> Void)?
     ) {
         let stream = StatusStream(endpoint: job.endpoint, wholeHistory: job.wholeHistory, maxBytes: maxBytes, decoder: decoder, clock: clock)
+        if streams.value.count <= job.index { streams.value += Array(repeating: nil, count: job.index + 1 - streams.value.count) }
         streams.value[job.index] = stream
         stream.onFirst = onFirst
         if let onUnsupported {
