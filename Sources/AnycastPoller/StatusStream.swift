@@ -52,13 +52,17 @@ final class StatusStream {
     /// The last update read, whose strings the next one reuses where they are the same.
     private var lastUpdate: StatusUpdate?
     private var parser: StatusStreamParser
+    /// The rcode names shared with the set's other streams.
+    private let rcodeNames: RcodeNamesPool
     private var events: [StatusStreamParser.Event] = []
 
     /// Most results held between two takes; a poller that stops taking them closes the stream.
     static let maxHeldResults = 64
 
-    init(endpoint: AgentEndpoint, wholeHistory: Bool, maxBytes: Int, decoder: NIOLoopBoundBox<JSONDecoder>, clock: AnyClock<Duration>) {
+    init(endpoint: AgentEndpoint, wholeHistory: Bool, maxBytes: Int, decoder: NIOLoopBoundBox<JSONDecoder>, clock: AnyClock<Duration>,
+         rcodeNames: RcodeNamesPool = RcodeNamesPool()) {
         self.clock = clock
+        self.rcodeNames = rcodeNames
         self.lastLine = clock.now
         self.endpoint = endpoint
         self.wholeHistory = wholeHistory
@@ -140,7 +144,7 @@ final class StatusStream {
         case .line(let line):
             lastLine = clock.now
             lines += 1
-            let update: StatusUpdate
+            var update: StatusUpdate
             // Moved out, not read in place: a stored property passed as an argument is copied
             // first (a retain and a release of each of its references, each line).
             // Its points' array too: by now the poller has taken the update and merged its
@@ -162,6 +166,7 @@ final class StatusStream {
                 fail(error)
                 return
             }
+            rcodeNames.share(&update.rcodes)
             lastUpdate = update
             results.append((.success(update), wholeHistory && lines == 1))
             phase = .open

@@ -69,6 +69,8 @@ public final class StatusStreamSet: Sendable {
     private let readBuffer: NIOLoopBoundBox<ByteBuffer>
     /// Plain-HTTP streams connected since the last take, whose descriptors are still to find.
     private let unfound: NIOLoopBoundBox<[StatusStream]>
+    /// The rcode names every stream's updates share.
+    private let rcodeNames: NIOLoopBoundBox<RcodeNamesPool>
 
     public init(eventLoop: any EventLoop, decoder: NIOLoopBoundBox<JSONDecoder>, tls: NIOSSLContext? = nil,
                 clock: AnyClock<Duration> = AnyClock(ContinuousClock())) {
@@ -80,6 +82,7 @@ public final class StatusStreamSet: Sendable {
         self.lastAsk = .makeBoxSendingValue(nil, eventLoop: eventLoop)
         self.readBuffer = .makeBoxSendingValue(ByteBuffer(), eventLoop: eventLoop)
         self.unfound = .makeBoxSendingValue([], eventLoop: eventLoop)
+        self.rcodeNames = .makeBoxSendingValue(RcodeNamesPool(), eventLoop: eventLoop)
     }
 
     /// Takes what each job's stream has brought. A job without an open stream gets one, and
@@ -222,7 +225,8 @@ public final class StatusStreamSet: Sendable {
         _ job: Job, timeout: Duration, deadline: CycleDeadline, maxBytes: Int,
         onFirst: @escaping () -> Void, onUnsupported: (@Sendable (Int) -> Void)?
     ) {
-        let stream = StatusStream(endpoint: job.endpoint, wholeHistory: job.wholeHistory, maxBytes: maxBytes, decoder: decoder, clock: clock)
+        let stream = StatusStream(endpoint: job.endpoint, wholeHistory: job.wholeHistory, maxBytes: maxBytes, decoder: decoder, clock: clock,
+                                  rcodeNames: rcodeNames.value)
         if streams.value.count <= job.index { streams.value += Array(repeating: nil, count: job.index + 1 - streams.value.count) }
         streams.value[job.index] = stream
         stream.onFirst = onFirst

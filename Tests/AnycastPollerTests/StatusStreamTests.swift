@@ -243,10 +243,11 @@ import Testing
     }
 
     /// A stream open on `descriptor` (its response head already read), on the set's loop.
-    static func openStream(on descriptor: CInt) -> StatusStream {
+    static func openStream(on descriptor: CInt, rcodeNames: RcodeNamesPool = RcodeNamesPool()) -> StatusStream {
         let site = SiteConfig(id: "pair", name: "pair", region: "test", url: "http://127.0.0.1:9", token: "t")
         let stream = StatusStream(endpoint: AgentEndpoint(site: site)!, wholeHistory: false, maxBytes: 1 << 20,
-                                  decoder: .makeBoxSendingValue(AgentJSON.decoder(), eventLoop: loop), clock: AnyClock(ContinuousClock()))
+                                  decoder: .makeBoxSendingValue(AgentJSON.decoder(), eventLoop: loop), clock: AnyClock(ContinuousClock()),
+                                  rcodeNames: rcodeNames)
         var head = ByteBuffer(string: "HTTP/1.1 200 OK\r\nContent-Type: application/x-ndjson\r\nTransfer-Encoding: chunked\r\n\r\n")
         stream.feed(&head)
         stream.phase = .open

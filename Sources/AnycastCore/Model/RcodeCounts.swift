@@ -70,6 +70,23 @@ public struct RcodeCounts: Sendable, Hashable, Codable, ExpressibleByDictionaryL
         self.trailing = trailing
     }
 
+    /// Takes the names from `pool` (the lists of names seen before, on any site), or adds
+    /// its own there: sites whose agents count the same rcodes, nearly a whole fleet, then
+    /// hold one array of names between them. Each site held its own before, and every
+    /// second the fleet's snapshot and the next line's reading found each one out of the cache.
+    package mutating func shareNames(through pool: inout [[String]], atMost limit: Int) {
+        guard !names.isEmpty else { return }
+        let mine = names.withUnsafeBufferPointer { $0.baseAddress }
+        for k in pool.indices {
+            if pool[k].withUnsafeBufferPointer({ $0.baseAddress }) == mine { return }
+            if pool[k] == names {
+                names = pool[k]
+                return
+            }
+        }
+        if pool.count < limit { pool.append(names) }
+    }
+
     /// Names in any order with their totals (`leading` then `trailing`): kept as they are
     /// when already in order, as agents send them.
     init(names: [String], leading: Leading, trailing: [UInt64]) {
