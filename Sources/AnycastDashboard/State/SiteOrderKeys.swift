@@ -13,12 +13,18 @@ public struct SiteOrderKeys: Sendable {
     let name: [Int]
     /// Rank by id.
     let id: [Int]
+    /// The sites' positions by region, then id: the list's order when sorted by region (the
+    /// default), which no figure moves, so a cycle need not sort.
+    let byRegionThenID: [Int]
 
     public init(_ sites: [SiteSnapshot]) {
         ids = sites.map(\.config.id)
         regionThenID = Self.ranks(sites.map { Array($0.config.region.utf8) + [0] + Array($0.config.id.utf8) })
         name = Self.ranks(sites.map { Array($0.config.name.utf8) })
         id = Self.ranks(sites.map { Array($0.config.id.utf8) })
+        byRegionThenID = regionThenID.indices.sorted { [regionThenID] in
+            (regionThenID[$0], $0) < (regionThenID[$1], $1)
+        }
     }
 
     /// Whether these are the keys of `sites` (the same sites, in the same order).

@@ -14,11 +14,16 @@ public enum SiteOrdering {
     ) -> [Int] {
         var kept: [Int] = []
         kept.reserveCapacity(sites.count)
+        let keys = given ?? SiteOrderKeys(sites)
+        if sort == .region {
+            // Region, then id: the order the keys hold already.
+            for i in keys.byRegionThenID where match.isEmpty || match.matches(sites[i]) { kept.append(i) }
+            return arranged(kept, in: sites, reversed: reversed, frozen: frozen)
+        }
         // By index: iterating the array copies every snapshot.
         for i in sites.indices where match.isEmpty || match.matches(sites[i]) { kept.append(i) }
         // Sort indices by precomputed keys: comparing strings and moving whole snapshots in the
         // comparator is what made 1000-site frames slow.
-        let keys = given ?? SiteOrderKeys(sites)
         let tiebreak = keys.regionThenID
         let primary: [Double] = sites.indices.map { i in
             switch sort {
@@ -39,6 +44,12 @@ public enum SiteOrdering {
             if primary[a] != primary[b] { return primary[a] < primary[b] }
             return tiebreak[a] < tiebreak[b]
         }
+        return arranged(kept, in: sites, reversed: reversed, frozen: frozen)
+    }
+
+    /// The sorted positions turned round if asked, then in their frozen order, if any.
+    private static func arranged(_ sorted: [Int], in sites: [SiteSnapshot], reversed: Bool, frozen: [String]?) -> [Int] {
+        var kept = sorted
         if reversed { kept.reverse() }
         if let frozen {
             var rank: [String: Int] = [:]
