@@ -99,7 +99,10 @@ extension SiteAgent {
     }
 
     /// A label of `slow` (the status without its fast-changing figures): FNV-1a over its JSON,
-    /// recomputed only when it differs from the last one labelled.
+    /// recomputed only when it differs from the last one labelled. In base 36, at most 13
+    /// characters: a Swift string holds that inline, and the dashboard keeps and compares one
+    /// for each line of every site (in hex, 16 characters lived on the heap, out of the cache
+    /// by the next line).
     func revision(of slow: SiteStatus) -> String {
         if let cached = revisionCache, cached.slow == slow { return cached.revision }
         let bytes = (try? AgentJSON.encoder().encode(slow)) ?? Data()
@@ -108,7 +111,7 @@ extension SiteAgent {
             hash ^= UInt64(byte)
             hash = hash &* 0x0000_0100_0000_01b3
         }
-        let label = String(hash, radix: 16)
+        let label = String(hash, radix: 36)
         revisionCache = (slow, label)
         return label
     }

@@ -18,8 +18,8 @@ public enum FlatStatusUpdateReader {
     /// The update in `bytes`, or `nil` when the document is outside the subset. A `status`
     /// object is decoded with `statusDecoder`; without one, an update that has it is `nil`.
     /// `previous`, the update read before from the same agent, lends its strings where the
-    /// bytes are the same: the revision (16 characters, too long for a string without an
-    /// allocation) and the rcode names change rarely.
+    /// bytes are the same: the revision (an older agent's is 16 characters, too long for a
+    /// string without an allocation) and the rcode names change rarely.
     public static func read(_ bytes: UnsafeRawBufferPointer, statusDecoder: JSONDecoder? = nil, previous: StatusUpdate? = nil) -> StatusUpdate? {
         var spare: [RatePoint] = []
         return read(bytes, statusDecoder: statusDecoder, previous: previous, historyBuffer: &spare)
