@@ -120,7 +120,9 @@ public final class StatusStreamSet: Sendable {
                 let all = self.streams.value
                 let now = self.clock.now
                 promise.succeed(jobs.map { job in
-                    guard all.indices.contains(job.index), let stream = all[job.index] else { return Delivery(index: job.index, results: StreamResults(), unsupported: false) }
+                    guard all.indices.contains(job.index), let stream = all[job.index] else {
+                        return Delivery(index: job.index, results: StreamResults(), unsupported: false)
+                    }
                     if stream.phase == .open, stream.results.isEmpty, stream.lastLine.advanced(by: silentAfter) < now {
                         stream.fail(.timedOut(milliseconds: silentAfter.wholeMilliseconds))
                     }

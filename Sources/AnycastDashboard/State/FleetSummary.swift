@@ -53,7 +53,7 @@ public struct FleetSummary: Sendable, Hashable {
     /// are of). Every site's rate and latency are read each time; the rest of a site only
     /// when the poller says it changed, or when `fleet` is not `previous`'s next cycle with
     /// the same sites. Reading every site whole, through its status and services, each
-    /// second, was a tenth of what a 1,000-site dashboard did besides reading its agents.
+    /// second, was 3.6% of a 1,000-site dashboard's CPU.
     public mutating func update(to fleet: FleetSnapshot, from previous: FleetSnapshot?) {
         let changed = Self.changedSites(of: fleet, after: previous, counted: tallies.count)
         // Each site is read where it lies: an array's subscript hands out a copy of the whole
