@@ -25,6 +25,19 @@ public struct FleetSnapshot: Sendable {
         self.changedSites = changedSites
     }
 
+    /// Whether `other` holds the same sites, in the same order.
+    public func sameSites(as other: FleetSnapshot) -> Bool {
+        sites.count == other.sites.count && sites.indices.allSatisfy { sites[$0].config.id == other.sites[$0].config.id }
+    }
+
+    /// The sites whose status or reachability changed since `previous`, when this snapshot is
+    /// the next cycle's of the same sites (`sameSites`, as `sameSites(as:)` answers); nil when
+    /// that is not known, and every site is to be looked at.
+    public func sitesChanged(after previous: FleetSnapshot, sameSites: Bool) -> [Int]? {
+        guard sameSites, let changedSites, pollHealth.cycles == previous.pollHealth.cycles + 1 else { return nil }
+        return changedSites.filter { sites.indices.contains($0) }
+    }
+
     /// Sum of the current rates of every site that reported one.
     public var totalQPS: Double { sites.reduce(0) { $0 + ($1.qps ?? 0) } }
 

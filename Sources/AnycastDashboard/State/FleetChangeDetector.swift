@@ -9,7 +9,7 @@ public enum FleetChangeDetector {
         // A fleet's sites keep their order from poll to poll: each is compared with its own
         // previous record by index, and only a fleet whose sites moved needs a lookup table.
         // (Indices, not the sites themselves: iterating copies every snapshot.)
-        let aligned = old.sites.count == new.sites.count && old.sites.indices.allSatisfy { old.sites[$0].config.id == new.sites[$0].config.id }
+        let aligned = new.sameSites(as: old)
         let before = aligned ? [:] : Dictionary(old.sites.map { ($0.config.id, $0) }, uniquingKeysWith: { a, _ in a })
         var out: [DashboardLogEntry] = []
         func log(_ id: String, _ level: DashboardLogEntry.Level, _ message: String) {
@@ -17,12 +17,7 @@ public enum FleetChangeDetector {
         }
         // When the new snapshot comes from the cycle after the old one's, the poller has said
         // which sites changed: only those are looked at.
-        let looked: [Int]
-        if aligned, let changed = new.changedSites, new.pollHealth.cycles == old.pollHealth.cycles + 1 {
-            looked = changed.filter { new.sites.indices.contains($0) }
-        } else {
-            looked = Array(new.sites.indices)
-        }
+        let looked = new.sitesChanged(after: old, sameSites: aligned) ?? Array(new.sites.indices)
         for i in looked {
             let site = new.sites[i]
             let id = site.config.id

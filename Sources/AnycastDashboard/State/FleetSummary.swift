@@ -72,11 +72,8 @@ public struct FleetSummary: Sendable, Hashable {
 
     /// The sites to read again whole, or nil for all of them.
     private static func changedSites(of fleet: FleetSnapshot, after previous: FleetSnapshot?, counted: Int) -> [Int]? {
-        guard let previous, let changed = fleet.changedSites, fleet.pollHealth.cycles == previous.pollHealth.cycles + 1,
-              counted == fleet.sites.count, previous.sites.count == fleet.sites.count,
-              fleet.sites.indices.allSatisfy({ previous.sites[$0].config.id == fleet.sites[$0].config.id })
-        else { return nil }
-        return changed.filter { fleet.sites.indices.contains($0) }
+        guard let previous, counted == fleet.sites.count else { return nil }
+        return fleet.sitesChanged(after: previous, sameSites: fleet.sameSites(as: previous))
     }
 
     /// Reads `all[i]`'s slow-changing part, field by field: handing the site to a function
