@@ -97,7 +97,7 @@ public struct FleetSummary: Sendable, Hashable {
                 tally.withdrawalsHeld = services.count { $0.withdrawHeld != nil }
             }
         }
-        if services != nil, reachability == .ok, let c = all[i].status?.coordination, c.state != .ok { tally.coordinationLost = true }
+        if reachability == .ok, let c = all[i].status?.coordination, c.state != .ok { tally.coordinationLost = true }
         return tally
     }
 
@@ -139,7 +139,6 @@ public struct FleetSummary: Sendable, Hashable {
         }
         leaseEnds.sort()
         others = SiteCondition.allCases.compactMap { c in otherCounts[c].map { (c, $0) } }
-        regions = [:]
         for (k, name) in regionNames.enumerated() where regionFigures[k].sites > 0 { regions[name] = regionFigures[k] }
         latency.sort { $0.0 < $1.0 }
         let weight = latency.reduce(0) { $0 + $1.1 }
