@@ -65,10 +65,7 @@ struct CyclePlan: Sendable, Equatable {
             // A site seen for the first time asks its stream for the whole window; a site
             // already showing (its history left for want of room in earlier cycles) gets it by
             // one poll beside the stream.
-            // Matched in place: `status == nil` copied the whole status (a retain of each of
-            // its references) for every site, every cycle.
-            let first: Bool
-            if case .none = sites[i].snapshot.status { first = true } else { first = false }
+            let first = !sites[i].snapshot.hasStatus
             let start = first && wholeHistory ? .points(sites[i].wholeWindow) : streamStart(after: newest)
             plan.streams.append(.init(index: i, endpoint: endpoint, start: start, wholeHistory: first && wholeHistory))
             if wholeHistory && !first { plan.polls.append(poll(sites[i], i, after: nil, wholeHistory: true, keepAlive: false)) }

@@ -53,9 +53,8 @@ struct FollowedSite: Sendable {
             received(status, revision: revision, at: now, wholeHistory: wholeHistory, pollInterval: pollInterval)
             return true
         }
-        // Matched in place: `status != nil` copied the whole status held, every line.
-        if case .none = snapshot.status { return false }
-        update.applyFigures(to: &snapshot.status!)
+        // The figures go beside the status held, which the fleet's last snapshot shares.
+        guard snapshot.applyFigures(of: update) else { return false }
         counted(points: update.history, revision: revision, at: now, wholeHistory: wholeHistory, pollInterval: pollInterval)
         return true
     }
@@ -65,10 +64,8 @@ struct FollowedSite: Sendable {
     private mutating func counted(points: [RatePoint], revision: String?, at now: Date, wholeHistory: Bool, pollInterval: Duration) {
         self.revision = revision
         // Only the figures are read: taking the status, or its traffic with the rcode
-        // counters, out would copy it.
-        if case .none = snapshot.status { return }
-        let qps = snapshot.status?.traffic.qps
-        let queriesTotal = snapshot.status?.traffic.queriesTotal, sampledAt = snapshot.status?.traffic.sampledAt
+        // counters, out would make it.
+        guard let (qps, queriesTotal, sampledAt) = snapshot.trafficFigures else { return }
         if wholeHistory {
             snapshot.history.backfill(points)
             historyLoaded = true

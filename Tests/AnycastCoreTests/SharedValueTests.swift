@@ -46,9 +46,10 @@ import Testing
     @Test func aSnapshotCopySharesItsConfigUntilItIsChanged() {
         let site = SiteSnapshot(config: SiteConfig(id: "ams1", name: "Amsterdam", region: "eu", url: "https://agent.ams1.example:9100"))
         var copy = site
-        #expect(copy.sharedConfig.storage === site.sharedConfig.storage)
+        #expect(copy.standing.storage === site.standing.storage)
         copy.config.capacityQPS = 5000
         #expect(site.config.capacityQPS == nil && copy.config.capacityQPS == 5000 && copy.config.url == site.config.url)
+        #expect(copy.standing.storage !== site.standing.storage)
     }
 
     @Test func anUpdatesStatusIsHeldByReferenceAndChangedAlone() throws {

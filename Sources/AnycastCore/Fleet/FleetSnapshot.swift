@@ -27,7 +27,7 @@ public struct FleetSnapshot: Sendable {
 
     /// Whether `other` holds the same sites, in the same order.
     public func sameSites(as other: FleetSnapshot) -> Bool {
-        sites.count == other.sites.count && sites.indices.allSatisfy { sites[$0].config.id == other.sites[$0].config.id }
+        sites.count == other.sites.count && sites.indices.allSatisfy { sites[$0].isSameSite(as: other.sites[$0]) }
     }
 
     /// The sites whose status or reachability changed since `previous`, when this snapshot is

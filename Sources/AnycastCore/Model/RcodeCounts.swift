@@ -26,9 +26,9 @@ public struct RcodeCounts: Sendable, Hashable, Codable, ExpressibleByDictionaryL
     /// The totals of the first `inlineCount` names. Inline, so that a line's counts cost no
     /// allocation: with an array of entries, each site made one a second, and the screen
     /// freed it when it let go of the fleet's snapshot before.
-    private var leading: Leading
+    private(set) var leading: Leading
     /// The totals after the first `inlineCount`.
-    private var trailing: [UInt64]
+    private(set) var trailing: [UInt64]
 
     public init() {
         names = []
@@ -85,6 +85,13 @@ public struct RcodeCounts: Sendable, Hashable, Codable, ExpressibleByDictionaryL
             }
         }
         if pool.count < limit { pool.append(names) }
+    }
+
+    /// Whether `other` holds this array of names, the same one, not an equal one.
+    func hasNames(of other: RcodeCounts) -> Bool {
+        names.withUnsafeBufferPointer { mine in
+            other.names.withUnsafeBufferPointer { $0.baseAddress == mine.baseAddress && $0.count == mine.count }
+        }
     }
 
     /// Names in any order with their totals (`leading` then `trailing`): kept as they are

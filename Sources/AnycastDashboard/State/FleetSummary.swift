@@ -80,7 +80,7 @@ public struct FleetSummary: Sendable, Hashable {
     /// whole copies it even from a buffer (the callee might write the memory it lies in).
     private mutating func tally(_ all: UnsafeBufferPointer<SiteSnapshot>, _ i: Int) -> SiteTally {
         let reachability = all[i].reachability
-        let services = all[i].status?.services
+        let services = all[i].services
         let condition = SiteCondition.of(services: services, reachability: reachability)
         let region = regionNames.firstIndex(of: all[i].config.region) ?? {
             regionNames.append(all[i].config.region)
@@ -97,7 +97,7 @@ public struct FleetSummary: Sendable, Hashable {
                 tally.withdrawalsHeld = services.count { $0.withdrawHeld != nil }
             }
         }
-        if reachability == .ok, let c = all[i].status?.coordination, c.state != .ok { tally.coordinationLost = true }
+        if reachability == .ok, let c = all[i].coordination, c.state != .ok { tally.coordinationLost = true }
         return tally
     }
 
@@ -131,7 +131,7 @@ public struct FleetSummary: Sendable, Hashable {
                 regionFigures[t.region].sites += 1
                 regionFigures[t.region].qps += qps
                 guard t.reported else { continue }
-                if reachability == .ok, let p = all[i].status?.latency.p50Ms, qps > 0 { latency.append((p, qps)) }
+                if reachability == .ok, let p = all[i].p50Ms, qps > 0 { latency.append((p, qps)) }
                 leaseEnds += t.leaseEnds
                 withdrawalsHeld += t.withdrawalsHeld
                 if t.coordinationLost { coordinationLost += 1 }

@@ -29,8 +29,8 @@ public enum SiteOrdering {
             switch sort {
             case .region, .name, .site: 0
             case .qps: -(sites[i].qps ?? -1)
-            case .latency: -(sites[i].status?.latency.p50Ms ?? -1)
-            case .p99: -(sites[i].status?.latency.p99Ms ?? -1)
+            case .latency: -(sites[i].p50Ms ?? -1)
+            case .p99: -(sites[i].p99Ms ?? -1)
             case .status: -Double(severity(sites[i].condition))
             }
         }
