@@ -36,7 +36,8 @@ import Testing
             Self.update(after: 1), Self.update(after: 2),
             Self.update(after: 3, rcodes: ["NOERROR": 100, "NXDOMAIN": 7, "SERVFAIL": 2]),
             Self.update(after: 4, source: "unbound-histogram"), Self.update(after: 5, rcodes: many),
-            Self.update(after: 6, rcodes: [:], source: "none"),
+            Self.update(after: 6, rcodes: [:], source: "none"), Self.update(after: 7, rcodes: [:], source: "a-source-of-its-own"),
+            Self.update(after: 8, source: "a-source-of-its-own"), Self.update(after: 9),
         ]
         for update in updates {
             let applied = site.applyFigures(of: update)
@@ -86,6 +87,7 @@ import Testing
         #expect(site.standing.storage !== before.standing.storage, "the status's own names, equal ones, are replaced once")
         let shown = site
         _ = site.applyFigures(of: Self.update(after: 2))
+        _ = site.applyFigures(of: Self.update(after: 2, source: String("probe")))
         site.reachability = shown.reachability
         site.consecutiveFailures = 0
         site.lastError = nil

@@ -36,6 +36,7 @@ public struct SiteSnapshot: Sendable {
         set {
             standing.value.status = newValue
             figures.status = nil
+            figures.held = SiteFigures.Held(newValue)
         }
     }
 
@@ -81,9 +82,7 @@ public struct SiteSnapshot: Sendable {
     }
 
     /// Whether the agent has answered: `status != nil` without making the status.
-    @inlinable public var hasStatus: Bool {
-        if case .none = standing.value.status { false } else { true }
-    }
+    @inlinable public var hasStatus: Bool { figures.held.status }
 
     /// The status's services, read in place.
     @inlinable public var services: [ServiceStatus]? { standing.value.status?.services }
@@ -114,15 +113,19 @@ public struct SiteSnapshot: Sendable {
     /// or its agent counts more rcodes than are held inline (their totals change every second).
     /// False when there is no status to update.
     package mutating func applyFigures(of update: StatusUpdate) -> Bool {
-        guard hasStatus else { return false }
-        // The same array, not equal ones: the poller's updates share one array of names
+        guard figures.held.status else { return false }
+        // The same array of names, not an equal one: the poller's updates share one array
         // (`RcodeNamesPool`), which the first update after a whole status brings in here, once.
         // Comparing the names every second was 2% of the dashboard's time at 1,000 sites.
-        let sameNames = standing.value.status!.traffic.rcodes.hasNames(of: update.rcodes)
-            && standing.value.status!.traffic.rcodes.trailing == update.rcodes.trailing
-        if !sameNames { standing.value.status!.traffic.rcodes = update.rcodes }
-        if standing.value.status!.latency.source != update.latency.source {
-            standing.value.status!.latency.source = update.latency.source
+        if !figures.held.matches(update) {
+            if standing.value.status!.traffic.rcodes.namesAddress != update.rcodes.namesAddress
+                || standing.value.status!.traffic.rcodes.trailing != update.rcodes.trailing {
+                standing.value.status!.traffic.rcodes = update.rcodes
+            }
+            if standing.value.status!.latency.source != update.latency.source {
+                standing.value.status!.latency.source = update.latency.source
+            }
+            figures.held = SiteFigures.Held(standing.value.status)
         }
         figures.status = SiteFigures.Status(update)
         return true

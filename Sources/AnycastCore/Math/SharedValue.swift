@@ -11,8 +11,8 @@ public struct SharedValue<Value: Sendable>: Sendable {
     /// between threads safe.
     @usableFromInline final class Storage: @unchecked Sendable {
         /// Reached only through a `SharedValue`, whose own accesses the compiler checks for
-        /// overlap; the run-time check of each access to the object was the most of reading a
-        /// site's config, in every site, several times a second.
+        /// overlap; checked again at run time, each read of a site's config or standing cost
+        /// a call into the runtime, for every site, several times a cycle.
         @exclusivity(unchecked) @usableFromInline var value: Value
         @usableFromInline init(_ value: Value) { self.value = value }
     }

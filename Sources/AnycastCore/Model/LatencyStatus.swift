@@ -24,6 +24,15 @@ public struct LatencyStatus: Codable, Sendable, Hashable {
         self.successRatio = successRatio
     }
 
+    /// The sources agents name, in a fixed order: a site's figures keep the position of the
+    /// one its status holds, a number, to compare each update's with.
+    static let knownSources = ["none", "probe", "unbound-histogram", "prometheus", "simulated"]
+
+    /// `source`'s position in `knownSources`, `UInt8.max` for any other.
+    static func sourceIndex(_ source: String) -> UInt8 {
+        knownSources.firstIndex(of: source).map(UInt8.init) ?? .max
+    }
+
     /// No latency data.
     public static let none = LatencyStatus(p50Ms: nil, p95Ms: nil, p99Ms: nil, source: "none")
 }

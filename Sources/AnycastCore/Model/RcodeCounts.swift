@@ -87,11 +87,10 @@ public struct RcodeCounts: Sendable, Hashable, Codable, ExpressibleByDictionaryL
         if pool.count < limit { pool.append(names) }
     }
 
-    /// Whether `other` holds this array of names, the same one, not an equal one.
-    func hasNames(of other: RcodeCounts) -> Bool {
-        names.withUnsafeBufferPointer { mine in
-            other.names.withUnsafeBufferPointer { $0.baseAddress == mine.baseAddress && $0.count == mine.count }
-        }
+    /// Where the array of names is: the same address while it is held is the same array.
+    /// Zero for no names, whichever empty array holds them.
+    var namesAddress: UInt {
+        names.isEmpty ? 0 : names.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) }
     }
 
     /// Names in any order with their totals (`leading` then `trailing`): kept as they are
