@@ -3,20 +3,31 @@ import Foundation
 /// What the dashboard knows about one site: its config, the agent's last good answer, how
 /// reachable the agent is, and the site's recent traffic.
 ///
-/// Held as two references and a block of figures: its standing, what changes when something
-/// happens to the site (`SiteStanding`, shared by every copy), the figures that change every
-/// second (`SiteFigures`, no references) and the rate history (`RateHistory`, whose chunks
-/// copies share). The poller copies every site into each fleet snapshot once a second; a
-/// copy retains two objects, and an update that brings only figures changes no shared object.
+/// Held as two references and plain figures: its standing (`SiteStanding`, one object every
+/// copy shares: what changes when something happens to the site), the figures that change
+/// every second, without references, and the rate history (`RateHistory`, whose chunks copies
+/// share). The poller copies every site into each fleet snapshot once a second; a copy retains
+/// two objects, and an update that brings only figures changes no shared object.
 public struct SiteSnapshot: Sendable {
     @usableFromInline var standing: SharedValue<SiteStanding>
-    @usableFromInline var figures: SiteFigures
+    /// The figures of the newest update, when one came after the status held: they stand in
+    /// for that status's agent clock, traffic and latency.
+    @usableFromInline var statusFigures: StatusFigures?
+    @usableFromInline var held: HeldStatusKeys
+    /// Current queries per second (the agent's, or computed from its counter).
+    public var qps: Double?
+    /// When the last successful poll completed.
+    public var lastSuccess: Date?
+    /// When the last poll (successful or not) completed.
+    public var lastAttempt: Date?
+    /// The agent's counter at the last good poll (for counter-derived rates).
+    public var lastCounter: CounterSample?
     /// One-second rates, oldest first.
     public var history: RateHistory
 
     public init(config: SiteConfig, historyCapacity: Int = RateHistory.defaultCapacity) {
         standing = SharedValue(SiteStanding(config: config))
-        figures = SiteFigures()
+        held = HeldStatusKeys()
         history = RateHistory(capacity: historyCapacity)
     }
 
@@ -29,60 +40,41 @@ public struct SiteSnapshot: Sendable {
     /// The last status the agent answered successfully, with the figures of the updates since.
     public var status: SiteStatus? {
         get {
-            guard let live = figures.status, var status = standing.value.status else { return standing.value.status }
+            guard let live = statusFigures, var status = standing.value.status else { return standing.value.status }
             live.apply(to: &status)
             return status
         }
         set {
             standing.value.status = newValue
-            figures.status = nil
-            figures.held = SiteFigures.Held(newValue)
+            statusFigures = nil
+            held = HeldStatusKeys(newValue)
         }
     }
 
     @inlinable public var reachability: SiteReachability {
         get { standing.value.reachability }
-        // Compared first: a write, even of the same value, copies a standing a snapshot shares.
-        set { if standing.value.reachability != newValue { standing.value.reachability = newValue } }
-    }
-
-    /// When the last successful poll completed.
-    @inlinable public var lastSuccess: Date? {
-        get { figures.lastSuccess }
-        set { figures.lastSuccess = newValue }
-    }
-
-    /// When the last poll (successful or not) completed.
-    @inlinable public var lastAttempt: Date? {
-        get { figures.lastAttempt }
-        set { figures.lastAttempt = newValue }
+        set { setStanding(\.reachability, newValue) }
     }
 
     @inlinable public var consecutiveFailures: Int {
         get { standing.value.consecutiveFailures }
-        set { if standing.value.consecutiveFailures != newValue { standing.value.consecutiveFailures = newValue } }
+        set { setStanding(\.consecutiveFailures, newValue) }
     }
 
     /// The last poll error, for people: "timed out after 800 ms", "HTTP 500", ...
     @inlinable public var lastError: String? {
         get { standing.value.lastError }
-        set { if standing.value.lastError != newValue { standing.value.lastError = newValue } }
+        set { setStanding(\.lastError, newValue) }
     }
 
-    /// Current queries per second (the agent's, or computed from its counter).
-    @inlinable public var qps: Double? {
-        get { figures.qps }
-        set { figures.qps = newValue }
-    }
-
-    /// The agent's counter at the last good poll (for counter-derived rates).
-    @inlinable public var lastCounter: CounterSample? {
-        get { figures.lastCounter }
-        set { figures.lastCounter = newValue }
+    /// Writes `value` into the standing if it is new there: a write, even of the same value,
+    /// copies a standing that the last snapshot shares.
+    @inlinable mutating func setStanding<Value: Equatable>(_ field: WritableKeyPath<SiteStanding, Value>, _ value: Value) {
+        if standing.value[keyPath: field] != value { standing.value[keyPath: field] = value }
     }
 
     /// Whether the agent has answered: `status != nil` without making the status.
-    @inlinable public var hasStatus: Bool { figures.held.status }
+    @inlinable public var hasStatus: Bool { held.status }
 
     /// The status's services, read in place.
     @inlinable public var services: [ServiceStatus]? { standing.value.status?.services }
@@ -92,17 +84,17 @@ public struct SiteSnapshot: Sendable {
 
     /// The status's median latency, read in place.
     @inlinable public var p50Ms: Double? {
-        if let live = figures.status { live.p50Ms } else { standing.value.status?.latency.p50Ms }
+        if let live = statusFigures { live.p50Ms } else { standing.value.status?.latency.p50Ms }
     }
 
     /// The status's 99th-percentile latency, read in place.
     @inlinable public var p99Ms: Double? {
-        if let live = figures.status { live.p99Ms } else { standing.value.status?.latency.p99Ms }
+        if let live = statusFigures { live.p99Ms } else { standing.value.status?.latency.p99Ms }
     }
 
     /// The status's rate, counter and sample time, read in place (nil without a status).
     @inlinable package var trafficFigures: (qps: Double?, queriesTotal: UInt64?, sampledAt: Date?)? {
-        if let live = figures.status { return (live.qps, live.queriesTotal, live.sampledAt) }
+        if let live = statusFigures { return (live.qps, live.queriesTotal, live.sampledAt) }
         guard let traffic = standing.value.status?.traffic else { return nil }
         return (traffic.qps, traffic.queriesTotal, traffic.sampledAt)
     }
@@ -113,11 +105,11 @@ public struct SiteSnapshot: Sendable {
     /// or its agent counts more rcodes than are held inline (their totals change every second).
     /// False when there is no status to update.
     package mutating func applyFigures(of update: StatusUpdate) -> Bool {
-        guard figures.held.status else { return false }
+        guard held.status else { return false }
         // The same array of names, not an equal one: the poller's updates share one array
         // (`RcodeNamesPool`), which the first update after a whole status brings in here, once.
         // Comparing the names every second was 2% of the dashboard's time at 1,000 sites.
-        if !figures.held.matches(update) {
+        if !held.matches(update) {
             if standing.value.status!.traffic.rcodes.namesAddress != update.rcodes.namesAddress
                 || standing.value.status!.traffic.rcodes.trailing != update.rcodes.trailing {
                 standing.value.status!.traffic.rcodes = update.rcodes
@@ -125,9 +117,9 @@ public struct SiteSnapshot: Sendable {
             if standing.value.status!.latency.source != update.latency.source {
                 standing.value.status!.latency.source = update.latency.source
             }
-            figures.held = SiteFigures.Held(standing.value.status)
+            held = HeldStatusKeys(standing.value.status)
         }
-        figures.status = SiteFigures.Status(update)
+        statusFigures = StatusFigures(update)
         return true
     }
 
