@@ -13,6 +13,7 @@ public struct SiteSnapshot: Sendable {
     /// The figures of the newest update, when one came after the status held: they stand in
     /// for that status's agent clock, traffic and latency.
     @usableFromInline var statusFigures: StatusFigures?
+    /// What the standing's status holds that an update is checked against, kept here.
     @usableFromInline var held: HeldStatusKeys
     /// Current queries per second (the agent's, or computed from its counter).
     public var qps: Double?

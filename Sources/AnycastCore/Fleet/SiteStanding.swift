@@ -5,7 +5,8 @@
     /// Shared on its own too: a standing copied for a new status or error keeps the config's.
     @usableFromInline var config: SharedValue<SiteConfig>
     /// The last status the agent sent whole, with the rcode names and latency source of the
-    /// newest update; its other figures are the newest unless `SiteSnapshot.statusFigures` holds newer.
+    /// newest update; its other figures are the newest unless `SiteSnapshot.statusFigures`
+    /// holds newer.
     @usableFromInline var status: SiteStatus?
     @usableFromInline var reachability: SiteReachability
     @usableFromInline var consecutiveFailures: Int
