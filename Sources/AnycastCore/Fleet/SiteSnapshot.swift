@@ -52,26 +52,25 @@ public struct SiteSnapshot: Sendable {
         }
     }
 
+    // The standing's fields are compared before they are written: a write, even of the same
+    // value, copies a standing that the last snapshot shares. (Written out, not through one
+    // helper taking a key path: the poller sets these for every site each second, and a key
+    // path there was a runtime call to find it and one to apply it.)
+
     @inlinable public var reachability: SiteReachability {
         get { standing.value.reachability }
-        set { setStanding(\.reachability, newValue) }
+        set { if standing.value.reachability != newValue { standing.value.reachability = newValue } }
     }
 
     @inlinable public var consecutiveFailures: Int {
         get { standing.value.consecutiveFailures }
-        set { setStanding(\.consecutiveFailures, newValue) }
+        set { if standing.value.consecutiveFailures != newValue { standing.value.consecutiveFailures = newValue } }
     }
 
     /// The last poll error, for people: "timed out after 800 ms", "HTTP 500", ...
     @inlinable public var lastError: String? {
         get { standing.value.lastError }
-        set { setStanding(\.lastError, newValue) }
-    }
-
-    /// Writes `value` into the standing if it is new there: a write, even of the same value,
-    /// copies a standing that the last snapshot shares.
-    @inlinable mutating func setStanding<Value: Equatable>(_ field: WritableKeyPath<SiteStanding, Value>, _ value: Value) {
-        if standing.value[keyPath: field] != value { standing.value[keyPath: field] = value }
+        set { if standing.value.lastError != newValue { standing.value.lastError = newValue } }
     }
 
     /// Whether the agent has answered: `status != nil` without making the status.
@@ -101,7 +100,7 @@ public struct SiteSnapshot: Sendable {
     }
 
     /// Brings the status held up to date with `update`'s figures, as
-    /// `StatusUpdate.applyFigures` does to a status, but without writing the standing (which the
+    /// `StatusUpdate.applied(to:)` does to a status, but without writing the standing (which the
     /// fleet's last snapshot shares) unless the update's rcode names or latency source are new,
     /// or its agent counts more rcodes than are held inline (their totals change every second).
     /// False when there is no status to update.
