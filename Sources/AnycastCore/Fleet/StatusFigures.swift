@@ -27,7 +27,7 @@ import Foundation
         successRatio = update.latency.successRatio
     }
 
-    /// `status` with these figures, as `StatusUpdate.applyFigures` leaves it; its rcode
+    /// `status` with these figures, as `StatusUpdate.applied(to:)` leaves it; its rcode
     /// names and latency source are the update's already.
     func apply(to status: inout SiteStatus) {
         status.agent.now = now

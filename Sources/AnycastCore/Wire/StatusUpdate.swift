@@ -126,6 +126,9 @@ public struct StatusUpdate: Codable, Sendable, Hashable {
 
     /// `previous` brought up to date with this answer's fast-changing figures (or this
     /// answer's own `status` when it carries one, with this answer's points as its history).
+    /// The figures are the agent's clock, the traffic and the latency; the points are not among
+    /// them: they are the newest few of a history the caller keeps (a poller's `RateHistory`).
+    /// A poller's site takes the same figures in place (`SiteSnapshot.applyFigures(of:)`).
     public func applied(to previous: SiteStatus?) -> SiteStatus? {
         if var full = status {
             full.agent.now = now
@@ -133,18 +136,9 @@ public struct StatusUpdate: Codable, Sendable, Hashable {
             return full
         }
         guard var merged = previous else { return nil }
-        applyFigures(to: &merged)
+        merged.agent.now = now
+        merged.traffic = TrafficStatus(qps: qps, queriesTotal: queriesTotal, rcodes: rcodes, sampledAt: sampledAt, history: [])
+        merged.latency = latency
         return merged
-    }
-
-    /// Brings `status` up to date with this answer's fast-changing figures, in place: what an
-    /// update without a `status` changes, once a second for every site. Its points are not
-    /// among them: they are the newest few of a history the caller keeps (a poller's
-    /// `RateHistory`), and a status holding them would keep each line's array in use, where
-    /// the stream's next line reuses it.
-    public func applyFigures(to status: inout SiteStatus) {
-        status.agent.now = now
-        status.traffic = TrafficStatus(qps: qps, queriesTotal: queriesTotal, rcodes: rcodes, sampledAt: sampledAt, history: [])
-        status.latency = latency
     }
 }
