@@ -140,9 +140,12 @@ for site in 1:frr 2:gobgp 3:bird 4:exabgp; do
     check "$daemon: ... and over IPv6" answered "$WORK/perf6-$k.out"
 
     # Drift: re-announced by hand through the daemon's own CLI; the agent withdraws it again
-    # within its reconcile interval (5 s in the lab).
+    # within its reconcile interval (5 s in the lab). The agent is paused while the route is
+    # announced: running, it can take the route back before the upstream has shown it.
+    kill -STOP "$(cat "$LAB/s$k/agent.pid")"
     by_hand "$k" "$daemon" >"$WORK/hand.out" 2>&1
     check "$daemon: drift: the route announced by hand ($HAND) reaches the upstream" wait_until 5 from_site "$k"
+    kill -CONT "$(cat "$LAB/s$k/agent.pid")"
     check "$daemon: drift: ... and is withdrawn again within the reconcile interval, with a drift event" drift_undone "$k"
 
     # The daemon killed and restarted, then the agent: the drain still holds.
