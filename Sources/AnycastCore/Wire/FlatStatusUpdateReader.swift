@@ -45,7 +45,9 @@ public enum FlatStatusUpdateReader {
     /// the update is built, and a key the update does not hold costs only its scan.
     private enum Value {
         case null
-        case number(Range<Int>)
+        /// Where the number is, and its value where the scan could read it exactly
+        /// (`Scanner.number()`); NaN where strtod must read the bytes.
+        case number(Range<Int>, Double)
         /// Checked already: no escapes, no control characters, valid UTF-8.
         case string(Range<Int>, ascii: Bool)
         /// The bytes between an array's brackets, its items checked already.
@@ -106,31 +108,51 @@ public enum FlatStatusUpdateReader {
         /// The one key whose value may be an object.
         static let statusKey = 13
 
-        /// The index in `keys` of `key`, or -1: a length and a `memcmp` per name, where
-        /// comparing byte arrays element by element was a sixth of reading a line.
-        static func index(of key: UnsafeRawBufferPointer) -> Int {
-            for k in keys.indices where keys[k].utf8CodeUnitCount == key.count {
-                if memcmp(keys[k].utf8Start, key.baseAddress!, key.count) == 0 { return k }
+        /// A key of at most 16 bytes as two words, its bytes in order from the low end and
+        /// zeros after them (no byte of a key is zero): two keys are the same when their
+        /// lengths and words are.
+        struct PackedKey: Equatable {
+            var length = 0
+            var low: UInt64 = 0
+            var high: UInt64 = 0
+
+            init() {}
+
+            init(_ key: StaticString) {
+                let bytes = UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount)
+                for byte in bytes { add(byte) }
             }
-            return -1
+
+            mutating func add(_ byte: UInt8) {
+                if length < 8 { low |= UInt64(byte) << (8 * length) } else if length < 16 { high |= UInt64(byte) << (8 * (length - 8)) }
+                length += 1
+            }
         }
 
+        /// `keys` packed, in the same order.
+        static let packedKeys = keys.map(PackedKey.init)
+
         /// Reads a key: its index in `keys`, -1 for another key, nil if not a plain string.
+        /// The key is packed as it is scanned and compared as two words, where a `memcmp` a
+        /// name was a sixth of reading a line.
         mutating func keyIndex() -> Int? {
             guard take(UInt8(ascii: "\"")) else { return nil }
             let start = i
             var ascii = true
+            var packed = PackedKey()
             while i < bytes.count, bytes[i] != UInt8(ascii: "\"") {
                 let c = bytes[i]
                 if c == UInt8(ascii: "\\") || c < 0x20 { return nil }
                 if c >= 0x80 { ascii = false }
+                packed.add(c)
                 i += 1
             }
             guard i < bytes.count else { return nil }
             let key = UnsafeRawBufferPointer(rebasing: bytes[start..<i])
             i += 1
             if !ascii { return String(validating: key, as: UTF8.self) == nil ? nil : -1 }
-            return Scanner.index(of: key)
+            guard packed.length <= 16 else { return -1 }
+            return Scanner.packedKeys.firstIndex(of: packed) ?? -1
         }
 
         func build(_ values: UnsafeBufferPointer<Value?>, previous: StatusUpdate?, historyBuffer: inout [RatePoint]) -> StatusUpdate? {
@@ -163,7 +185,7 @@ public enum FlatStatusUpdateReader {
                 var nameScan = Scanner(bytes: bytes, at: names.range.lowerBound)
                 var totalScan = Scanner(bytes: bytes, at: totals.range.lowerBound)
                 for k in 0..<names.count {
-                    guard let (name, ascii) = nameScan.nextString(), let total = unsigned(totalScan.nextNumber()) else { return nil }
+                    guard let (name, ascii) = nameScan.nextString(), let total = unsigned(totalScan.nextNumber()?.range) else { return nil }
                     if sameNames, !same(name, as: held[k]) {
                         sameNames = false
                         newNames.reserveCapacity(names.count)
@@ -215,14 +237,14 @@ public enum FlatStatusUpdateReader {
         struct Field<T> { var value: T? }
 
         func double(_ v: Value?) -> Double? {
-            guard case .number(let r)? = v else { return nil }
-            return finite(r)
+            guard case .number(let r, let value)? = v else { return nil }
+            return finite((r, value))
         }
 
         func optionalDouble(_ v: Value?) -> Field<Double>? {
             switch v {
             case nil, .null?: return Field(value: nil)
-            case .number(let r)?: return finite(r).map { Field(value: $0) }
+            case .number(let r, let value)?: return finite((r, value)).map { Field(value: $0) }
             default: return nil
             }
         }
@@ -230,7 +252,7 @@ public enum FlatStatusUpdateReader {
         func optionalUInt(_ v: Value?) -> Field<UInt64>? {
             switch v {
             case nil, .null?: return Field(value: nil)
-            case .number(let r)?: return unsigned(r).map { Field(value: $0) }
+            case .number(let r, _)?: return unsigned(r).map { Field(value: $0) }
             default: return nil
             }
         }
@@ -262,10 +284,11 @@ public enum FlatStatusUpdateReader {
             return ascii ? String(decoding: raw, as: UTF8.self) : String(validating: raw, as: UTF8.self) ?? ""
         }
 
-        func finite(_ r: Range<Int>?) -> Double? {
-            guard let r else { return nil }
-            let raw = UnsafeRawBufferPointer(rebasing: bytes[r])
-            if let d = FlatStatusUpdateReader.exactDecimal(raw) { return d }
+        /// A scanned number's value: the one the scan read, or else strtod's of its bytes.
+        func finite(_ number: (range: Range<Int>, value: Double)?) -> Double? {
+            guard let number else { return nil }
+            if !number.value.isNaN { return number.value }
+            let raw = UnsafeRawBufferPointer(rebasing: bytes[number.range])
             guard let d = Double(String(decoding: raw, as: UTF8.self)), d.isFinite else { return nil }
             return d
         }
@@ -293,7 +316,7 @@ public enum FlatStatusUpdateReader {
         }
 
         /// The next item of a checked array of numbers, and the comma after it.
-        mutating func nextNumber() -> Range<Int>? {
+        mutating func nextNumber() -> (range: Range<Int>, value: Double)? {
             skipSpace()
             let r = number()
             skipSpace()
@@ -339,7 +362,7 @@ public enum FlatStatusUpdateReader {
             case UInt8(ascii: "["):
                 return array()
             default:
-                return number().map { .number($0) }
+                return number().map { .number($0.range, $0.value) }
             }
         }
 
@@ -419,82 +442,85 @@ public enum FlatStatusUpdateReader {
         /// An unsigned 0 with an exponent straight after it is refused, to leave the document to
         /// JSONDecoder: swift-foundation's refuses `0e1` to `0e9` as a Double, though JSON allows
         /// them (and takes `-0e1`, `0e+1` and `0e10`). No agent writes such a number.
-        mutating func number() -> Range<Int>? {
+        ///
+        /// With its bytes comes its value, read as it is scanned when it is a plain decimal (no
+        /// exponent) of at most 15 significant digits and at most 22 after the point, and NaN
+        /// for any other. Such digits make an integer a Double holds exactly, and one division
+        /// by an exactly held power of ten rounds correctly (Clinger's fast path), so the value
+        /// is strtod's. Every figure an agent sends is such a number; strtod was a tenth of
+        /// reading a line, and a second pass over the digits another.
+        mutating func number() -> (range: Range<Int>, value: Double)? {
             let start = i
             let negative = take(UInt8(ascii: "-"))
             guard i < bytes.count else { return nil }
+            var digits = Digits()
             if bytes[i] == UInt8(ascii: "0") {
                 i += 1
                 if !negative, i < bytes.count, bytes[i] == UInt8(ascii: "e") || bytes[i] == UInt8(ascii: "E") { return nil }
             } else {
-                guard digits() else { return nil }
+                guard scanDigits(into: &digits) else { return nil }
             }
-            if take(UInt8(ascii: ".")) { guard digits() else { return nil } }
+            var places = 0
+            if take(UInt8(ascii: ".")) {
+                let point = i
+                guard scanDigits(into: &digits) else { return nil }
+                places = i - point
+            }
+            var plain = true
             if i < bytes.count, bytes[i] == UInt8(ascii: "e") || bytes[i] == UInt8(ascii: "E") {
+                plain = false
                 i += 1
                 if !take(UInt8(ascii: "+")) { _ = take(UInt8(ascii: "-")) }
-                guard digits() else { return nil }
+                guard scanDigits(into: &digits) else { return nil }
             }
-            return start..<i
+            guard plain, digits.significant <= 15, places < FlatStatusUpdateReader.powersOfTen.count else { return (start..<i, .nan) }
+            let value = Double(digits.mantissa) / FlatStatusUpdateReader.powersOfTen[places]
+            return (start..<i, negative ? -value : value)
         }
 
-        /// One or more ASCII digits.
-        mutating func digits() -> Bool {
+        /// The significant digits of a number so far: leading zeros are not counted, and
+        /// past 15 only counted.
+        struct Digits {
+            var mantissa: UInt64 = 0
+            var significant = 0
+        }
+
+        /// One or more ASCII digits, added to `digits`.
+        mutating func scanDigits(into digits: inout Digits) -> Bool {
             let start = i
-            while i < bytes.count, bytes[i] >= 48, bytes[i] <= 57 { i += 1 }
+            while i < bytes.count {
+                let d = bytes[i] &- UInt8(ascii: "0")
+                guard d <= 9 else { break }
+                if digits.significant > 0 || d != 0 {
+                    digits.significant += 1
+                    if digits.significant <= 15 { digits.mantissa = digits.mantissa &* 10 &+ UInt64(d) }
+                }
+                i += 1
+            }
             return i > start
         }
     }
 }
 
 extension FlatStatusUpdateReader {
-    /// A plain decimal (no exponent) of at most 15 significant digits and at most 22 after
-    /// the point, read without strtod: its digits make an integer a Double holds exactly,
-    /// and one division by an exactly held power of ten rounds correctly (Clinger's fast
-    /// path), so the result is strtod's. Every figure an agent sends is such a number, and
-    /// strtod was a tenth of reading a line. Nil for anything else.
+    /// The value of `text`, a number in JSON's grammar, as the reader reads it while it scans
+    /// (`Scanner.number()`): a plain decimal of at most 15 significant digits and at most 22
+    /// after the point, exactly strtod's value. Nil for anything else.
     package static func exactDecimal(_ text: String) -> Double? {
         var text = text
         return text.withUTF8 { exactDecimal(UnsafeRawBufferPointer($0)) }
     }
 
     static func exactDecimal(_ text: UnsafeRawBufferPointer) -> Double? {
-        var mantissa: UInt64 = 0
-        var significant = 0
-        var fraction = 0
-        var point = false
-        var negative = false
-        var anyDigit = false
-        for n in 0..<text.count {
-            let b = text[n]
-            switch b {
-            case UInt8(ascii: "-") where n == 0:
-                negative = true
-            case UInt8(ascii: ".") where !point:
-                point = true
-            case UInt8(ascii: "0")...UInt8(ascii: "9"):
-                anyDigit = true
-                if point { fraction += 1 }
-                // Leading zeros are not significant digits.
-                if significant == 0 && b == UInt8(ascii: "0") { continue }
-                significant += 1
-                guard significant <= 15 else { return nil }
-                mantissa = mantissa * 10 + UInt64(b - UInt8(ascii: "0"))
-            default:
-                return nil
-            }
-        }
-        guard anyDigit, fraction < powersOfTen.count else { return nil }
-        let value = Double(mantissa) / powersOfTen[fraction]
-        return negative ? -value : value
+        var scanner = Scanner(bytes: text, at: 0)
+        guard let number = scanner.number(), scanner.i == text.count, !number.value.isNaN else { return nil }
+        return number.value
     }
 
-    /// 10^0 ... 10^22, each held exactly by a Double.
-    static let powersOfTen: [Double] = (0...22).map(pow10)
-
-    private static func pow10(_ n: Int) -> Double {
-        var x = 1.0
-        for _ in 0..<n { x *= 10 }
-        return x
-    }
+    /// 10^0 ... 10^22, each held exactly by a Double; written out, so that the table is
+    /// built when the program is, not checked for at each number.
+    static let powersOfTen: [Double] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+        1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+    ]
 }
