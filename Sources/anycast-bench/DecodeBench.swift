@@ -6,7 +6,7 @@ import Foundation
 struct DecodeBench: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "decode", abstract: "Median time to decode a status answer.")
 
-    @Option(help: "A status JSON file (default: a typical incremental answer built in).") var file: String?
+    @Option(help: "A JSON file to decode (default: a typical answer of the type asked for, built in).") var file: String?
     @Option(help: "Decodes per measurement.") var iterations = 20_000
     @Option(help: "status (GET /v1/status), update (GET /v1/status/update with JSONDecoder) or update-flat (the same with the poller's FlatStatusUpdateReader).") var type = "status"
     @Flag(help: "With update-flat: each decode given the one before, as a status stream's reader does.") var asStream = false
@@ -14,9 +14,19 @@ struct DecodeBench: ParsableCommand {
     func run() throws {
         let data: Data
         if let file { data = try Data(contentsOf: URL(fileURLWithPath: file)) } else {
-            var fleet = SyntheticFleet.snapshot(sites: 1).sites[0].status!
-            fleet.traffic.history = [RatePoint(t: Date(timeIntervalSince1970: 1_795_797_689), qps: 1234.5)]
-            data = try AgentJSON.encoder().encode(fleet)
+            var status = SyntheticFleet.snapshot(sites: 1).sites[0].status!
+            let point = RatePoint(t: Date(timeIntervalSince1970: 1_795_797_689), qps: 1234.5)
+            status.traffic.history = [point]
+            if type == "status" {
+                data = try AgentJSON.encoder().encode(status)
+            } else {
+                // A stream's line: the figures of a second and its point, the status held.
+                data = try AgentJSON.encoder().encode(StatusUpdate(
+                    revision: "2xf8vpnxaydxo", now: point.t, qps: point.qps, queriesTotal: 74_911_660,
+                    rcodes: RcodeCounts(["NOERROR": 74_907_866, "SERVFAIL": 3_794]), sampledAt: point.t,
+                    latency: LatencyStatus(p50Ms: 1.1, p95Ms: 2.52, p99Ms: 4.79, source: "simulated", successRatio: nil),
+                    history: [point], status: nil))
+            }
         }
         let decoder = AgentJSON.decoder()
         var sink = 0

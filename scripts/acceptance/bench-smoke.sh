@@ -14,6 +14,8 @@ check "paint: in a UTF-8 locale the frames are written with terminfo's strings, 
 check "anycast-bench profile times the parts, the fleet summary and shared history appends among them" bash -c "
     grep -Eq '^fleet summary x1000 +[0-9.]+ ms' '$WORK/profile.out' && grep -Eq '^history append, shared x1000 +[0-9.]+ ms' '$WORK/profile.out' &&
     grep -Eq '^render +[0-9.]+ ms' '$WORK/profile.out' || { cat '$WORK/profile.out'; exit 1; }"
+"$BIN/anycast-bench" decode --type update-flat --as-stream --iterations 1000 >"$WORK/decode.out" 2>&1
+check "anycast-bench decode reads a stream's line as the stream does (--as-stream)" bash -c "grep -Eq '^decode: [0-9]+-byte update-flat answer: [0-9.]+ µs per decode' '$WORK/decode.out' || { cat '$WORK/decode.out'; exit 1; }"
 if command -v htop >/dev/null; then
     bash "$ROOT/scripts/bench/idle-cpu.sh" --debug --seconds 3 --sites 10 >"$WORK/idle.out" 2>&1
     # htop spends about 3 ms a refresh, so in 3 s it often uses less than one clock tick (10 ms):
