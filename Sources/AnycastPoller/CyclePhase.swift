@@ -14,10 +14,11 @@
 ///
 /// A few late lines are enough to move it. Each costs a wake-up, an arm and a disarm of its
 /// socket's reads and a read through the channel: when a take sits inside the burst of a fleet
-/// whose agents speak together, a few percent of the fleet's lines (30 to 100 a second at
-/// 1,000 sites, in the simulated fleet) came that way, and under the quarter of the streams
-/// asked before, the cycle stayed where it was. Agents that speak at scattered times have a
-/// line waiting at every take wherever the cycle sits, so they give no late lines to move it.
+/// whose agents speak together, a few percent of the fleet's lines can come that way (30 to
+/// 100 a second at 1,000 sites, in the simulated fleet), far from a quarter of the streams but
+/// a share of the dashboard's CPU that paired runs show. Agents that speak at scattered times
+/// have a line waiting at every take wherever the cycle sits, so they give no late lines to
+/// move it.
 enum CyclePhase {
     /// Kept between the lines and the ask, for the agents' jitter.
     static let margin = Duration.milliseconds(10)
