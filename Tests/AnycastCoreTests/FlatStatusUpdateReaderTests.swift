@@ -90,6 +90,24 @@ import Testing
         }
     }
 
+    /// Keys that are not the update's read as unknown, as `JSONDecoder` reads them, however
+    /// much of a known key they share: its length and first eight bytes, all but its last
+    /// byte, or the whole of it and more.
+    @Test func keysNearTheKnownOnesAreUnknown() throws {
+        let docs = [
+            #"{"revision":"r","now":1,"queries_totaX":5,"success_ratiO":0.5,"p50_mS":1}"#,
+            #"{"revision":"r","now":1,"latency_source_":"x","qps_":2,"no":3}"#,
+            #"{"revision":"r","now":1,"latency_source_and_more":"x","rcode_totals_":[1]}"#,
+        ]
+        for doc in docs {
+            let data = Data(doc.utf8)
+            let fast = try #require(FlatStatusUpdateReader.read(data), "\(doc)")
+            #expect(fast == decoded(data), "\(doc)")
+            #expect(fast.queriesTotal == nil && fast.qps == nil && fast.latency.successRatio == nil && fast.latency.p50Ms == nil, "\(doc)")
+            #expect(fast.latency.source == "none" && fast.rcodes.isEmpty, "\(doc)")
+        }
+    }
+
     /// Rcode names out of order or repeated (no agent sends them so) read as the decoder reads
     /// them: in order, a repeated name with its last total.
     @Test func rcodesOutOfOrderReadAsTheDecoderReadsThem() throws {
