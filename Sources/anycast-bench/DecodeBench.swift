@@ -14,10 +14,10 @@ struct DecodeBench: ParsableCommand {
     func run() throws {
         let data: Data
         if let file { data = try Data(contentsOf: URL(fileURLWithPath: file)) } else {
-            var status = SyntheticFleet.snapshot(sites: 1).sites[0].status!
             let point = RatePoint(t: Date(timeIntervalSince1970: 1_795_797_689), qps: 1234.5)
-            status.traffic.history = [point]
             if type == "status" {
+                var status = SyntheticFleet.snapshot(sites: 1).sites[0].status!
+                status.traffic.history = [point]
                 data = try AgentJSON.encoder().encode(status)
             } else {
                 // A stream's line: the figures of a second and its point, the status held.
@@ -34,8 +34,8 @@ struct DecodeBench: ParsableCommand {
         if type == "update-flat" {
             guard FlatStatusUpdateReader.read(data, statusDecoder: decoder) != nil else { throw ValidationError("not a flat status update: the poller would use JSONDecoder") }
             if asStream {
-                // As a stream reads its lines: the line before lends its strings and its
-                // history's storage.
+                // As `StatusStream.received` reads its lines: the line before lends its
+                // strings and its history's storage.
                 var previous = FlatStatusUpdateReader.read(data, statusDecoder: decoder)
                 var spare: [RatePoint] = []
                 for _ in 0..<iterations {
